@@ -1,0 +1,48 @@
+"""cimo-graph: qualitative studies analysed with CIMO logic as an RDF knowledge graph.
+
+>>> import cimo_graph as cg
+>>> kg = cg.load()          # the bundled study, Opleiden in Leernetwerken (HU)
+>>> kg.validate().conforms
+True
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
+
+from .errors import (
+    CimoGraphError,
+    EmptyStudyError,
+    StudyNotFoundError,
+    StudyParseError,
+    StudyValidationError,
+    UnsupportedFormatError,
+)
+from .graph import CimoGraph, load
+from .namespace import CIMO, LEERNETWERKEN, LEERNETWERKEN_THEME
+from .summary import Summary
+from .validation import ValidationReport, Violation
+
+try:
+    __version__ = _version("cimo-graph")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "CIMO",
+    "LEERNETWERKEN",
+    "LEERNETWERKEN_THEME",
+    "CimoGraph",
+    "CimoGraphError",
+    "EmptyStudyError",
+    "StudyNotFoundError",
+    "StudyParseError",
+    "StudyValidationError",
+    "Summary",
+    "UnsupportedFormatError",
+    "ValidationReport",
+    "Violation",
+    "__version__",
+    "load",
+]

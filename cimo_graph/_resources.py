@@ -1,0 +1,38 @@
+"""Where the ontology, the shapes and the bundled study lie, installed or in a checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def resource_path(*parts: str) -> Path:
+    """Return the path of a bundled file, such as ``resource_path("ontology", "cimo.ttl")``.
+
+    A built wheel holds ``ontology/`` and ``data/`` inside the package; a source checkout
+    (and an editable install) keeps them at the repository's top level.
+    """
+    for base in (_PACKAGE_DIR, _PACKAGE_DIR.parent):
+        candidate = base.joinpath(*parts)
+        if candidate.exists():
+            return candidate
+    raise FileNotFoundError(
+        f"cimo-graph's bundled file {'/'.join(parts)} is missing: the installation is "
+        "incomplete; reinstall the package."
+    )
+
+
+def ontology_path() -> Path:
+    """The OWL ontology, ``ontology/cimo.ttl``."""
+    return resource_path("ontology", "cimo.ttl")
+
+
+def shapes_path() -> Path:
+    """The SHACL shapes, ``ontology/shapes.ttl``."""
+    return resource_path("ontology", "shapes.ttl")
+
+
+def study_path() -> Path:
+    """The bundled study, ``data/leernetwerken.ttl``."""
+    return resource_path("data", "leernetwerken.ttl")

@@ -1,0 +1,90 @@
+"""The exceptions cimo-graph raises, all under one base class, :class:`CimoGraphError`.
+
+Each exception also inherits the built-in it stands for, so code that catches
+``FileNotFoundError`` or ``ValueError`` keeps working.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "CimoGraphError",
+    "EmptyStudyError",
+    "StudyNotFoundError",
+    "StudyParseError",
+    "StudyValidationError",
+    "UnsupportedFormatError",
+]
+
+
+class CimoGraphError(Exception):
+    """Base class of every error raised by cimo-graph."""
+
+
+class StudyNotFoundError(CimoGraphError, FileNotFoundError):
+    """Raised by :func:`cimo_graph.load` when the study file does not exist.
+
+    The message names the path and, where the folder holds files with similar names,
+    the closest of them.
+    """
+
+    def __init__(self, path: Path, suggestions: list[str] | None = None) -> None:
+        self.path = path
+        self.suggestions = suggestions or []
+        message = f"No study file at '{path}'."
+        if self.suggestions:
+            message += " Did you mean: " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+class UnsupportedFormatError(CimoGraphError, ValueError):
+    """Raised when a study file's suffix (or the ``format`` asked for) is not a known RDF
+    format; the message lists the supported ones."""
+
+
+class StudyParseError(CimoGraphError, ValueError):
+    """Raised when a study file is not valid in its format.
+
+    ``path``, ``line`` and ``column`` (1-based, ``None`` where the parser does not say)
+    locate the problem; ``reason`` is the parser's own explanation.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        reason: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        format: str | None = None,
+    ) -> None:
+        self.path = path
+        self.reason = reason
+        self.line = line
+        self.column = column
+        self.format = format
+        where = str(path)
+        if line is not None:
+            where += f":{line}"
+            if column is not None:
+                where += f":{column}"
+        kind = f" {format}" if format else ""
+        super().__init__(f"{where}: invalid{kind}: {reason}")
+
+
+class EmptyStudyError(CimoGraphError, ValueError):
+    """Raised by :func:`cimo_graph.load` when a file parses but holds no triples."""
+
+
+class StudyValidationError(CimoGraphError, ValueError):
+    """Raised by ``load(..., validate=True)`` when the study does not conform to the
+    CIMO shapes; ``report`` is the full :class:`~cimo_graph.validation.ValidationReport`."""
+
+    def __init__(self, report: object, source: str | None = None) -> None:
+        self.report = report
+        where = f"{source}: " if source else ""
+        super().__init__(f"{where}the study does not conform to the CIMO shapes.\n{report}")

@@ -1,0 +1,162 @@
+"""CimoGraph: a CIMO study as an rdflib graph, with loading, validation and serialisation."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import Graph
+
+from ._resources import study_path
+from .errors import StudyValidationError
+from .namespace import PREFIXES
+from .sources import format_for, read_graph
+from .summary import Summary, summarise
+from .validation import ValidationReport, validate_graph
+
+__all__ = ["CimoGraph", "load"]
+
+
+class CimoGraph:
+    """A CIMO study (or several) held as an rdflib ``Graph``.
+
+    Make one with :func:`cimo_graph.load`; the rdflib graph inside is ``kg.graph``.
+
+    Examples
+    --------
+    >>> kg = cg.load()
+    >>> kg
+    <CimoGraph leernetwerken.ttl: 1 study, 2 design propositions, 5 pillars, 1095 triples>
+    >>> len(kg)
+    1095
+    """
+
+    def __init__(self, graph: Graph | None = None, *, source: Path | str | None = None) -> None:
+        self._graph = graph if graph is not None else Graph()
+        for prefix, namespace in PREFIXES.items():
+            self._graph.bind(prefix, namespace, override=False)
+        self.source: Path | None = Path(source) if source is not None else None
+
+    @property
+    def graph(self) -> Graph:
+        """The rdflib ``Graph`` holding the study's triples."""
+        return self._graph
+
+    def __len__(self) -> int:
+        return len(self._graph)
+
+    def __repr__(self) -> str:
+        summary = self.summary()
+        name = self.source.name if self.source is not None else "in memory"
+        propositions = summary.counts["DesignProposition"]
+        studies = len(summary.studies)
+        return (
+            f"<CimoGraph {name}: {studies} {'study' if studies == 1 else 'studies'}, "
+            f"{propositions} design proposition{'' if propositions == 1 else 's'}, "
+            f"{summary.counts['Pillar']} pillars, {len(self)} triples>"
+        )
+
+    def summary(self) -> Summary:
+        """What the graph holds: its studies, the count of each CIMO class, the languages.
+
+        >>> kg = cg.load()
+        >>> kg.summary().counts["Intervention"]
+        12
+        """
+        return summarise(self._graph, source=self.source)
+
+    def validate(self, *, shapes: Graph | None = None) -> ValidationReport:
+        """Check the study against the CIMO SHACL shapes (``ontology/shapes.ttl``).
+
+        Returns a :class:`ValidationReport` that is true when the study conforms and lists
+        each violation with its focus node, path, message and line in the study file.
+
+        >>> report = cg.load().validate()
+        >>> report.conforms
+        True
+        """
+        return validate_graph(self._graph, shapes=shapes, source=self.source)
+
+    def serialize(
+        self, destination: Path | str | None = None, *, format: str | None = None
+    ) -> str | None:
+        """Write the graph as RDF: returns the text, or writes ``destination`` whole.
+
+        The format comes from ``format`` or from the destination's suffix (Turtle when
+        neither says). A file is written to a temporary name first and then renamed, so
+        it is never left half-written.
+
+        >>> text = cg.load().serialize(format="turtle")
+        >>> "cimo:DesignProposition" in text
+        True
+        """
+        if destination is None:
+            return self._graph.serialize(format=format_for(Path("x.ttl"), format))
+        path = Path(destination)
+        rdf_format = format_for(path, format)
+        text = self._graph.serialize(format=rdf_format)
+        _write_atomically(path, text)
+        return None
+
+
+def load(
+    source: Path | str | None = None,
+    *,
+    format: str | None = None,
+    validate: bool = False,
+) -> CimoGraph:
+    """Load a CIMO study: the bundled leernetwerken study, or the RDF file at ``source``.
+
+    Parameters
+    ----------
+    source
+        Path of a study in Turtle, JSON-LD, RDF/XML, N-Triples or N3; the format comes
+        from the suffix unless ``format`` names it. ``None`` loads the bundled study.
+    format
+        An rdflib format name (``"turtle"``, ``"json-ld"``, ``"xml"``, ``"nt"``, ``"n3"``).
+    validate
+        Also check the study against the CIMO shapes, and raise if it does not conform.
+
+    Returns
+    -------
+    CimoGraph
+
+    Raises
+    ------
+    StudyNotFoundError
+        No file at ``source`` (the message names similar files).
+    UnsupportedFormatError
+        The format is not one cimo-graph reads.
+    StudyParseError
+        The file is not valid RDF; the message gives file, line and column.
+    EmptyStudyError
+        The file holds no triples.
+    StudyValidationError
+        With ``validate=True``, the study does not conform to the shapes.
+
+    Examples
+    --------
+    >>> kg = cg.load()
+    >>> len(kg) > 1000
+    True
+    """
+    path = Path(source) if source is not None else study_path()
+    kg = CimoGraph(read_graph(path, format), source=path)
+    if validate:
+        report = kg.validate()
+        if not report:
+            raise StudyValidationError(report, str(path))
+    return kg
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

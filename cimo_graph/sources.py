@@ -1,0 +1,120 @@
+"""Reading RDF files: the format from the suffix, parser errors turned into ours."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from pathlib import Path
+from xml.sax import SAXParseException
+
+from rdflib import Graph
+from rdflib.util import SUFFIX_FORMAT_MAP
+
+from .errors import EmptyStudyError, StudyNotFoundError, StudyParseError, UnsupportedFormatError
+
+__all__ = ["FORMATS", "format_for", "read_graph"]
+
+#: The RDF formats a study can be read from, by rdflib format name, with their suffixes.
+FORMATS: dict[str, tuple[str, ...]] = {
+    "turtle": ("ttl", "turtle"),
+    "json-ld": ("jsonld", "json-ld", "json"),
+    "xml": ("rdf", "owl", "xml"),
+    "nt": ("nt", "ntriples"),
+    "n3": ("n3",),
+}
+
+_FORMAT_ALIASES = {
+    "ttl": "turtle",
+    "jsonld": "json-ld",
+    "rdfxml": "xml",
+    "rdf/xml": "xml",
+    "ntriples": "nt",
+    "n-triples": "nt",
+}
+
+
+def format_for(path: Path, format: str | None = None) -> str:
+    """Return the rdflib format name for ``path``: ``format`` if given, else from its suffix.
+
+    >>> format_for(Path("study.ttl"))
+    'turtle'
+    >>> format_for(Path("study.jsonld"))
+    'json-ld'
+    """
+    supported = ", ".join(f"{name} (.{', .'.join(sfx)})" for name, sfx in FORMATS.items())
+    if format is not None:
+        name = _FORMAT_ALIASES.get(format.lower(), format.lower())
+        if name not in FORMATS:
+            raise UnsupportedFormatError(
+                f"Unsupported RDF format {format!r}. Supported: {supported}."
+            )
+        return name
+    suffix = path.suffix.lower().lstrip(".")
+    for name, suffixes in FORMATS.items():
+        if suffix in suffixes:
+            return name
+    known = SUFFIX_FORMAT_MAP.get(suffix)
+    hint = f" (rdflib knows it as {known!r}, which cimo-graph does not read)" if known else ""
+    raise UnsupportedFormatError(
+        f"{path}: cannot tell the RDF format from the suffix {path.suffix or '(none)'!r}{hint}. "
+        f"Supported: {supported}; or pass format=..."
+    )
+
+
+def read_graph(path: Path | str, format: str | None = None) -> Graph:
+    """Parse the RDF file at ``path`` into a new rdflib ``Graph``.
+
+    Raises :class:`StudyNotFoundError`, :class:`UnsupportedFormatError`,
+    :class:`StudyParseError` (with file, line and column) or :class:`EmptyStudyError`.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise StudyNotFoundError(path, _similar_files(path))
+    rdf_format = format_for(path, format)
+    graph = Graph()
+    try:
+        graph.parse(path, format=rdf_format)
+    except Exception as error:  # every parser raises its own kind; translate them all
+        raise _parse_error(path, rdf_format, error) from error
+    if len(graph) == 0:
+        raise EmptyStudyError(f"{path}: the file holds no RDF triples.")
+    return graph
+
+
+def _similar_files(path: Path) -> list[str]:
+    folder = path.parent if path.parent.is_dir() else None
+    if folder is None:
+        return []
+    names = [p.name for p in folder.iterdir() if p.is_file()]
+    return [str(folder / n) for n in difflib.get_close_matches(path.name, names, n=3, cutoff=0.6)]
+
+
+def _parse_error(path: Path, rdf_format: str, error: Exception) -> StudyParseError:
+    line: int | None = None
+    column: int | None = None
+    reason = str(error)
+    if isinstance(error, SAXParseException):
+        line, column = error.getLineNumber(), error.getColumnNumber() + 1
+        reason = error.getMessage()
+    elif isinstance(error, json.JSONDecodeError):
+        line, column, reason = error.lineno, error.colno, error.msg
+    elif hasattr(error, "lines") and hasattr(error, "_why"):  # notation3.BadSyntax
+        line = error.lines + 1
+        reason = error._why
+    elif rdf_format == "nt":
+        line = _first_bad_ntriples_line(path)
+    match = re.search(r"line (\d+)", reason) if line is None else None
+    if match:
+        line = int(match.group(1))
+    return StudyParseError(path, reason, line=line, column=column, format=rdf_format)
+
+
+def _first_bad_ntriples_line(path: Path) -> int | None:
+    # N-Triples is one triple a line, so the failing line is the first that fails alone.
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        try:
+            Graph().parse(data=text, format="nt")
+        except Exception:
+            return number
+    return None

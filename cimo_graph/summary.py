@@ -1,0 +1,84 @@
+"""What a study graph holds: its studies, the count of each CIMO class, its languages."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.term import URIRef
+
+from .labels import choose_label
+from .namespace import CIMO
+
+__all__ = ["CIMO_CLASSES", "Summary", "summarise"]
+
+#: The ontology's classes of study elements, in the order a summary lists them.
+CIMO_CLASSES: tuple[str, ...] = (
+    "Context",
+    "DesignProposition",
+    "Intervention",
+    "Mechanism",
+    "Outcome",
+    "AddedValue",
+    "Pillar",
+    "Aim",
+    "Means",
+    "Role",
+    "Organisation",
+    "RoleStatement",
+    "Recommendation",
+    "Quote",
+)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts and facts about a loaded graph; ``str()`` gives the text ``cimo-graph info``
+    prints."""
+
+    source: str | None
+    triples: int
+    studies: tuple[str, ...]
+    counts: dict[str, int] = field(default_factory=dict)
+    themes: int = 0
+    languages: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        lines = [f"Source:    {self.source or '(in memory)'}"]
+        for title in self.studies or ("(no cimo:Study in the graph)",):
+            lines.append(f"Study:     {title}")
+        lines.append(f"Triples:   {self.triples}")
+        lines.append(f"Languages: {', '.join(self.languages) or '(none)'}")
+        lines.append("Elements:")
+        rows = [*self.counts.items(), ("Theme (skos:Concept)", self.themes)]
+        width = max(len(name) for name, _ in rows)
+        lines.extend(f"  {name:<{width}}  {number:>4}" for name, number in rows)
+        return "\n".join(lines)
+
+
+def summarise(graph: Graph, *, source: Path | str | None = None) -> Summary:
+    """Count what ``graph`` holds (see :class:`Summary`)."""
+    counts = {name: _count(graph, CIMO[name]) for name in CIMO_CLASSES}
+    titles = []
+    for study in sorted(graph.subjects(RDF.type, CIMO.Study)):
+        titles.append(str(choose_label(graph.objects(study, DCTERMS.title), "en") or study))
+    languages: Counter[str] = Counter()
+    for predicate in (RDFS.label, SKOS.prefLabel):
+        for label in graph.objects(None, predicate):
+            if isinstance(label, Literal) and label.language:
+                languages[label.language] += 1
+    return Summary(
+        source=str(source) if source is not None else None,
+        triples=len(graph),
+        studies=tuple(titles),
+        counts=counts,
+        themes=_count(graph, SKOS.Concept),
+        languages=tuple(sorted(languages)),
+    )
+
+
+def _count(graph: Graph, cls: URIRef) -> int:
+    return len(set(graph.subjects(RDF.type, cls)))

@@ -1,0 +1,224 @@
+"""Checking a study against the CIMO shapes with pySHACL, and reporting it readably."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph, Literal
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, SH, NamespaceManager
+from rdflib.term import Node, URIRef
+
+from ._resources import ontology_path, shapes_path
+
+__all__ = ["ValidationReport", "Violation", "validate_graph"]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One result of a SHACL validation: which node broke which rule, and where it stands.
+
+    ``focus``, ``path`` and ``value`` are prefixed names (``lnw:W``, ``cimo:hasContext``);
+    ``line`` is the line of the study file where ``focus`` is described, when known.
+    """
+
+    focus: str
+    path: str | None
+    message: str
+    severity: str = "Violation"
+    value: str | None = None
+    shape: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        path = f" {self.path}" if self.path else ""
+        value = f" (value: {self.value})" if self.value else ""
+        return f"{self.severity}: {self.focus}{path}: {self.message}{value}"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The result of :meth:`CimoGraph.validate`: whether the study conforms, and why not.
+
+    It is true when the study conforms, so ``if kg.validate(): ...`` reads naturally.
+    ``violations`` lists the results in the order of the study file; ``results`` is
+    pySHACL's report graph and ``text`` its own report, for those who want them.
+    """
+
+    conforms: bool
+    violations: tuple[Violation, ...]
+    source: str | None = None
+    results: Graph = field(default_factory=Graph, repr=False, compare=False)
+    text: str = field(default="", repr=False, compare=False)
+
+    def __bool__(self) -> bool:
+        return self.conforms
+
+    def __str__(self) -> str:
+        name = self.source or "the study"
+        if self.conforms:
+            return f"{name} conforms to the CIMO shapes."
+        count = len(self.violations)
+        lines = [f"{name} does not conform to the CIMO shapes: {count} problem(s)."]
+        prefix = f"{self.source}:" if self.source else ""
+        for violation in self.violations:
+            where = f"{prefix}{violation.line}: " if violation.line is not None else ""
+            lines.append(f"  {where}{violation}")
+        return "\n".join(lines)
+
+    def _repr_markdown_(self) -> str:
+        return "```\n" + str(self) + "\n```"
+
+
+@lru_cache(maxsize=1)
+def _shapes() -> Graph:
+    return Graph().parse(shapes_path(), format="turtle")
+
+
+@lru_cache(maxsize=1)
+def _ontology() -> Graph:
+    return Graph().parse(ontology_path(), format="turtle")
+
+
+def validate_graph(
+    graph: Graph,
+    *,
+    shapes: Graph | None = None,
+    source: Path | str | None = None,
+) -> ValidationReport:
+    """Validate ``graph`` against the CIMO shapes (or ``shapes``) with the ontology mixed in,
+    so that subclass links count (a cimo:Pillar is a cimo:StudyElement)."""
+    import pyshacl  # heavy: imported on first validation
+
+    shapes = shapes if shapes is not None else _shapes()
+    conforms, results, text = pyshacl.validate(
+        graph,
+        shacl_graph=shapes,
+        ont_graph=_ontology(),
+        advanced=True,
+        allow_warnings=True,
+    )
+    lines = _subject_lines(Path(source)) if source is not None else {}
+    names = graph.namespace_manager
+    violations = [
+        _violation(results, result, names, lines, _shape_names(shapes))
+        for result in results.subjects(SH.resultSeverity, None)
+    ]
+    violations.sort(
+        key=lambda v: (v.line if v.line is not None else 1 << 30, v.focus, v.path or "", v.message)
+    )
+    return ValidationReport(
+        conforms=bool(conforms),
+        violations=tuple(violations),
+        source=str(source) if source is not None else None,
+        results=results,
+        text=text,
+    )
+
+
+def _violation(
+    results: Graph,
+    result: Node,
+    names: NamespaceManager,
+    lines: dict[str, int],
+    shape_names: dict[Node, str],
+) -> Violation:
+    def one(predicate: URIRef) -> Node | None:
+        return results.value(result, predicate)
+
+    focus = one(SH.focusNode)
+    value = one(SH.value)
+    messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
+    severity = one(SH.resultSeverity)
+    path = one(SH.resultPath)
+    return Violation(
+        focus=_name(focus, names) or "(unknown node)",
+        path=_path(results, path, names) if path is not None else None,
+        message="; ".join(messages) or "(no message)",
+        severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
+        value=_name(value, names) if value != focus else None,
+        shape=shape_names.get(one(SH.sourceShape)),
+        line=lines.get(str(focus)) if focus is not None else None,
+    )
+
+
+def _shape_names(shapes: Graph) -> dict[Node, str]:
+    """Name every shape, property shapes by the node shape that holds them."""
+    names: dict[Node, str] = {}
+    for node in set(shapes.subjects(RDF.type, SH.NodeShape)):
+        name = _name(node, shapes.namespace_manager) or str(node)
+        names[node] = name
+        for prop in shapes.objects(node, SH.property):
+            names[prop] = name
+    return names
+
+
+def _name(node: Node | None, names: NamespaceManager) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, URIRef):
+        try:
+            return names.normalizeUri(node)
+        except Exception:
+            return f"<{node}>"
+    if isinstance(node, Literal):
+        return repr(str(node))
+    return "(a blank node)"
+
+
+def _path(results: Graph, path: Node, names: NamespaceManager) -> str:
+    """Write a SHACL property path in SPARQL's syntax: ``(cimo:hasMeans|cimo:shapedBy)``."""
+    if isinstance(path, URIRef):
+        return _name(path, names) or str(path)
+    unary = {
+        SH.inversePath: "^{}",
+        SH.zeroOrMorePath: "{}*",
+        SH.oneOrMorePath: "{}+",
+        SH.zeroOrOnePath: "{}?",
+    }
+    for predicate, pattern in unary.items():
+        inner = results.value(path, predicate)
+        if inner is not None:
+            return pattern.format(_path(results, inner, names))
+    alternatives = results.value(path, SH.alternativePath)
+    if alternatives is not None:
+        items = Collection(results, alternatives)
+        return "(" + "|".join(_path(results, item, names) for item in items) + ")"
+    if results.value(path, RDF.first) is not None:
+        return "/".join(_path(results, item, names) for item in Collection(results, path))
+    return "(a path)"
+
+
+_PREFIX_RE = re.compile(r"^\s*@prefix\s+([\w-]*):\s*<([^>]*)>", re.IGNORECASE)
+
+
+def _subject_lines(path: Path) -> dict[str, int]:
+    """Map each subject IRI to the line of a Turtle file where its description starts.
+
+    Best effort: a subject written at the start of a line, as a prefixed name or in angle
+    brackets. Other formats give no lines.
+    """
+    if path.suffix.lower() not in (".ttl", ".turtle") or not path.is_file():
+        return {}
+    prefixes: dict[str, str] = {}
+    found: dict[str, int] = {}
+    subject = re.compile(r"^(?:<([^>]+)>|([\w-]*):((?:[\w.-]|\\.)*))")
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        prefix = _PREFIX_RE.match(text)
+        if prefix:
+            prefixes[prefix.group(1)] = prefix.group(2)
+            continue
+        match = subject.match(text)
+        if not match:
+            continue
+        if match.group(1):
+            iri = match.group(1)
+        elif match.group(2) in prefixes:
+            iri = prefixes[match.group(2)] + match.group(3).replace("\\", "")
+        else:
+            continue
+        found.setdefault(iri, number)
+    return found

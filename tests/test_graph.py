@@ -1,0 +1,83 @@
+"""Loading studies in every supported format, and writing them back whole."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+import cimo_graph as cg
+
+FORMATS = [
+    ("study.ttl", "turtle"),
+    ("study.jsonld", "json-ld"),
+    ("study.rdf", "xml"),
+    ("study.nt", "nt"),
+    ("study.n3", "n3"),
+]
+
+
+def test_load_returns_the_bundled_study(kg):
+    """cg.load() with no argument loads the bundled leernetwerken study."""
+    assert isinstance(kg.graph, Graph)
+    assert kg.source.name == "leernetwerken.ttl"
+    assert len(kg) == len(kg.graph) > 1000
+
+
+def test_repr_names_source_and_counts(kg):
+    """The repr says where the study came from and what it holds."""
+    assert repr(kg) == (
+        f"<CimoGraph leernetwerken.ttl: 1 study, 2 design propositions, 5 pillars, {len(kg)} triples>"
+    )
+
+
+def test_summary_counts(kg):
+    """The summary counts each class, the themes and the label languages."""
+    summary = kg.summary()
+    assert summary.counts["DesignProposition"] == 2
+    assert summary.counts["Intervention"] == 12
+    assert summary.themes == 15
+    assert summary.languages == ("en", "nl")
+    assert "Triples:   " + str(len(kg)) in str(summary)
+
+
+@pytest.mark.parametrize(("name", "rdf_format"), FORMATS)
+def test_round_trip_through_each_format(kg, tmp_path, name, rdf_format):
+    """A study written in a format and loaded back is the same graph, Dutch text intact."""
+    path = tmp_path / name
+    kg.serialize(path)
+    again = cg.load(path)
+    assert isomorphic(again.graph, kg.graph)
+    assert "creëren" in path.read_text(encoding="utf-8")
+
+
+def test_explicit_format_overrides_the_suffix(kg, tmp_path):
+    """format= reads a file whose suffix says nothing."""
+    path = tmp_path / "study.data"
+    path.write_text(kg.serialize(format="nt"), encoding="utf-8")
+    assert len(cg.load(path, format="ntriples")) == len(kg)
+
+
+def test_serialize_returns_turtle_text_by_default(kg):
+    """Without a destination, serialize returns the text."""
+    text = kg.serialize()
+    assert "@prefix cimo: <https://w3id.org/cimo-graph/ontology#>" in text
+
+
+def test_serialize_leaves_no_partial_file(kg, tmp_path):
+    """A failing serialisation leaves neither the destination nor a temporary file."""
+    path = tmp_path / "out.ttl"
+    with pytest.raises(cg.UnsupportedFormatError):
+        kg.serialize(path, format="no-such-format")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_load_with_validation(tmp_path, kg):
+    """validate=True passes a valid study and raises, with the report, on an invalid one."""
+    assert len(cg.load(validate=True)) == len(kg)
+    broken = tmp_path / "broken.ttl"
+    text = kg.serialize(format="turtle").replace("cimo:hasContext lnw:context ;", "", 1)
+    broken.write_text(text, encoding="utf-8")
+    with pytest.raises(cg.StudyValidationError, match="does not conform") as caught:
+        cg.load(broken, validate=True)
+    assert not caught.value.report.conforms
