@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
+
+from rdflib import Graph
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -36,3 +39,15 @@ def shapes_path() -> Path:
 def study_path() -> Path:
     """The bundled study, ``data/leernetwerken.ttl``."""
     return resource_path("data", "leernetwerken.ttl")
+
+
+@lru_cache(maxsize=1)
+def ontology_graph() -> Graph:
+    """The ontology, parsed once. Callers must not change it."""
+    return Graph().parse(ontology_path(), format="turtle")
+
+
+@lru_cache(maxsize=1)
+def shapes_graph() -> Graph:
+    """The shapes, parsed once. Callers must not change it."""
+    return Graph().parse(shapes_path(), format="turtle")

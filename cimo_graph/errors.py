@@ -88,3 +88,82 @@ class StudyValidationError(CimoGraphError, ValueError):
         self.report = report
         where = f"{source}: " if source else ""
         super().__init__(f"{where}the study does not conform to the CIMO shapes.\n{report}")
+
+
+class UnknownNameError(CimoGraphError, KeyError):
+    """Raised when a name matches nothing in the graph; ``suggestions`` holds the closest
+    names, which the message offers ("Did you mean ...?")."""
+
+    kind = "name"
+
+    def __init__(self, name: str, suggestions: list[str] | None = None) -> None:
+        self.name = name
+        self.suggestions = suggestions or []
+        message = f"Unknown {self.kind} {name!r}."
+        if self.suggestions:
+            message += " Did you mean: " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        super().__init__(message)
+
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return self.args[0]
+
+
+class UnknownThemeError(UnknownNameError):
+    """Raised when a theme name matches no theme's id, label or synonym."""
+
+    kind = "theme"
+
+
+class UnknownNodeError(UnknownNameError):
+    """Raised when a name matches no element of the study (by id, IRI or label), nor a
+    theme where a theme is accepted too."""
+
+    kind = "node"
+
+
+class UnknownQueryError(UnknownNameError):
+    """Raised by ``kg.query(name)`` when no named query has that name."""
+
+    kind = "query"
+
+
+class AmbiguousNameError(CimoGraphError, KeyError):
+    """Raised when a label names several different nodes; the message lists their ids."""
+
+    def __init__(self, name: str, candidates: list[str]) -> None:
+        self.name = name
+        self.candidates = candidates
+        super().__init__(
+            f"{name!r} names several nodes: {', '.join(candidates)}. Use one of these ids."
+        )
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+class QueryParameterError(CimoGraphError, TypeError):
+    """Raised when a named query gets a parameter it does not declare, or misses one."""
+
+
+class SparqlSyntaxError(CimoGraphError, ValueError):
+    """Raised when a SPARQL query does not parse; ``line`` and ``column`` (1-based) point
+    into the query text as the user wrote it."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        query: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.line = line
+        self.column = column
+        where = f" at line {line}, column {column}" if line is not None else ""
+        excerpt = ""
+        if query is not None and line is not None:
+            lines = query.splitlines()
+            if 0 < line <= len(lines):
+                excerpt = f"\n    {lines[line - 1]}\n    {' ' * max((column or 1) - 1, 0)}^"
+        super().__init__(f"SPARQL syntax error{where}: {reason}{excerpt}")

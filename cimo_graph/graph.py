@@ -4,32 +4,42 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph
+from rdflib import Graph, Literal
+from rdflib.term import Node
 
 from ._resources import study_path
 from .errors import StudyValidationError
 from .namespace import PREFIXES
+from .questions import Questions, Row
 from .sources import format_for, read_graph
+from .sparql import NamedQuery, prepare, to_python, variables
 from .summary import Summary, summarise
 from .validation import ValidationReport, validate_graph
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["CimoGraph", "load"]
 
 
-class CimoGraph:
+class CimoGraph(Questions):
     """A CIMO study (or several) held as an rdflib ``Graph``.
 
-    Make one with :func:`cimo_graph.load`; the rdflib graph inside is ``kg.graph``.
+    Make one with :func:`cimo_graph.load`; the rdflib graph inside is ``kg.graph``. The
+    question helpers (:meth:`interventions_for`, :meth:`evidence`, ...) come from
+    :class:`~cimo_graph.questions.Questions`; :meth:`sparql` runs any query.
 
     Examples
     --------
     >>> kg = cg.load()
     >>> kg
-    <CimoGraph leernetwerken.ttl: 1 study, 2 design propositions, 5 pillars, 1095 triples>
+    <CimoGraph leernetwerken.ttl: 1 study, 2 design propositions, 5 pillars, 1111 triples>
     >>> len(kg)
-    1095
+    1111
     """
 
     def __init__(self, graph: Graph | None = None, *, source: Path | str | None = None) -> None:
@@ -56,6 +66,76 @@ class CimoGraph:
             f"{propositions} design proposition{'' if propositions == 1 else 's'}, "
             f"{summary.counts['Pillar']} pillars, {len(self)} triples>"
         )
+
+    # --- SPARQL ------------------------------------------------------------------------
+
+    def sparql(
+        self, text: str, *, raw: bool = False, **bindings: Any
+    ) -> pd.DataFrame | bool | CimoGraph:
+        """Run a SPARQL query with the library's prefixes declared and parameters bound.
+
+        SELECT gives a pandas DataFrame (IRIs as prefixed names, literals as Python values;
+        ``raw=True`` keeps rdflib terms), ASK a bool, CONSTRUCT and DESCRIBE a new
+        :class:`CimoGraph`. Each keyword binds the variable of that name: rdflib terms as
+        they are, other values as literals (``kg.node("W-I3")`` and ``kg.theme(...)`` give
+        IRIs). Bound values never become query text, so quotes, braces or ``DROP ALL`` in
+        them are ordinary strings.
+
+        Declared prefixes: ``cimo lnw theme rdf rdfs owl xsd skos prov dcterms bibo foaf``.
+
+        Raises :class:`~cimo_graph.SparqlSyntaxError` with the line and column of ``text``.
+
+        >>> kg = cg.load()
+        >>> kg.sparql("SELECT ?id WHERE { ?i cimo:theme ?t ; a cimo:Intervention ; "
+        ...           "dcterms:identifier ?id } ORDER BY ?id", t=kg.theme("zelfsturing"))
+             id
+        0  W-I3
+        >>> kg.sparql("ASK { lnw:W cimo:hasContext lnw:context }")
+        True
+        """
+        prepared = prepare(text)
+        terms = {
+            name: value if isinstance(value, Node) else Literal(value)
+            for name, value in bindings.items()
+        }
+        result = self._graph.query(prepared, initBindings=terms)
+        if result.type == "ASK":
+            return bool(result.askAnswer)
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            graph = Graph()
+            for triple in result:
+                graph.add(triple)
+            for prefix, namespace in self._graph.namespaces():
+                graph.bind(prefix, namespace, override=False)
+            return CimoGraph(graph)
+        import pandas as pd
+
+        columns = variables(result)
+        names = self._graph.namespace_manager
+        convert = (lambda term: term) if raw else (lambda term: to_python(term, names))
+        return pd.DataFrame([[convert(term) for term in row] for row in result], columns=columns)
+
+    def _select(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[Row]:
+        result = self._graph.query(prepare(query.text), initBindings=dict(bindings))
+        names = variables(result)
+        return [dict(zip(names, row, strict=True)) for row in result]
+
+    def _select_each(self, query: NamedQuery, variable: str, terms: Iterable[Node]) -> list[Row]:
+        prepared = prepare(query.text)
+        rows: list[Row] = []
+        for term in terms:
+            result = self._graph.query(prepared, initBindings={variable: term})
+            names = variables(result)
+            rows.extend(dict(zip(names, row, strict=True)) for row in result)
+        return rows
+
+    def _prefixes(self) -> dict[str, str]:
+        return {prefix: str(namespace) for prefix, namespace in self._graph.namespaces()}
+
+    def _index_key(self) -> object:
+        return len(self._graph)
+
+    # --- what is loaded ----------------------------------------------------------------
 
     def summary(self) -> Summary:
         """What the graph holds: its studies, the count of each CIMO class, the languages.

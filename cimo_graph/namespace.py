@@ -67,6 +67,7 @@ class CIMO(DefinedNamespace):
     sourceText: URIRef
     sourceLocation: URIRef
     interpretationNote: URIRef
+    pluralLabel: URIRef
     method: URIRef
     labelLanguage: URIRef
 

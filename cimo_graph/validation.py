@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph, Literal
@@ -12,7 +11,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, NamespaceManager
 from rdflib.term import Node, URIRef
 
-from ._resources import ontology_path, shapes_path
+from ._resources import ontology_graph, shapes_graph
 
 __all__ = ["ValidationReport", "Violation", "validate_graph"]
 
@@ -73,16 +72,6 @@ class ValidationReport:
         return "```\n" + str(self) + "\n```"
 
 
-@lru_cache(maxsize=1)
-def _shapes() -> Graph:
-    return Graph().parse(shapes_path(), format="turtle")
-
-
-@lru_cache(maxsize=1)
-def _ontology() -> Graph:
-    return Graph().parse(ontology_path(), format="turtle")
-
-
 def validate_graph(
     graph: Graph,
     *,
@@ -93,11 +82,11 @@ def validate_graph(
     so that subclass links count (a cimo:Pillar is a cimo:StudyElement)."""
     import pyshacl  # heavy: imported on first validation
 
-    shapes = shapes if shapes is not None else _shapes()
+    shapes = shapes if shapes is not None else shapes_graph()
     conforms, results, text = pyshacl.validate(
         graph,
         shacl_graph=shapes,
-        ont_graph=_ontology(),
+        ont_graph=ontology_graph(),
         advanced=True,
         allow_warnings=True,
     )

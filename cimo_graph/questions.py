@@ -1,0 +1,973 @@
+"""The questions researchers ask, answered as DataFrames with the evidence behind them.
+
+:class:`Questions` holds every helper (``interventions_for``, ``mechanisms_for``, ...).
+It runs the named queries of ``cimo_graph/queries/`` through three methods a backend
+provides (``_select``, ``_select_each`` and ``_prefixes``), so the same helpers answer
+from the in-memory graph and from a remote SPARQL endpoint.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import NamespaceManager
+from rdflib.term import Node
+
+from .errors import CimoGraphError, QueryParameterError
+from .labels import choose_label
+from .lookup import NameIndex, local_name
+from .namespace import CIMO
+from .sentences import proposition_sentence
+from .sparql import NamedQuery, named_queries, named_query
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Questions", "Row"]
+
+Row = dict[str, Node | None]
+
+#: Columns of the route answers (interventions_for, mechanisms_for, outcomes_of).
+ROUTE_COLUMNS = [
+    "id",
+    "label",
+    "kind",
+    "match",
+    "route",
+    "through",
+    "through_label",
+    "via",
+    "via_kind",
+    "via_label",
+    "mechanisms",
+    "carried_out_by",
+    "source_text",
+    "notes",
+    "iri",
+]
+_TEXT_SEPARATOR = " | "
+_ID_SEPARATOR = "; "
+
+
+@dataclass
+class Info:
+    """What the annotations query returned for one node."""
+
+    iri: Node
+    labels: list[Literal] = field(default_factory=list)
+    synonyms: list[Literal] = field(default_factory=list)
+    plurals: list[Literal] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    types: list[Node] = field(default_factory=list)
+    themes: list[Node] = field(default_factory=list)
+    source_texts: list[Literal] = field(default_factory=list)
+    locations: list[Literal] = field(default_factory=list)
+    notes: list[Literal] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        """The node's CIMO class name (``Intervention``), or ``""``."""
+        names = sorted(local_name(str(t)) for t in self.types if str(t).startswith(str(CIMO._NS)))
+        specific = [n for n in names if n != "StudyElement"]
+        return specific[0] if specific else (names[0] if names else "")
+
+
+def natural_key(text: str) -> list[Any]:
+    """Sort ``C-I2`` before ``C-I10``."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+def _frame(rows: list[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=list(columns))
+
+
+class Questions:
+    """The question helpers; a backend supplies ``_select``, ``_select_each``, ``_prefixes``."""
+
+    # --- provided by the backend -------------------------------------------------------
+
+    def _select(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[Row]:
+        raise NotImplementedError
+
+    def _select_each(self, query: NamedQuery, variable: str, terms: Iterable[Node]) -> list[Row]:
+        raise NotImplementedError
+
+    def _prefixes(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def _index_key(self) -> object:
+        """A value that changes when the data does, so the name index is rebuilt."""
+        return None
+
+    # --- names -------------------------------------------------------------------------
+
+    def _names(self) -> NameIndex:
+        key = self._index_key()
+        cached = getattr(self, "_name_cache", None)
+        if cached is None or cached[0] != key:
+            rows = self._select(named_query("lookup-index"), {})
+            index = NameIndex(
+                ((r["node"], str(r["kind"]), str(r["field"]), str(r["key"])) for r in rows),
+                self._prefixes(),
+            )
+            self._name_cache = (key, index)
+        return self._name_cache[1]
+
+    def theme(self, name: str | URIRef) -> URIRef:
+        """The IRI of the theme called ``name``: its id, Dutch or English label or any
+        synonym, in any case and with or without accents.
+
+        Raises :class:`~cimo_graph.UnknownThemeError` naming the closest themes.
+
+        >>> kg = cg.load()
+        >>> kg.theme("Eigen regie") == kg.theme("self-direction") == kg.theme("zelfsturing")
+        True
+        >>> try:
+        ...     kg.theme("self-directon")
+        ... except cg.UnknownThemeError as error:
+        ...     print(error)
+        Unknown theme 'self-directon'. Did you mean: 'self-direction'?
+        """
+        return self._names().theme(name)
+
+    def node(self, name: str | URIRef) -> URIRef:
+        """The IRI of the study element called ``name``: its id (``W-I3``), prefixed name
+        (``lnw:W-I3``), IRI or label in either language.
+
+        >>> cg.load().node("W-I3")
+        rdflib.term.URIRef('https://w3id.org/cimo-graph/study/leernetwerken/W-I3')
+        """
+        return self._names().node(name)[0]
+
+    # --- the query library -------------------------------------------------------------
+
+    def queries(self) -> pd.DataFrame:
+        """The named queries: name, what each answers, and its parameters.
+
+        >>> "theme-routes" in cg.load().queries()["name"].tolist()
+        True
+        """
+        rows = [
+            {
+                "name": q.name,
+                "summary": q.summary,
+                "parameters": ", ".join(f"{p.name} ({p.kind})" for p in q.parameters),
+                "description": q.description,
+            }
+            for q in named_queries().values()
+        ]
+        return _frame(rows, ["name", "summary", "parameters", "description"])
+
+    def query(self, name: str, **params: Any) -> pd.DataFrame | bool | Any:
+        """Run the named query ``name`` with its parameters bound, as :meth:`sparql` does.
+
+        A ``theme`` parameter takes any name of a theme, a ``node`` parameter any id or
+        label of an element; each is resolved to its IRI and bound, never pasted into the
+        query text. Parameters left out stay unbound (the query then ranges over all).
+
+        >>> kg = cg.load()
+        >>> kg.query("theme-routes", theme="zelfsturing")["through"].tolist()
+        ['lnw:C', 'lnw:P3']
+        """
+        query = named_query(name)
+        declared = {p.name: p for p in query.parameters}
+        unknown = sorted(set(params) - set(declared))
+        if unknown:
+            expected = ", ".join(declared) or "none"
+            raise QueryParameterError(
+                f"Query {name!r} takes no parameter {', '.join(map(repr, unknown))}; "
+                f"its parameters: {expected}."
+            )
+        bindings = {
+            key: self._parameter(declared[key].kind, value) for key, value in params.items()
+        }
+        result = self.sparql(query.text, **bindings)
+        if hasattr(result, "sort_values") and len(result.columns):
+            # SPARQL leaves the order open; sort so that answers repeat
+            result = result.sort_values(
+                list(result.columns), key=lambda c: c.astype(str), ignore_index=True
+            )
+        return result
+
+    def _parameter(self, kind: str, value: Any) -> Node:
+        if isinstance(value, Node):
+            return value
+        if kind == "theme":
+            return self.theme(str(value))
+        if kind == "node":
+            return self._names().node(str(value), themes=True)[0]
+        return Literal(value)
+
+    def sparql(self, text: str, **bindings: Any) -> Any:
+        raise NotImplementedError
+
+    # --- annotations -------------------------------------------------------------------
+
+    def _annotate(self, nodes: Iterable[Node | None]) -> dict[Node, Info]:
+        wanted = sorted({n for n in nodes if n is not None}, key=str)
+        infos = {node: Info(node) for node in wanted}
+        slots = {
+            "label": "labels",
+            "synonym": "synonyms",
+            "plural": "plurals",
+            "type": "types",
+            "theme": "themes",
+            "source_text": "source_texts",
+            "location": "locations",
+            "note": "notes",
+        }
+        for row in self._select_each(named_query("annotations"), "node", wanted):
+            info = infos.get(row["node"])
+            if info is None:
+                continue
+            name, value = str(row["field"]), row["value"]
+            if name == "id":
+                info.ids.append(str(value))
+            elif name in slots:
+                getattr(info, slots[name]).append(value)
+        for info in infos.values():
+            for values in (info.labels, info.synonyms, info.source_texts, info.notes):
+                values.sort(key=lambda v: (v.language or "", str(v)))
+        return infos
+
+    def _id(self, node: Node | None, infos: Mapping[Node, Info]) -> str:
+        if node is None:
+            return ""
+        info = infos.get(node)
+        if info is not None and info.ids:
+            return sorted(info.ids)[0]
+        return self._names().display(node)
+
+    def _label(self, node: Node | None, infos: Mapping[Node, Info], lang: str) -> str:
+        if node is None:
+            return ""
+        info = infos.get(node)
+        label = choose_label(info.labels, lang) if info is not None else None
+        return str(label) if label is not None else self._id(node, infos)
+
+    @staticmethod
+    def _texts(literals: Iterable[Literal]) -> str:
+        return _TEXT_SEPARATOR.join(str(t) for t in literals)
+
+    def _ids(self, nodes: Iterable[Node], infos: Mapping[Node, Info]) -> str:
+        return _ID_SEPARATOR.join(sorted({self._id(n, infos) for n in nodes}, key=natural_key))
+
+    def _label_list(
+        self, nodes: Iterable[Node], infos: Mapping[Node, Info], lang: str
+    ) -> list[str]:
+        ordered = sorted(set(nodes), key=lambda n: natural_key(self._id(n, infos)))
+        return [self._label(n, infos, lang) for n in ordered]
+
+    def _labels(self, nodes: Iterable[Node], infos: Mapping[Node, Info], lang: str) -> str:
+        return _TEXT_SEPARATOR.join(self._label_list(nodes, infos, lang))
+
+    # --- routes ------------------------------------------------------------------------
+
+    def _parts(self, wholes: Iterable[Node]) -> dict[Node, list[Row]]:
+        parts: dict[Node, list[Row]] = defaultdict(list)
+        for row in self._select_each(named_query("parts"), "whole", wholes):
+            parts[row["whole"]].append(row)
+        return parts
+
+    def _holders(self, node: Node) -> list[Row]:
+        return self._select(named_query("parts"), {"part": node})
+
+    def _route_frame(
+        self,
+        routes: list[dict[str, Any]],
+        kinds: set[str],
+        lang: str,
+        mentions: Sequence[Row] = (),
+        *,
+        carriers_only: bool = False,
+    ) -> pd.DataFrame:
+        """One row per (node, route): the members of each route's whole of the given kinds
+        (with ``carriers_only``, only those that carry the route's theme), then the
+        mentions that lie on no route."""
+        parts = self._parts({r["through"] for r in routes})
+        members: dict[tuple[Node, Node], dict[str, Any]] = {}
+        for route in routes:
+            rows = parts.get(route["through"], [])
+            mechanisms = [r["part"] for r in rows if str(r["kind"]) == "mechanism"]
+            for row in rows:
+                if str(row["kind"]) not in kinds:
+                    continue
+                if carriers_only and row["part"] != route.get("via"):
+                    continue
+                key = (row["part"], route["through"])
+                entry = members.setdefault(
+                    key,
+                    {
+                        "node": row["part"],
+                        "match": route["match"],
+                        "route": route["route"],
+                        "through": route["through"],
+                        "via": set(),
+                        "via_kind": set(),
+                        "mechanisms": mechanisms if route["route"] == "proposition" else [],
+                        "roles": set(),
+                    },
+                )
+                if route.get("via") is not None:
+                    entry["via"].add(route["via"])
+                    entry["via_kind"].add(route["via_kind"])
+                if row.get("role") is not None:
+                    entry["roles"].add(row["role"])
+        on_route = {node for node, _ in members}
+        for row in mentions:
+            if row["node"] in on_route:
+                continue
+            key = (row["node"], row.get("through"))
+            holder_kind = "pillar" if str(row["kind"]) in ("aim", "means") else "proposition"
+            members.setdefault(
+                key,
+                {
+                    "node": row["node"],
+                    "match": "mention",
+                    "route": holder_kind if row.get("through") is not None else "",
+                    "through": row.get("through"),
+                    "via": set(),
+                    "via_kind": set(),
+                    "mechanisms": [],
+                    "roles": set(),
+                },
+            )
+        nodes: set[Node] = set()
+        for entry in members.values():
+            nodes |= {
+                entry["node"],
+                entry["through"],
+                *entry["via"],
+                *entry["mechanisms"],
+                *entry["roles"],
+            }
+        infos = self._annotate(nodes)
+        table = []
+        for entry in members.values():
+            info = infos.get(entry["node"], Info(entry["node"]))
+            table.append(
+                {
+                    "id": self._id(entry["node"], infos),
+                    "label": self._label(entry["node"], infos, lang),
+                    "kind": info.kind,
+                    "match": entry["match"],
+                    "route": entry["route"],
+                    "through": self._id(entry["through"], infos),
+                    "through_label": self._label(entry["through"], infos, lang),
+                    "via": self._ids(entry["via"], infos),
+                    "via_kind": _ID_SEPARATOR.join(sorted(entry["via_kind"])),
+                    "via_label": self._labels(entry["via"], infos, lang),
+                    "mechanisms": self._ids(entry["mechanisms"], infos),
+                    "carried_out_by": self._ids(entry["roles"], infos),
+                    "source_text": self._texts(info.source_texts),
+                    "notes": self._texts(info.notes),
+                    "iri": str(entry["node"]),
+                }
+            )
+        order = {"route": 0, "part": 0, "mention": 1}
+        table.sort(
+            key=lambda r: (
+                order.get(r["match"], 2),
+                r["route"] != "pillar",
+                natural_key(r["through"]),
+                natural_key(r["id"]),
+            )
+        )
+        return _frame(table, ROUTE_COLUMNS)
+
+    def _theme_routes(self, theme: Node, kinds: set[str] | None = None) -> list[dict[str, Any]]:
+        rows = self._select(named_query("theme-routes"), {"theme": theme})
+        return [
+            {
+                "through": r["through"],
+                "route": str(r["route"]),
+                "via": r["via"],
+                "via_kind": str(r["viaKind"]),
+                "match": "route",
+            }
+            for r in rows
+            if kinds is None or str(r["route"]) in kinds
+        ]
+
+    def _theme_mentions(self, theme: Node, kinds: set[str]) -> list[Row]:
+        rows = self._select(named_query("theme-mentions"), {"theme": theme})
+        return [r for r in rows if str(r["kind"]) in kinds]
+
+    def _element_routes(self, node: Node, what: str) -> tuple[list[dict[str, Any]], str]:
+        """Routes through the propositions (or pillars) that hold ``node``, or through
+        ``node`` itself when it is a proposition or pillar."""
+        kind = self._annotate([node])[node].kind
+        if kind == "DesignProposition":
+            return [
+                {
+                    "through": node,
+                    "route": "proposition",
+                    "via": None,
+                    "via_kind": "",
+                    "match": "part",
+                }
+            ], kind
+        if kind == "Pillar":
+            return [
+                {"through": node, "route": "pillar", "via": None, "via_kind": "", "match": "part"}
+            ], kind
+        routes = [
+            {
+                "through": r["whole"],
+                "route": str(r["wholeKind"]),
+                "via": node,
+                "via_kind": str(r["kind"]),
+                "match": "route",
+            }
+            for r in self._holders(node)
+        ]
+        if not routes:
+            raise CimoGraphError(
+                f"{what} takes a design proposition, a pillar, an element of one, or a theme; "
+                f"{self._names().display(node)!r} is a {kind or 'node'} that no proposition "
+                "or pillar holds."
+            )
+        return routes, kind
+
+    # --- the helpers -------------------------------------------------------------------
+
+    def interventions_for(self, theme: str | URIRef, *, lang: str = "en") -> pd.DataFrame:
+        """Which interventions lead to a theme, by which route, with the evidence.
+
+        Two kinds of rows, told apart by ``match``:
+
+        - ``route``: the intervention lies on a route to the theme. Through a design
+          proposition (``route="proposition"``) whose added value or outcomes carry the
+          theme (``via``), or through a pillar (``route="pillar"``) whose aim carries it;
+          a pillar's "interventions" are its means (``kind="Means"``).
+        - ``mention``: the intervention names the theme itself but lies on no route to it,
+          so it serves something else (see ``through``).
+
+        Parameters
+        ----------
+        theme
+            A theme's id, Dutch or English label or synonym, in any case.
+        lang
+            ``"en"`` or ``"nl"``: the language of the labels.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``id, label, kind, match, route, through, through_label, via,
+            via_kind, via_label, mechanisms, carried_out_by, source_text, notes, iri``.
+            ``mechanisms`` lists the mechanisms of a proposition route, which the source
+            states for the proposition as a whole.
+
+        Examples
+        --------
+        >>> kg = cg.load()
+        >>> answer = kg.interventions_for("zelfsturing")
+        >>> for row in answer.itertuples():
+        ...     print(row.id, row.match, row.route, row.through, row.via)
+        P3-means-1 route pillar P3 P3-aim
+        P3-means-2 route pillar P3 P3-aim
+        P3-means-3 route pillar P3 P3-aim
+        C-I1 route proposition C C-AV
+        C-I2 route proposition C C-AV
+        C-I3 route proposition C C-AV
+        C-I4 route proposition C C-AV
+        C-I5 route proposition C C-AV
+        C-I6 route proposition C C-AV
+        W-I3 mention proposition W
+        """
+        node = self.theme(theme)
+        return self._route_frame(
+            self._theme_routes(node),
+            {"intervention", "means", "shaping"},
+            lang,
+            self._theme_mentions(node, {"intervention", "means"}),
+        )
+
+    def mechanisms_for(self, target: str | URIRef, *, lang: str = "en") -> pd.DataFrame:
+        """The mechanisms of a design proposition, of the propositions holding an outcome
+        (or any other element), or on the routes to a theme.
+
+        For a theme, ``match="route"`` rows are the mechanisms of propositions whose added
+        value or outcomes carry it, and ``match="mention"`` rows mechanisms that carry the
+        theme themselves but lie on no route. Columns as :meth:`interventions_for`.
+
+        >>> kg = cg.load()
+        >>> kg.mechanisms_for("W")["id"].tolist()
+        ['W-M1', 'W-M2', 'W-M3', 'W-M4']
+        >>> kg.mechanisms_for("W-O1")[["id", "through", "via"]].values.tolist()[0]
+        ['W-M1', 'W', 'W-O1']
+        """
+        node, kind = self._names().node(target, themes=True)
+        if kind == "theme":
+            routes = self._theme_routes(node, {"proposition"})
+            mentions = self._theme_mentions(node, {"mechanism"})
+        else:
+            routes, _ = self._element_routes(node, "mechanisms_for")
+            routes = [r for r in routes if r["route"] == "proposition"]
+            mentions = []
+        return self._route_frame(routes, {"mechanism"}, lang, mentions)
+
+    def outcomes_of(self, source: str | URIRef, *, lang: str = "en") -> pd.DataFrame:
+        """The outcomes an intervention (or any element) leads to through its propositions,
+        the outcomes of a proposition, or the aim of a pillar.
+
+        A pillar's outcome is its aim (``kind="Aim"``); for a means, the aim of its pillar.
+        For a theme: the outcomes, added values and aims that carry it on a route. Columns
+        as :meth:`interventions_for`.
+
+        >>> kg = cg.load()
+        >>> kg.outcomes_of("W-I3")["id"].tolist()
+        ['W-O1', 'W-O2', 'W-O3', 'W-O4']
+        >>> kg.outcomes_of("P3")["id"].tolist()
+        ['P3-aim']
+        """
+        node, kind = self._names().node(source, themes=True)
+        if kind == "theme":
+            routes = self._theme_routes(node)
+            return self._route_frame(
+                routes, {"outcome", "added value", "aim"}, lang, carriers_only=True
+            )
+        routes, _ = self._element_routes(node, "outcomes_of")
+        return self._route_frame(routes, {"outcome", "aim"}, lang)
+
+    def propositions(self, *, lang: str = "en") -> pd.DataFrame:
+        """The design propositions with their context, interventions, mechanisms, outcomes,
+        added value and themes.
+
+        >>> cg.load().propositions()[["id", "interventions"]].values.tolist()
+        [['C', 'C-I1; C-I2; C-I3; C-I4; C-I5; C-I6'], ['W', 'W-I1; W-I2; W-I3; W-I4; W-I5; W-I6']]
+        """
+        rows = self._select(named_query("propositions"), {})
+        propositions = sorted({r["proposition"] for r in rows}, key=str)
+        parts = self._parts(propositions)
+        nodes = set(propositions) | {p["part"] for ps in parts.values() for p in ps}
+        infos = self._annotate(nodes)
+        table = []
+        for proposition in propositions:
+            by_kind = defaultdict(list)
+            for part in parts.get(proposition, []):
+                by_kind[str(part["kind"])].append(part["part"])
+            info = infos[proposition]
+            table.append(
+                {
+                    "id": self._id(proposition, infos),
+                    "label": self._label(proposition, infos, lang),
+                    "context": self._ids(by_kind["context"], infos),
+                    "context_label": self._labels(by_kind["context"], infos, lang),
+                    "interventions": self._ids(by_kind["intervention"], infos),
+                    "mechanisms": self._ids(by_kind["mechanism"], infos),
+                    "outcomes": self._ids(by_kind["outcome"], infos),
+                    "added_value": self._ids(by_kind["added value"], infos),
+                    "added_value_label": self._labels(by_kind["added value"], infos, lang),
+                    "themes": self._ids(info.themes, infos),
+                    "source_text": self._texts(info.source_texts),
+                    "notes": self._texts(info.notes),
+                    "iri": str(proposition),
+                }
+            )
+        table.sort(key=lambda r: natural_key(r["id"]))
+        return _frame(
+            table,
+            [
+                "id",
+                "label",
+                "context",
+                "context_label",
+                "interventions",
+                "mechanisms",
+                "outcomes",
+                "added_value",
+                "added_value_label",
+                "themes",
+                "source_text",
+                "notes",
+                "iri",
+            ],
+        )
+
+    def pillars(self, *, lang: str = "en") -> pd.DataFrame:
+        """The pillars with their aim, the means in their phrase and the practices that
+        shape them (``shaping``), their themes and source text.
+
+        >>> cg.load().pillars()[["id", "aim", "means", "shaping"]].values.tolist()[2]
+        ['P3', 'P3-aim', 'P3-means-1', 'P3-means-2; P3-means-3']
+        """
+        rows = self._select(named_query("pillars"), {})
+        pillars = sorted({r["pillar"] for r in rows}, key=str)
+        contexts = {r["pillar"]: r["context"] for r in rows if r.get("context") is not None}
+        parts = self._parts(pillars)
+        nodes = set(pillars) | {p["part"] for ps in parts.values() for p in ps}
+        infos = self._annotate(nodes | set(contexts.values()))
+        table = []
+        for pillar in pillars:
+            by_kind = defaultdict(list)
+            for part in parts.get(pillar, []):
+                by_kind[str(part["kind"])].append(part["part"])
+            info = infos[pillar]
+            table.append(
+                {
+                    "id": self._id(pillar, infos),
+                    "label": self._label(pillar, infos, lang),
+                    "aim": self._ids(by_kind["aim"], infos),
+                    "aim_label": self._labels(by_kind["aim"], infos, lang),
+                    "means": self._ids(by_kind["means"], infos),
+                    "shaping": self._ids(by_kind["shaping"], infos),
+                    "means_labels": self._labels(
+                        by_kind["means"] + by_kind["shaping"], infos, lang
+                    ),
+                    "context": self._id(contexts.get(pillar), infos),
+                    "themes": self._ids(info.themes, infos),
+                    "source_text": self._texts(info.source_texts),
+                    "notes": self._texts(info.notes),
+                    "iri": str(pillar),
+                }
+            )
+        table.sort(key=lambda r: natural_key(r["id"]))
+        return _frame(
+            table,
+            [
+                "id",
+                "label",
+                "aim",
+                "aim_label",
+                "means",
+                "shaping",
+                "means_labels",
+                "context",
+                "themes",
+                "source_text",
+                "notes",
+                "iri",
+            ],
+        )
+
+    def roles(self, *, lang: str = "en") -> pd.DataFrame:
+        """The roles (actors), what each carries out and the statements about its role,
+        including those the source makes for a broader role (``stated_for``).
+
+        >>> roles = cg.load().roles().set_index("id")
+        >>> roles.loc["school-based-educator", ["broader", "statements", "stated_for"]].tolist()
+        ['educator', 'R1; R2; R3; R4', 'educator; school-based-educator']
+        >>> roles.loc["educator", "carries_out"]
+        'W-I1; W-I2; W-I3; W-I4; W-I5; W-I6'
+        """
+        rows = self._select(named_query("roles"), {})
+        grouped: dict[Node, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+        for row in rows:
+            entry = grouped[row["role"]]
+            if row.get("broader") is not None:
+                entry["broader"].add(row["broader"])
+            if row.get("item") is not None:
+                entry[str(row["kind"])].add(row["item"])
+                entry["stated_for"].add(row["statedFor"])
+        nodes = set(grouped)
+        for entry in grouped.values():
+            for values in entry.values():
+                nodes |= values
+        infos = self._annotate(nodes)
+        table = []
+        for role, entry in grouped.items():
+            info = infos[role]
+            table.append(
+                {
+                    "id": self._id(role, infos),
+                    "label": self._label(role, infos, lang),
+                    "broader": self._ids(entry["broader"], infos),
+                    "carries_out": self._ids(entry["intervention"], infos),
+                    "carries_out_labels": self._labels(entry["intervention"], infos, lang),
+                    "statements": self._ids(entry["statement"], infos),
+                    "statement_labels": self._labels(entry["statement"], infos, lang),
+                    "stated_for": self._ids(entry["stated_for"], infos),
+                    "source_text": self._texts(info.source_texts),
+                    "iri": str(role),
+                }
+            )
+        table.sort(key=lambda r: r["id"])
+        return _frame(
+            table,
+            [
+                "id",
+                "label",
+                "broader",
+                "carries_out",
+                "carries_out_labels",
+                "statements",
+                "statement_labels",
+                "stated_for",
+                "source_text",
+                "iri",
+            ],
+        )
+
+    def recommendations(self, *, lang: str = "en") -> pd.DataFrame:
+        """The recommendations, one row per pillar or role each strengthens, with the works
+        they reference and the note that explains the link.
+
+        >>> for row in cg.load().recommendations().itertuples():
+        ...     print(row.id, row.strengthens, row.strengthens_kind)
+        A1 P3 pillar
+        A1 educator role
+        A2 older-year-student role
+        A3 P5 pillar
+        """
+        rows = self._select(named_query("recommendations"), {})
+        targets: dict[Node, set[tuple[Node | None, str]]] = defaultdict(set)
+        citations: dict[Node, set[str]] = defaultdict(set)
+        for row in rows:
+            kind = str(row["targetKind"]) if row.get("targetKind") is not None else ""
+            targets[row["recommendation"]].add((row.get("target"), kind))
+            if row.get("citation") is not None:
+                citations[row["recommendation"]].add(str(row["citation"]))
+        nodes = set(targets) | {t for pairs in targets.values() for t, _ in pairs if t is not None}
+        infos = self._annotate(nodes)
+        table = []
+        for recommendation, pairs in targets.items():
+            info = infos[recommendation]
+            for target, kind in pairs:
+                table.append(
+                    {
+                        "id": self._id(recommendation, infos),
+                        "label": self._label(recommendation, infos, lang),
+                        "strengthens": self._id(target, infos),
+                        "strengthens_label": self._label(target, infos, lang),
+                        "strengthens_kind": kind,
+                        "references": _TEXT_SEPARATOR.join(sorted(citations[recommendation])),
+                        "source_text": self._texts(info.source_texts),
+                        "notes": self._texts(info.notes),
+                        "iri": str(recommendation),
+                    }
+                )
+        table.sort(
+            key=lambda r: (
+                natural_key(r["id"]),
+                r["strengthens_kind"] != "pillar",
+                natural_key(r["strengthens"]),
+            )
+        )
+        return _frame(
+            table,
+            [
+                "id",
+                "label",
+                "strengthens",
+                "strengthens_label",
+                "strengthens_kind",
+                "references",
+                "source_text",
+                "notes",
+                "iri",
+            ],
+        )
+
+    def evidence(self, node: str | URIRef, *, lang: str = "en") -> pd.DataFrame:
+        """The evidence behind a node: verbatim source text, its place in the source,
+        supporting quotes, the encoders' notes, the source document and references.
+
+        >>> ev = cg.load().evidence("P2")
+        >>> ev["kind"].tolist()
+        ['source text', 'location', 'quote', 'note', 'derived from']
+        >>> ev.loc[ev["kind"] == "quote", "item"].item()
+        'Q1'
+        """
+        iri, _ = self._names().node(node, themes=True)
+        rows = self._select(named_query("evidence"), {"node": iri})
+        infos = self._annotate([iri, *(r.get("item") for r in rows)])
+        order = ["source text", "location", "quote", "note", "derived from", "reference"]
+        table = [
+            {
+                "node": self._id(iri, infos),
+                "kind": str(r["kind"]),
+                "text": str(r["text"]),
+                "lang": (r["text"].language or "") if isinstance(r["text"], Literal) else "",
+                "item": self._id(r.get("item"), infos),
+                "item_label": self._label(r.get("item"), infos, lang) if r.get("item") else "",
+            }
+            for r in rows
+        ]
+        table.sort(
+            key=lambda r: (
+                order.index(r["kind"]) if r["kind"] in order else 99,
+                r["item"],
+                r["text"],
+            )
+        )
+        return _frame(table, ["node", "kind", "text", "lang", "item", "item_label"])
+
+    def shared_elements(
+        self,
+        a: str | URIRef,
+        b: str | URIRef,
+        *,
+        kinds: str | Iterable[str] | None = None,
+        lang: str = "en",
+    ) -> pd.DataFrame:
+        """What two design propositions share, by theme: for each theme carried by parts of
+        both, the parts of each.
+
+        ``kinds`` limits the parts compared (``"mechanism"``, ``"intervention"``,
+        ``"outcome"``, ``"added value"``).
+
+        >>> shared = cg.load().shared_elements("W", "C", kinds="mechanism")
+        >>> for row in shared.itertuples():
+        ...     print(f"{row.theme}: {row.a} | {row.b}")
+        accessibility: W-M1 | C-M3
+        feedback: W-M2 | C-M5; C-M6
+        group: W-M4 | C-M1
+        guidance: W-M2 | C-M5
+        """
+        first, second = self.node(a), self.node(b)
+        wanted = {kinds} if isinstance(kinds, str) else set(kinds) if kinds is not None else None
+        rows = self._select(named_query("shared-themes"), {"a": first, "b": second})
+        sides: dict[Node, dict[str, set[Node]]] = defaultdict(lambda: {"a": set(), "b": set()})
+        for row in rows:
+            if wanted is None or str(row["kind"]) in wanted:
+                sides[row["theme"]][str(row["side"])].add(row["element"])
+        shared = {t: s for t, s in sides.items() if s["a"] and s["b"]}
+        nodes = set(shared) | {n for s in shared.values() for n in s["a"] | s["b"]}
+        infos = self._annotate(nodes)
+        table = [
+            {
+                "theme": self._id(theme, infos),
+                "label": self._label(theme, infos, lang),
+                "a": self._ids(s["a"], infos),
+                "b": self._ids(s["b"], infos),
+                "a_labels": self._labels(s["a"], infos, lang),
+                "b_labels": self._labels(s["b"], infos, lang),
+            }
+            for theme, s in shared.items()
+        ]
+        table.sort(key=lambda r: r["theme"])
+        return _frame(table, ["theme", "label", "a", "b", "a_labels", "b_labels"])
+
+    def describe(self, node: str | URIRef, *, lang: str = "en") -> pd.DataFrame:
+        """Everything the graph says about a node, one statement a row, with the
+        ontology's label for each property.
+
+        >>> d = cg.load().describe("W-I3")
+        >>> d.loc[d["predicate"] == "cimo:carriedOutBy", "value"].item()
+        'educator'
+        """
+        from ._resources import ontology_graph
+
+        iri, _ = self._names().node(node, themes=True)
+        rows = self._select(named_query("describe"), {"node": iri})
+        resources = [r["value"] for r in rows if isinstance(r["value"], URIRef)]
+        infos = self._annotate([iri, *resources])
+        ontology = ontology_graph()
+        names = NamespaceManager(ontology)
+        for prefix, namespace in self._prefixes().items():
+            names.bind(prefix, namespace, override=True)
+        table = []
+        for row in rows:
+            predicate, value = row["predicate"], row["value"]
+            known = infos.get(value)
+            is_element = known is not None and (known.labels or known.ids)
+            table.append(
+                {
+                    "direction": str(row["direction"]),
+                    "predicate": names.normalizeUri(predicate),
+                    "predicate_label": str(
+                        choose_label(ontology.objects(predicate, URIRef(_RDFS_LABEL)), lang)
+                        or local_name(str(predicate))
+                    ),
+                    "value": self._id(value, infos)
+                    if is_element
+                    else (names.normalizeUri(value) if isinstance(value, URIRef) else str(value)),
+                    "value_label": self._label(value, infos, lang) if is_element else "",
+                    "lang": value.language or "" if isinstance(value, Literal) else "",
+                }
+            )
+        table.sort(
+            key=lambda r: (r["direction"] != "out", r["predicate"], natural_key(str(r["value"])))
+        )
+        return _frame(
+            table, ["direction", "predicate", "predicate_label", "value", "value_label", "lang"]
+        )
+
+    def themes(self, *, lang: str = "en") -> pd.DataFrame:
+        """The theme vocabulary: id, label in ``lang``, the label in the other language,
+        synonyms, definition and how many elements carry each theme.
+
+        >>> themes = cg.load().themes(lang="nl").set_index("id")
+        >>> themes.loc["self-direction", "label"], int(themes.loc["self-direction", "elements"])
+        ('zelfsturing', 7)
+        """
+        rows = self._select(named_query("themes"), {})
+        infos = self._annotate(r["theme"] for r in rows)
+        other = "nl" if lang == "en" else "en"
+        table = []
+        for row in rows:
+            info = infos[row["theme"]]
+            table.append(
+                {
+                    "id": self._id(row["theme"], infos),
+                    "label": self._label(row["theme"], infos, lang),
+                    "other_label": self._label(row["theme"], infos, other),
+                    "synonyms": _ID_SEPARATOR.join(str(s) for s in info.synonyms),
+                    "definition": str(row["definition"]) if row.get("definition") else "",
+                    "elements": int(row["elements"].toPython()) if row.get("elements") else 0,
+                    "scheme": self._id(row.get("scheme"), infos),
+                    "iri": str(row["theme"]),
+                }
+            )
+        table.sort(key=lambda r: r["id"])
+        return _frame(
+            table,
+            ["id", "label", "other_label", "synonyms", "definition", "elements", "scheme", "iri"],
+        )
+
+    def sentences(self, *, lang: str = "en") -> pd.DataFrame:
+        """Each design proposition stated in the CIMO template, in Dutch or English.
+
+        >>> s = cg.load().sentences(lang="nl").set_index("id")
+        >>> s.loc["W", "sentence"][:75]
+        'Als je in een leernetwerk wilt bereiken dat studenten verbondenheid en soci'
+        """
+        propositions = sorted(
+            {r["proposition"] for r in self._select(named_query("propositions"), {})}, key=str
+        )
+        parts = self._parts(propositions)
+        nodes = set(propositions) | {p["part"] for ps in parts.values() for p in ps}
+        nodes |= {p["role"] for ps in parts.values() for p in ps if p.get("role") is not None}
+        infos = self._annotate(nodes)
+        table = []
+        for proposition in propositions:
+            by_kind: dict[str, list[Node]] = defaultdict(list)
+            roles: set[Node] = set()
+            for part in parts.get(proposition, []):
+                by_kind[str(part["kind"])].append(part["part"])
+                if str(part["kind"]) == "intervention":
+                    roles.add(part.get("role"))
+
+            actors = None
+            if len(roles) == 1 and None not in roles:
+                role = next(iter(roles))
+                plural = choose_label(infos[role].plurals, lang)
+                actors = str(plural) if plural is not None else self._label(role, infos, lang)
+            table.append(
+                {
+                    "id": self._id(proposition, infos),
+                    "label": self._label(proposition, infos, lang),
+                    "lang": lang,
+                    "sentence": proposition_sentence(
+                        lang,
+                        context=", ".join(self._label_list(by_kind["context"], infos, lang)),
+                        outcomes=self._label_list(by_kind["outcome"], infos, lang),
+                        interventions=self._label_list(by_kind["intervention"], infos, lang),
+                        mechanisms=self._label_list(by_kind["mechanism"], infos, lang),
+                        actors=actors,
+                    ),
+                }
+            )
+        table.sort(key=lambda r: natural_key(r["id"]))
+        return _frame(table, ["id", "label", "lang", "sentence"])
+
+
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"

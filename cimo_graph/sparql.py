@@ -1,0 +1,206 @@
+"""SPARQL: the named query library, bound parameters, results as Python values.
+
+Every question the library answers is a ``.rq`` file in ``cimo_graph/queries/``. Its
+header says what it answers and which parameters it takes::
+
+    # What serves a theme: the propositions and pillars on a route to it.
+    #
+    # Parameters:
+    #   ?theme  theme  the theme (a skos:Concept)
+
+Parameters are bound as RDF terms (``initBindings`` locally, a ``VALUES`` block built
+from rdflib terms remotely), never pasted into the query text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import NamespaceManager
+from rdflib.term import BNode, Node, Variable
+
+from .errors import SparqlSyntaxError, UnknownQueryError
+from .namespace import PREFIXES
+
+__all__ = [
+    "NamedQuery",
+    "Parameter",
+    "named_queries",
+    "named_query",
+    "prepare",
+    "query_form",
+    "to_python",
+]
+
+QUERY_DIR = Path(__file__).parent / "queries"
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_UPDATE = re.compile(
+    r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter of a named query: its variable name, kind and meaning.
+
+    ``kind`` is ``theme`` (a theme's IRI; helpers accept any of its names), ``node`` (an
+    element's IRI; its id or label is accepted) or ``literal`` (a plain string).
+    """
+
+    name: str
+    kind: str
+    description: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A ``.rq`` file of the query library."""
+
+    name: str
+    summary: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    text: str = field(repr=False)
+
+    @property
+    def form(self) -> str:
+        """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``."""
+        return query_form(self.text)
+
+
+def _parse_header(name: str, text: str) -> NamedQuery:
+    comments = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        comments.append(line[1:].strip())
+    parameters: list[Parameter] = []
+    prose: list[str] = []
+    in_parameters = False
+    for line in comments:
+        if line.rstrip(":").lower() == "parameters":
+            in_parameters = True
+            continue
+        if in_parameters and line.startswith("?"):
+            variable, kind, *rest = line.split(maxsplit=2)
+            parameters.append(Parameter(variable[1:], kind, rest[0] if rest else ""))
+            continue
+        in_parameters = False
+        prose.append(line)
+    description = "\n".join(prose).strip()
+    if not description:
+        raise ValueError(f"{name}.rq has no header comment saying what it answers")
+    return NamedQuery(
+        name=name,
+        summary=description.splitlines()[0],
+        description=description,
+        parameters=tuple(parameters),
+        text=text,
+    )
+
+
+@lru_cache(maxsize=1)
+def named_queries() -> dict[str, NamedQuery]:
+    """Every named query of the library, by name (the ``.rq`` file's stem)."""
+    return {
+        path.stem: _parse_header(path.stem, path.read_text(encoding="utf-8"))
+        for path in sorted(QUERY_DIR.glob("*.rq"))
+    }
+
+
+def named_query(name: str) -> NamedQuery:
+    """The named query ``name``; an unknown name raises with the closest names."""
+    queries = named_queries()
+    if name in queries:
+        return queries[name]
+    import difflib
+
+    raise UnknownQueryError(name, difflib.get_close_matches(name, list(queries), n=3))
+
+
+def query_form(text: str) -> str:
+    """The form of a query: ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``.
+
+    >>> query_form("PREFIX ex: <http://e/> ASK { ?s ?p ?o }")
+    'ASK'
+    """
+    body = re.sub(r"#[^\n]*", "", text)  # comments may name any keyword
+    body = re.sub(r"<[^>]*>", "<>", body)  # and so may IRIs
+    match = _FORM.search(body)
+    return match.group(1).upper() if match else "SELECT"
+
+
+@lru_cache(maxsize=256)
+def prepare(text: str) -> Any:
+    """Parse ``text`` once (with the library's prefixes declared) and keep it.
+
+    A syntax error raises :class:`SparqlSyntaxError` with line and column in ``text``.
+    """
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql import prepareQuery
+
+    if _UPDATE.match(re.sub(r"(?m)^\s*(#.*|PREFIX\s+\S+\s*<[^>]*>|BASE\s*<[^>]*>)\s*$", "", text)):
+        raise SparqlSyntaxError(
+            "this is a SPARQL Update; cimo-graph runs queries (SELECT, ASK, CONSTRUCT, "
+            "DESCRIBE) and never changes the graph",
+            line=1,
+            column=1,
+            query=text,
+        )
+    try:
+        return prepareQuery(text, initNs=PREFIXES)
+    except ParseBaseException as error:
+        raise SparqlSyntaxError(
+            error.msg, line=error.lineno, column=error.col, query=text
+        ) from error
+    except Exception as error:  # rdflib raises a bare Exception for an unknown prefix
+        message = str(error)
+        match = re.search(r"Unknown namespace prefix : (\S+)", message)
+        if not match:
+            raise
+        line, column = _locate(text, f"{match.group(1)}:")
+        raise SparqlSyntaxError(
+            f"unknown prefix '{match.group(1)}:'; declared: {', '.join(sorted(PREFIXES))}",
+            line=line,
+            column=column,
+            query=text,
+        ) from error
+
+
+def _locate(text: str, needle: str) -> tuple[int | None, int | None]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        position = line.find(needle)
+        if position >= 0 and not line.lstrip().startswith("#"):
+            return number, position + 1
+    return None, None
+
+
+def to_python(term: Node | None, names: NamespaceManager) -> Any:
+    """A result term as a plain Python value: IRIs as prefixed names (or full IRIs),
+    language-tagged and plain literals as ``str``, typed literals as their Python value."""
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        try:
+            prefix, _namespace, name = names.compute_qname(term, generate=False)
+        except (KeyError, ValueError):
+            return str(term)
+        return f"{prefix}:{name}" if prefix else str(term)
+    if isinstance(term, Literal):
+        if term.language is not None or term.datatype is None:
+            return str(term)
+        value = term.toPython()
+        return str(value) if isinstance(value, Literal) else value
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def variables(result: Any) -> list[str]:
+    """The projected variable names of an rdflib SELECT result."""
+    return [str(v) for v in (result.vars or []) if isinstance(v, Variable | str)]
