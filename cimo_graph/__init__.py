@@ -31,6 +31,14 @@ from .namespace import CIMO, LEERNETWERKEN, LEERNETWERKEN_THEME
 from .summary import Summary
 from .validation import ValidationReport, Violation
 
+
+def load_ipython_extension(ipython: object) -> None:
+    """``%load_ext cimo_graph`` in Jupyter: registers the ``%%sparql`` cell magic."""
+    from .magics import load_ipython_extension as register
+
+    register(ipython)
+
+
 try:
     __version__ = _version("cimo-graph")
 except PackageNotFoundError:  # running from a source tree that was never installed

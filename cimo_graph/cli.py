@@ -1,16 +1,29 @@
-"""The ``cimo-graph`` command line: what is loaded, whether it is valid, the main report."""
+"""The ``cimo-graph`` command line: load, validate, ask the questions, run SPARQL."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Literal, URIRef
 
 from . import __version__
-from .errors import CimoGraphError
+from .errors import CimoGraphError, QueryParameterError
 from .graph import CimoGraph, load
+from .sparql import _parse_header, named_queries
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["main"]
+
+FORMATS = ("table", "csv", "json")
+#: Columns the table format shows for the route answers; csv and json show all.
+ROUTE_TABLE = ["id", "label", "match", "route", "through", "via", "via_kind"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -22,48 +35,135 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except CimoGraphError as error:
-        print(f"cimo-graph: error: {error}", file=sys.stderr)
+    except (CimoGraphError, KeyError) as error:
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        print(f"cimo-graph: error: {message}", file=sys.stderr)
         return 2
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cimo-graph",
-        description="Query and validate qualitative studies encoded with CIMO logic.",
+        description="Validate, query and summarise qualitative studies encoded with CIMO logic.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
-    def command(name: str, help: str, run) -> argparse.ArgumentParser:
+    def command(
+        name: str, help: str, run: Callable[[argparse.Namespace], int], *, study_arg: bool = False
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help)
+        if study_arg:
+            sub.add_argument(
+                "study",
+                nargs="?",
+                default=None,
+                help="study file (Turtle, JSON-LD, RDF/XML, N-Triples, N3); "
+                "default: the bundled study",
+            )
+        else:
+            sub.add_argument("--study", default=None, help="study file; default: the bundled study")
         sub.add_argument(
-            "study",
-            nargs="?",
-            default=None,
-            help="study file (Turtle, JSON-LD, RDF/XML, N-Triples); default: the bundled study",
-        )
-        sub.add_argument(
-            "--format",
-            dest="rdf_format",
+            "--rdf-format",
             default=None,
             help="RDF format of the study file, when its suffix does not tell",
         )
         sub.set_defaults(run=run)
         return sub
 
-    command("info", "Show what is loaded: the study, counts per class, languages.", _info)
+    def answers(sub: argparse.ArgumentParser, *, lang: bool = True) -> None:
+        if lang:
+            sub.add_argument(
+                "--lang",
+                choices=("en", "nl"),
+                default="en",
+                help="language of the labels (default: en)",
+            )
+        sub.add_argument(
+            "--format",
+            choices=FORMATS,
+            default="table",
+            help="table (readable, key columns), csv or json (all columns)",
+        )
+
+    command(
+        "info",
+        "Show what is loaded: the study, counts per class, languages.",
+        _info,
+        study_arg=True,
+    )
     command(
         "validate",
         "Check the study against the CIMO shapes; exit 1 if it does not conform.",
         _validate,
+        study_arg=True,
     )
-    command("report", "The main job: load the study, validate it and summarise it.", _report)
+    command(
+        "report",
+        "The main job: summarise and validate the study, then answer the "
+        "researcher questions with their routes.",
+        _report,
+        study_arg=True,
+    )
+
+    sub = command(
+        "interventions", "Which interventions lead to a theme, by which route.", _interventions
+    )
+    sub.add_argument("theme", help="a theme's id, label or synonym, in Dutch or English")
+    answers(sub)
+    sub = command("mechanisms", "The mechanisms of a proposition, outcome or theme.", _mechanisms)
+    sub.add_argument("target", help="a proposition, an element of one, or a theme")
+    answers(sub)
+    sub = command("outcomes", "The outcomes of an intervention, proposition or pillar.", _outcomes)
+    sub.add_argument("source", help="an intervention, proposition, pillar or theme")
+    answers(sub)
+    sub = command(
+        "evidence", "The evidence behind an element: source text, quotes, notes.", _evidence
+    )
+    sub.add_argument("node", help="an element's id or label")
+    answers(sub)
+    sub = command("sentences", "The design propositions as CIMO sentences.", _sentences)
+    answers(sub)
+    sub = command("themes", "The theme vocabulary.", _themes)
+    answers(sub)
+    sub = command("queries", "The named queries and what each answers.", _queries)
+    answers(sub, lang=False)
+    sub = command(
+        "query",
+        "Run a SPARQL query: a .rq file, - for standard input, or the name of a named query.",
+        _query,
+    )
+    sub.add_argument("source", help="FILE.rq, - (standard input) or a named query's name")
+    sub.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="bind ?NAME to VALUE: <iri>, prefix:name, or text (repeatable); "
+        "a named query resolves themes and ids by name",
+    )
+    answers(sub, lang=False)
     return parser
 
 
 def _load(args: argparse.Namespace) -> CimoGraph:
     return load(args.study, format=args.rdf_format)
+
+
+def emit(frame: pd.DataFrame, fmt: str, columns: Sequence[str] | None = None) -> None:
+    """Print a DataFrame as a readable table (``columns`` only), CSV or JSON records."""
+    if fmt == "csv":
+        sys.stdout.write(frame.to_csv(index=False))
+    elif fmt == "json":
+        print(
+            json.dumps(frame.to_dict(orient="records"), ensure_ascii=False, indent=2, default=str)
+        )
+    else:
+        shown = frame[list(columns)] if columns else frame
+        if shown.empty:
+            print("(no rows)")
+            return
+        print(shown.to_string(index=False, max_colwidth=60))
 
 
 def _info(args: argparse.Namespace) -> int:
@@ -77,10 +177,163 @@ def _validate(args: argparse.Namespace) -> int:
     return 0 if report.conforms else 1
 
 
+def _interventions(args: argparse.Namespace) -> int:
+    emit(_load(args).interventions_for(args.theme, lang=args.lang), args.format, ROUTE_TABLE)
+    return 0
+
+
+def _mechanisms(args: argparse.Namespace) -> int:
+    emit(_load(args).mechanisms_for(args.target, lang=args.lang), args.format, ROUTE_TABLE)
+    return 0
+
+
+def _outcomes(args: argparse.Namespace) -> int:
+    emit(_load(args).outcomes_of(args.source, lang=args.lang), args.format, ROUTE_TABLE)
+    return 0
+
+
+def _evidence(args: argparse.Namespace) -> int:
+    emit(
+        _load(args).evidence(args.node, lang=args.lang),
+        args.format,
+        ["kind", "text", "lang", "item"],
+    )
+    return 0
+
+
+def _sentences(args: argparse.Namespace) -> int:
+    frame = _load(args).sentences(lang=args.lang)
+    if args.format == "table":
+        for row in frame.itertuples():
+            print(f"{row.id}: {row.sentence}\n")
+    else:
+        emit(frame, args.format)
+    return 0
+
+
+def _themes(args: argparse.Namespace) -> int:
+    emit(
+        _load(args).themes(lang=args.lang),
+        args.format,
+        ["id", "label", "other_label", "elements", "synonyms"],
+    )
+    return 0
+
+
+def _queries(args: argparse.Namespace) -> int:
+    emit(_load(args).queries(), args.format, ["name", "parameters", "summary"])
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    kg = _load(args)
+    params = dict(_split_param(p) for p in args.param)
+    if args.source in named_queries():
+        result = kg.query(args.source, **params)
+    else:
+        text = sys.stdin.read() if args.source == "-" else _read_query(args.source)
+        declared = {p.name: p.kind for p in _header_parameters(text)}
+        bindings = {name: _term(kg, value, declared.get(name)) for name, value in params.items()}
+        result = kg.sparql(text, **bindings)
+    if isinstance(result, bool):
+        print("true" if result else "false")
+    elif isinstance(result, CimoGraph):
+        sys.stdout.write(result.serialize(format="turtle"))
+    else:
+        emit(result, args.format)
+    return 0
+
+
+def _read_query(source: str) -> str:
+    path = Path(source)
+    if not path.is_file():
+        import difflib
+
+        close = difflib.get_close_matches(source, list(named_queries()), n=3)
+        hint = f" Named queries like it: {', '.join(close)}." if close else ""
+        raise CimoGraphError(
+            f"No query file at '{source}' and no named query of that name."
+            f"{hint} See `cimo-graph queries`."
+        )
+    return path.read_text(encoding="utf-8")
+
+
+def _header_parameters(text: str) -> tuple[Any, ...]:
+    try:
+        return _parse_header("query", text).parameters
+    except ValueError:  # no header comment: nothing declared
+        return ()
+
+
+def _split_param(text: str) -> tuple[str, str]:
+    name, separator, value = text.partition("=")
+    if not separator or not name:
+        raise QueryParameterError(f"--param takes NAME=VALUE, got {text!r}.")
+    return name.lstrip("?$"), value
+
+
+def _term(kg: CimoGraph, value: str, kind: str | None) -> Any:
+    """A command-line value as an RDF term: declared kinds resolve names, ``<...>`` is an
+    IRI, ``prefix:name`` with a known prefix is an IRI, anything else a string literal."""
+    if kind is not None:
+        return kg._parameter(kind, value)
+    if value.startswith("<") and value.endswith(">"):
+        return URIRef(value[1:-1])
+    prefix, separator, rest = value.partition(":")
+    namespaces = dict(kg.graph.namespaces())
+    if separator and prefix in namespaces and not rest.startswith("//"):
+        return URIRef(str(namespaces[prefix]) + rest)
+    return Literal(value)
+
+
 def _report(args: argparse.Namespace) -> int:
     kg = _load(args)
     print(kg.summary())
     print()
     report = kg.validate()
     print(report)
+    if not kg.propositions().empty:
+        _answer_questions(kg)
     return 0 if report.conforms else 1
+
+
+def _answer_questions(kg: CimoGraph) -> None:
+    """The example questions of the study reading, each answered with its route."""
+
+    def heading(text: str) -> None:
+        print(f"\n== {text}\n")
+
+    themes = set(kg.themes()["id"])
+    if "self-direction" in themes:
+        heading(
+            "Which interventions lead to student self-direction?  "
+            "kg.interventions_for('self-direction')"
+        )
+        emit(kg.interventions_for("self-direction"), "table", ROUTE_TABLE)
+    propositions = kg.propositions()
+    for row in propositions.itertuples():
+        heading(
+            f"Through which mechanisms does proposition {row.id} work, and which outcomes "
+            f"follow?  kg.mechanisms_for({row.id!r}), kg.outcomes_of({row.id!r})"
+        )
+        emit(kg.mechanisms_for(row.id), "table", ["id", "label"])
+        print()
+        emit(kg.outcomes_of(row.id), "table", ["id", "label"])
+    if len(propositions) >= 2:
+        a, b = propositions["id"].iloc[0], propositions["id"].iloc[1]
+        heading(f"What do propositions {a} and {b} share?  kg.shared_elements({a!r}, {b!r})")
+        emit(kg.shared_elements(a, b), "table", ["theme", "a", "b"])
+    heading(
+        "Which interventions do the roles carry out, and what is said of each role?  kg.roles()"
+    )
+    emit(kg.roles(), "table", ["id", "broader", "carries_out", "statements", "stated_for"])
+    heading("Which pillar or role does each recommendation strengthen?  kg.recommendations()")
+    emit(
+        kg.recommendations(),
+        "table",
+        ["id", "strengthens", "strengthens_kind", "strengthens_label"],
+    )
+    for lang in ("nl", "en"):
+        heading(f"The design propositions as sentences ({lang})  kg.sentences(lang={lang!r})")
+        for row in kg.sentences(lang=lang).itertuples():
+            print(f"{row.id}: {row.sentence}\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -67,3 +68,109 @@ def test_console_script_runs(tmp_path):
         done = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, check=False)
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip()
+
+
+def test_interventions_command_answers_with_routes(capsys):
+    """`cimo-graph interventions self-direction` prints the routes as a table."""
+    assert main(["interventions", "self-direction"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0].split() == ["id", "label", "match", "route", "through", "via", "via_kind"]
+    assert len(lines) == 11
+    assert any(line.split()[0] == "W-I3" and "mention" in line for line in lines)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_interventions_command_formats(capsys, fmt):
+    """--format csv and json give every column for every row, in Dutch with --lang nl."""
+    assert main(["interventions", "zelfsturing", "--lang", "nl", "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    if fmt == "json":
+        rows = json.loads(out)
+        assert len(rows) == 10 and "source_text" in rows[0]
+        assert {r["id"]: r["label"] for r in rows}[
+            "W-I3"
+        ] == "eigen initiatief en zelfsturing verwachten"
+    else:
+        assert out.splitlines()[0].startswith("id,label,kind,match,route")
+        assert len(out.strip().splitlines()) == 11
+
+
+def test_unknown_theme_on_the_command_line(capsys):
+    """A misspelt theme exits 2 with the suggestion."""
+    assert main(["interventions", "self-directon"]) == 2
+    assert "Did you mean: 'self-direction'?" in capsys.readouterr().err
+
+
+def test_query_file_with_params(tmp_path, capsys):
+    """`cimo-graph query FILE.rq --param` binds prefixed names as IRIs and text as literals."""
+    path = tmp_path / "q.rq"
+    path.write_text(
+        "SELECT ?id WHERE { ?p cimo:hasMechanism ?m . ?m dcterms:identifier ?id } ORDER BY ?id",
+        encoding="utf-8",
+    )
+    assert main(["query", str(path), "--param", "p=lnw:W", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.split() == ["id", "W-M1", "W-M2", "W-M3", "W-M4"]
+    assert (
+        main(
+            ["query", str(path), "--param", "p=<https://w3id.org/cimo-graph/study/leernetwerken/C>"]
+        )
+        == 0
+    )
+    assert "C-M6" in capsys.readouterr().out
+    assert main(["query", str(path), "--param", "p=lnw:W } ; DROP ALL #"]) == 0
+    assert capsys.readouterr().out.strip() == "(no rows)"
+
+
+def test_query_from_stdin_ask_and_construct(monkeypatch, capsys):
+    """`cimo-graph query -` reads standard input; ASK prints true/false, CONSTRUCT Turtle."""
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("ASK { lnw:W cimo:hasContext lnw:context }"))
+    assert main(["query", "-"]) == 0
+    assert capsys.readouterr().out.strip() == "true"
+    monkeypatch.setattr(
+        "sys.stdin",
+        io.StringIO("CONSTRUCT { lnw:W cimo:hasContext ?c } WHERE { lnw:W cimo:hasContext ?c }"),
+    )
+    assert main(["query", "-"]) == 0
+    assert "cimo:hasContext lnw:context" in capsys.readouterr().out
+
+
+def test_named_query_on_the_command_line(capsys):
+    """A named query runs by name, its parameters resolved by name."""
+    assert main(["query", "theme-routes", "--param", "theme=eigen regie", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["through"] for r in rows} == {"lnw:C", "lnw:P3"}
+
+
+def test_query_syntax_error_on_the_command_line(tmp_path, capsys):
+    """A broken query file exits 2 with line and column."""
+    path = tmp_path / "bad.rq"
+    path.write_text("SELECT ?s WHERE {\n  ?s ?p \n", encoding="utf-8")
+    assert main(["query", str(path)]) == 2
+    assert "SPARQL syntax error at line" in capsys.readouterr().err
+
+
+def test_sentences_command(capsys):
+    """`cimo-graph sentences --lang en` prints both propositions as sentences."""
+    assert main(["sentences", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("If you want to achieve in a learning network") == 2
+
+
+def test_report_answers_the_reading_questions(capsys):
+    """The main job answers the study's example questions with their routes."""
+    assert main(["report"]) == 0
+    out = capsys.readouterr().out
+    for text in [
+        "Which interventions lead to student self-direction?",
+        "W-I3",
+        "P3-means-3",
+        "What do propositions C and W share?",
+        "accessibility",
+        "older-year-student",
+        "Als je in een leernetwerk",
+        "If you want to achieve",
+    ]:
+        assert text in out
