@@ -276,6 +276,23 @@ class Questions:
             parts[row["whole"]].append(row)
         return parts
 
+    def _parts_by_kind(
+        self, wholes: Iterable[Node], *, roles: bool = False
+    ) -> tuple[dict[Node, dict[str, list[Node]]], dict[Node, Info]]:
+        """For each whole, its parts by kind (``"intervention"``, ...), and the annotations
+        of the wholes, their parts and (with ``roles``) the roles carrying them out."""
+        wholes = list(wholes)
+        grouped: dict[Node, dict[str, list[Node]]] = {w: defaultdict(list) for w in wholes}
+        nodes: set[Node] = set(wholes)
+        for whole, rows in self._parts(wholes).items():
+            for row in rows:
+                grouped[whole][str(row["kind"])].append(row["part"])
+                nodes.add(row["part"])
+                if roles and row.get("role") is not None:
+                    grouped[whole]["role"].append(row["role"])
+                    nodes.add(row["role"])
+        return grouped, self._annotate(nodes)
+
     def _holders(self, node: Node) -> list[Row]:
         return self._select(named_query("parts"), {"part": node})
 
@@ -546,14 +563,10 @@ class Questions:
         """
         rows = self._select(named_query("propositions"), {})
         propositions = sorted({r["proposition"] for r in rows}, key=str)
-        parts = self._parts(propositions)
-        nodes = set(propositions) | {p["part"] for ps in parts.values() for p in ps}
-        infos = self._annotate(nodes)
+        grouped, infos = self._parts_by_kind(propositions)
         table = []
         for proposition in propositions:
-            by_kind = defaultdict(list)
-            for part in parts.get(proposition, []):
-                by_kind[str(part["kind"])].append(part["part"])
+            by_kind = grouped[proposition]
             info = infos[proposition]
             table.append(
                 {
@@ -602,14 +615,11 @@ class Questions:
         rows = self._select(named_query("pillars"), {})
         pillars = sorted({r["pillar"] for r in rows}, key=str)
         contexts = {r["pillar"]: r["context"] for r in rows if r.get("context") is not None}
-        parts = self._parts(pillars)
-        nodes = set(pillars) | {p["part"] for ps in parts.values() for p in ps}
-        infos = self._annotate(nodes | set(contexts.values()))
+        grouped, infos = self._parts_by_kind(pillars)
+        infos.update(self._annotate(contexts.values()))
         table = []
         for pillar in pillars:
-            by_kind = defaultdict(list)
-            for part in parts.get(pillar, []):
-                by_kind[str(part["kind"])].append(part["part"])
+            by_kind = grouped[pillar]
             info = infos[pillar]
             table.append(
                 {
@@ -933,21 +943,15 @@ class Questions:
         propositions = sorted(
             {r["proposition"] for r in self._select(named_query("propositions"), {})}, key=str
         )
-        parts = self._parts(propositions)
-        nodes = set(propositions) | {p["part"] for ps in parts.values() for p in ps}
-        nodes |= {p["role"] for ps in parts.values() for p in ps if p.get("role") is not None}
-        infos = self._annotate(nodes)
+        grouped, infos = self._parts_by_kind(propositions, roles=True)
         table = []
         for proposition in propositions:
-            by_kind: dict[str, list[Node]] = defaultdict(list)
-            roles: set[Node] = set()
-            for part in parts.get(proposition, []):
-                by_kind[str(part["kind"])].append(part["part"])
-                if str(part["kind"]) == "intervention":
-                    roles.add(part.get("role"))
-
+            by_kind = grouped[proposition]
+            roles = set(by_kind["role"])
+            if len(roles) != 1 or len(by_kind["role"]) != len(by_kind["intervention"]):
+                roles = set()  # one role for every intervention, or no actors in the sentence
             actors = None
-            if len(roles) == 1 and None not in roles:
+            if roles:
                 role = next(iter(roles))
                 plural = choose_label(infos[role].plurals, lang)
                 actors = str(plural) if plural is not None else self._label(role, infos, lang)
