@@ -14,6 +14,7 @@ from importlib.metadata import version as _version
 from .errors import (
     AmbiguousNameError,
     CimoGraphError,
+    DrawingTooLargeError,
     EmptyStudyError,
     QueryParameterError,
     SparqlSyntaxError,
@@ -51,6 +52,7 @@ __all__ = [
     "AmbiguousNameError",
     "CimoGraph",
     "CimoGraphError",
+    "DrawingTooLargeError",
     "EmptyStudyError",
     "QueryParameterError",
     "SparqlSyntaxError",

@@ -167,3 +167,8 @@ class SparqlSyntaxError(CimoGraphError, ValueError):
             if 0 < line <= len(lines):
                 excerpt = f"\n    {lines[line - 1]}\n    {' ' * max((column or 1) - 1, 0)}^"
         super().__init__(f"SPARQL syntax error{where}: {reason}{excerpt}")
+
+
+class DrawingTooLargeError(CimoGraphError, ValueError):
+    """Raised when an interactive network would hold more nodes than it stays usable with;
+    the message says how to draw a focus instead."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Graph, Literal
 from rdflib.term import Node
 
+from ._files import write_text
 from ._resources import study_path
 from .errors import StudyValidationError
 from .namespace import PREFIXES
@@ -19,6 +18,7 @@ from .sources import format_for, read_graph
 from .sparql import NamedQuery, prepare, to_python, variables
 from .summary import Summary, summarise
 from .validation import ValidationReport, validate_graph
+from .views import Drawings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["CimoGraph", "load"]
 
 
-class CimoGraph(Questions):
+class CimoGraph(Questions, Drawings):
     """A CIMO study (or several) held as an rdflib ``Graph``.
 
     Make one with :func:`cimo_graph.load`; the rdflib graph inside is ``kg.graph``. The
@@ -176,7 +176,7 @@ class CimoGraph(Questions):
         path = Path(destination)
         rdf_format = format_for(path, format)
         text = self._graph.serialize(format=rdf_format)
-        _write_atomically(path, text)
+        write_text(path, text)
         return None
 
 
@@ -228,15 +228,3 @@ def load(
         if not report:
             raise StudyValidationError(report, str(path))
     return kg
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

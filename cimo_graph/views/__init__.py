@@ -1,0 +1,285 @@
+"""Pictures of a study: networkx graphs, interactive pages, exports and paper figures.
+
+:class:`Drawings` adds the drawing methods to a graph (local or remote). networkx, pyvis
+and matplotlib are imported on first use, not with the package.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import URIRef
+
+from ..errors import CimoGraphError
+from .subgraph import Drawing, select
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from pyvis.network import Network
+
+    from .figures import CimoFigure
+    from .interactive import NetworkPage
+
+__all__ = ["MAX_NODES", "RENDER_FORMATS", "Drawings"]
+
+#: Interactive pages beyond this many nodes become unreadable: draw a focus instead.
+MAX_NODES = 400
+#: What ``export`` and ``cimo-graph render`` write.
+RENDER_FORMATS = ("html", "svg", "pdf", "png", "graphml", "gexf", "cyjs", "dot")
+
+
+class Drawings:
+    """Drawing methods for any graph that answers the question helpers' queries."""
+
+    def _drawing(
+        self,
+        focus: str | URIRef | None,
+        depth: int | None,
+        themes: bool | None,
+        lang: str,
+        max_nodes: int | None = None,
+    ) -> Drawing:
+        return select(self, focus=focus, depth=depth, themes=themes, lang=lang, max_nodes=max_nodes)
+
+    def to_networkx(
+        self,
+        *,
+        focus: str | URIRef | None = None,
+        depth: int | None = None,
+        themes: bool | None = None,
+        lang: str = "en",
+    ) -> nx.MultiDiGraph:
+        """The study (or a focus) as a networkx ``MultiDiGraph``.
+
+        Nodes are keyed by id and carry ``iri, kind, label, label_en, label_nl,
+        source_text, notes, layer, x, y``; edges carry ``relation``, ``label`` and ``id``.
+        ``focus`` takes a proposition or pillar (its parts), a theme (its routes) or any
+        node (its neighbourhood, ``depth`` links deep); ``themes=True`` adds theme nodes.
+
+        >>> import networkx as nx
+        >>> g = cg.load().to_networkx()
+        >>> mechanisms = [n for n, kind in g.nodes(data="kind") if kind == "Mechanism"]
+        >>> sorted(nx.degree_centrality(g)[m] > 0 for m in mechanisms)[0]
+        True
+        >>> g.nodes["W-I3"]["kind"], g.nodes["W-I3"]["label_nl"]
+        ('Intervention', 'eigen initiatief en zelfsturing verwachten')
+        """
+        from .exports import to_networkx
+
+        return to_networkx(self._drawing(focus, depth, themes, lang))
+
+    def to_pyvis(
+        self,
+        *,
+        focus: str | URIRef | None = None,
+        depth: int | None = None,
+        themes: bool | None = None,
+        lang: str = "en",
+        layout: str = "cimo",
+        max_nodes: int = MAX_NODES,
+    ) -> Network:
+        """A pyvis ``Network``: nodes coloured and shaped by CIMO class in the layered
+        CIMO layout (``layout="force"`` for a seeded force layout that stops once stable),
+        labels in ``lang``, tooltips with both labels, the source text and notes, links
+        labelled by relation. See :meth:`to_networkx` for ``focus``, ``depth``, ``themes``.
+
+        Beyond ``max_nodes`` nodes it raises :class:`~cimo_graph.DrawingTooLargeError`,
+        which suggests a focus.
+
+        >>> net = cg.load().to_pyvis(focus="W")
+        >>> len(net.nodes), len(net.edges)
+        (18, 22)
+        """
+        from .interactive import to_pyvis
+
+        return to_pyvis(self._drawing(focus, depth, themes, lang, max_nodes), layout=layout)
+
+    def to_html(self, **options: Any) -> NetworkPage:
+        """The interactive network as one self-contained, offline HTML page (a
+        :class:`~cimo_graph.views.interactive.NetworkPage`; it displays inline in Jupyter).
+        Takes the options of :meth:`to_pyvis`."""
+        from .interactive import NetworkPage, render_page
+
+        return NetworkPage(render_page(self.to_pyvis(**options)))
+
+    def show(self, path: Path | str | None = None, **options: Any) -> Path:
+        """Write the interactive network to ``path`` (default: ``<focus>.html`` or
+        ``network.html`` here) and, in Jupyter, show it inline. Returns the path.
+
+        The page embeds every script and style it needs and requests nothing from the
+        internet. Takes the options of :meth:`to_pyvis`.
+        """
+        page = self.to_html(**options)
+        focus = options.get("focus")
+        target = Path(path) if path is not None else Path(f"{_slug(focus) or 'network'}.html")
+        page.save(target)
+        _display(page)
+        return target
+
+    def figure(
+        self,
+        proposition: str | URIRef | None = None,
+        *,
+        pillars: bool = False,
+        lang: str = "en",
+        width: float = 7.0,
+        fontsize: float = 7.0,
+        grayscale: bool = False,
+    ) -> CimoFigure:
+        """A figure for a paper: a design proposition as a CIMO chain in four columns
+        (Context | Interventions | Mechanisms | Outcomes, with its added value), or with
+        ``pillars=True`` the pillars with their aims and means.
+
+        ``width`` is in inches (7.0 fits a two-column journal page, 3.5 one column).
+        Save with ``fig.savefig("chain.pdf")``: SVG keeps text as text, PDF embeds its
+        fonts, PNG takes ``dpi=``; files are written whole or not at all.
+
+        >>> fig = cg.load().figure("W", lang="nl")
+        >>> float(fig.get_figwidth())
+        7.0
+        """
+        if pillars:
+            return self._pillars_figure(lang, width, fontsize, grayscale)
+        if proposition is None:
+            raise CimoGraphError(
+                "figure() needs a design proposition (figure('W')) or pillars=True."
+            )
+        return self._chain_figure(proposition, lang, width, fontsize, grayscale)
+
+    def _chain_figure(
+        self, proposition: str | URIRef, lang: str, width: float, fontsize: float, grayscale: bool
+    ) -> CimoFigure:
+        from .figures import FigureItem, chain_figure
+        from .style import layer_of
+
+        node = self.node(proposition)
+        grouped, infos = self._parts_by_kind([node], roles=True)
+        parts = grouped[node]
+        kind = infos[node].kind
+        if kind != "DesignProposition":
+            raise CimoGraphError(
+                f"{self._id(node, infos)!r} is a {kind or 'node'}, not a "
+                "design proposition; figure(pillars=True) draws pillars."
+            )
+
+        def items(key: str, cls: str) -> list[FigureItem]:
+            ordered = self._label_list(parts[key], infos, lang)
+            return [FigureItem(label, cls) for label in ordered]
+
+        roles = set(parts["role"])
+        actors = None
+        if len(roles) == 1 and len(parts["role"]) == len(parts["intervention"]):
+            role = next(iter(roles))
+            from ..labels import choose_label
+
+            plural = choose_label(infos[role].plurals, lang)
+            actors = str(plural) if plural is not None else self._label(role, infos, lang)
+        assert layer_of("Context") < layer_of("Intervention") < layer_of("Outcome")
+        return chain_figure(
+            self._label(node, infos, lang),
+            [
+                items("context", "Context"),
+                items("intervention", "Intervention"),
+                items("mechanism", "Mechanism"),
+                items("outcome", "Outcome"),
+            ],
+            lang=lang,
+            added_value=items("added value", "AddedValue"),
+            actors=actors,
+            width=width,
+            fontsize=fontsize,
+            grayscale=grayscale,
+        )
+
+    def _pillars_figure(
+        self, lang: str, width: float, fontsize: float, grayscale: bool
+    ) -> CimoFigure:
+        from ..sparql import named_query
+        from .figures import FigureItem, pillars_figure
+
+        rows = self._select(named_query("pillars"), {})
+        pillars = {r["pillar"] for r in rows}
+        grouped, infos = self._parts_by_kind(pillars)
+        ordered = sorted(pillars, key=lambda p: _natural(self._id(p, infos)))
+        columns = []
+        for pillar in ordered:
+            parts = grouped[pillar]
+            columns.append(
+                (
+                    FigureItem(
+                        f"{self._id(pillar, infos)}. {self._label(pillar, infos, lang)}", "Pillar"
+                    ),
+                    [FigureItem(t, "Aim") for t in self._label_list(parts["aim"], infos, lang)],
+                    [
+                        FigureItem(t, "Means")
+                        for t in self._label_list(parts["means"] + parts["shaping"], infos, lang)
+                    ],
+                )
+            )
+        title = {"en": "The pillars of the design", "nl": "De pijlers van het ontwerp"}[lang]
+        return pillars_figure(
+            title, columns, lang=lang, width=width, fontsize=fontsize, grayscale=grayscale
+        )
+
+    def export(
+        self,
+        path: Path | str,
+        *,
+        format: str | None = None,
+        focus: str | URIRef | None = None,
+        depth: int | None = None,
+        themes: bool | None = None,
+        lang: str = "en",
+        dpi: int = 300,
+    ) -> Path:
+        """Write a picture or export to ``path``; the format comes from ``format`` or the
+        suffix: ``html`` (interactive page), ``svg``/``pdf``/``png`` (the figure of the
+        proposition in ``focus``, or of the pillars for ``focus="pillars"``), ``graphml``,
+        ``gexf``, ``cyjs`` (Cytoscape JSON) or ``dot``. Written whole or not at all."""
+        path = Path(path)
+        fmt = (format or path.suffix.lstrip(".")).lower()
+        if fmt not in RENDER_FORMATS:
+            raise CimoGraphError(f"Cannot write {fmt!r}; formats: {', '.join(RENDER_FORMATS)}.")
+        if fmt == "html":
+            self.to_html(focus=focus, depth=depth, themes=themes, lang=lang).save(path)
+        elif fmt in ("svg", "pdf", "png"):
+            if focus is None:
+                raise CimoGraphError(
+                    "A figure needs a focus: a design proposition's id, or 'pillars'."
+                )
+            is_pillars = str(focus).lower() in ("pillars", "pijlers")
+            fig = self.figure(None if is_pillars else focus, pillars=is_pillars, lang=lang)
+            fig.savefig(path, format=fmt, dpi=dpi)
+        else:
+            from .exports import write_export
+
+            write_export(
+                self.to_networkx(focus=focus, depth=depth, themes=themes, lang=lang), path, fmt
+            )
+        return path
+
+
+def _natural(text: str) -> list[Any]:
+    from ..questions import natural_key
+
+    return natural_key(text)
+
+
+def _slug(focus: Any) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", str(focus)).strip("-") if focus is not None else ""
+
+
+def _display(page: NetworkPage) -> None:
+    """Show the page inline when running in a Jupyter kernel."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and getattr(shell, "kernel", None) is not None:
+        from IPython.display import display
+
+        display(page)

@@ -1,0 +1,112 @@
+"""The drawing as a networkx graph, and as files other tools read: GraphML and GEXF
+(Gephi, yEd), Cytoscape JSON and Graphviz DOT."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .._files import atomic_path, write_text
+from .interactive import node_ids
+from .layout import layered_positions
+from .subgraph import Drawing
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["EXPORT_FORMATS", "to_dot", "to_networkx", "write_export"]
+
+#: Export formats by name, with their usual suffix.
+EXPORT_FORMATS = {"graphml": ".graphml", "gexf": ".gexf", "cyjs": ".cyjs", "dot": ".dot"}
+
+
+def to_networkx(drawing: Drawing) -> nx.MultiDiGraph:
+    """A ``MultiDiGraph`` of the drawing, ready for networkx algorithms and exports.
+
+    Nodes are keyed by their id (the IRI where ids collide) and carry ``iri``, ``kind``,
+    ``label``, ``label_en``, ``label_nl``, ``source_text``, ``notes``, ``layer``, ``x`` and
+    ``y``; edges carry ``relation`` (a prefixed name), ``label`` and a unique ``id``. Every
+    value is a plain string or number, as GraphML and GEXF readers expect.
+    """
+    import networkx as nx
+
+    layered_positions(drawing)
+    ids = node_ids(drawing)
+    graph = nx.MultiDiGraph(name=drawing.title or "cimo-graph", lang=drawing.lang)
+    for node in sorted(drawing.nodes.values(), key=lambda n: (n.layer, n.order)):
+        graph.add_node(
+            ids[node.iri],
+            iri=str(node.iri),
+            kind=node.kind,
+            label=node.label,
+            label_en=node.label_en,
+            label_nl=node.label_nl,
+            source_text=node.source_text,
+            notes=node.notes,
+            layer=int(node.layer),
+            x=float(node.x),
+            y=float(node.y),
+        )
+    for number, edge in enumerate(drawing.edges):
+        key = f"e{number}"
+        graph.add_edge(
+            ids[edge.source],
+            ids[edge.target],
+            key=key,
+            id=key,
+            relation=edge.relation,
+            label=edge.label,
+        )
+    return graph
+
+
+def _quote(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def to_dot(graph: nx.MultiDiGraph) -> str:
+    """Graphviz DOT text of a graph from :func:`to_networkx`, every id and label quoted.
+
+    Written here rather than through pydot, which cannot quote ids holding ``:``.
+    """
+    lines = [
+        f"digraph {_quote(graph.graph.get('name', 'cimo-graph'))} {{",
+        "  rankdir=LR;",
+        '  node [shape=box, style="rounded,filled", fillcolor="#f4f4f4"];',
+    ]
+    for node, data in graph.nodes(data=True):
+        attributes = ", ".join(
+            f"{key}={_quote(str(value))}"
+            for key, value in sorted(data.items())
+            if key not in ("x", "y")
+        )
+        lines.append(f"  {_quote(str(node))} [{attributes}];")
+    for source, target, key, data in graph.edges(keys=True, data=True):
+        attributes = ", ".join(f"{k}={_quote(str(v))}" for k, v in sorted(data.items()))
+        lines.append(
+            f"  {_quote(str(source))} -> {_quote(str(target))} [key={_quote(key)}, {attributes}];"
+        )
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def write_export(graph: nx.MultiDiGraph, path: Path | str, fmt: str) -> Path:
+    """Write ``graph`` as ``fmt`` (graphml, gexf, cyjs, dot) to ``path``, whole or not at all."""
+    import networkx as nx
+
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"Unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}.")
+    path = Path(path)
+    if fmt == "dot":
+        write_text(path, to_dot(graph))
+    elif fmt == "cyjs":
+        write_text(path, json.dumps(nx.cytoscape_data(graph), ensure_ascii=False, indent=1))
+    else:
+        with atomic_path(path) as temporary:
+            if fmt == "graphml":
+                nx.write_graphml(graph, temporary, encoding="utf-8")
+            else:
+                nx.write_gexf(graph, temporary, encoding="utf-8")
+    return path

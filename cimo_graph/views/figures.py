@@ -1,0 +1,267 @@
+"""Figures for papers: a design proposition as a CIMO chain, and the pillars of a design.
+
+Boxes are sized from the measured size of their wrapped text and arrows run in the gaps
+between columns, so text never sits under a box edge or an arrow. Colours keep distinct
+grey levels, so the figures read in grayscale print too.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from matplotlib.figure import Figure
+
+from .._files import atomic_path
+from .style import style_for
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+    from matplotlib.text import Text
+
+__all__ = ["CimoFigure", "FigureItem", "chain_figure", "pillars_figure"]
+
+#: Settings for saving: text stays text in SVG; PDF embeds TrueType fonts (Type 42).
+SAVE_RC = {
+    "svg.fonttype": "none",
+    "pdf.fonttype": 42,
+    "ps.fonttype": 42,
+    "svg.hashsalt": "cimo-graph",
+}
+#: No creation dates in the files, so the same figure gives the same bytes.
+_NO_DATES = {"svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}, "png": {}}
+
+_HEADERS = {
+    "en": ["Context", "Interventions", "Mechanisms", "Outcomes"],
+    "nl": ["Context", "Interventies", "Mechanismen", "Opbrengsten"],
+}
+_WORDS = {
+    "en": {"added": "Added value", "aim": "Aim", "means": "Means", "by": "carried out by"},
+    "nl": {"added": "Meerwaarde", "aim": "Doel", "means": "Middelen", "by": "uitgevoerd door"},
+}
+
+
+class CimoFigure(Figure):
+    """A matplotlib Figure that saves for print: vector text in SVG and PDF (fonts
+    embedded), written whole or not at all.
+
+    ``layout`` records every text, box and arrow drawn, for checks of the geometry.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.layout = _Layout()
+
+    def savefig(self, fname: Any, *args: Any, **kwargs: Any) -> None:
+        from matplotlib import rc_context
+
+        with rc_context(SAVE_RC):
+            if isinstance(fname, str | os.PathLike):
+                target = Path(fname)
+                kwargs.setdefault("format", target.suffix.lstrip(".").lower() or None)
+                kwargs.setdefault("metadata", _NO_DATES.get(kwargs["format"]))
+                with atomic_path(target) as temporary:
+                    super().savefig(temporary, *args, **kwargs)
+            else:
+                super().savefig(fname, *args, **kwargs)
+
+
+@dataclass
+class _Layout:
+    texts: list[Text] = field(default_factory=list)
+    boxes: list[tuple[Text, FancyBboxPatch]] = field(default_factory=list)
+    arrows: list[FancyArrowPatch] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FigureItem:
+    """One box: its text and the class that styles it."""
+
+    text: str
+    kind: str
+
+
+class _Canvas:
+    """Draws in inches on a figure of fixed width; the height follows the content."""
+
+    def __init__(self, width: float, fontsize: float, grayscale: bool, dpi: float = 100) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        self.width = width
+        self.fontsize = fontsize
+        self.grayscale = grayscale
+        self.figure = CimoFigure(figsize=(width, 10), dpi=dpi)
+        FigureCanvasAgg(self.figure)
+        self.axes: Axes = self.figure.add_axes((0, 0, 1, 1))
+        self.axes.set_axis_off()
+        self.axes.set_xlim(0, width)
+        self.axes.set_ylim(-10, 0)
+        self.renderer = self.figure.canvas.get_renderer()
+        self.pad = fontsize / 72 * 0.6
+        self.bottom = 0.0
+
+    def _size(self, text: Text) -> tuple[float, float]:
+        extent = text.get_window_extent(self.renderer)
+        return extent.width / self.figure.dpi, extent.height / self.figure.dpi
+
+    def text(self, x: float, y: float, content: str, width: float, **style: Any) -> float:
+        """Text wrapped to fit ``width`` inches, top-left at (x, y); returns its bottom."""
+        return self._text(x, y, content, width, **style)[1]
+
+    def _text(
+        self, x: float, y: float, content: str, width: float, **style: Any
+    ) -> tuple[Text, float]:
+        size = style.pop("fontsize", self.fontsize)
+        chars = max(8, int(width * 72 / (size * 0.5)))
+        artist = self.axes.text(x, y, "", fontsize=size, va="top", ha="left", **style)
+        while True:
+            artist.set_text("\n".join(textwrap.wrap(content, chars)) or " ")
+            # a tenth to spare: glyph widths shift a little with the output's resolution
+            if self._size(artist)[0] <= 0.9 * width or chars <= 8:
+                break
+            chars -= 2
+        self.figure.layout.texts.append(artist)
+        bottom = y - self._size(artist)[1]
+        self.bottom = min(self.bottom, bottom)
+        return artist, bottom
+
+    def box(self, x: float, y: float, width: float, item: FigureItem, **text_style: Any) -> float:
+        """A box of ``width`` at top ``y`` holding ``item``'s text; returns its bottom."""
+        from matplotlib.patches import FancyBboxPatch
+
+        style = style_for(item.kind)
+        text, _ = self._text(
+            x + self.pad, y - self.pad, item.text, width - 2 * self.pad, zorder=3, **text_style
+        )
+        height = self._size(text)[1] + 2 * self.pad
+        patch = FancyBboxPatch(
+            (x, y - height),
+            width,
+            height,
+            boxstyle=f"round,pad=0,rounding_size={self.pad * 0.8}",
+            facecolor=style.gray if self.grayscale else style.color,
+            edgecolor="#333333",
+            linewidth=0.6,
+            linestyle="--" if item.kind in ("AddedValue", "Aim") else "-",
+            zorder=2,
+        )
+        self.axes.add_patch(patch)
+        self.figure.layout.boxes.append((text, patch))
+        self.bottom = min(self.bottom, y - height)
+        return y - height
+
+    def arrow(self, start: tuple[float, float], end: tuple[float, float]) -> None:
+        from matplotlib.patches import FancyArrowPatch
+
+        patch = FancyArrowPatch(
+            start,
+            end,
+            arrowstyle="-|>",
+            mutation_scale=9,
+            linewidth=1.0,
+            color="#333333",
+            zorder=1,
+            shrinkA=0,
+            shrinkB=0,
+        )
+        self.axes.add_patch(patch)
+        self.figure.layout.arrows.append(patch)
+
+    def finish(self, margin: float) -> CimoFigure:
+        """Fit the figure's height to what was drawn."""
+        height = -self.bottom + 2 * margin
+        self.figure.set_size_inches(self.width, height)
+        self.axes.set_ylim(self.bottom - margin, margin)
+        return self.figure
+
+
+def chain_figure(
+    title: str,
+    columns: Sequence[Sequence[FigureItem]],
+    *,
+    lang: str = "en",
+    added_value: Sequence[FigureItem] = (),
+    actors: str | None = None,
+    width: float = 7.0,
+    fontsize: float = 7.0,
+    grayscale: bool = False,
+) -> CimoFigure:
+    """A design proposition as four columns, Context | Interventions | Mechanisms |
+    Outcomes, with arrows between the columns (the study states links per column, not
+    item by item) and the added value under the outcomes."""
+    canvas = _Canvas(width, fontsize, grayscale)
+    margin, gap, vgap = 0.12, 0.34, 0.07
+    column_width = (width - 2 * margin - 3 * gap) / 4
+    bold = {"fontweight": "bold"}
+    top = canvas.text(margin, -margin, title, width - 2 * margin, fontsize=fontsize + 2, **bold)
+    top -= 0.12
+    spans = []
+    for index, (header, items) in enumerate(zip(_HEADERS[lang], columns, strict=True)):
+        x = margin + index * (column_width + gap)
+        y = canvas.text(x, top, header, column_width, fontsize=fontsize + 1, **bold) - 0.06
+        if index == 1 and actors:
+            y = (
+                canvas.text(
+                    x,
+                    y,
+                    f"{_WORDS[lang]['by']} {actors}",
+                    column_width,
+                    fontstyle="italic",
+                    color="#333333",
+                )
+                - 0.05
+            )
+        column_top = y
+        for item in items:
+            y = canvas.box(x, y, column_width, item) - vgap
+        if index == 3 and added_value:
+            y -= 0.06
+            y = (
+                canvas.text(
+                    x, y, _WORDS[lang]["added"], column_width, fontsize=fontsize + 1, **bold
+                )
+                - 0.06
+            )
+            for item in added_value:
+                y = canvas.box(x, y, column_width, item) - vgap
+        spans.append((x, column_top, y + vgap))
+    for (x0, top0, bottom0), (x1, top1, bottom1) in pairwise(spans):
+        middle = (max(bottom0, bottom1) + min(top0, top1)) / 2
+        canvas.arrow((x0 + column_width + 0.05, middle), (x1 - 0.05, middle))
+    return canvas.finish(margin)
+
+
+def pillars_figure(
+    title: str,
+    pillars: Sequence[tuple[FigureItem, Sequence[FigureItem], Sequence[FigureItem]]],
+    *,
+    lang: str = "en",
+    width: float = 7.0,
+    fontsize: float = 7.0,
+    grayscale: bool = False,
+) -> CimoFigure:
+    """The pillars side by side: each pillar, its aim, and the means that realise it."""
+    canvas = _Canvas(width, fontsize, grayscale)
+    margin, gap, vgap = 0.12, 0.12, 0.07
+    count = max(len(pillars), 1)
+    column_width = (width - 2 * margin - (count - 1) * gap) / count
+    bold = {"fontweight": "bold"}
+    top = canvas.text(margin, -margin, title, width - 2 * margin, fontsize=fontsize + 2, **bold)
+    top -= 0.12
+    for index, (pillar, aims, means) in enumerate(pillars):
+        x = margin + index * (column_width + gap)
+        y = canvas.box(x, top, column_width, pillar, fontweight="bold") - 0.1
+        for caption, items in ((_WORDS[lang]["aim"], aims), (_WORDS[lang]["means"], means)):
+            if not items:
+                continue
+            y = canvas.text(x, y, caption, column_width, fontstyle="italic") - 0.04
+            for item in items:
+                y = canvas.box(x, y, column_width, item) - vgap
+            y -= 0.05
+    return canvas.finish(margin)

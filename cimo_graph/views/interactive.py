@@ -1,0 +1,214 @@
+"""The interactive network: a pyvis Network, written as one self-contained, offline page."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .._files import write_text
+from .layout import layered_positions, wrap_label
+from .style import LAYER_TITLES, STYLES, style_for
+from .subgraph import Drawing
+
+if TYPE_CHECKING:
+    from pyvis.network import Network
+
+__all__ = ["NetworkPage", "render_page", "to_pyvis"]
+
+_TEMPLATES = Path(__file__).parent / "templates"
+
+
+def to_pyvis(drawing: Drawing, *, layout: str = "cimo", height: str = "720px") -> Network:
+    """A pyvis ``Network`` of ``drawing``: nodes coloured and shaped by class, placed in the
+    layered CIMO columns (``layout="cimo"``, physics off) or by a seeded force layout that
+    stops once stable (``layout="force"``); links labelled by relation."""
+    from pyvis.network import Network
+
+    if layout not in ("cimo", "force"):
+        raise ValueError(f"layout must be 'cimo' or 'force', not {layout!r}")
+    layered_positions(drawing)
+    net = Network(height=height, width="100%", directed=True, cdn_resources="in_line", heading="")
+    lang = drawing.lang
+    ids = node_ids(drawing)
+    for node in sorted(drawing.nodes.values(), key=lambda n: (n.layer, n.order)):
+        style = style_for(node.kind)
+        kind_title = style.title_nl if lang == "nl" else style.title_en
+        tip = [["", node.label], ["", f"{kind_title} {node.id}"]]
+        other = node.label_nl if lang == "en" else node.label_en
+        if other and other != node.label:
+            tip.append(["nl" if lang == "en" else "en", other])
+        if node.source_text:
+            tip.append(["bron" if lang == "nl" else "source", node.source_text])
+        if node.notes:
+            tip.append(["notities" if lang == "nl" else "notes", node.notes])
+        extra: dict[str, Any] = {"x": node.x, "y": node.y} if layout == "cimo" else {}
+        net.add_node(
+            ids[node.iri],
+            label="\n".join(wrap_label(node.label)),
+            shape=style.shape,
+            color={
+                "background": style.color,
+                "border": "#444444",
+                "highlight": {"background": style.color, "border": "#000000"},
+            },
+            level=node.layer,
+            tip=tip,
+            **extra,
+        )
+    for number, edge in enumerate(drawing.edges):
+        net.add_edge(
+            ids[edge.source],
+            ids[edge.target],
+            id=f"e{number}",
+            label=edge.label,
+            title=edge.relation,
+            arrows="to",
+        )
+    net.set_options(_options(layout))
+    net.cimo_legend = _legend(drawing)  # read by render_page
+    net.cimo_title = drawing.title
+    net.cimo_lang = lang
+    return net
+
+
+def node_ids(drawing: Drawing) -> dict[Any, str]:
+    """Node keys for pictures and exports: the readable id, or the IRI where ids collide."""
+    counts: dict[str, int] = {}
+    for node in drawing.nodes.values():
+        counts[node.id] = counts.get(node.id, 0) + 1
+    return {
+        iri: node.id if counts[node.id] == 1 else str(iri) for iri, node in drawing.nodes.items()
+    }
+
+
+def _options(layout: str) -> str:
+    import json
+
+    options: dict[str, Any] = {
+        "layout": {"randomSeed": 7, "improvedLayout": False},
+        "interaction": {"hover": True, "tooltipDelay": 150, "keyboard": True, "multiselect": True},
+        "nodes": {"font": {"size": 14, "face": "sans-serif"}, "margin": 8, "borderWidth": 1},
+        "edges": {
+            "color": {"color": "#8a8a8a", "highlight": "#222222"},
+            "font": {"size": 10, "color": "#555555", "strokeWidth": 3, "align": "middle"},
+            "smooth": {
+                "enabled": True,
+                "type": "cubicBezier",
+                "forceDirection": "horizontal",
+                "roundness": 0.45,
+            },
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
+        },
+        "physics": {"enabled": False},
+    }
+    if layout == "force":
+        options["physics"] = {
+            "enabled": True,
+            "solver": "forceAtlas2Based",
+            "stabilization": {"enabled": True, "iterations": 400, "fit": True},
+        }
+        options["edges"]["smooth"] = {"enabled": True, "type": "continuous"}
+    return json.dumps(options)
+
+
+def _legend(drawing: Drawing) -> list[dict[str, str]]:
+    kinds = {node.kind for node in drawing.nodes.values()}
+    entries = []
+    for kind, style in STYLES.items():
+        if kind in kinds:
+            entries.append(
+                {
+                    "label": style.title_nl if drawing.lang == "nl" else style.title_en,
+                    "color": style.color,
+                }
+            )
+    return entries
+
+
+@lru_cache(maxsize=1)
+def _vis_assets() -> tuple[str, str]:
+    import pyvis
+
+    folder = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+    js = (folder / "vis-network.min.js").read_text(encoding="utf-8")
+    css = (folder / "vis-network.css").read_text(encoding="utf-8")
+    if "</script" in js.lower() or "</style" in css.lower():
+        raise RuntimeError("the bundled vis-network cannot be inlined safely")
+    return js, css
+
+
+def _script_hash(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def render_page(net: Network, *, title: str | None = None, subtitle: str = "") -> str:
+    """One self-contained HTML page for ``net``: vis-network and its styles inlined, no
+    request to any other address (a Content-Security-Policy forbids them), the graph's
+    text set as text only."""
+    import jinja2
+
+    from .. import __version__
+
+    vis_js, vis_css = _vis_assets()
+    page_js = (_TEMPLATES / "network.js").read_text(encoding="utf-8")
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True, keep_trailing_newline=True
+    )
+    nodes, edges, _heading, height, _width, options = net.get_network_data()
+    lang = getattr(net, "cimo_lang", "en")
+    heading = title if title is not None else getattr(net, "cimo_title", "")
+    data = {
+        "nodes": nodes,
+        "edges": edges,
+        "options": options if isinstance(options, dict) else _json(options),
+        "legend": getattr(net, "cimo_legend", []),
+    }
+    layers = sorted({n.get("level", 0) for n in nodes})
+    columns = " | ".join(LAYER_TITLES.get(lang, LAYER_TITLES["en"])[layer] for layer in layers)
+    return environment.get_template("network.html.j2").render(
+        lang=lang,
+        title=f"cimo-graph: {heading}" if heading else "cimo-graph",
+        subtitle=subtitle or columns,
+        height=height,
+        vis_js=vis_js,
+        vis_css=vis_css,
+        page_js=page_js,
+        script_hashes=" ".join(_script_hash(s) for s in (vis_js, page_js)),
+        data=data,
+        version=__version__,
+    )
+
+
+def _json(text: str) -> Any:
+    import json
+
+    return json.loads(text)
+
+
+@dataclass
+class NetworkPage:
+    """A rendered network page. In Jupyter it shows inline in an isolated iframe (which
+    JupyterLab, VS Code and Colab all display); ``path`` is the file it was written to."""
+
+    html: str
+    path: Path | None = None
+    height: int = 760
+
+    def _repr_html_(self) -> str:
+        return (
+            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
+            f'style="width: 100%; height: {self.height}px; border: 1px solid #ddd;" '
+            'sandbox="allow-scripts" title="cimo-graph network"></iframe>'
+        )
+
+    def save(self, path: Path | str) -> Path:
+        """Write the page to ``path`` whole or not at all; return the path."""
+        write_text(path, self.html)
+        self.path = Path(path)
+        return self.path

@@ -1,0 +1,92 @@
+"""How each CIMO class looks and where it stands: the shared colours, shapes and columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["LAYERS", "LAYER_TITLES", "STYLES", "Style", "layer_of", "style_for"]
+
+
+@dataclass(frozen=True)
+class Style:
+    """The look of one class: colour for screens, grey and hatch for print, vis shape."""
+
+    color: str
+    gray: str
+    hatch: str
+    shape: str
+    title_en: str
+    title_nl: str
+
+
+# Colours from ColorBrewer's Set2/Pastel (colour-blind safe); greys and hatches keep the
+# classes apart in grayscale print.
+STYLES: dict[str, Style] = {
+    "Context": Style("#c7e9c0", "0.92", "", "box", "context", "context"),
+    "DesignProposition": Style(
+        "#fdd0a2", "0.80", "", "box", "design proposition", "ontwerpprincipe"
+    ),
+    "Pillar": Style("#fdae6b", "0.72", "", "box", "pillar", "pijler"),
+    "Intervention": Style("#9ecae1", "0.88", "", "box", "intervention", "interventie"),
+    "Means": Style("#c6dbef", "0.94", "///", "box", "means", "middel"),
+    "Mechanism": Style("#dadaeb", "0.75", "", "box", "mechanism", "mechanisme"),
+    "Outcome": Style("#fcbba1", "0.97", "", "box", "outcome", "opbrengst"),
+    "AddedValue": Style("#fc9272", "0.85", "...", "box", "added value", "meerwaarde"),
+    "Aim": Style("#fee0d2", "0.90", "...", "box", "aim", "doel"),
+    "Role": Style("#d9d9d9", "0.70", "", "ellipse", "role", "rol"),
+    "Organisation": Style("#bdbdbd", "0.65", "", "ellipse", "organisation", "organisatie"),
+    "RoleStatement": Style("#f0f0f0", "0.96", "\\\\\\", "box", "role statement", "roluitspraak"),
+    "Recommendation": Style("#ffffb2", "0.98", "xx", "box", "recommendation", "aanbeveling"),
+    "Quote": Style("#fff7bc", "1.00", "", "box", "quote", "citaat"),
+    "Study": Style("#e5f5e0", "0.90", "", "database", "study", "onderzoek"),
+    "Theme": Style("#ffffff", "1.00", "", "diamond", "theme", "thema"),
+}
+_FALLBACK = Style("#eeeeee", "0.90", "", "dot", "other", "overig")
+
+#: The left-to-right columns of the CIMO layout.
+LAYERS: dict[str, int] = {
+    "Study": 0,
+    "Context": 0,
+    "Organisation": 0,
+    "Role": 0,
+    "DesignProposition": 1,
+    "Pillar": 1,
+    "RoleStatement": 1,
+    "Recommendation": 1,
+    "Quote": 1,
+    "Intervention": 2,
+    "Means": 2,
+    "Mechanism": 3,
+    "Outcome": 4,
+    "AddedValue": 4,
+    "Aim": 4,
+    "Theme": 5,
+}
+LAYER_TITLES = {
+    "en": [
+        "Context",
+        "Propositions & pillars",
+        "Interventions",
+        "Mechanisms",
+        "Outcomes",
+        "Themes",
+    ],
+    "nl": [
+        "Context",
+        "Ontwerpprincipes & pijlers",
+        "Interventies",
+        "Mechanismen",
+        "Opbrengsten",
+        "Thema's",
+    ],
+}
+
+
+def style_for(kind: str) -> Style:
+    """The style of a class name (``"Intervention"``); unknown classes get a neutral one."""
+    return STYLES.get(kind, _FALLBACK)
+
+
+def layer_of(kind: str) -> int:
+    """The column a class stands in, left to right: context, ..., outcomes, themes."""
+    return LAYERS.get(kind, 1)

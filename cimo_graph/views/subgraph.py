@@ -1,0 +1,241 @@
+"""What to draw: the nodes and links of the whole study or of a focus, with their text."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from rdflib import URIRef
+from rdflib.namespace import SKOS
+from rdflib.term import Node
+
+from .._resources import ontology_graph
+from ..errors import DrawingTooLargeError
+from ..labels import choose_label
+from ..lookup import local_name
+from ..questions import Info, natural_key
+from ..sparql import named_query
+from .style import layer_of
+
+if TYPE_CHECKING:
+    from ..questions import Questions
+
+__all__ = ["Drawing", "DrawnEdge", "DrawnNode", "select"]
+
+_WHOLE_LINKS = {
+    "hasContext",
+    "hasIntervention",
+    "hasMechanism",
+    "hasOutcome",
+    "hasAddedValue",
+    "hasAim",
+    "hasMeans",
+    "shapedBy",
+}
+
+
+@dataclass
+class DrawnNode:
+    """A node to draw: its identity, class, labels in both languages and its evidence."""
+
+    iri: Node
+    id: str
+    kind: str
+    label: str
+    label_en: str
+    label_nl: str
+    source_text: str
+    notes: str
+    layer: int
+    order: tuple[Any, ...] = ()
+    x: float = 0.0
+    y: float = 0.0
+
+
+@dataclass
+class DrawnEdge:
+    """A link to draw: its ends (IRIs), the relation's prefixed name and label."""
+
+    source: Node
+    target: Node
+    relation: str
+    label: str
+
+
+@dataclass
+class Drawing:
+    """The nodes and links of a picture, in a fixed order so pictures repeat."""
+
+    nodes: dict[Node, DrawnNode] = field(default_factory=dict)
+    edges: list[DrawnEdge] = field(default_factory=list)
+    title: str = ""
+    lang: str = "en"
+
+
+def select(
+    kg: Questions,
+    *,
+    focus: str | URIRef | None = None,
+    depth: int | None = None,
+    themes: bool | None = None,
+    lang: str = "en",
+    max_nodes: int | None = None,
+) -> Drawing:
+    """Choose what to draw.
+
+    Without ``focus``, every element of the graph. With ``focus``: a design proposition or
+    pillar shows its parts (and the roles carrying out its interventions); a theme shows
+    the interventions, mechanisms and outcomes on its routes and the elements that mention
+    it; any other node its neighbourhood. ``depth`` draws the neighbourhood of the focus
+    to that many links instead. ``themes`` adds the theme nodes (default: only for a theme
+    focus). Beyond ``max_nodes`` nodes, :class:`DrawingTooLargeError` asks for a focus.
+    """
+    names = kg._names()
+    theme_focus: Node | None = None
+    if focus is None:
+        chosen = _everything(kg)
+        title = "all elements"
+    else:
+        node, kind = names.node(focus, themes=True)
+        infos = kg._annotate([node])
+        title = f"{kg._id(node, infos)}: {kg._label(node, infos, lang)}"
+        if kind == "theme":
+            theme_focus = node
+            chosen = _theme_nodes(kg, node)
+        elif depth is not None:
+            chosen = _neighbourhood(kg, node, depth)
+        else:
+            cls = infos[node].kind
+            if cls in ("DesignProposition", "Pillar"):
+                grouped, _ = kg._parts_by_kind([node], roles=True)
+                chosen = {node} | {n for nodes in grouped[node].values() for n in nodes}
+            else:
+                chosen = _neighbourhood(kg, node, 1)
+    with_themes = themes if themes is not None else theme_focus is not None
+    edges = _edges_among(kg, chosen, with_themes, theme_focus)
+    if with_themes:
+        chosen |= {e[2] for e in edges}
+    if max_nodes is not None and len(chosen) > max_nodes:
+        raise DrawingTooLargeError(
+            f"The network would have {len(chosen)} nodes, more than max_nodes={max_nodes} "
+            "an interactive page stays readable with. Draw a focus instead: "
+            "focus='<proposition or pillar id>', focus='<theme>', or focus='<node>' with "
+            "depth=1; or raise max_nodes."
+        )
+    return _drawing(kg, chosen, edges, title, lang)
+
+
+def _everything(kg: Questions) -> set[Node]:
+    nodes = {row["node"] for row in kg._select(named_query("elements"), {})}
+    for row in kg._select(named_query("network"), {}):
+        if str(row["relation"]).endswith("#theme"):
+            continue
+        nodes |= {row["source"], row["target"]}
+    return nodes
+
+
+def _theme_nodes(kg: Questions, theme: Node) -> set[Node]:
+    routes = kg._theme_routes(theme)
+    wholes = {r["through"] for r in routes}
+    grouped, _ = kg._parts_by_kind(wholes, roles=True)
+    chosen = {theme} | wholes
+    for parts in grouped.values():
+        for kind, nodes in parts.items():
+            if kind != "role":
+                chosen |= set(nodes)
+    for row in kg._select(named_query("theme-mentions"), {"theme": theme}):
+        chosen.add(row["node"])
+        if row.get("through") is not None:
+            chosen.add(row["through"])
+    return chosen
+
+
+def _links(kg: Questions, variable: str, nodes: Iterable[Node]) -> list[tuple[Node, str, Node]]:
+    return [
+        (row["source"], str(row["relation"]), row["target"])
+        for row in kg._select_each(named_query("network"), variable, nodes)
+    ]
+
+
+def _neighbourhood(kg: Questions, start: Node, depth: int) -> set[Node]:
+    seen = {start}
+    frontier = deque([start])
+    for _ in range(max(depth, 0)):
+        links = _links(kg, "source", frontier) + _links(kg, "target", frontier)
+        following = set()
+        for source, relation, target in links:
+            if relation.endswith("#theme"):
+                continue
+            following |= {source, target} - seen
+        seen |= following
+        frontier = deque(sorted(following, key=str))
+        if not frontier:
+            break
+    return seen
+
+
+def _edges_among(
+    kg: Questions, nodes: set[Node], with_themes: bool, theme: Node | None
+) -> list[tuple[Node, str, Node]]:
+    edges = []
+    for source, relation, target in _links(kg, "source", sorted(nodes, key=str)):
+        if relation.endswith("#theme"):
+            if with_themes and (theme is None or target == theme):
+                edges.append((source, relation, target))
+        elif target in nodes:
+            edges.append((source, relation, target))
+    return edges
+
+
+def _drawing(
+    kg: Questions, nodes: set[Node], edges: list[tuple[Node, str, Node]], title: str, lang: str
+) -> Drawing:
+    infos = kg._annotate(nodes)
+    holders: dict[Node, list[str]] = {}
+    for source, relation, target in edges:
+        if local_name(relation) in _WHOLE_LINKS:
+            holders.setdefault(target, []).append(kg._id(source, infos))
+    drawing = Drawing(title=title, lang=lang)
+    for node in nodes:
+        info = infos.get(node, Info(node))
+        kind = info.kind or ("Theme" if SKOS.Concept in info.types else "")
+        node_id = kg._id(node, infos)
+        holder = min(holders.get(node, []), key=natural_key, default="")
+        drawing.nodes[node] = DrawnNode(
+            iri=node,
+            id=node_id,
+            kind=kind,
+            label=kg._label(node, infos, lang),
+            label_en=kg._label(node, infos, "en"),
+            label_nl=kg._label(node, infos, "nl"),
+            source_text=kg._texts(info.source_texts),
+            notes=kg._texts(info.notes),
+            layer=layer_of(kind),
+            order=(natural_key(holder), natural_key(node_id)),
+        )
+    ontology = ontology_graph()
+    label_of = {}
+    for _, relation, _ in edges:
+        if relation not in label_of:
+            label = choose_label(ontology.objects(URIRef(relation), _RDFS_LABEL), lang)
+            label_of[relation] = str(label) if label is not None else local_name(relation)
+    names = kg._prefixes()
+    for source, relation, target in sorted(
+        edges, key=lambda e: (drawing.nodes[e[0]].order, e[1], drawing.nodes[e[2]].order)
+    ):
+        drawing.edges.append(
+            DrawnEdge(source, target, _prefixed(relation, names), label_of[relation])
+        )
+    return drawing
+
+
+def _prefixed(iri: str, prefixes: dict[str, str]) -> str:
+    for prefix, namespace in sorted(prefixes.items(), key=lambda p: -len(p[1])):
+        if iri.startswith(namespace) and prefix:
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
+
+
+_RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
