@@ -15,6 +15,7 @@ from . import __version__
 from .errors import CimoGraphError, QueryParameterError
 from .graph import CimoGraph, load
 from .sparql import _parse_header, named_queries
+from .views import RENDER_FORMATS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -98,12 +99,44 @@ def _parser() -> argparse.ArgumentParser:
         _validate,
         study_arg=True,
     )
-    command(
+    sub = command(
         "report",
-        "The main job: summarise and validate the study, then answer the "
-        "researcher questions with their routes.",
+        "The main job: summarise and validate the study, answer the researcher questions "
+        "with their routes, and (with --out) draw it.",
         _report,
         study_arg=True,
+    )
+    sub.add_argument(
+        "--out",
+        default=None,
+        metavar="DIR",
+        help="also write the interactive network, the figures and a GraphML export into DIR",
+    )
+    sub = command("render", "Draw the study: an interactive page, a figure or an export.", _render)
+    sub.add_argument(
+        "--format",
+        choices=RENDER_FORMATS,
+        default="html",
+        help="html (interactive), svg/pdf/png (figure of a proposition or "
+        "'pillars'), graphml, gexf, cyjs (Cytoscape), dot",
+    )
+    sub.add_argument(
+        "--focus", default=None, help="a proposition or pillar, a theme, or a node (with --depth)"
+    )
+    sub.add_argument(
+        "--depth",
+        type=int,
+        default=None,
+        help="draw the focus node's neighbourhood this many links deep",
+    )
+    sub.add_argument("--themes", action="store_true", help="add the theme nodes")
+    sub.add_argument("--lang", choices=("en", "nl"), default="en", help="language of labels")
+    sub.add_argument("--dpi", type=int, default=300, help="resolution of PNG figures")
+    sub.add_argument(
+        "--out",
+        default=None,
+        metavar="FILE",
+        help="where to write (default: <focus or study>.<format> here)",
     )
 
     sub = command(
@@ -286,6 +319,29 @@ def _term(kg: CimoGraph, value: str, kind: str | None) -> Any:
     return Literal(value)
 
 
+def _render(args: argparse.Namespace) -> int:
+    kg = _load(args)
+    name = args.focus or (Path(args.study).stem if args.study else "leernetwerken")
+    out = Path(args.out) if args.out else Path(f"{_slug(name)}.{args.format}")
+    kg.export(
+        out,
+        format=args.format,
+        focus=args.focus,
+        depth=args.depth,
+        themes=args.themes or None,
+        lang=args.lang,
+        dpi=args.dpi,
+    )
+    print(out)
+    return 0
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "study"
+
+
 def _report(args: argparse.Namespace) -> int:
     kg = _load(args)
     print(kg.summary())
@@ -294,7 +350,26 @@ def _report(args: argparse.Namespace) -> int:
     print(report)
     if not kg.propositions().empty:
         _answer_questions(kg)
+    if args.out:
+        _draw(kg, Path(args.out))
     return 0 if report.conforms else 1
+
+
+def _draw(kg: CimoGraph, folder: Path) -> None:
+    """Write the pictures of the main job and print their paths."""
+    print(f"\n== Pictures in {folder}/\n")
+    written = [kg.export(folder / "network.html")]
+    for proposition in kg.propositions()["id"]:
+        for suffix in ("svg", "pdf", "png"):
+            written.append(
+                kg.export(folder / f"proposition-{_slug(proposition)}.{suffix}", focus=proposition)
+            )
+    if not kg.pillars().empty:
+        for suffix in ("svg", "pdf", "png"):
+            written.append(kg.export(folder / f"pillars.{suffix}", focus="pillars"))
+    written.append(kg.export(folder / "network.graphml"))
+    for path in written:
+        print(path)
 
 
 def _answer_questions(kg: CimoGraph) -> None:

@@ -174,3 +174,52 @@ def test_report_answers_the_reading_questions(capsys):
         "If you want to achieve",
     ]:
         assert text in out
+
+
+@pytest.mark.parametrize(
+    ("fmt", "focus"),
+    [
+        ("html", None),
+        ("html", "zelfsturing"),
+        ("svg", "W"),
+        ("pdf", "pillars"),
+        ("png", "C"),
+        ("graphml", None),
+        ("gexf", "W"),
+        ("cyjs", None),
+        ("dot", "P3"),
+    ],
+)
+def test_render_writes_each_format(tmp_path, capsys, fmt, focus):
+    """`cimo-graph render --format F --focus X --out FILE` writes the file and prints its path."""
+    out = tmp_path / f"picture.{fmt}"
+    arguments = ["render", "--format", fmt, "--out", str(out), "--lang", "nl"]
+    if focus:
+        arguments += ["--focus", focus]
+    assert main(arguments) == 0
+    assert capsys.readouterr().out.strip() == str(out)
+    assert out.stat().st_size > 500
+
+
+def test_render_figure_needs_a_focus(tmp_path, capsys):
+    """A figure without --focus exits 2 and says what to give."""
+    assert main(["render", "--format", "svg", "--out", str(tmp_path / "x.svg")]) == 2
+    assert "needs a focus" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_report_draws_into_a_folder(tmp_path, capsys):
+    """`cimo-graph report --out DIR` writes the page, the figures and an export, and lists them."""
+    assert main(["report", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(
+        [
+            "network.html",
+            "network.graphml",
+            *(f"proposition-{p}.{s}" for p in "CW" for s in ("svg", "pdf", "png")),
+            *(f"pillars.{s}" for s in ("svg", "pdf", "png")),
+        ]
+    )
+    for name in names:
+        assert str(tmp_path / name) in out

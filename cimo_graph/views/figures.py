@@ -121,7 +121,8 @@ class _Canvas:
         chars = max(8, int(width * 72 / (size * 0.5)))
         artist = self.axes.text(x, y, "", fontsize=size, va="top", ha="left", **style)
         while True:
-            artist.set_text("\n".join(textwrap.wrap(content, chars)) or " ")
+            lines = textwrap.wrap(content, chars, break_long_words=False)
+            artist.set_text("\n".join(lines) or " ")
             # a tenth to spare: glyph widths shift a little with the output's resolution
             if self._size(artist)[0] <= 0.9 * width or chars <= 8:
                 break
@@ -201,8 +202,11 @@ def chain_figure(
     bold = {"fontweight": "bold"}
     top = canvas.text(margin, -margin, title, width - 2 * margin, fontsize=fontsize + 2, **bold)
     top -= 0.12
+    sections = list(zip(_HEADERS[lang], columns, strict=True))
+    if column_width < 1.1:  # too narrow for four columns: the chain runs top to bottom
+        return _vertical_chain(canvas, top, sections, lang, added_value, actors, margin)
     spans = []
-    for index, (header, items) in enumerate(zip(_HEADERS[lang], columns, strict=True)):
+    for index, (header, items) in enumerate(sections):
         x = margin + index * (column_width + gap)
         y = canvas.text(x, top, header, column_width, fontsize=fontsize + 1, **bold) - 0.06
         if index == 1 and actors:
@@ -237,6 +241,47 @@ def chain_figure(
     return canvas.finish(margin)
 
 
+def _vertical_chain(
+    canvas: _Canvas,
+    top: float,
+    sections: list[tuple[str, Sequence[FigureItem]]],
+    lang: str,
+    added_value: Sequence[FigureItem],
+    actors: str | None,
+    margin: float,
+) -> CimoFigure:
+    """The chain for a narrow column: sections top to bottom, arrows down between them."""
+    width = canvas.width - 2 * margin
+    bold = {"fontweight": "bold"}
+    size = canvas.fontsize + 1
+    y = top
+    for index, (header, items) in enumerate(sections):
+        if index:
+            canvas.arrow((canvas.width / 2, y + 0.02), (canvas.width / 2, y - 0.2))
+            y -= 0.26
+        y = canvas.text(margin, y, header, width, fontsize=size, **bold) - 0.05
+        if index == 1 and actors:
+            y = (
+                canvas.text(
+                    margin,
+                    y,
+                    f"{_WORDS[lang]['by']} {actors}",
+                    width,
+                    fontstyle="italic",
+                    color="#333333",
+                )
+                - 0.05
+            )
+        for item in items:
+            y = canvas.box(margin, y, width, item) - 0.05
+    if added_value:
+        y = canvas.text(margin, y - 0.08, _WORDS[lang]["added"], width, fontsize=size, **bold)
+        y -= 0.05
+        for item in added_value:
+            y = canvas.box(margin, y, width, item) - 0.05
+    return canvas.finish(margin)
+
+
 def pillars_figure(
     title: str,
     pillars: Sequence[tuple[FigureItem, Sequence[FigureItem], Sequence[FigureItem]]],
@@ -249,19 +294,26 @@ def pillars_figure(
     """The pillars side by side: each pillar, its aim, and the means that realise it."""
     canvas = _Canvas(width, fontsize, grayscale)
     margin, gap, vgap = 0.12, 0.12, 0.07
-    count = max(len(pillars), 1)
-    column_width = (width - 2 * margin - (count - 1) * gap) / count
+    # as many pillars side by side as fit at a readable width; the rest in further rows
+    per_row = max(1, min(len(pillars), int((width - 2 * margin + gap) // (1.25 + gap))))
+    column_width = (width - 2 * margin - (per_row - 1) * gap) / per_row
     bold = {"fontweight": "bold"}
-    top = canvas.text(margin, -margin, title, width - 2 * margin, fontsize=fontsize + 2, **bold)
-    top -= 0.12
-    for index, (pillar, aims, means) in enumerate(pillars):
-        x = margin + index * (column_width + gap)
-        y = canvas.box(x, top, column_width, pillar, fontweight="bold") - 0.1
-        for caption, items in ((_WORDS[lang]["aim"], aims), (_WORDS[lang]["means"], means)):
-            if not items:
-                continue
-            y = canvas.text(x, y, caption, column_width, fontstyle="italic") - 0.04
-            for item in items:
-                y = canvas.box(x, y, column_width, item) - vgap
-            y -= 0.05
+    row_top = (
+        canvas.text(margin, -margin, title, width - 2 * margin, fontsize=fontsize + 2, **bold)
+        - 0.12
+    )
+    for start in range(0, len(pillars), per_row):
+        row_bottom = row_top
+        for index, (pillar, aims, means) in enumerate(pillars[start : start + per_row]):
+            x = margin + index * (column_width + gap)
+            y = canvas.box(x, row_top, column_width, pillar, fontweight="bold") - 0.1
+            for caption, items in ((_WORDS[lang]["aim"], aims), (_WORDS[lang]["means"], means)):
+                if not items:
+                    continue
+                y = canvas.text(x, y, caption, column_width, fontstyle="italic") - 0.04
+                for item in items:
+                    y = canvas.box(x, y, column_width, item) - vgap
+                y -= 0.05
+            row_bottom = min(row_bottom, y)
+        row_top = row_bottom - 0.15
     return canvas.finish(margin)

@@ -1,0 +1,105 @@
+"""The interactive page in a real headless Chromium, with every network request blocked."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from .test_interactive import HOSTILE, hostile_study
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip(
+            "no Chromium on this machine: install it with `apt-get install chromium` "
+            "(scripts/test.sh does, as root)"
+        )
+    playwright = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def open_page(browser, path):
+    """Open a file with every non-file request blocked; return page, requests, errors."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    requests, errors = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
+    )
+    page.goto(path.as_uri())
+    page.wait_for_function("window.cimoGraph !== undefined", timeout=15000)
+    return page, requests, errors
+
+
+@pytest.mark.parametrize(
+    ("focus", "nodes", "edges"), [(None, 75, 89), ("W", 18, 22), ("self-direction", 27, 30)]
+)
+def test_page_works_offline(kg, browser, tmp_path, focus, nodes, edges):
+    """The page loads with no network, draws every node and edge, logs no error."""
+    path = kg.show(tmp_path / "page.html", focus=focus)
+    page, requests, errors = open_page(browser, path)
+    assert page.evaluate("[cimoGraph.nodes.length, cimoGraph.edges.length]") == [nodes, edges]
+    assert [url for url in requests if not url.startswith("file:")] == []
+    assert errors == []
+    assert page.locator("#legend .item").count() >= 4
+    page.close()
+
+
+def test_hostile_label_shows_as_text_and_never_runs(kg, browser, tmp_path):
+    """A label with <img onerror> and <script> is shown as text in the tooltip, not run."""
+    path = hostile_study(kg).show(tmp_path / "hostile.html", focus="W")
+    page, _, errors = open_page(browser, path)
+    assert page.evaluate("cimoGraph.nodes.get('W-I3').title.textContent").find(HOSTILE) >= 0
+    position = page.evaluate(
+        "(() => { const n = cimoGraph.network; const p = n.getPositions(['W-I3'])['W-I3'];"
+        " const d = n.canvasToDOM(p); const r = document.getElementById('network')"
+        ".getBoundingClientRect(); return [d.x + r.left, d.y + r.top]; })()"
+    )
+    page.mouse.move(position[0], position[1])
+    page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+    tooltip = page.locator("div.vis-tooltip")
+    assert HOSTILE in tooltip.inner_text()
+    assert tooltip.locator("img, script").count() == 0
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__pwned") is None
+    assert errors == []
+    page.close()
+
+
+def test_notebook_iframe_renders(kg, browser, tmp_path):
+    """The HTML a notebook displays (an iframe with srcdoc) draws the network."""
+    view = kg.to_html(focus="W")
+    path = tmp_path / "notebook.html"
+    path.write_text(
+        f"<!DOCTYPE html><html><body>{view._repr_html_()}</body></html>", encoding="utf-8"
+    )
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(path.as_uri())
+    frame = page.frames[1]
+    frame.wait_for_function("window.cimoGraph !== undefined", timeout=15000)
+    assert frame.evaluate("cimoGraph.nodes.length") == 18
+    assert errors == []
+    page.close()

@@ -1,0 +1,162 @@
+"""Figures for papers: labels as text, vector PDF, a real PNG, and no text under boxes or arrows."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+
+import cimo_graph as cg
+
+FIGURES = [("W", "en"), ("C", "nl"), ("pillars", "en"), ("pillars", "nl")]
+
+
+def _figure(kg, what, lang, **options):
+    return (
+        kg.figure(pillars=True, lang=lang, **options)
+        if what == "pillars"
+        else kg.figure(what, lang=lang, **options)
+    )
+
+
+def _expected_words(kg, what, lang):
+    """Every word of every label the figure must show."""
+    if what == "pillars":
+        pillars = kg.pillars(lang=lang)
+        labels = list(pillars["label"]) + [
+            t for cell in pillars["aim_label"] for t in cell.split(" | ")
+        ]
+        labels += [t for cell in pillars["means_labels"] for t in cell.split(" | ")]
+    else:
+        labels = [
+            kg.outcomes_of(what, lang=lang)["label"],
+            kg.mechanisms_for(what, lang=lang)["label"],
+        ]
+        labels = [x for column in labels for x in column]
+        proposition = kg.propositions(lang=lang).set_index("id").loc[what]
+        labels += [
+            proposition["label"],
+            proposition["context_label"],
+            proposition["added_value_label"],
+        ]
+        labels += list(
+            kg.interventions_for(
+                kg.propositions().set_index("id").loc[what, "themes"], lang=lang
+            ).query("through == @what")["label"]
+        )
+    return {w for label in labels for w in re.findall(r"[\w'\u2019]{3,}", label)}
+
+
+@pytest.mark.parametrize(("what", "lang"), FIGURES)
+def test_svg_holds_every_label_as_text(kg, tmp_path, what, lang):
+    """The SVG keeps text as text, and every word of every label is in it."""
+    path = tmp_path / "figure.svg"
+    _figure(kg, what, lang).savefig(path)
+    svg = path.read_text(encoding="utf-8")
+    texts = " ".join(re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S))
+    import html
+
+    words = set(re.findall(r"[\w'\u2019]{3,}", html.unescape(texts)))
+    missing = _expected_words(kg, what, lang) - words
+    assert missing == set()
+
+
+@pytest.mark.parametrize(("what", "lang"), FIGURES[:3])
+def test_pdf_has_vector_text_and_embedded_fonts(kg, tmp_path, what, lang):
+    """The PDF's text can be extracted (vector text) and its fonts are embedded TrueType."""
+    from pypdf import PdfReader
+
+    path = tmp_path / "figure.pdf"
+    _figure(kg, what, lang).savefig(path)
+    reader = PdfReader(path)
+    text = reader.pages[0].extract_text()
+    assert "Context" in text or "Aim" in text or "Doel" in text
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    for font in fonts.values():
+        font = font.get_object()
+        descendant = (
+            font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+        )
+        descriptor = descendant["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor
+
+
+@pytest.mark.parametrize("dpi", [100, 300])
+def test_png_is_not_blank_and_has_the_dpi(kg, tmp_path, dpi):
+    """The PNG has ink on it and its size follows the dpi."""
+    import matplotlib.image as mpimg
+
+    figure = kg.figure("W")
+    path = tmp_path / "figure.png"
+    figure.savefig(path, dpi=dpi)
+    image = mpimg.imread(path)
+    assert image.shape[1] == round(figure.get_figwidth() * dpi)
+    ink = (image[..., :3].mean(axis=2) < 0.5).mean()
+    assert 0.005 < ink < 0.5
+
+
+@pytest.mark.parametrize(("what", "lang"), FIGURES)
+@pytest.mark.parametrize("width", [7.0, 3.5])
+def test_text_never_under_a_box_edge_or_an_arrow(kg, what, lang, width):
+    """Each box holds its text; no two texts overlap; no arrow crosses a text."""
+    figure = _figure(kg, what, lang, width=width)
+    renderer = figure.canvas.get_renderer()
+    layout = figure.layout
+    texts = {id(t): t.get_window_extent(renderer) for t in layout.texts}
+    for text, box in layout.boxes:
+        inner, outer = texts[id(text)], box.get_window_extent(renderer)
+        assert (
+            outer.x0 < inner.x0
+            and inner.x1 < outer.x1
+            and outer.y0 < inner.y0
+            and inner.y1 < outer.y1
+        ), text.get_text()
+    for a, b in itertools.combinations(texts.values(), 2):
+        assert not a.overlaps(b)
+    for arrow in layout.arrows:
+        extent = arrow.get_window_extent(renderer)
+        for text in texts.values():
+            assert not extent.overlaps(text)
+    figure_extent = figure.bbox
+    for extent in texts.values():
+        assert figure_extent.x0 <= extent.x0 and extent.x1 <= figure_extent.x1
+        assert figure_extent.y0 <= extent.y0 and extent.y1 <= figure_extent.y1
+
+
+def test_chain_has_arrows_between_columns_only(kg):
+    """Three arrows, column to column: the study links columns, not single items."""
+    assert len(kg.figure("C").layout.arrows) == 3
+
+
+def test_grayscale_figure_uses_grey_fills(kg):
+    """grayscale=True fills boxes with greys only."""
+    from matplotlib.colors import to_rgb
+
+    for _, box in kg.figure("W", grayscale=True).layout.boxes:
+        r, g, b = to_rgb(box.get_facecolor())
+        assert r == g == b
+
+
+def test_same_figure_same_bytes(kg, tmp_path):
+    """The same figure saved twice gives the same SVG and PDF."""
+    for suffix in ("svg", "pdf"):
+        first, second = tmp_path / f"a.{suffix}", tmp_path / f"b.{suffix}"
+        kg.figure("W").savefig(first)
+        cg.load().figure("W").savefig(second)
+        assert first.read_bytes() == second.read_bytes()
+
+
+def test_failed_save_leaves_nothing(kg, tmp_path):
+    """A save that fails leaves neither the file nor a temporary one."""
+    with pytest.raises(ValueError):
+        kg.figure("W").savefig(tmp_path / "figure.svg", format="no-such-format")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_figure_of_something_else(kg):
+    """A figure of a pillar or of nothing says what it takes."""
+    with pytest.raises(cg.CimoGraphError, match="not a design proposition"):
+        kg.figure("P3")
+    with pytest.raises(cg.CimoGraphError, match="pillars=True"):
+        kg.figure()

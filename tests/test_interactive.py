@@ -1,0 +1,112 @@
+"""The interactive page as HTML: self-contained, offline, escaped, repeatable."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from rdflib import Graph, Literal
+from rdflib.namespace import RDFS
+
+import cimo_graph as cg
+from cimo_graph.namespace import LEERNETWERKEN as LNW
+
+HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+
+
+def hostile_study(kg) -> cg.CimoGraph:
+    """The study with a label and a source text that try to run script."""
+    graph = Graph()
+    for triple in kg.graph:
+        graph.add(triple)
+    graph.remove(
+        (LNW["W-I3"], RDFS.label, Literal("expect initiative and self-direction", lang="en"))
+    )
+    graph.add((LNW["W-I3"], RDFS.label, Literal(HOSTILE, lang="en")))
+    graph.add(
+        (
+            LNW["W-I3"],
+            cg.CIMO.interpretationNote,
+            Literal("</script><script>window.__pwned=3</script>", lang="en"),
+        )
+    )
+    return cg.CimoGraph(graph)
+
+
+@pytest.fixture(scope="module")
+def page(kg) -> str:
+    return kg.to_html().html
+
+
+def test_page_embeds_everything_and_links_nothing(page):
+    """No script, style, link, image or frame points at another address."""
+    assert not re.search(r"""<(script|link|img|iframe)[^>]+(src|href)\s*=""", page, flags=re.I)
+    assert "cdn" not in page.lower().replace("cdnjs", "") or "cdnjs" not in page
+    assert "new vis.Network" in page
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+
+
+def test_page_is_the_same_every_time(kg, page):
+    """The same graph gives the same page, byte for byte."""
+    assert cg.load().to_html().html == page
+
+
+def test_hostile_text_is_escaped_in_the_page(kg):
+    """Graph text reaches the page only inside the JSON data block, escaped."""
+    text = hostile_study(kg).to_html(focus="W").html
+    assert HOSTILE not in text
+    assert "<img src=x" not in text
+    assert text.count("<script") == kg.to_html(focus="W").html.count("<script")
+    data = re.search(
+        r'<script id="cimo-graph-data" type="application/json">(.*?)</script>', text, re.S
+    ).group(1)
+    assert "\\u003cimg src=x" in data
+
+
+def test_notebook_display_is_an_isolated_iframe(kg):
+    """In Jupyter the page shows in a sandboxed iframe whose srcdoc is the whole page."""
+    view = kg.to_html(focus="W")
+    markup = view._repr_html_()
+    assert markup.startswith("<iframe srcdoc=") and 'sandbox="allow-scripts"' in markup
+    srcdoc = re.search(r'srcdoc="(.*?)" style=', markup, re.S).group(1)
+    assert html.unescape(srcdoc) == view.html
+
+
+def test_show_writes_one_file(kg, tmp_path):
+    """show() writes the page to the path it returns."""
+    path = kg.show(tmp_path / "w.html", focus="W", lang="nl")
+    assert path == tmp_path / "w.html"
+    assert path.read_text(encoding="utf-8") == kg.to_html(focus="W", lang="nl").html
+    assert [p.name for p in tmp_path.iterdir()] == ["w.html"]
+
+
+def test_legend_and_labels_follow_the_language(kg):
+    """Legend entries and node labels come in the chosen language."""
+    net = kg.to_pyvis(focus="W", lang="nl")
+    labels = {n["id"]: n["label"] for n in net.nodes}
+    assert labels["W-I3"] == "eigen initiatief en\nzelfsturing verwachten"
+    assert {"interventie", "mechanisme", "opbrengst"} <= {e["label"] for e in net.cimo_legend}
+
+
+def test_layered_positions_put_cimo_in_columns(kg):
+    """Context, interventions, mechanisms and outcomes stand in columns left to right."""
+    net = kg.to_pyvis(focus="W")
+    x = {n["id"]: n["x"] for n in net.nodes}
+    assert x["context"] < x["W"] < x["W-I1"] < x["W-M1"] < x["W-O1"]
+    assert len({x[f"W-I{i}"] for i in range(1, 7)}) == 1
+    y = {n["id"]: n["y"] for n in net.nodes}
+    assert [y[f"W-I{i}"] for i in range(1, 7)] == sorted(y[f"W-I{i}"] for i in range(1, 7))
+
+
+def test_force_layout_stops_after_stabilising(kg):
+    """layout='force' runs seeded physics that the page switches off once stable."""
+    page = kg.to_html(focus="W", layout="force").html
+    assert '"solver": "forceAtlas2Based"' in page and '"randomSeed": 7' in page
+    assert "stabilizationIterationsDone" in page
+
+
+def test_too_many_nodes_asks_for_a_focus(kg):
+    """Beyond max_nodes the render refuses and says how to focus."""
+    with pytest.raises(cg.DrawingTooLargeError, match="focus="):
+        kg.to_pyvis(max_nodes=10)

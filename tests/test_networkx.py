@@ -1,0 +1,170 @@
+"""The study as a networkx graph, and its exports read back by networkx."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pytest
+
+import cimo_graph as cg
+
+W_NODES = {
+    "W",
+    "context",
+    "educator",
+    "W-AV",
+    *(f"W-I{i}" for i in range(1, 7)),
+    *(f"W-M{i}" for i in range(1, 5)),
+    *(f"W-O{i}" for i in range(1, 5)),
+}
+SELF_DIRECTION_NODES = {
+    "self-direction",
+    "C",
+    "P3",
+    "context",
+    "C-AV",
+    "P3-aim",
+    "W",
+    "W-I3",
+    *(f"C-I{i}" for i in range(1, 7)),
+    *(f"C-M{i}" for i in range(1, 7)),
+    *(f"C-O{i}" for i in range(1, 5)),
+    "P3-means-1",
+    "P3-means-2",
+    "P3-means-3",
+}
+
+
+@pytest.fixture(scope="module")
+def graph(kg):
+    return kg.to_networkx()
+
+
+def test_whole_study_as_a_multidigraph(kg, graph):
+    """Every element is a node with its class and labels; links carry their relation."""
+    assert isinstance(graph, nx.MultiDiGraph)
+    elements = kg.sparql("SELECT (COUNT(DISTINCT ?n) AS ?c) WHERE { ?n cimo:partOfStudy ?s }")[
+        "c"
+    ].item()
+    assert graph.number_of_nodes() == elements
+    links = kg.sparql("""SELECT (COUNT(*) AS ?c) WHERE { ?s ?p ?o . ?s cimo:partOfStudy ?x .
+        ?o cimo:partOfStudy ?y . FILTER (?p != cimo:partOfStudy && ?p != rdf:type) }""")["c"].item()
+    assert graph.number_of_edges() == links
+    assert graph.nodes["W-M2"]["kind"] == "Mechanism"
+    assert graph.nodes["W-M2"]["label_nl"] == "persoonlijke feedback en ondersteuning"
+    assert graph.nodes["W-M2"]["source_text"] == "persoonlijke feedback en ondersteuning"
+    relations = {data["relation"] for _, _, data in graph.edges(data=True)}
+    assert {
+        "cimo:hasIntervention",
+        "cimo:carriedOutBy",
+        "cimo:strengthens",
+        "cimo:supports",
+    } <= relations
+
+
+def test_attribute_values_are_plain(graph):
+    """No rdflib terms, None or lists: only str, int and float, as Gephi wants."""
+    for _, data in graph.nodes(data=True):
+        assert all(type(v) in (str, int, float) for v in data.values()), data
+    for _, _, data in graph.edges(data=True):
+        assert all(type(v) in (str, int, float) for v in data.values()), data
+    ids = [data["id"] for _, _, data in graph.edges(data=True)]
+    assert len(ids) == len(set(ids))
+
+
+def test_networkx_algorithms_run(graph):
+    """Which mechanisms are most central: a networkx algorithm on the graph."""
+    centrality = nx.degree_centrality(graph)
+    mechanisms = sorted(
+        (n for n, k in graph.nodes(data="kind") if k == "Mechanism"),
+        key=lambda n: (-centrality[n], n),
+    )
+    assert len(mechanisms) == 10 and centrality[mechanisms[0]] > 0
+
+
+def test_focus_on_a_proposition(kg):
+    """A proposition focus: its context, parts, added value and the role carrying it out."""
+    assert set(kg.to_networkx(focus="W").nodes) == W_NODES
+
+
+def test_focus_on_a_theme(kg):
+    """A theme focus: the wholes on its routes with their parts, the mentions, the theme."""
+    graph = kg.to_networkx(focus="zelfsturing")
+    assert set(graph.nodes) == SELF_DIRECTION_NODES
+    theme_links = {s for s, t, r in graph.edges(data="relation") if r == "cimo:theme"}
+    assert theme_links == {"C-AV", "P3", "P3-aim", "P3-means-3", "W-I3"}
+
+
+def test_focus_on_a_node_with_depth(kg):
+    """A node's neighbourhood, one or two links deep."""
+    one = set(kg.to_networkx(focus="W-I3", depth=1).nodes)
+    assert one == {"W-I3", "W", "educator"}
+    two = set(kg.to_networkx(focus="W-I3", depth=2).nodes)
+    assert two >= W_NODES and {"R1", "school-based-educator", "A1"} <= two
+
+
+def test_themes_as_nodes(kg):
+    """themes=True adds the theme concepts and their links."""
+    graph = kg.to_networkx(themes=True)
+    assert graph.nodes["feedback"]["kind"] == "Theme"
+    assert graph.in_degree("feedback") == 9
+
+
+def test_same_graph_every_time(kg):
+    """Two conversions give the same nodes, attributes, edges and positions, in order."""
+    first, second = kg.to_networkx(), cg.load().to_networkx()
+    assert list(first.nodes(data=True)) == list(second.nodes(data=True))
+    assert list(first.edges(keys=True, data=True)) == list(second.edges(keys=True, data=True))
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "cyjs", "dot"])
+def test_exports_read_back(kg, graph, tmp_path, fmt):
+    """Each export, read back by networkx, has every node and every (parallel) edge."""
+    path = kg.export(tmp_path / f"study.{fmt}")
+    if fmt == "graphml":
+        back = nx.read_graphml(path, force_multigraph=True)
+    elif fmt == "gexf":
+        back = nx.read_gexf(path)
+    elif fmt == "cyjs":
+        back = nx.cytoscape_graph(json.loads(path.read_text(encoding="utf-8")))
+    else:
+        back = nx.nx_pydot.read_dot(path)
+    assert back.number_of_nodes() == graph.number_of_nodes()
+    assert back.number_of_edges() == graph.number_of_edges()
+    node = next(n for n in back.nodes if str(n).strip('"') == "W-I3")
+    assert (
+        str(back.nodes[node]["label_nl"]).strip('"') == "eigen initiatief en zelfsturing verwachten"
+    )
+
+
+def test_graphml_keeps_parallel_edges_apart(kg, tmp_path):
+    """Two links between the same nodes stay two edges with their own ids."""
+    graph = kg.to_networkx(focus="R1", depth=1)
+    path = kg.export(tmp_path / "r1.graphml", focus="R1", depth=1)
+    back = nx.read_graphml(path, force_multigraph=True)
+    assert back.number_of_edges() == graph.number_of_edges()
+    text = path.read_text(encoding="utf-8")
+    assert text.count("<edge ") == graph.number_of_edges()
+
+
+def test_dot_quotes_hostile_text(tmp_path):
+    """Quotes, braces and backslashes in labels stay inside their quoted DOT strings."""
+    from cimo_graph.views.exports import to_dot
+
+    graph = nx.MultiDiGraph(name="t")
+    graph.add_node('a"b', label='x"; } digraph { evil')
+    graph.add_node("c:d", label="back\\slash\nline")
+    graph.add_edge('a"b', "c:d", key="e0", relation="cimo:x")
+    text = to_dot(graph)
+    path = tmp_path / "t.dot"
+    path.write_text(text, encoding="utf-8")
+    back = nx.nx_pydot.read_dot(path)
+    assert back.number_of_nodes() == 2 and back.number_of_edges() == 1
+
+
+def test_export_unknown_format(kg, tmp_path):
+    """An unknown format names the ones there are and writes nothing."""
+    with pytest.raises(cg.CimoGraphError, match="graphml"):
+        kg.export(tmp_path / "study.xlsx")
+    assert list(tmp_path.iterdir()) == []
