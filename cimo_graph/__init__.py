@@ -16,7 +16,17 @@ from .errors import (
     CimoGraphError,
     DrawingTooLargeError,
     EmptyStudyError,
+    EndpointAuthError,
+    EndpointClientError,
+    EndpointServerError,
+    EndpointTimeoutError,
+    EndpointUnreachableError,
+    MalformedResponseError,
+    PublishError,
     QueryParameterError,
+    RemoteError,
+    RemoteSyntaxError,
+    ServeError,
     SparqlSyntaxError,
     StudyNotFoundError,
     StudyParseError,
@@ -29,6 +39,7 @@ from .errors import (
 )
 from .graph import CimoGraph, load
 from .namespace import CIMO, LEERNETWERKEN, LEERNETWERKEN_THEME
+from .remote import RemoteGraph, connect
 from .summary import Summary
 from .validation import ValidationReport, Violation
 
@@ -54,7 +65,18 @@ __all__ = [
     "CimoGraphError",
     "DrawingTooLargeError",
     "EmptyStudyError",
+    "EndpointAuthError",
+    "EndpointClientError",
+    "EndpointServerError",
+    "EndpointTimeoutError",
+    "EndpointUnreachableError",
+    "MalformedResponseError",
+    "PublishError",
     "QueryParameterError",
+    "RemoteError",
+    "RemoteGraph",
+    "RemoteSyntaxError",
+    "ServeError",
     "SparqlSyntaxError",
     "StudyNotFoundError",
     "StudyParseError",
@@ -68,5 +90,6 @@ __all__ = [
     "ValidationReport",
     "Violation",
     "__version__",
+    "connect",
     "load",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -73,6 +74,18 @@ def _parser() -> argparse.ArgumentParser:
         return sub
 
     def answers(sub: argparse.ArgumentParser, *, lang: bool = True) -> None:
+        sub.add_argument(
+            "--endpoint",
+            default=None,
+            metavar="URL",
+            help="ask a SPARQL endpoint instead of a study file",
+        )
+        sub.add_argument(
+            "--graph",
+            default=None,
+            metavar="IRI",
+            help="the endpoint's named graph holding the study",
+        )
         if lang:
             sub.add_argument(
                 "--lang",
@@ -176,10 +189,44 @@ def _parser() -> argparse.ArgumentParser:
         "a named query resolves themes and ids by name",
     )
     answers(sub, lang=False)
+
+    sub = command(
+        "serve",
+        "Serve the study as a read-only SPARQL endpoint (Oxigraph) until interrupted.",
+        _serve,
+        study_arg=True,
+    )
+    sub.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    sub.add_argument("--port", type=int, default=7878, help="port to listen on (default 7878)")
+    sub = command(
+        "publish",
+        "Publish the study into a named graph of a SPARQL Update "
+        "endpoint, replacing what was there, and verify it.",
+        _publish,
+    )
+    sub.add_argument(
+        "update_endpoint",
+        metavar="endpoint",
+        help="the SPARQL Update endpoint, e.g. http://localhost:8890/sparql-auth",
+    )
+    sub.add_argument("graph_uri", help="the named graph to replace")
+    sub.add_argument("--user", default=None, help="user name for the endpoint")
+    sub.add_argument(
+        "--password-env",
+        default="CIMO_GRAPH_PASSWORD",
+        metavar="NAME",
+        help="environment variable holding the password (default CIMO_GRAPH_PASSWORD)",
+    )
+    sub.add_argument("--auth-scheme", choices=("basic", "digest"), default="digest")
+    sub.add_argument("--chunk-size", type=int, default=500, help="triples per request")
     return parser
 
 
-def _load(args: argparse.Namespace) -> CimoGraph:
+def _load(args: argparse.Namespace) -> Any:
+    if getattr(args, "endpoint", None):
+        from .remote import connect
+
+        return connect(args.endpoint, graph=args.graph)
     return load(args.study, format=args.rdf_format)
 
 
@@ -317,6 +364,44 @@ def _term(kg: CimoGraph, value: str, kind: str | None) -> Any:
     if separator and prefix in namespaces and not rest.startswith("//"):
         return URIRef(str(namespaces[prefix]) + rest)
     return Literal(value)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serving
+
+    kg = _load(args)
+    with serving(kg.graph, host=args.host, port=args.port) as (url, process):
+        print(f"SPARQL endpoint (read-only): {url}", flush=True)
+        print(
+            "Ask it with cimo-graph's --endpoint option, cg.connect(url), YASGUI or any "
+            "SPARQL client. Stop with Ctrl-C.",
+            flush=True,
+        )
+        with contextlib.suppress(KeyboardInterrupt):
+            process.wait()
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    import os
+
+    auth = None
+    if args.user:
+        password = os.environ.get(args.password_env)
+        if password is None:
+            import getpass
+
+            password = getpass.getpass(f"Password for {args.user} at {args.update_endpoint}: ")
+        auth = (args.user, password)
+    report = _load(args).publish(
+        args.update_endpoint,
+        args.graph_uri,
+        auth=auth,
+        auth_scheme=args.auth_scheme,
+        chunk_size=args.chunk_size,
+    )
+    print(report)
+    return 0
 
 
 def _render(args: argparse.Namespace) -> int:

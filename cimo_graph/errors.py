@@ -172,3 +172,61 @@ class SparqlSyntaxError(CimoGraphError, ValueError):
 class DrawingTooLargeError(CimoGraphError, ValueError):
     """Raised when an interactive network would hold more nodes than it stays usable with;
     the message says how to draw a focus instead."""
+
+
+class RemoteError(CimoGraphError):
+    """Base class of the errors of a remote SPARQL endpoint; ``endpoint`` is its URL."""
+
+    def __init__(self, endpoint: str, message: str, *, status: int | None = None) -> None:
+        self.endpoint = endpoint
+        self.status = status
+        super().__init__(f"{endpoint}: {message}")
+
+
+class EndpointUnreachableError(RemoteError, ConnectionError):
+    """Raised when the endpoint cannot be reached: a wrong host or port, a refused or
+    dropped connection, a server that is not running."""
+
+
+class EndpointTimeoutError(RemoteError, TimeoutError):
+    """Raised when the endpoint does not answer within the timeout of :func:`connect`."""
+
+
+class EndpointAuthError(RemoteError, PermissionError):
+    """Raised on HTTP 401 or 403: missing or wrong credentials, or no right to do this."""
+
+
+class EndpointClientError(RemoteError):
+    """Raised on any other HTTP 4xx answer (``status`` holds the code), for example 404
+    for a wrong endpoint path or 414 for a request too long."""
+
+
+class EndpointServerError(RemoteError):
+    """Raised on HTTP 5xx, after the retries for the transient ones (502, 503, 504) and
+    for 429 are spent; ``status`` holds the code."""
+
+
+class MalformedResponseError(RemoteError, ValueError):
+    """Raised when the endpoint answers 200 with something that is not a SPARQL result
+    of the kind asked for (an HTML page, truncated JSON, Turtle that does not parse)."""
+
+
+class RemoteSyntaxError(SparqlSyntaxError, RemoteError):
+    """Raised when the endpoint rejects a query as malformed (HTTP 400); the message
+    holds the server's own explanation."""
+
+    def __init__(self, endpoint: str, reason: str) -> None:
+        self.endpoint = endpoint
+        self.status = 400
+        self.reason = reason
+        self.line = self.column = None
+        CimoGraphError.__init__(self, f"{endpoint}: the endpoint rejected the query: {reason}")
+
+
+class PublishError(RemoteError):
+    """Raised when publishing a study fails; the message says what was written where, and
+    that the graph published before is unchanged."""
+
+
+class ServeError(CimoGraphError):
+    """Raised when ``cimo-graph serve`` cannot start its SPARQL server."""

@@ -15,7 +15,7 @@ from .errors import StudyValidationError
 from .namespace import PREFIXES
 from .questions import Questions, Row
 from .sources import format_for, read_graph
-from .sparql import NamedQuery, prepare, to_python, variables
+from .sparql import NamedQuery, prepare, to_frame, variables
 from .summary import Summary, summarise
 from .validation import ValidationReport, validate_graph
 from .views import Drawings
@@ -108,12 +108,9 @@ class CimoGraph(Questions, Drawings):
             for prefix, namespace in self._graph.namespaces():
                 graph.bind(prefix, namespace, override=False)
             return CimoGraph(graph)
-        import pandas as pd
-
-        columns = variables(result)
-        names = self._graph.namespace_manager
-        convert = (lambda term: term) if raw else (lambda term: to_python(term, names))
-        return pd.DataFrame([[convert(term) for term in row] for row in result], columns=columns)
+        return to_frame(
+            variables(result), [list(row) for row in result], self._graph.namespace_manager, raw=raw
+        )
 
     def _select(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[Row]:
         result = self._graph.query(prepare(query.text), initBindings=dict(bindings))
@@ -134,6 +131,34 @@ class CimoGraph(Questions, Drawings):
 
     def _index_key(self) -> object:
         return len(self._graph)
+
+    # --- triple stores -----------------------------------------------------------------
+
+    def publish(
+        self,
+        endpoint: str,
+        graph_uri: str,
+        *,
+        auth: tuple[str, str] | None = None,
+        auth_scheme: str = "digest",
+        chunk_size: int = 500,
+        timeout: float = 60.0,
+        verify: bool = True,
+    ) -> Any:
+        """Publish the study into the named graph ``graph_uri`` of a SPARQL Update endpoint.
+
+        Idempotent: a second publish replaces the graph, never adds to it. The triples go
+        in chunks of at most ``chunk_size`` into a staging graph that replaces the target
+        only once complete, and the target is read back and compared (``verify``). A
+        failure part-way raises :class:`~cimo_graph.PublishError` saying what was written
+        and leaves the graph published before unchanged. Returns a
+        :class:`~cimo_graph.publish.PublishReport`.
+        """
+        from .publish import publish_graph
+        from .remote import Endpoint
+
+        target = Endpoint(endpoint, auth=auth, auth_scheme=auth_scheme, timeout=timeout)
+        return publish_graph(self._graph, target, graph_uri, chunk_size=chunk_size, verify=verify)
 
     # --- what is loaded ----------------------------------------------------------------
 

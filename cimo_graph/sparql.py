@@ -201,6 +201,109 @@ def to_python(term: Node | None, names: NamespaceManager) -> Any:
     return str(term)
 
 
+def to_frame(
+    columns: list[str], rows: list[list[Node | None]], names: NamespaceManager, *, raw: bool
+) -> Any:
+    """A SELECT result as a pandas DataFrame (terms converted by :func:`to_python`, or
+    kept as rdflib terms with ``raw``)."""
+    import pandas as pd
+
+    if not raw:
+        rows = [[to_python(term, names) for term in row] for row in rows]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def variables(result: Any) -> list[str]:
     """The projected variable names of an rdflib SELECT result."""
     return [str(v) for v in (result.vars or []) if isinstance(v, Variable | str)]
+
+
+_IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
+_WORD = re.compile(r"[A-Za-z_]\w*")
+
+
+def _where_brace(text: str) -> int | None:
+    """The index of the ``{`` that opens the query's outermost WHERE group, skipping
+    comments, strings and IRIs; ``None`` where no group can take a VALUES block (the
+    short form ``CONSTRUCT WHERE { ... }``)."""
+    depth, index, length = 0, 0, len(text)
+    form = None
+    seen_where = template = False
+    while index < length:
+        char = text[index]
+        if char == "#":
+            end = text.find("\n", index)
+            index = length if end < 0 else end
+            continue
+        if char in "\"'":
+            quote = char * 3 if text.startswith(char * 3, index) else char
+            index += len(quote)
+            while index < length and not text.startswith(quote, index):
+                index += 2 if text[index] == "\\" else 1
+            index += len(quote)
+            continue
+        if char == "<":
+            match = _IRI.match(text, index)
+            if match:
+                index = match.end()
+                continue
+        if char.isalpha() or char == "_":
+            match = _WORD.match(text, index)
+            word = match.group(0).upper()
+            if depth == 0 and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and form is None:
+                form = word
+            if depth == 0 and word == "WHERE":
+                seen_where = True
+            index = match.end()
+            continue
+        if char == "{":
+            if depth == 0 and (seen_where or form in ("SELECT", "ASK", "DESCRIBE")):
+                return None if form == "CONSTRUCT" and not template else index
+            if depth == 0 and form == "CONSTRUCT":
+                template = True
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        index += 1
+    return None
+
+
+def with_values(text: str, columns: list[str], rows: list[list[Node]]) -> str:
+    """``text`` with a ``VALUES`` block binding ``columns`` to ``rows`` of RDF terms.
+
+    The block opens the outermost WHERE group, so the values hold throughout the query
+    as rdflib's ``initBindings`` do; each term is written by rdflib (``n3()``), which
+    escapes literals and refuses malformed IRIs, so no value can change the query.
+
+    >>> from rdflib import Literal
+    >>> print(with_values("SELECT ?s WHERE { ?s ?p ?o }", ["o"], [[Literal('x" } #')]]))
+    SELECT ?s WHERE { VALUES (?o) { ("x\\" } #") }
+     ?s ?p ?o }
+    """
+    if not columns:
+        return text
+    for row in rows:
+        for term in row:
+            if isinstance(term, BNode):
+                raise ValueError("a blank node cannot be bound in a query sent to an endpoint")
+    block = (
+        "VALUES ("
+        + " ".join(f"?{c}" for c in columns)
+        + ") { "
+        + " ".join("(" + " ".join(term.n3() for term in row) + ")" for row in rows)
+        + " }"
+    )
+    brace = _where_brace(text)
+    if brace is None:
+        return f"{text.rstrip()}\n{block}\n"
+    return f"{text[: brace + 1]} {block}\n{text[brace + 1 :]}"
+
+
+def prefix_lines(text: str) -> str:
+    """PREFIX lines for the library's prefixes that ``text`` does not declare itself."""
+    declared = {m.lower() for m in re.findall(r"(?i)PREFIX\s+([\w-]*):", text)}
+    return "".join(
+        f"PREFIX {prefix}: <{iri}>\n"
+        for prefix, iri in PREFIXES.items()
+        if prefix.lower() not in declared
+    )

@@ -34,3 +34,53 @@ def shapes() -> Graph:
 @pytest.fixture(scope="session")
 def study_file() -> Path:
     return study_path()
+
+
+STUDY_GRAPH = "https://w3id.org/cimo-graph/study/leernetwerken"
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """A private Virtuoso with the bundled study published to its named graph."""
+    from .servers import VIRTUOSO, VIRTUOSO_INI, Virtuoso
+
+    if VIRTUOSO is None or not VIRTUOSO_INI.exists():
+        pytest.skip(
+            "Virtuoso is not installed: `apt-get install virtuoso-opensource` "
+            "(scripts/test.sh does, as root)"
+        )
+    server = Virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    seconds = server.start()
+    print(f"\nVirtuoso answered SPARQL {seconds:.1f} s after start")
+    cg.load().publish(server.update_url, STUDY_GRAPH, auth=("dba", "dba"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def served():
+    """`cimo-graph serve` over the bundled study."""
+    from .servers import Served
+
+    try:
+        import cimo_graph.serve as serve_module
+
+        serve_module.oxigraph_command()
+    except cg.ServeError as error:
+        pytest.skip(str(error))
+    server = Served()
+    print(f"\n`cimo-graph serve` answered SPARQL {server.start_seconds:.1f} s after start")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session", params=["memory", "serve", "virtuoso"])
+def study(request):
+    """The bundled study as each backend holds it: in memory, behind `cimo-graph serve`,
+    and published to Virtuoso. The helper tests run over all three."""
+    if request.param == "memory":
+        return cg.load()
+    if request.param == "serve":
+        return cg.connect(request.getfixturevalue("served").url)
+    server = request.getfixturevalue("virtuoso")
+    return cg.connect(server.url, graph=STUDY_GRAPH)

@@ -223,3 +223,38 @@ def test_report_draws_into_a_folder(tmp_path, capsys):
     )
     for name in names:
         assert str(tmp_path / name) in out
+
+
+def test_publish_and_ask_an_endpoint_from_the_command_line(virtuoso, monkeypatch, capsys):
+    """`cimo-graph publish` (password from the environment), then a question with --endpoint."""
+    graph = "https://example.org/test/cli"
+    monkeypatch.setenv("CIMO_GRAPH_PASSWORD", "dba")
+    assert main(["publish", virtuoso.update_url, graph, "--user", "dba"]) == 0
+    assert "verified: the graph read back is isomorphic" in capsys.readouterr().out
+    assert (
+        main(
+            [
+                "interventions",
+                "zelfsturing",
+                "--endpoint",
+                virtuoso.url,
+                "--graph",
+                graph,
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["id"] for r in rows} >= {"P3-means-1", "C-I1", "W-I3"}
+
+
+def test_endpoint_errors_on_the_command_line(capsys):
+    """An unreachable endpoint exits 2 with a one-line message."""
+    from .servers import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/sparql"
+    assert main(["themes", "--endpoint", url]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"cimo-graph: error: {url}: cannot connect")

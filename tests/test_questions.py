@@ -131,9 +131,9 @@ def _rows(frame, *columns):
     return {tuple(row) for row in frame[list(columns)].itertuples(index=False)}
 
 
-def test_self_direction_has_both_routes_and_tells_w_i3_apart(kg):
+def test_self_direction_has_both_routes_and_tells_w_i3_apart(study):
     """Self-direction: P3's means and C's interventions on routes; W-I3 only a mention."""
-    answer = kg.interventions_for("self-direction")
+    answer = study.interventions_for("self-direction")
     assert (
         _rows(answer, "id", "kind", "match", "route", "through", "via", "via_kind")
         == SELF_DIRECTION
@@ -154,9 +154,9 @@ def test_self_direction_has_both_routes_and_tells_w_i3_apart(kg):
         "https://w3id.org/cimo-graph/study/leernetwerken/theme/self-direction",
     ],
 )
-def test_theme_names_all_give_the_same_answer(kg, name):
+def test_theme_names_all_give_the_same_answer(study, name):
     """Id, Dutch or English label, synonym, any case or spacing, prefixed name or IRI."""
-    answer = kg.interventions_for(name)
+    answer = study.interventions_for(name)
     assert (
         _rows(answer, "id", "kind", "match", "route", "through", "via", "via_kind")
         == SELF_DIRECTION
@@ -164,29 +164,29 @@ def test_theme_names_all_give_the_same_answer(kg, name):
 
 
 @pytest.mark.parametrize("theme", sorted(ROUTES))
-def test_routes_of_other_themes(kg, theme):
+def test_routes_of_other_themes(study, theme):
     """Outcomes, added values and aims that carry a theme put their whole on a route."""
-    answer = kg.interventions_for(theme)
+    answer = study.interventions_for(theme)
     assert (
         _rows(answer[answer["match"] == "route"], "id", "match", "through", "via") == ROUTES[theme]
     )
 
 
-def test_route_rows_carry_evidence(kg):
+def test_route_rows_carry_evidence(study):
     """Each row has its verbatim source text, the mechanisms of its proposition, its actors."""
-    answer = kg.interventions_for("well-being").set_index("id")
+    answer = study.interventions_for("well-being").set_index("id")
     assert answer.loc["W-I1", "source_text"] == "veel contact en korte lijnen bieden"
     assert answer.loc["W-I1", "mechanisms"] == "W-M1; W-M2; W-M3; W-M4"
     assert answer.loc["W-I1", "carried_out_by"] == "educator"
     assert answer.loc["W-I1", "via_label"].startswith("students feel connected to the school")
-    w_i3 = kg.interventions_for("self-direction").set_index("id").loc["W-I3"]
+    w_i3 = study.interventions_for("self-direction").set_index("id").loc["W-I3"]
     assert "serves well-being" in w_i3["notes"] and w_i3["through_label"].endswith("well-being")
 
 
-def test_labels_follow_the_language(kg):
+def test_labels_follow_the_language(study):
     """lang='nl' gives Dutch labels, lang='en' English ones."""
-    nl = kg.interventions_for("zelfsturing", lang="nl").set_index("id")
-    en = kg.interventions_for("zelfsturing", lang="en").set_index("id")
+    nl = study.interventions_for("zelfsturing", lang="nl").set_index("id")
+    en = study.interventions_for("zelfsturing", lang="en").set_index("id")
     assert nl.loc["W-I3", "label"] == "eigen initiatief en zelfsturing verwachten"
     assert en.loc["W-I3", "label"] == "expect initiative and self-direction"
     assert nl.loc["P3-means-1", "via_label"] == "zelfsturing"
@@ -207,24 +207,24 @@ def test_a_node_without_a_label_in_the_language_is_kept(kg):
     assert answer.loc["C-I1", "label"] == "C-I1"
 
 
-def test_mechanisms_and_outcomes_of_well_being(kg):
+def test_mechanisms_and_outcomes_of_well_being(study):
     """Proposition W works through W-M1..W-M4 towards W-O1..W-O4."""
-    assert kg.mechanisms_for("W")["id"].tolist() == ["W-M1", "W-M2", "W-M3", "W-M4"]
-    assert kg.outcomes_of("W")["id"].tolist() == ["W-O1", "W-O2", "W-O3", "W-O4"]
-    assert set(kg.mechanisms_for("W")["match"]) == {"part"}
+    assert study.mechanisms_for("W")["id"].tolist() == ["W-M1", "W-M2", "W-M3", "W-M4"]
+    assert study.outcomes_of("W")["id"].tolist() == ["W-O1", "W-O2", "W-O3", "W-O4"]
+    assert set(study.mechanisms_for("W")["match"]) == {"part"}
 
 
-def test_mechanisms_for_an_outcome_and_a_theme(kg):
+def test_mechanisms_for_an_outcome_and_a_theme(study):
     """An outcome leads to its proposition's mechanisms; a theme to those on its routes."""
-    by_outcome = kg.mechanisms_for("C-O3")
+    by_outcome = study.mechanisms_for("C-O3")
     assert _rows(by_outcome, "id", "through", "via") == {
         (f"C-M{i}", "C", "C-O3") for i in range(1, 7)
     }
-    by_theme = kg.mechanisms_for("well-being")
+    by_theme = study.mechanisms_for("well-being")
     assert _rows(by_theme, "id", "match", "through") == {
         (f"W-M{i}", "route", "W") for i in range(1, 5)
     }
-    feedback = kg.mechanisms_for("feedback")
+    feedback = study.mechanisms_for("feedback")
     assert _rows(feedback, "id", "match") == {
         ("W-M2", "mention"),
         ("C-M5", "mention"),
@@ -232,40 +232,42 @@ def test_mechanisms_for_an_outcome_and_a_theme(kg):
     }
 
 
-def test_outcomes_of_an_intervention_means_and_pillar(kg):
+def test_outcomes_of_an_intervention_means_and_pillar(study):
     """An intervention leads to its proposition's outcomes; a pillar and its means to its aim."""
-    assert _rows(kg.outcomes_of("W-I3"), "id", "through", "via") == {
+    assert _rows(study.outcomes_of("W-I3"), "id", "through", "via") == {
         (f"W-O{i}", "W", "W-I3") for i in range(1, 5)
     }
-    assert kg.outcomes_of("P3")["id"].tolist() == ["P3-aim"]
-    assert _rows(kg.outcomes_of("P3-means-2"), "id", "kind", "through") == {("P3-aim", "Aim", "P3")}
-    by_theme = kg.outcomes_of("self-confidence")
+    assert study.outcomes_of("P3")["id"].tolist() == ["P3-aim"]
+    assert _rows(study.outcomes_of("P3-means-2"), "id", "kind", "through") == {
+        ("P3-aim", "Aim", "P3")
+    }
+    by_theme = study.outcomes_of("self-confidence")
     assert set(by_theme["id"]) == {"W-O3", "C-O1", "C-O2", "C-O3"}
 
 
-def test_mechanisms_for_something_no_proposition_holds(kg):
+def test_mechanisms_for_something_no_proposition_holds(study):
     """A role is neither a proposition, nor part of one, nor a theme: a clear error."""
     with pytest.raises(cg.CimoGraphError, match="'founder' is a Role"):
-        kg.mechanisms_for("founder")
+        study.mechanisms_for("founder")
 
 
-def test_what_the_two_propositions_share(kg):
+def test_what_the_two_propositions_share(study):
     """W and C share short lines, feedback and the group in their mechanisms."""
-    shared = kg.shared_elements("W", "C", kinds="mechanism")
+    shared = study.shared_elements("W", "C", kinds="mechanism")
     assert _rows(shared, "theme", "a", "b") == {
         ("accessibility", "W-M1", "C-M3"),
         ("feedback", "W-M2", "C-M5; C-M6"),
         ("group", "W-M4", "C-M1"),
         ("guidance", "W-M2", "C-M5"),
     }
-    every_part = kg.shared_elements("W", "C").set_index("theme")
+    every_part = study.shared_elements("W", "C").set_index("theme")
     assert every_part.loc["feedback", "b"] == "C-I1; C-I2; C-I5; C-I6; C-M5; C-M6"
     assert every_part.loc["accessibility", "a"] == "W-I1; W-M1"
 
 
-def test_interventions_educators_carry_out_and_the_school_based_role(kg):
+def test_interventions_educators_carry_out_and_the_school_based_role(study):
     """Educators carry out W-I1..W-I6; the school-based educator's role is R1-R4."""
-    roles = kg.roles().set_index("id")
+    roles = study.roles().set_index("id")
     assert roles.loc["educator", "carries_out"] == "; ".join(W_INTERVENTIONS)
     school = roles.loc["school-based-educator"]
     assert school["broader"] == "educator"
@@ -275,9 +277,9 @@ def test_interventions_educators_carry_out_and_the_school_based_role(kg):
     assert roles.loc["founder", "carries_out"] == "" and roles.loc["founder", "statements"] == ""
 
 
-def test_which_pillar_each_recommendation_strengthens(kg):
+def test_which_pillar_each_recommendation_strengthens(study):
     """A1 strengthens P3 and the educator's role, A2 older-year students, A3 P5."""
-    answer = kg.recommendations()
+    answer = study.recommendations()
     assert _rows(answer, "id", "strengthens", "strengthens_kind") == {
         ("A1", "P3", "pillar"),
         ("A1", "educator", "role"),
@@ -290,19 +292,19 @@ def test_which_pillar_each_recommendation_strengthens(kg):
 
 
 @pytest.mark.parametrize(("proposition", "lang"), sorted(SENTENCES))
-def test_propositions_as_sentences(kg, proposition, lang):
+def test_propositions_as_sentences(study, proposition, lang):
     """Each proposition reads as the CIMO template sentence in Dutch and in English."""
-    sentences = kg.sentences(lang=lang).set_index("id")
+    sentences = study.sentences(lang=lang).set_index("id")
     assert sentences.loc[proposition, "sentence"] == SENTENCES[(proposition, lang)]
 
 
-def test_sentences_cover_both_propositions_in_both_languages(kg):
+def test_sentences_cover_both_propositions_in_both_languages(study):
     """sentences() states every proposition; the Dutch ones follow the study's template."""
     for lang, opening, middle, closing in [
         ("nl", "Als je in een leernetwerk wilt bereiken dat", "zorg dan voor", "in gang."),
         ("en", "If you want to achieve in a learning network that", "provide", ""),
     ]:
-        frame = kg.sentences(lang=lang)
+        frame = study.sentences(lang=lang)
         assert frame["id"].tolist() == ["C", "W"]
         for sentence in frame["sentence"]:
             assert (
@@ -310,28 +312,28 @@ def test_sentences_cover_both_propositions_in_both_languages(kg):
             )
 
 
-def test_evidence_for_a_pillar(kg):
+def test_evidence_for_a_pillar(study):
     """P2's evidence: its source text, location, the student quote, notes, the summary."""
-    evidence = kg.evidence("P2")
+    evidence = study.evidence("P2")
     assert evidence["kind"].tolist() == ["source text", "location", "quote", "note", "derived from"]
     quote = evidence[evidence["kind"] == "quote"].iloc[0]
     assert quote["item"] == "Q1" and quote["text"].startswith("Ik merk dat de positieve feedback")
     assert evidence[evidence["kind"] == "source text"].iloc[0]["lang"] == "nl"
 
 
-def test_evidence_for_a_recommendation_includes_its_reference(kg):
+def test_evidence_for_a_recommendation_includes_its_reference(study):
     """A1's evidence lists the Struyven et al. (2010) reference."""
-    evidence = kg.evidence("A1")
+    evidence = study.evidence("A1")
     assert evidence[evidence["kind"] == "reference"]["text"].item().startswith("Struyven, K.")
 
 
-def test_propositions_and_pillars_tables(kg):
+def test_propositions_and_pillars_tables(study):
     """propositions() and pillars() list every part by id."""
-    propositions = kg.propositions().set_index("id")
+    propositions = study.propositions().set_index("id")
     assert propositions.loc["C", "mechanisms"] == "; ".join(f"C-M{i}" for i in range(1, 7))
     assert propositions.loc["W", "added_value"] == "W-AV"
     assert propositions.loc["W", "context_label"] == "learning network"
-    pillars = kg.pillars().set_index("id")
+    pillars = study.pillars().set_index("id")
     assert pillars.index.tolist() == ["P1", "P2", "P3", "P4", "P5"]
     assert (
         pillars.loc["P1", "shaping"] == "P1-means-1; P1-means-2"
@@ -343,18 +345,18 @@ def test_propositions_and_pillars_tables(kg):
     )
 
 
-def test_themes_table(kg):
+def test_themes_table(study):
     """themes() lists every theme with both labels, synonyms and its use."""
-    themes = kg.themes().set_index("id")
+    themes = study.themes().set_index("id")
     assert len(themes) == 15
     assert themes.loc["self-direction", "other_label"] == "zelfsturing"
     assert "eigen regie" in themes.loc["self-direction", "synonyms"]
     assert themes.loc["feedback", "elements"] == 9
 
 
-def test_describe(kg):
+def test_describe(study):
     """describe() lists the statements about a node, out and in, with property labels."""
-    described = kg.describe("W-I3")
+    described = study.describe("W-I3")
     out = _rows(described[described["direction"] == "out"], "predicate", "value")
     assert ("cimo:carriedOutBy", "educator") in out and ("cimo:theme", "self-direction") in out
     incoming = _rows(described[described["direction"] == "in"], "predicate", "value")
@@ -365,9 +367,9 @@ def test_describe(kg):
 
 
 @pytest.mark.parametrize("helper", sorted(COLUMNS))
-def test_helpers_have_their_documented_columns(kg, helper):
+def test_helpers_have_their_documented_columns(study, helper):
     """Each helper's DataFrame has exactly the documented columns, in order."""
-    call = getattr(kg, helper)
+    call = getattr(study, helper)
     frame = call("self-direction") if helper == "interventions_for" else call()
     assert frame.columns.tolist() == COLUMNS[helper]
 

@@ -1,0 +1,376 @@
+"""The same questions against a SPARQL endpoint: a triple store shared by a research group.
+
+``cg.connect(url)`` gives a :class:`RemoteGraph` with every helper of a local graph. The
+named queries go to the endpoint unchanged but for a ``VALUES`` block that binds their
+parameters (see :func:`cimo_graph.sparql.with_values`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import socket
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import NamespaceManager
+from rdflib.term import Node
+
+from .errors import (
+    EndpointAuthError,
+    EndpointClientError,
+    EndpointServerError,
+    EndpointTimeoutError,
+    EndpointUnreachableError,
+    MalformedResponseError,
+    RemoteSyntaxError,
+)
+from .namespace import PREFIXES
+from .questions import Questions, Row
+from .sparql import NamedQuery, prefix_lines, prepare, query_form, to_frame, with_values
+from .views import Drawings
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .graph import CimoGraph
+
+__all__ = ["Endpoint", "RemoteGraph", "connect"]
+
+#: Answers worth asking again, after a pause (Retry-After where the server gives one).
+TRANSIENT = frozenset({429, 502, 503, 504})
+#: Queries longer than this (URL-encoded) go by POST; shorter ones by GET.
+POST_THRESHOLD = 2000
+_CHUNK = 100
+
+
+def _user_agent() -> str:
+    from . import __version__
+
+    return f"cimo-graph/{__version__} (+https://w3id.org/cimo-graph; SPARQLWrapper)"
+
+
+@dataclass
+class Endpoint:
+    """One SPARQL endpoint, spoken to through SPARQLWrapper, with errors made ours.
+
+    ``auth`` is ``(user, password)``; ``auth_scheme`` ``"basic"`` or ``"digest"``.
+    Transient failures (HTTP 429, 502, 503, 504) are retried up to ``retries`` times,
+    after ``backoff`` seconds doubling each time, or after the server's Retry-After
+    (at most ``max_wait`` seconds).
+    """
+
+    url: str
+    graph: str | None = None
+    auth: tuple[str, str] | None = None
+    auth_scheme: str = "basic"
+    timeout: float = 30.0
+    retries: int = 3
+    backoff: float = 0.5
+    max_wait: float = 30.0
+
+    def query(self, text: str, *, accept: str = "json") -> Any:
+        """Send a query; return the parsed JSON result, or a Graph for ``accept="turtle"``."""
+        body = self._send(text, update=False, accept=accept)
+        if accept == "turtle":
+            try:
+                return Graph().parse(data=body, format="turtle")
+            except Exception as error:
+                raise MalformedResponseError(
+                    self.url, f"the answer is not Turtle ({_excerpt(body)})"
+                ) from error
+        try:
+            result = json.loads(body)
+        except ValueError as error:
+            raise MalformedResponseError(
+                self.url, f"the answer is not SPARQL JSON results ({_excerpt(body)})"
+            ) from error
+        if (
+            not isinstance(result, dict)
+            or "head" not in result
+            or ("results" not in result and "boolean" not in result)
+        ):
+            raise MalformedResponseError(
+                self.url, f"the answer lacks 'head' and 'results' or 'boolean' ({_excerpt(body)})"
+            )
+        return result
+
+    def update(self, text: str) -> None:
+        """Send a SPARQL Update."""
+        self._send(text, update=True, accept="json")
+
+    def _send(self, text: str, *, update: bool, accept: str) -> bytes:
+        attempt = 0
+        while True:
+            try:
+                return self._once(text, update=update, accept=accept)
+            except _Transient as transient:
+                attempt += 1
+                if attempt > self.retries:
+                    raise transient.final from None
+                wait = transient.retry_after
+                if wait is None:
+                    wait = self.backoff * 2 ** (attempt - 1)
+                time.sleep(min(wait, self.max_wait))
+
+    def _once(self, text: str, *, update: bool, accept: str) -> bytes:
+        from urllib.error import HTTPError, URLError
+
+        from SPARQLWrapper import BASIC, DIGEST, GET, JSON, POST, TURTLE, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import (
+            EndPointInternalError,
+            EndPointNotFound,
+            QueryBadFormed,
+            Unauthorized,
+            URITooLong,
+        )
+
+        wrapper = SPARQLWrapper(self.url, agent=_user_agent())
+        wrapper.setTimeout(max(1, math.ceil(self.timeout)))
+        if self.graph and not update:
+            wrapper.addDefaultGraph(self.graph)
+        if self.auth:
+            wrapper.setHTTPAuth(DIGEST if self.auth_scheme.lower() == "digest" else BASIC)
+            wrapper.setCredentials(*self.auth)
+        wrapper.setQuery(text)
+        if not update:  # SPARQLWrapper guesses the form by regex, and comments fool it
+            wrapper.queryType = query_form(text)
+        long = len(quote(text)) > POST_THRESHOLD
+        wrapper.setMethod(POST if update or long else GET)
+        wrapper.setReturnFormat(TURTLE if accept == "turtle" else JSON)
+        try:
+            response = wrapper.query().response
+            return response.read()
+        except QueryBadFormed as error:
+            raise RemoteSyntaxError(self.url, _server_message(error)) from error
+        except Unauthorized as error:
+            raise EndpointAuthError(
+                self.url,
+                "authentication failed (HTTP 401): check the user, password and auth_scheme",
+                status=401,
+            ) from error
+        except EndPointNotFound as error:
+            raise EndpointClientError(
+                self.url, "not found (HTTP 404): is this the SPARQL endpoint's address?", status=404
+            ) from error
+        except URITooLong as error:
+            raise EndpointClientError(
+                self.url, "request too long (HTTP 414)", status=414
+            ) from error
+        except EndPointInternalError as error:
+            raise EndpointServerError(
+                self.url, f"server error (HTTP 500): {_server_message(error)}", status=500
+            ) from error
+        except HTTPError as error:
+            raise _http_error(self.url, error) from error
+        except TimeoutError as error:
+            raise EndpointTimeoutError(self.url, f"no answer within {self.timeout:g} s") from error
+        except URLError as error:
+            if isinstance(error.reason, TimeoutError | socket.timeout):
+                raise EndpointTimeoutError(
+                    self.url, f"no answer within {self.timeout:g} s"
+                ) from error
+            raise EndpointUnreachableError(self.url, f"cannot connect ({error.reason})") from error
+        except (ConnectionError, OSError) as error:
+            raise EndpointUnreachableError(self.url, f"connection failed ({error})") from error
+
+
+class _Transient(Exception):
+    def __init__(self, final: Exception, retry_after: float | None) -> None:
+        self.final = final
+        self.retry_after = retry_after
+
+
+def _http_error(url: str, error: Any) -> Exception:
+    status = int(error.code)
+    message = f"HTTP {status} {getattr(error, 'reason', '')}".strip()
+    if status in (401, 403):
+        return EndpointAuthError(
+            url, f"{message}: not allowed with these credentials", status=status
+        )
+    final: Exception = (
+        EndpointServerError(url, message, status=status)
+        if status >= 500
+        else EndpointClientError(url, message, status=status)
+    )
+    if status in TRANSIENT:
+        retry_after = None
+        header = error.headers.get("Retry-After") if error.headers else None
+        if header is not None:
+            try:
+                retry_after = max(0.0, float(header))
+            except ValueError:
+                retry_after = None
+        return _Transient(final, retry_after)
+    return final
+
+
+def _server_message(error: Exception) -> str:
+    text = str(error)
+    for marker in ("Response:\n", "Response:"):
+        if marker in text:
+            text = text.split(marker, 1)[1]
+    text = text.strip().replace("\\n", "\n")
+    if text.startswith("b'") or text.startswith('b"'):
+        text = text[2:-1]
+    return " ".join(text.split())[:500]
+
+
+def _excerpt(body: bytes | str) -> str:
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    text = " ".join(text.split())
+    return repr(text[:80] + ("..." if len(text) > 80 else ""))
+
+
+def _term(value: Mapping[str, str]) -> Node:
+    kind = value.get("type")
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if kind in ("literal", "typed-literal"):
+        language = value.get("xml:lang")
+        datatype = value.get("datatype")
+        if language:
+            return Literal(value["value"], lang=language)
+        return Literal(value["value"], datatype=URIRef(datatype) if datatype else None)
+    raise ValueError(f"unknown term type {kind!r}")
+
+
+class RemoteGraph(Questions, Drawings):
+    """A study (or several) in a SPARQL endpoint, with the helpers of a local graph.
+
+    Make one with :func:`connect`. The helpers, :meth:`query` and :meth:`sparql` answer
+    as they do on a :class:`~cimo_graph.CimoGraph`; ``refresh()`` forgets the cached
+    names after the data changed.
+    """
+
+    def __init__(self, endpoint: Endpoint, *, check_syntax: bool = True) -> None:
+        self.endpoint = endpoint
+        self.check_syntax = check_syntax
+        self._names_manager = NamespaceManager(Graph(bind_namespaces="none"))
+        for prefix, namespace in PREFIXES.items():
+            self._names_manager.bind(prefix, namespace, override=True)
+
+    def __repr__(self) -> str:
+        graph = f" graph <{self.endpoint.graph}>" if self.endpoint.graph else ""
+        return f"<RemoteGraph {self.endpoint.url}{graph}>"
+
+    def __len__(self) -> int:
+        result = self.endpoint.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(result["results"]["bindings"][0]["n"]["value"])
+
+    def refresh(self) -> None:
+        """Forget the cached name lookup, after the endpoint's data changed."""
+        self.__dict__.pop("_name_cache", None)
+
+    def _rows(self, result: Mapping[str, Any]) -> tuple[list[str], list[Row]]:
+        columns = list(result["head"].get("vars", []))
+        try:
+            rows = [
+                {name: _term(binding[name]) if name in binding else None for name in columns}
+                for binding in result["results"]["bindings"]
+            ]
+        except (KeyError, TypeError, ValueError) as error:
+            raise MalformedResponseError(
+                self.endpoint.url, f"malformed bindings ({error})"
+            ) from error
+        return columns, rows
+
+    def _select(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[Row]:
+        text = with_values(query.text, list(bindings), [list(bindings.values())])
+        return self._rows(self.endpoint.query(text))[1]
+
+    def _select_each(self, query: NamedQuery, variable: str, terms: Iterable[Node]) -> list[Row]:
+        terms = list(dict.fromkeys(terms))
+        rows: list[Row] = []
+        for start in range(0, len(terms), _CHUNK):
+            chunk = terms[start : start + _CHUNK]
+            text = with_values(query.text, [variable], [[term] for term in chunk])
+            rows.extend(self._rows(self.endpoint.query(text))[1])
+        return rows
+
+    def _prefixes(self) -> dict[str, str]:
+        return dict(PREFIXES)
+
+    def sparql(
+        self, text: str, *, raw: bool = False, **bindings: Any
+    ) -> pd.DataFrame | bool | CimoGraph:
+        """Run a SPARQL query at the endpoint, as :meth:`CimoGraph.sparql` does locally.
+
+        The library's prefixes are declared for you; bindings become a ``VALUES`` block of
+        RDF terms. With ``check_syntax`` (the default) the query is parsed here first, so
+        a syntax error names the line and column of ``text`` without a round trip.
+        """
+        from .graph import CimoGraph
+
+        if self.check_syntax:
+            prepare(text)
+        terms = {
+            name: value if isinstance(value, Node) else Literal(value)
+            for name, value in bindings.items()
+        }
+        full = prefix_lines(text) + with_values(text, list(terms), [list(terms.values())])
+        form = query_form(text)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            return CimoGraph(self.endpoint.query(full, accept="turtle"))
+        result = self.endpoint.query(full)
+        if form == "ASK":
+            if "boolean" not in result:
+                raise MalformedResponseError(self.endpoint.url, "an ASK answer without 'boolean'")
+            return bool(result["boolean"])
+        columns, rows = self._rows(result)
+        return to_frame(
+            columns, [[row[c] for c in columns] for row in rows], self._names_manager, raw=raw
+        )
+
+
+def connect(
+    endpoint_url: str,
+    graph: str | None = None,
+    auth: tuple[str, str] | None = None,
+    timeout: float = 30.0,
+    *,
+    auth_scheme: str = "basic",
+    retries: int = 3,
+    check_syntax: bool = True,
+) -> RemoteGraph:
+    """Connect to a SPARQL endpoint holding CIMO studies.
+
+    Parameters
+    ----------
+    endpoint_url
+        The SPARQL endpoint, for example ``http://localhost:8890/sparql``.
+    graph
+        The named graph to query (sent as ``default-graph-uri``); ``None`` for the
+        endpoint's default graph.
+    auth
+        ``(user, password)``, with ``auth_scheme`` ``"basic"`` or ``"digest"``.
+    timeout
+        Seconds to wait for each answer.
+    retries
+        How often to retry transient failures (HTTP 429, 502, 503, 504).
+
+    Returns
+    -------
+    RemoteGraph
+        With the helpers of a local graph: ``interventions_for``, ``query``, ``sparql``...
+
+    Raises (on use)
+    ---------------
+    EndpointUnreachableError, EndpointTimeoutError, EndpointAuthError,
+    EndpointClientError, EndpointServerError, MalformedResponseError, RemoteSyntaxError
+    """
+    endpoint = Endpoint(
+        endpoint_url,
+        graph=graph,
+        auth=auth,
+        auth_scheme=auth_scheme,
+        timeout=timeout,
+        retries=retries,
+    )
+    return RemoteGraph(endpoint, check_syntax=check_syntax)

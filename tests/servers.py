@@ -1,0 +1,177 @@
+"""Real SPARQL servers for the tests: Virtuoso Open Source and `cimo-graph serve`."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.error import URLError
+from urllib.parse import quote
+from urllib.request import urlopen
+
+VIRTUOSO = shutil.which("virtuoso-t")
+VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float, process: subprocess.Popen | None = None) -> float:
+    """Wait until ``url`` answers ASK {} with 200; return how long that took."""
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server stopped at start (exit {process.returncode})")
+        try:
+            with urlopen(f"{url}?query={quote('ASK {}')}", timeout=2) as response:
+                if response.status == 200:
+                    return time.monotonic() - start
+        except (URLError, OSError):
+            time.sleep(0.1)
+    raise RuntimeError(f"no answer from {url} within {seconds} s")
+
+
+class Virtuoso:
+    """A private Virtuoso: own database folder, own ports, SPARQL at /sparql and, with
+    digest authentication (dba/dba), updates at /sparql-auth."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.http_port = free_port()
+        self.sql_port = free_port()
+        self.url = f"http://127.0.0.1:{self.http_port}/sparql"
+        self.update_url = f"http://127.0.0.1:{self.http_port}/sparql-auth"
+        self.process: subprocess.Popen | None = None
+        self.start_seconds: float | None = None
+        self._configure()
+
+    def _configure(self) -> None:
+        text = VIRTUOSO_INI.read_text(encoding="utf-8")
+        text = text.replace("/var/lib/virtuoso-opensource-7/db/", f"{self.folder}/")
+        text = re.sub(r"(?m)^ServerPort\s*=\s*1111\b", f"ServerPort = {self.sql_port}", text)
+        text = re.sub(r"(?m)^ServerPort\s*=\s*8890\b", f"ServerPort = {self.http_port}", text)
+        text = re.sub(
+            r"(?m)^DirsAllowed\s*=.*$",
+            f"DirsAllowed = ., /usr/share/virtuoso-opensource-7/vad, {self.folder}",
+            text,
+        )
+        (self.folder / "virtuoso.ini").write_text(text, encoding="utf-8")
+
+    def start(self) -> float:
+        started = time.monotonic()
+        self.process = subprocess.Popen(
+            [VIRTUOSO, "+foreground", "+configfile", str(self.folder / "virtuoso.ini")],
+            cwd=self.folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(self.url, 90, self.process)
+        self.start_seconds = time.monotonic() - started
+        return self.start_seconds
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+
+class Served:
+    """`cimo-graph serve` on a free port, in its own process."""
+
+    def __init__(self, study: str | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/query"
+        command = [sys.executable, "-m", "cimo_graph", "serve", "--port", str(self.port)]
+        if study:
+            command.insert(4, study)
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        self.start_seconds = wait_for(self.url, 60, self.process)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+class StubEndpoint:
+    """A misbehaving SPARQL endpoint for the fault tests, answering by path:
+
+    ``/ok`` a valid ASK answer; ``/html`` a 200 HTML page; ``/flaky`` 503 (Retry-After: 0)
+    twice, then a valid answer; ``/busy`` always 429; ``/broken`` always 500; ``/slow``
+    after 3 s. ``requests`` records (method, path, user agent) of every request.
+    """
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        stub = self
+        self.requests: list[tuple[str, str, str]] = []
+        self.flaky_left = 2
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # keep the test output clean
+                pass
+
+            def _answer(self):
+                path = self.path.split("?", 1)[0]
+                stub.requests.append((self.command, path, self.headers.get("User-Agent", "")))
+                if self.command == "POST":
+                    self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                ok = b'{"head": {}, "boolean": true}'
+                if path == "/ok":
+                    return self._send(200, ok, "application/sparql-results+json")
+                if path == "/html":
+                    return self._send(200, b"<html><body>Maintenance</body></html>", "text/html")
+                if path == "/flaky":
+                    if stub.flaky_left > 0:
+                        stub.flaky_left -= 1
+                        return self._send(503, b"busy", "text/plain", {"Retry-After": "0"})
+                    return self._send(200, ok, "application/sparql-results+json")
+                if path == "/busy":
+                    return self._send(429, b"slow down", "text/plain", {"Retry-After": "0"})
+                if path == "/broken":
+                    return self._send(500, b"internal error", "text/plain")
+                if path == "/slow":
+                    time.sleep(3)
+                    return self._send(200, ok, "application/sparql-results+json")
+                return self._send(404, b"no such endpoint", "text/plain")
+
+            def _send(self, status, body, kind, headers=None):
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = _answer
+            do_POST = _answer
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -1,0 +1,253 @@
+"""Remote endpoints: the same answers as in memory, publishing, serving, and every fault."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from rdflib import Graph, Literal
+from rdflib.compare import isomorphic
+
+import cimo_graph as cg
+from cimo_graph.publish import publish_graph
+from cimo_graph.remote import Endpoint
+
+from .conftest import STUDY_GRAPH
+from .servers import StubEndpoint, Virtuoso, free_port
+
+HELPERS = [
+    ("interventions_for", ("self-direction",)),
+    ("interventions_for", ("well-being",)),
+    ("mechanisms_for", ("W",)),
+    ("mechanisms_for", ("feedback",)),
+    ("outcomes_of", ("W-I3",)),
+    ("outcomes_of", ("P3",)),
+    ("propositions", ()),
+    ("pillars", ()),
+    ("roles", ()),
+    ("recommendations", ()),
+    ("evidence", ("P2",)),
+    ("shared_elements", ("W", "C")),
+    ("describe", ("W-I3",)),
+    ("themes", ()),
+    ("sentences", ()),
+]
+
+
+@pytest.fixture(scope="module", params=["serve", "virtuoso"])
+def remote(request):
+    if request.param == "serve":
+        return cg.connect(request.getfixturevalue("served").url)
+    return cg.connect(request.getfixturevalue("virtuoso").url, graph=STUDY_GRAPH)
+
+
+@pytest.mark.parametrize(("helper", "arguments"), HELPERS)
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_helper_answers_equal_the_local_ones(kg, remote, helper, arguments, lang):
+    """Every helper gives the very same DataFrame remotely as in memory."""
+    local = getattr(kg, helper)(*arguments, lang=lang)
+    answer = getattr(remote, helper)(*arguments, lang=lang)
+    assert answer.equals(local), answer.compare(local) if answer.shape == local.shape else answer
+
+
+@pytest.mark.parametrize("name", ["theme-routes", "parts", "themes", "roles", "evidence"])
+def test_named_queries_run_unchanged(kg, remote, name):
+    """The named .rq files give the same rows remotely as locally."""
+    assert remote.query(name).equals(kg.query(name))
+
+
+def test_sparql_forms_remotely(remote):
+    """SELECT gives a DataFrame, ASK a bool, CONSTRUCT and DESCRIBE a CimoGraph."""
+    frame = remote.sparql(
+        "SELECT ?id WHERE { lnw:W cimo:hasMechanism/dcterms:identifier ?id } ORDER BY ?id"
+    )
+    assert frame["id"].tolist() == ["W-M1", "W-M2", "W-M3", "W-M4"]
+    assert remote.sparql("ASK { lnw:W cimo:hasContext lnw:context }") is True
+    built = remote.sparql("CONSTRUCT { ?p cimo:hasMechanism ?m } WHERE { ?p cimo:hasMechanism ?m }")
+    assert isinstance(built, cg.CimoGraph) and len(built) == 10
+    assert len(remote.sparql("DESCRIBE lnw:W-I3")) > 5
+
+
+@pytest.mark.parametrize(
+    "value", ['zelfsturing" } ; DROP ALL #', "x' } UNION { ?s ?p ?o } #", "}}}}", "DROP ALL"]
+)
+def test_bound_values_stay_values_remotely(remote, value):
+    """A hostile binding matches nothing and changes nothing at the endpoint."""
+    size = len(remote)
+    assert remote.sparql("SELECT ?n WHERE { ?n rdfs:label ?label }", label=value).empty
+    with pytest.raises(cg.UnknownNameError):
+        remote.interventions_for(value)
+    assert len(remote) == size
+
+
+def test_local_syntax_check_names_line_and_column(remote):
+    """A syntax error is caught before sending, with line and column of the user's text."""
+    with pytest.raises(cg.SparqlSyntaxError, match="line 2"):
+        remote.sparql("SELECT ?s WHERE {\n  ?s ?p FILTER }")
+
+
+def test_publish_round_trip_is_isomorphic_and_idempotent(kg, virtuoso):
+    """Publishing twice leaves one copy; read back, it is the study, Dutch text and tags intact."""
+    graph = "https://example.org/test/round-trip"
+    first = kg.publish(virtuoso.update_url, graph, auth=("dba", "dba"), chunk_size=97)
+    second = kg.publish(virtuoso.update_url, graph, auth=("dba", "dba"), chunk_size=97)
+    assert first.verified and second.verified and second.chunks >= len(kg) // 97
+    remote = cg.connect(virtuoso.url, graph=graph)
+    assert len(remote) == len(kg)
+    back = remote.sparql("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph
+    assert isomorphic(back, kg.graph)
+    assert Literal(
+        "Leeromgeving creëren waar groei en ontwikkeling centraal staan", lang="nl"
+    ) in set(back.objects())
+
+
+class FailingEndpoint(Endpoint):
+    """An endpoint whose n-th update fails, as a server going down part-way would."""
+
+    fail_at = 3
+
+    def update(self, text: str) -> None:
+        if text.startswith("INSERT"):
+            self.fail_at -= 1
+            if self.fail_at == 0:
+                raise cg.EndpointServerError(self.url, "HTTP 503 (simulated)", status=503)
+        super().update(text)
+
+
+def test_failed_publish_leaves_the_previous_graph(kg, virtuoso):
+    """A failure part-way reports what was written and keeps the graph published before."""
+    graph = "https://example.org/test/failing"
+    kg.publish(virtuoso.update_url, graph, auth=("dba", "dba"))
+    smaller = Graph()
+    for triple in list(kg.graph)[:300]:
+        smaller.add(triple)
+    endpoint = FailingEndpoint(virtuoso.update_url, auth=("dba", "dba"), auth_scheme="digest")
+    with pytest.raises(
+        cg.PublishError,
+        match=r"after 2 chunk\(s\), 200 of \d+ triples .* which was dropped; .* is unchanged",
+    ):
+        publish_graph(smaller, endpoint, graph, chunk_size=100)
+    assert len(cg.connect(virtuoso.url, graph=graph)) == len(kg)
+    leftovers = cg.connect(virtuoso.url).sparql(
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER (STRSTARTS(STR(?g), 'urn:cimo-graph:staging')) }"
+    )
+    assert leftovers.empty
+
+
+def test_publish_refuses_a_relative_graph_name(kg, virtuoso):
+    """The graph name must be an absolute IRI."""
+    with pytest.raises(cg.PublishError, match="not an absolute IRI"):
+        kg.publish(virtuoso.update_url, "my-graph", auth=("dba", "dba"))
+
+
+def test_serve_refuses_updates(served):
+    """`cimo-graph serve` is read-only: an update is refused and changes nothing."""
+    base = served.url.rsplit("/", 1)[0]
+    with pytest.raises(cg.RemoteError) as caught:
+        Endpoint(f"{base}/update").update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    assert 400 <= (caught.value.status or 400) < 500
+    assert len(cg.connect(served.url)) == len(cg.load())
+
+
+def test_unreachable_endpoint():
+    """Nothing listening: EndpointUnreachableError naming the endpoint, quickly."""
+    url = f"http://127.0.0.1:{free_port()}/sparql"
+    start = time.monotonic()
+    with pytest.raises(cg.EndpointUnreachableError, match=url):
+        cg.connect(url).sparql("ASK {}")
+    assert time.monotonic() - start < 10
+
+
+def test_wrong_password(kg, virtuoso):
+    """A wrong password: EndpointAuthError (a PermissionError)."""
+    with pytest.raises(cg.EndpointAuthError, match="401") as caught:
+        kg.publish(virtuoso.update_url, "https://example.org/test/auth", auth=("dba", "wrong"))
+    assert isinstance(caught.value, PermissionError)
+
+
+def test_wrong_path(virtuoso):
+    """A URL that is no SPARQL endpoint: EndpointClientError with status 404."""
+    url = virtuoso.url.replace("/sparql", "/no-such-endpoint")
+    with pytest.raises(cg.EndpointClientError) as caught:
+        cg.connect(url).sparql("ASK {}")
+    assert caught.value.status == 404
+
+
+def test_server_side_syntax_error(virtuoso):
+    """A query the server rejects: RemoteSyntaxError with the server's message."""
+    remote = cg.connect(virtuoso.url)
+    with pytest.raises(cg.RemoteSyntaxError, match="SPARQL") as caught:
+        remote.endpoint.query("SELECT ?s WHERE { ?s ?p }")
+    assert isinstance(caught.value, cg.SparqlSyntaxError) and caught.value.status == 400
+
+
+def test_server_stopped_mid_session(tmp_path):
+    """A server that goes away between two questions: EndpointUnreachableError."""
+    from .servers import VIRTUOSO
+
+    if VIRTUOSO is None:
+        pytest.skip("Virtuoso is not installed: `apt-get install virtuoso-opensource`")
+    server = Virtuoso(tmp_path)
+    server.start()
+    try:
+        remote = cg.connect(server.url)
+        assert remote.sparql("ASK {}") is False or True
+        server.stop()
+        with pytest.raises(cg.EndpointUnreachableError, match=server.url):
+            remote.sparql("ASK { ?s ?p ?o }")
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def stub():
+    server = StubEndpoint()
+    yield server
+    server.stop()
+
+
+def test_transient_failures_are_retried(stub):
+    """503 with Retry-After is retried, and the third attempt succeeds."""
+    stub.flaky_left = 2
+    before = len(stub.requests)
+    assert cg.connect(f"{stub.base}/flaky", retries=3).sparql("ASK {}") is True
+    assert len(stub.requests) - before == 3
+
+
+def test_retries_are_bounded(stub):
+    """429 every time: three retries, then EndpointClientError with status 429."""
+    before = len(stub.requests)
+    with pytest.raises(cg.EndpointClientError) as caught:
+        cg.connect(f"{stub.base}/busy", retries=3).sparql("ASK {}")
+    assert caught.value.status == 429 and len(stub.requests) - before == 4
+
+
+def test_server_error_is_not_retried(stub):
+    """500 is not transient: one request, EndpointServerError."""
+    before = len(stub.requests)
+    with pytest.raises(cg.EndpointServerError) as caught:
+        cg.connect(f"{stub.base}/broken").sparql("ASK {}")
+    assert caught.value.status == 500 and len(stub.requests) - before == 1
+
+
+def test_a_200_that_is_not_sparql_is_malformed(stub):
+    """An HTML page with status 200 is a MalformedResponseError, never an empty answer."""
+    with pytest.raises(cg.MalformedResponseError, match="Maintenance"):
+        cg.connect(f"{stub.base}/html").sparql("SELECT ?s WHERE { ?s ?p ?o }")
+
+
+def test_timeout(stub):
+    """No answer within the timeout: EndpointTimeoutError (a TimeoutError)."""
+    with pytest.raises(cg.EndpointTimeoutError, match="within 1 s") as caught:
+        cg.connect(f"{stub.base}/slow", timeout=1).sparql("ASK {}")
+    assert isinstance(caught.value, TimeoutError)
+
+
+def test_user_agent_and_post_for_long_queries(stub):
+    """Requests say who sends them; short queries go by GET, long ones by POST."""
+    remote = cg.connect(f"{stub.base}/ok")
+    remote.sparql("ASK {}")
+    method, _, agent = stub.requests[-1]
+    assert method == "GET" and agent.startswith("cimo-graph/")
+    remote.sparql("ASK { ?s ?p ?o FILTER (?o != '" + "x" * 3000 + "') }")
+    assert stub.requests[-1][0] == "POST"
