@@ -160,6 +160,14 @@ class CimoGraph(Questions, Drawings):
         target = Endpoint(endpoint, auth=auth, auth_scheme=auth_scheme, timeout=timeout)
         return publish_graph(self._graph, target, graph_uri, chunk_size=chunk_size, verify=verify)
 
+    def export_template(self, path: Path | str, *, format: str | None = None) -> Path:
+        """Write the study as an authoring template: a folder of CSV files, an ``.xlsx``
+        workbook or a ``.yaml`` file (from the suffix, or ``format``). Loading it again
+        gives the same graph."""
+        from .authoring.export import write_template
+
+        return write_template(self._graph, path, fmt=format)
+
     # --- what is loaded ----------------------------------------------------------------
 
     def summary(self) -> Summary:
@@ -247,6 +255,12 @@ def load(
     True
     """
     path = Path(source) if source is not None else study_path()
+    from .authoring import is_template
+
+    if format is None and is_template(path):
+        from .authoring import read_template
+
+        return CimoGraph(read_template(path), source=path)
     kg = CimoGraph(read_graph(path, format), source=path)
     if validate:
         report = kg.validate()

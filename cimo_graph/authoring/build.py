@@ -1,0 +1,426 @@
+"""From the template's tables to the study's RDF, collecting every mistake on the way."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
+
+from ..lookup import normalise
+from ..namespace import BIBO, CIMO, FOAF
+from .schema import SHEETS, Column, Sheet, sheet_named
+from .tables import Problem, Row
+
+__all__ = ["Built", "build_graph", "expand_columns", "person_slug"]
+
+_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+_LANG = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]+)*$")
+_TRUE = {"yes", "y", "true", "1", "ja", "x"}
+_KIND_NAMES = {
+    "context": "context",
+    "pillars": "pillar",
+    "aims": "aim",
+    "means": "means",
+    "role_statements": "role statement",
+    "propositions": "proposition",
+    "outcomes": "outcome",
+    "interventions": "intervention",
+    "mechanisms": "mechanism",
+    "added_values": "added value",
+    "quotes": "quote",
+    "recommendations": "recommendation",
+    "roles": "role",
+    "organisations": "organisation",
+    "themes": "theme",
+    "references": "reference",
+    "sources": "source",
+    "study": "study",
+}
+
+
+def person_slug(family: str) -> str:
+    """The local name of an author: ``van Aken`` -> ``van-aken``."""
+    return re.sub(r"[^a-z0-9]+", "-", normalise(family)).strip("-")
+
+
+def expand_columns(sheet: Sheet, languages: list[str]) -> list[str]:
+    """The column names of ``sheet`` for a study in ``languages`` (label_nl, label_en ...)."""
+    names = []
+    for column in sheet.columns:
+        if column.per_language:
+            names += [f"{column.name}_{lang}" for lang in languages]
+        else:
+            names.append(column.name)
+    return names
+
+
+def _split(value: Any, separator: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [part.strip() for part in str(value).split(separator) if part.strip()]
+
+
+class Built:
+    """The graph built from a template, and where each element came from."""
+
+    def __init__(self) -> None:
+        self.graph = Graph()
+        self.places: dict[URIRef, Row] = {}
+        self.problems: list[Problem] = []
+
+
+class _Builder:
+    def __init__(self, tables: dict[str, list[Row]], built: Built) -> None:
+        self.tables = tables
+        self.built = built
+        self.graph = built.graph
+        self.ids: dict[str, tuple[str, Row]] = {}
+        self.theme_names: dict[str, str] = {}
+
+    def problem(self, row: Row, column: str | None, value: Any, message: str) -> None:
+        self.built.problems.append(row.problem(column, value, message))
+
+    # --- the study --------------------------------------------------------------------
+
+    def study(self) -> bool:
+        rows = self.tables.get("study", [])
+        if len(rows) != 1:
+            where = rows[1] if len(rows) > 1 else None
+            message = (
+                "the study sheet has more than one row"
+                if where
+                else "the template has no study sheet (or it is empty)"
+            )
+            self.built.problems.append(
+                Problem(
+                    where.file if where else "",
+                    "study",
+                    where.where if where else "",
+                    None,
+                    None,
+                    message,
+                )
+            )
+            return False
+        row = self.study_row = rows[0]
+        self.languages = _split(row.cells.get("languages"), ";")
+        for lang in self.languages:
+            if not _LANG.match(lang):
+                self.problem(row, "languages", lang, "is not a language tag (like nl or en)")
+        if not self.languages:
+            self.problem(
+                row,
+                "languages",
+                None,
+                "is required: the study's languages, separated by ';' (for example: nl; en)",
+            )
+            self.languages = ["en"]
+        self.source_language = row.cells.get("source_language") or self.languages[0]
+        namespace = row.cells.get("namespace") or ""
+        if not re.match(r"^(https?|urn):\S*[/#:]$", namespace):
+            self.problem(
+                row,
+                "namespace",
+                namespace or None,
+                "must be an absolute IRI ending in '/' or '#', such as "
+                "https://example.org/my-study/",
+            )
+            namespace = "https://example.org/study/"
+        self.ns = namespace
+        self.theme_ns = row.cells.get("theme_namespace") or f"{namespace}theme/"
+        return True
+
+    # --- ids --------------------------------------------------------------------------
+
+    def collect_ids(self) -> None:
+        study_id = self.study_row.cells.get("id")
+        if study_id:
+            self.ids[study_id] = ("study", self.study_row)
+        for sheet in SHEETS:
+            if sheet.name in ("study", "notes"):
+                continue
+            for row in self.tables.get(sheet.name, []):
+                identifier = row.cells.get("id")
+                if identifier is None:
+                    self.problem(row, "id", None, "is required")
+                    continue
+                identifier = str(identifier)
+                if not _ID.match(identifier):
+                    self.problem(
+                        row,
+                        "id",
+                        identifier,
+                        "an id may hold letters, digits and - _ . only (it becomes part of an IRI)",
+                    )
+                    continue
+                if identifier in self.ids:
+                    first_sheet, first = self.ids[identifier]
+                    self.problem(
+                        row,
+                        "id",
+                        identifier,
+                        f"duplicate id: already used in sheet '{first_sheet}', {first.place('id')}",
+                    )
+                    continue
+                self.ids[identifier] = (sheet.name, row)
+                if sheet.name == "themes":
+                    self.theme_names.setdefault(normalise(identifier), identifier)
+        for row in self.tables.get("themes", []):
+            identifier = row.cells.get("id")
+            for lang in self.languages:
+                for name in [
+                    row.cells.get(f"label_{lang}"),
+                    *_split(row.cells.get(f"synonyms_{lang}"), ";"),
+                ]:
+                    if name and identifier:
+                        self.theme_names.setdefault(normalise(str(name)), str(identifier))
+
+    def iri(self, identifier: str) -> URIRef:
+        sheet, _ = self.ids[identifier]
+        return URIRef((self.theme_ns if sheet == "themes" else self.ns) + identifier)
+
+    def resolve(self, row: Row, column: Column, value: str, targets: tuple[str, ...]) -> str | None:
+        """The id that ``value`` names in a column linking to ``targets``, or a problem."""
+        if "themes" in targets:
+            found = self.theme_names.get(normalise(value))
+            if found:
+                return found
+        if value in self.ids:
+            sheet, _ = self.ids[value]
+            if "*" in targets or sheet in targets:
+                return value
+            wanted = " or ".join(_KIND_NAMES.get(t, t) for t in targets)
+            self.problem(
+                row,
+                column.name,
+                value,
+                f"wrong kind of link: '{value}' is a "
+                f"{_KIND_NAMES.get(sheet, sheet)} (sheet '{sheet}'); this column "
+                f"takes a {wanted}",
+            )
+            return None
+        candidates = [i for i, (s, _) in self.ids.items() if "*" in targets or s in targets]
+        if "themes" in targets:
+            candidates += list(self.theme_names)
+        close = difflib.get_close_matches(value, candidates, n=3, cutoff=0.6)
+        if not close and "themes" in targets:
+            close = difflib.get_close_matches(
+                normalise(value), list(self.theme_names), n=3, cutoff=0.6
+            )
+        kind = "theme" if targets == ("themes",) else "id"
+        hint = f" Did you mean: {', '.join(repr(c) for c in close)}?" if close else ""
+        self.problem(row, column.name, value, f"unknown {kind}.{hint}")
+        return None
+
+    # --- cells to triples ---------------------------------------------------------------
+
+    def check_columns(self, sheet: Sheet, row: Row) -> None:
+        known = set(expand_columns(sheet, self.languages))
+        for name in row.cells:
+            if name not in known:
+                close = difflib.get_close_matches(name, sorted(known), n=1)
+                hint = f" Did you mean '{close[0]}'?" if close else ""
+                self.problem(row, name, None, f"unknown column in sheet '{sheet.name}'.{hint}")
+        for column in sheet.columns:
+            if not column.required:
+                continue
+            names = (
+                [f"{column.name}_{lang}" for lang in self.languages]
+                if column.per_language
+                else [column.name]
+            )
+            for name in names:
+                if row.cells.get(name) in (None, [], ""):
+                    what = "label" if column.name == "label" else "value"
+                    self.problem(row, name, None, f"missing required {what}")
+
+    def language(self, row: Row, column: Column) -> str:
+        if column.lang_column and row.cells.get(column.lang_column):
+            lang = str(row.cells[column.lang_column])
+            if not _LANG.match(lang):
+                self.problem(row, column.lang_column, lang, "is not a language tag")
+            return lang
+        return self.source_language if column.lang == "source" else (column.lang or "en")
+
+    def fill(self, subject: URIRef, sheet: Sheet, row: Row) -> None:
+        """Add the triples of ``row``'s ordinary columns."""
+        for column in sheet.columns:
+            if column.predicate is None or column.kind in ("id", "lang"):
+                continue
+            if column.kind == "text":
+                if column.per_language:
+                    for lang in self.languages:
+                        value = row.cells.get(f"{column.name}_{lang}")
+                        if value:
+                            self.graph.add(
+                                (subject, column.predicate, Literal(str(value), lang=lang))
+                            )
+                    continue
+                value = row.cells.get(column.name)
+                lang = self.language(row, column)
+                for text in _split(value, "|") if column.multi else [value] if value else []:
+                    self.graph.add((subject, column.predicate, Literal(str(text), lang=lang)))
+            elif column.kind in ("ref", "refs"):
+                values = _split(row.cells.get(column.name), ";")
+                if column.kind == "ref" and len(values) > 1:
+                    self.problem(row, column.name, "; ".join(values), "takes one id only")
+                    values = values[:1]
+                for value in values:
+                    target = self.resolve(row, column, value, column.targets)
+                    if target is None:
+                        continue
+                    predicate = column.predicate
+                    if (
+                        sheet.name == "means"
+                        and column.name == "pillar"
+                        and str(row.cells.get("shaping") or "").lower() in _TRUE
+                    ):
+                        predicate = CIMO.shapedBy
+                    if column.inverse:
+                        self.graph.add((self.iri(target), predicate, subject))
+                    else:
+                        self.graph.add((subject, predicate, self.iri(target)))
+            elif column.kind == "value":
+                value = row.cells.get(column.name)
+                if value is not None:
+                    self.graph.add((subject, column.predicate, Literal(str(value))))
+
+    def build(self) -> None:
+        row = self.study_row
+        study = URIRef(self.ns + str(row.cells.get("id") or "study"))
+        self.study = study
+        self.built.places[study] = row
+        self.graph.add((study, RDF.type, CIMO.Study))
+        self.check_columns(sheet_named("study"), row)
+        self.fill(study, sheet_named("study"), row)
+        for lang in self.languages:
+            self.graph.add((study, CIMO.labelLanguage, Literal(lang, datatype=XSD.language)))
+        self.graph.add((study, DCTERMS.language, Literal(self.source_language)))
+        source = row.cells.get("source_document")
+        self.source = self.iri(source) if source in self.ids else None
+        for sheet in SHEETS:
+            if sheet.name == "study":
+                continue
+            for item in self.tables.get(sheet.name, []):
+                self.check_columns(sheet, item)
+                identifier = item.cells.get("id")
+                if sheet.name != "notes" and (
+                    identifier is None or self.ids.get(str(identifier), (None, None))[1] is not item
+                ):
+                    continue
+                getattr(self, f"_{sheet.name}", self._element)(sheet, item)
+
+    def _element(self, sheet: Sheet, row: Row) -> None:
+        subject = self.iri(str(row.cells["id"]))
+        self.built.places[subject] = row
+        self.graph.add((subject, RDF.type, sheet.cls))
+        self.graph.add((subject, DCTERMS.identifier, Literal(str(row.cells["id"]))))
+        self.graph.add((subject, CIMO.partOfStudy, self.study))
+        if self.source is not None:
+            self.graph.add((subject, PROV.wasDerivedFrom, self.source))
+        self.fill(subject, sheet, row)
+
+    def _sources(self, sheet: Sheet, row: Row) -> None:
+        subject = self.iri(str(row.cells["id"]))
+        for cls in (BIBO.Document, DCTERMS.BibliographicResource, PROV.Entity):
+            self.graph.add((subject, RDF.type, cls))
+        self.fill(subject, sheet, row)
+
+    def _references(self, sheet: Sheet, row: Row) -> None:
+        subject = self.iri(str(row.cells["id"]))
+        self.graph.add((subject, RDF.type, BIBO.AcademicArticle))
+        self.fill(subject, sheet, row)
+        cells = row.cells
+        if cells.get("year"):
+            self.graph.add((subject, DCTERMS.date, Literal(str(cells["year"]), datatype=XSD.gYear)))
+        for column, predicate in (
+            ("volume", BIBO.volume),
+            ("issue", BIBO.issue),
+            ("page_start", BIBO.pageStart),
+            ("page_end", BIBO.pageEnd),
+            ("doi", BIBO.doi),
+        ):
+            if cells.get(column):
+                self.graph.add((subject, predicate, Literal(str(cells[column]))))
+        if cells.get("journal"):
+            journal = BNode()
+            self.graph.add((subject, DCTERMS.isPartOf, journal))
+            self.graph.add((journal, RDF.type, BIBO.Journal))
+            self.graph.add((journal, DCTERMS.title, Literal(str(cells["journal"]))))
+        authors = _split(cells.get("authors"), ";")
+        if authors:
+            people = []
+            for author in authors:
+                family, _, given = author.partition(",")
+                person = URIRef(self.ns + person_slug(family))
+                self.graph.add((person, RDF.type, FOAF.Person))
+                self.graph.add((person, FOAF.familyName, Literal(family.strip())))
+                if given.strip():
+                    self.graph.add((person, FOAF.givenName, Literal(given.strip())))
+                people.append(person)
+            head = BNode()
+            Collection(self.graph, head, people)
+            self.graph.add((subject, BIBO.authorList, head))
+
+    def _themes(self, sheet: Sheet, row: Row) -> None:
+        study_row = self.study_row
+        scheme = URIRef(self.ns + str(study_row.cells.get("scheme_id") or "themes"))
+        if (scheme, RDF.type, SKOS.ConceptScheme) not in self.graph:
+            self.graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+            self.graph.add((scheme, DCTERMS.isPartOf, self.study))
+            for lang in self.languages:
+                label = study_row.cells.get(f"scheme_label_{lang}")
+                if label:
+                    self.graph.add((scheme, SKOS.prefLabel, Literal(str(label), lang=lang)))
+            note = study_row.cells.get("scheme_note")
+            if note:
+                lang = str(study_row.cells.get("scheme_note_lang") or "en")
+                self.graph.add((scheme, SKOS.editorialNote, Literal(str(note), lang=lang)))
+        subject = self.iri(str(row.cells["id"]))
+        self.built.places[subject] = row
+        self.graph.add((subject, RDF.type, SKOS.Concept))
+        self.graph.add((subject, SKOS.inScheme, scheme))
+        self.graph.add((subject, SKOS.topConceptOf, scheme))
+        self.graph.add((scheme, SKOS.hasTopConcept, subject))
+        self.graph.add((subject, SKOS.notation, Literal(str(row.cells["id"]))))
+        for lang in self.languages:
+            if row.cells.get(f"label_{lang}"):
+                self.graph.add(
+                    (subject, SKOS.prefLabel, Literal(str(row.cells[f"label_{lang}"]), lang=lang))
+                )
+            for synonym in _split(row.cells.get(f"synonyms_{lang}"), ";"):
+                self.graph.add((subject, SKOS.altLabel, Literal(synonym, lang=lang)))
+        if row.cells.get("definition"):
+            lang = str(row.cells.get("definition_lang") or "en")
+            self.graph.add(
+                (subject, SKOS.definition, Literal(str(row.cells["definition"]), lang=lang))
+            )
+
+    def _notes(self, sheet: Sheet, row: Row) -> None:
+        element, note = row.cells.get("element"), row.cells.get("note")
+        if not element or not note:
+            return
+        target = self.resolve(row, sheet.column("element"), str(element), ("*",))
+        if target is None:
+            return
+        lang = str(row.cells.get("lang") or "en")
+        if not _LANG.match(lang):
+            self.problem(row, "lang", lang, "is not a language tag")
+        self.graph.add((self.iri(target), CIMO.interpretationNote, Literal(str(note), lang=lang)))
+
+
+def build_graph(tables: dict[str, list[Row]]) -> Built:
+    """Build the study's graph from the tables; ``problems`` lists every mistake found."""
+    built = Built()
+    builder = _Builder(tables, built)
+    if builder.study():
+        builder.collect_ids()
+        builder.build()
+        built.graph.bind(str(builder.study_row.cells.get("identifier") or "study"), builder.ns)
+    return built

@@ -1,0 +1,230 @@
+"""From a study's graph back to the template's tables: the inverse of ``build``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
+from rdflib.term import Node
+
+from ..errors import CimoGraphError
+from ..namespace import BIBO, CIMO, FOAF
+from .build import expand_columns
+from .schema import SHEETS, Sheet
+from .tables import write_tables
+
+__all__ = ["graph_tables", "write_template"]
+
+
+class _Exporter:
+    def __init__(self, graph: Graph, study: URIRef) -> None:
+        self.graph = graph
+        self.study = study
+        identifier = graph.value(study, DCTERMS.identifier)
+        local = str(study).rsplit("/", 1)[-1] if "/" in str(study) else str(study)
+        self.ns = str(study)[: len(str(study)) - len(local)]
+        self.study_id = local
+        self.identifier = str(identifier) if identifier is not None else local
+        languages = [str(lang) for lang in graph.objects(study, CIMO.labelLanguage)]
+        order = {"nl": 0, "en": 1}
+        self.languages = sorted(languages, key=lambda lang: (order.get(lang, 2), lang)) or ["en"]
+        language = graph.value(study, DCTERMS.language)
+        self.source_language = str(language) if language is not None else self.languages[0]
+        themes = [t for t in graph.subjects(RDF.type, SKOS.Concept)]
+        self.theme_ns = f"{self.ns}theme/"
+        if themes:
+            first = str(sorted(themes, key=str)[0])
+            self.theme_ns = first[: first.rfind("/") + 1]
+
+    def id_of(self, node: Node) -> str:
+        text = str(node)
+        for namespace in (self.theme_ns, self.ns):
+            if text.startswith(namespace):
+                return text[len(namespace) :]
+        return text
+
+    def _texts(self, subject: Node, predicate: URIRef) -> list[Literal]:
+        return sorted(
+            (o for o in self.graph.objects(subject, predicate) if isinstance(o, Literal)),
+            key=lambda o: (o.language or "", str(o)),
+        )
+
+    def row(self, sheet: Sheet, subject: URIRef) -> dict[str, str]:
+        row: dict[str, str] = {}
+        for column in sheet.columns:
+            if column.kind == "id":
+                row[column.name] = self.study_id if sheet.name == "study" else self.id_of(subject)
+            elif column.predicate is None or column.kind == "lang":
+                continue
+            elif column.kind == "text":
+                values = self._texts(subject, column.predicate)
+                if column.per_language:
+                    for lang in self.languages:
+                        chosen = [str(v) for v in values if v.language == lang]
+                        if chosen:
+                            row[f"{column.name}_{lang}"] = chosen[0]
+                    continue
+                if not values:
+                    continue
+                row[column.name] = " | ".join(str(v) for v in values)
+                default = self.source_language if column.lang == "source" else (column.lang or "en")
+                if column.lang_column and values[0].language != default:
+                    row[column.lang_column] = values[0].language or ""
+            elif column.kind in ("ref", "refs"):
+                if column.inverse:
+                    found = list(self.graph.subjects(column.predicate, subject))
+                    if sheet.name == "means":
+                        shaping = list(self.graph.subjects(CIMO.shapedBy, subject))
+                        if shaping:
+                            row["shaping"] = "yes"
+                        found += shaping
+                else:
+                    found = list(self.graph.objects(subject, column.predicate))
+                if found:
+                    row[column.name] = "; ".join(sorted(self.id_of(f) for f in found))
+            elif column.kind == "value":
+                values = [str(v) for v in self.graph.objects(subject, column.predicate)]
+                if values:
+                    row[column.name] = values[0]
+        return row
+
+    def tables(self) -> dict[str, list[dict[str, str]]]:
+        tables: dict[str, list[dict[str, str]]] = {}
+        for sheet in SHEETS:
+            method = getattr(self, f"_{sheet.name}", None)
+            rows = (
+                method(sheet)
+                if method
+                else [
+                    self.row(sheet, subject)
+                    for subject in self.graph.subjects(RDF.type, sheet.cls)
+                    if (subject, CIMO.partOfStudy, self.study) in self.graph
+                ]
+            )
+            tables[sheet.name] = sorted(rows, key=lambda r: str(r.get("id", "")))
+        return tables
+
+    def _study(self, sheet: Sheet) -> list[dict[str, str]]:
+        row = self.row(sheet, self.study)
+        row["identifier"] = self.identifier
+        row["namespace"] = self.ns
+        if self.theme_ns != f"{self.ns}theme/":
+            row["theme_namespace"] = self.theme_ns
+        row["languages"] = "; ".join(self.languages)
+        if self.source_language != self.languages[0]:
+            row["source_language"] = self.source_language
+        scheme = next(iter(self.graph.subjects(RDF.type, SKOS.ConceptScheme)), None)
+        if scheme is not None:
+            if self.id_of(scheme) != "themes":
+                row["scheme_id"] = self.id_of(scheme)
+            for label in self._texts(scheme, SKOS.prefLabel):
+                row[f"scheme_label_{label.language}"] = str(label)
+            notes = self._texts(scheme, SKOS.editorialNote)
+            if notes:
+                row["scheme_note"] = str(notes[0])
+                if notes[0].language != "en":
+                    row["scheme_note_lang"] = notes[0].language or ""
+        return [row]
+
+    def _sources(self, sheet: Sheet) -> list[dict[str, str]]:
+        sources = set(self.graph.objects(self.study, PROV.wasDerivedFrom))
+        return [self.row(sheet, s) for s in sources]
+
+    def _references(self, sheet: Sheet) -> list[dict[str, str]]:
+        works = set(self.graph.objects(None, DCTERMS.references))
+        rows = []
+        for work in works:
+            row = self.row(sheet, work)
+            for column, predicate in (
+                ("year", DCTERMS.date),
+                ("volume", BIBO.volume),
+                ("issue", BIBO.issue),
+                ("page_start", BIBO.pageStart),
+                ("page_end", BIBO.pageEnd),
+                ("doi", BIBO.doi),
+            ):
+                value = self.graph.value(work, predicate)
+                if value is not None:
+                    row[column] = str(value)
+            journal = self.graph.value(work, DCTERMS.isPartOf)
+            if journal is not None:
+                row["journal"] = str(self.graph.value(journal, DCTERMS.title))
+            head = self.graph.value(work, BIBO.authorList)
+            if head is not None:
+                names = []
+                for person in Collection(self.graph, head):
+                    family = self.graph.value(person, FOAF.familyName)
+                    given = self.graph.value(person, FOAF.givenName)
+                    names.append(f"{family}, {given}" if given is not None else str(family))
+                row["authors"] = "; ".join(names)
+            rows.append(row)
+        return rows
+
+    def _themes(self, sheet: Sheet) -> list[dict[str, str]]:
+        rows = []
+        for theme in self.graph.subjects(RDF.type, SKOS.Concept):
+            row = {"id": self.id_of(theme)}
+            for lang in self.languages:
+                labels = [v for v in self._texts(theme, SKOS.prefLabel) if v.language == lang]
+                if labels:
+                    row[f"label_{lang}"] = str(labels[0])
+                synonyms = [str(v) for v in self._texts(theme, SKOS.altLabel) if v.language == lang]
+                if synonyms:
+                    row[f"synonyms_{lang}"] = "; ".join(synonyms)
+            definitions = self._texts(theme, SKOS.definition)
+            if definitions:
+                row["definition"] = str(definitions[0])
+                if definitions[0].language != "en":
+                    row["definition_lang"] = definitions[0].language or ""
+            rows.append(row)
+        return rows
+
+    def _notes(self, sheet: Sheet) -> list[dict[str, str]]:
+        rows = []
+        for subject, note in sorted(
+            self.graph.subject_objects(CIMO.interpretationNote),
+            key=lambda pair: (str(pair[0]), str(pair[1])),
+        ):
+            element = self.study_id if subject == self.study else self.id_of(subject)
+            row = {"element": element, "note": str(note)}
+            if isinstance(note, Literal) and note.language != "en":
+                row["lang"] = note.language or ""
+            rows.append(row)
+        return rows
+
+
+def graph_tables(graph: Graph, study: URIRef | None = None) -> tuple[dict, dict[str, list[str]]]:
+    """The template's tables for the study in ``graph`` and each sheet's columns."""
+    studies = sorted(graph.subjects(RDF.type, CIMO.Study), key=str)
+    if study is None:
+        if len(studies) != 1:
+            raise CimoGraphError(
+                f"export_template needs one study; the graph holds {len(studies)}. "
+                "Pass study=<its IRI>."
+            )
+        study = studies[0]
+    exporter = _Exporter(graph, study)
+    tables = exporter.tables()
+    tables["notes"] = sorted(tables["notes"], key=lambda r: (r["element"], r["note"]))
+    columns = {sheet.name: expand_columns(sheet, exporter.languages) for sheet in SHEETS}
+    return tables, columns
+
+
+def write_template(
+    graph: Graph, path: Path | str, *, fmt: str | None = None, study: URIRef | None = None
+) -> Path:
+    """Write the study in ``graph`` as a template: a CSV folder, an .xlsx or a .yaml."""
+    path = Path(path)
+    if fmt is None:
+        suffix = path.suffix.lower().lstrip(".")
+        fmt = {"xlsx": "xlsx", "yaml": "yaml", "yml": "yaml"}.get(
+            suffix, suffix if suffix else "csv"
+        )
+    tables, columns = graph_tables(graph, study)
+    help_rows = [
+        (sheet.name, column.name, column.help) for sheet in SHEETS for column in sheet.columns
+    ]
+    write_tables(tables, columns, path, fmt, help_rows)
+    return path

@@ -1,0 +1,439 @@
+"""The authoring template: its sheets and columns, and what each column means in RDF.
+
+One table drives reading (template to graph), writing (graph to template) and the
+template's documentation, so the three never drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, PROV, RDFS
+
+from ..namespace import CIMO, FOAF
+
+__all__ = ["ELEMENT_SHEETS", "SHEETS", "Column", "Sheet", "sheet_named"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a sheet.
+
+    ``kind`` is ``text`` (language-tagged text; ``per_language`` columns come once per
+    study language as ``name_<lang>``, others take their language from ``lang_column``
+    or the default ``lang``), ``ref``/``refs`` (one or several ids of ``targets``
+    sheets; ``inverse`` links point from the target to this row), or ``value`` (a
+    plain literal). ``multi`` text holds several values separated by `` | ``.
+    """
+
+    name: str
+    kind: str
+    predicate: URIRef | None = None
+    targets: tuple[str, ...] = ()
+    inverse: bool = False
+    per_language: bool = False
+    lang_column: str | None = None
+    lang: str | None = None
+    multi: bool = False
+    required: bool = False
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet of the template: one row per element of ``cls``."""
+
+    name: str
+    cls: URIRef | None
+    columns: tuple[Column, ...]
+    help: str = ""
+    element: bool = True
+    example: dict[str, str] = field(default_factory=dict)
+
+    def column(self, name: str) -> Column | None:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        return None
+
+
+def _element_columns(*extra: Column) -> tuple[Column, ...]:
+    """The columns every element sheet has, around the sheet's own."""
+    return (
+        Column("id", "id", required=True, help="a short, stable id: letters, digits, - _ ."),
+        *extra,
+        Column(
+            "label",
+            "text",
+            RDFS.label,
+            per_language=True,
+            required=True,
+            help="the label, one column per study language (label_nl, label_en)",
+        ),
+        Column(
+            "source_text",
+            "text",
+            CIMO.sourceText,
+            lang="source",
+            multi=True,
+            help="the text verbatim from the source; several separated by ' | '",
+        ),
+        Column(
+            "location",
+            "text",
+            CIMO.sourceLocation,
+            lang_column="location_lang",
+            lang="source",
+            help="where in the source the text stands",
+        ),
+        Column(
+            "location_lang", "lang", help="language of the location (default: the source language)"
+        ),
+        Column(
+            "themes",
+            "refs",
+            CIMO.theme,
+            targets=("themes",),
+            help="ids, labels or synonyms of themes, separated by ';'",
+        ),
+        Column(
+            "involves",
+            "refs",
+            CIMO.involves,
+            targets=("roles", "organisations"),
+            help="roles or organisations the element names, separated by ';'",
+        ),
+        Column(
+            "comment",
+            "text",
+            RDFS.comment,
+            lang_column="comment_lang",
+            lang="en",
+            help="a translation or explanation (default language: en)",
+        ),
+        Column("comment_lang", "lang", help="language of the comment (default: en)"),
+    )
+
+
+SHEETS: tuple[Sheet, ...] = (
+    Sheet(
+        "study",
+        CIMO.Study,
+        element=False,
+        help="one row: the study itself",
+        columns=(
+            Column("id", "id", required=True, help="local name of the study node, e.g. study"),
+            Column(
+                "identifier",
+                "value",
+                DCTERMS.identifier,
+                required=True,
+                help="a short name for the study, e.g. leernetwerken",
+            ),
+            Column(
+                "namespace",
+                "value",
+                required=True,
+                help="the IRI every id is appended to, ending in / or #",
+            ),
+            Column(
+                "theme_namespace",
+                "value",
+                help="the IRI theme ids are appended to (default: <namespace>theme/)",
+            ),
+            Column(
+                "languages",
+                "value",
+                required=True,
+                help="the study's languages, separated by ';', e.g. nl; en",
+            ),
+            Column(
+                "source_language",
+                "value",
+                help="language of the source texts (default: the first study language)",
+            ),
+            Column("title", "text", DCTERMS.title, per_language=True, required=True),
+            Column("label", "text", RDFS.label, per_language=True),
+            Column("method", "text", CIMO.method, per_language=True),
+            Column("institution", "ref", CIMO.institution, targets=("organisations",)),
+            Column(
+                "source_document",
+                "ref",
+                PROV.wasDerivedFrom,
+                targets=("sources",),
+                help="the source every element is derived from",
+            ),
+            Column("references", "refs", DCTERMS.references, targets=("references",)),
+            Column("source_text", "text", CIMO.sourceText, lang="source", multi=True),
+            Column(
+                "location", "text", CIMO.sourceLocation, lang_column="location_lang", lang="source"
+            ),
+            Column("location_lang", "lang"),
+            Column("scheme_id", "value", help="id of the theme vocabulary (default: themes)"),
+            Column("scheme_label", "text", per_language=True, help="name of the theme vocabulary"),
+            Column("scheme_note", "text", lang_column="scheme_note_lang", lang="en"),
+            Column("scheme_note_lang", "lang"),
+        ),
+    ),
+    Sheet(
+        "sources",
+        None,
+        element=False,
+        help="documents the study is derived from",
+        columns=(
+            Column("id", "id", required=True),
+            Column("title", "text", DCTERMS.title, lang_column="title_lang", lang="source"),
+            Column("title_lang", "lang"),
+            Column(
+                "description",
+                "text",
+                DCTERMS.description,
+                lang_column="description_lang",
+                lang="en",
+            ),
+            Column("description_lang", "lang"),
+            Column("publisher", "ref", DCTERMS.publisher, targets=("organisations",)),
+            Column("language", "value", DCTERMS.language),
+        ),
+    ),
+    Sheet(
+        "references",
+        None,
+        element=False,
+        help="works the study cites",
+        columns=(
+            Column("id", "id", required=True),
+            Column(
+                "citation",
+                "value",
+                DCTERMS.bibliographicCitation,
+                required=True,
+                help="the formatted reference",
+            ),
+            Column("title", "value", DCTERMS.title),
+            Column("year", "value"),
+            Column("authors", "value", help="'Family, G.; Family, G.'"),
+            Column("journal", "value"),
+            Column("volume", "value"),
+            Column("issue", "value"),
+            Column("page_start", "value"),
+            Column("page_end", "value"),
+            Column("doi", "value"),
+        ),
+    ),
+    Sheet(
+        "organisations",
+        CIMO.Organisation,
+        columns=_element_columns(
+            Column("name", "value", FOAF.name, help="the organisation's name (foaf:name)"),
+        ),
+    ),
+    Sheet(
+        "roles",
+        CIMO.Role,
+        help="the actors: students, educators, founders ...",
+        columns=_element_columns(
+            Column(
+                "broader",
+                "refs",
+                CIMO.broaderRole,
+                targets=("roles",),
+                help="a more general role this one is a kind of",
+            ),
+            Column(
+                "plural",
+                "text",
+                CIMO.pluralLabel,
+                per_language=True,
+                help="the label in the plural, for sentences",
+            ),
+        ),
+    ),
+    Sheet(
+        "context", CIMO.Context, help="the setting of the propositions", columns=_element_columns()
+    ),
+    Sheet(
+        "pillars",
+        CIMO.Pillar,
+        help="design principles around which the context is shaped",
+        columns=_element_columns(
+            Column("context", "ref", CIMO.hasPillar, targets=("context",), inverse=True),
+        ),
+    ),
+    Sheet(
+        "aims",
+        CIMO.Aim,
+        help="what each pillar strives for",
+        columns=_element_columns(
+            Column("pillar", "ref", CIMO.hasAim, targets=("pillars",), inverse=True, required=True),
+        ),
+    ),
+    Sheet(
+        "means",
+        CIMO.Means,
+        help="how each pillar is realised",
+        columns=_element_columns(
+            Column(
+                "pillar", "ref", CIMO.hasMeans, targets=("pillars",), inverse=True, required=True
+            ),
+            Column(
+                "shaping",
+                "value",
+                help="yes when the source gives it as how the pillar is "
+                "shaped ('Dit wordt vormgegeven door ...')",
+            ),
+        ),
+    ),
+    Sheet(
+        "role_statements",
+        CIMO.RoleStatement,
+        help="what an actor in a role does",
+        columns=_element_columns(
+            Column("describes", "refs", CIMO.describesRole, targets=("roles",), required=True),
+        ),
+    ),
+    Sheet(
+        "propositions",
+        CIMO.DesignProposition,
+        help="the design propositions",
+        columns=_element_columns(
+            Column("context", "ref", CIMO.hasContext, targets=("context",), required=True),
+        ),
+    ),
+    Sheet(
+        "outcomes",
+        CIMO.Outcome,
+        columns=_element_columns(
+            Column(
+                "proposition",
+                "ref",
+                CIMO.hasOutcome,
+                targets=("propositions",),
+                inverse=True,
+                required=True,
+            ),
+        ),
+    ),
+    Sheet(
+        "interventions",
+        CIMO.Intervention,
+        columns=_element_columns(
+            Column(
+                "proposition",
+                "ref",
+                CIMO.hasIntervention,
+                targets=("propositions",),
+                inverse=True,
+                required=True,
+            ),
+            Column("carried_out_by", "refs", CIMO.carriedOutBy, targets=("roles",)),
+        ),
+    ),
+    Sheet(
+        "mechanisms",
+        CIMO.Mechanism,
+        columns=_element_columns(
+            Column(
+                "proposition",
+                "ref",
+                CIMO.hasMechanism,
+                targets=("propositions",),
+                inverse=True,
+                required=True,
+            ),
+        ),
+    ),
+    Sheet(
+        "added_values",
+        CIMO.AddedValue,
+        columns=_element_columns(
+            Column(
+                "proposition",
+                "ref",
+                CIMO.hasAddedValue,
+                targets=("propositions",),
+                inverse=True,
+                required=True,
+            ),
+        ),
+    ),
+    Sheet(
+        "quotes",
+        CIMO.Quote,
+        help="participants' words as evidence",
+        columns=_element_columns(
+            Column(
+                "supports",
+                "refs",
+                CIMO.supports,
+                targets=(
+                    "context",
+                    "pillars",
+                    "aims",
+                    "means",
+                    "role_statements",
+                    "propositions",
+                    "outcomes",
+                    "interventions",
+                    "mechanisms",
+                    "added_values",
+                    "recommendations",
+                    "roles",
+                ),
+                required=True,
+            ),
+            Column("attributed_to", "ref", PROV.wasAttributedTo, targets=("roles",)),
+        ),
+    ),
+    Sheet(
+        "recommendations",
+        CIMO.Recommendation,
+        columns=_element_columns(
+            Column(
+                "strengthens", "refs", CIMO.strengthens, targets=("pillars", "roles"), required=True
+            ),
+            Column("references", "refs", DCTERMS.references, targets=("references",)),
+        ),
+    ),
+    Sheet(
+        "themes",
+        None,
+        element=False,
+        help="the theme vocabulary (SKOS concepts)",
+        columns=(
+            Column("id", "id", required=True),
+            Column("label", "text", per_language=True, required=True),
+            Column("synonyms", "text", per_language=True, help="other names, separated by ';'"),
+            Column("definition", "text", lang_column="definition_lang", lang="en"),
+            Column("definition_lang", "lang"),
+        ),
+    ),
+    Sheet(
+        "notes",
+        None,
+        element=False,
+        help="the encoders' interpretation notes",
+        columns=(
+            Column(
+                "element",
+                "ref",
+                targets=("*",),
+                required=True,
+                help="the id of the element the note concerns (or the study's id)",
+            ),
+            Column("note", "value", required=True),
+            Column("lang", "lang", help="language of the note (default: en)"),
+        ),
+    ),
+)
+
+ELEMENT_SHEETS = tuple(sheet for sheet in SHEETS if sheet.element)
+
+
+def sheet_named(name: str) -> Sheet | None:
+    """The sheet called ``name``."""
+    for sheet in SHEETS:
+        if sheet.name == name:
+            return sheet
+    return None

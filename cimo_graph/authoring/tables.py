@@ -1,0 +1,279 @@
+"""Reading and writing the template's tables: a folder of CSV files, an XLSX workbook or
+one YAML file, each cell with the place it came from (file, sheet, row or line)."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import CimoGraphError
+from .schema import SHEETS, sheet_named
+
+__all__ = ["TEMPLATE_FORMATS", "Problem", "Row", "TemplateError", "read_tables", "write_tables"]
+
+TEMPLATE_FORMATS = ("csv", "xlsx", "yaml")
+_HELP_SHEET = "help"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake in a template, with where it is."""
+
+    file: str
+    sheet: str
+    where: str
+    column: str | None
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        place = f"{self.file}, sheet '{self.sheet}'" if self.sheet else self.file
+        if self.where:
+            place += f", {self.where}"
+        if self.column:
+            place += f", column '{self.column}'"
+        value = f" {self.value!r}:" if self.value not in (None, "") else ""
+        return f"{place}:{value} {self.message}"
+
+
+class TemplateError(CimoGraphError, ValueError):
+    """Raised when a template has mistakes; ``problems`` lists them all, each with file,
+    sheet, row (or YAML line), column and value. Nothing is written."""
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+        lines = [f"{source}: {len(problems)} problem(s) in the study template:"]
+        lines += [f"  {problem}" for problem in problems]
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class Row:
+    """One row of a sheet: its cells and where each came from."""
+
+    file: str
+    sheet: str
+    where: str
+    cells: dict[str, Any]
+    places: dict[str, str] = field(default_factory=dict)
+
+    def place(self, column: str | None) -> str:
+        return self.places.get(column or "", self.where)
+
+    def problem(self, column: str | None, value: Any, message: str) -> Problem:
+        return Problem(
+            self.file,
+            self.sheet,
+            self.place(column),
+            column,
+            None if value is None else str(value),
+            message,
+        )
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if v is not None and str(v).strip()]
+    text = str(value).strip()
+    return text or None
+
+
+def read_tables(path: Path) -> tuple[dict[str, list[Row]], list[Problem]]:
+    """The rows of every sheet in the template at ``path`` (folder, .xlsx, .yaml)."""
+    if path.is_dir():
+        return _read_csv_folder(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return _read_xlsx(path)
+    if suffix in (".yaml", ".yml"):
+        return _read_yaml(path)
+    raise CimoGraphError(f"{path}: not a study template (a folder of CSV files, .xlsx, .yaml)")
+
+
+def _unknown_sheet(file: str, name: str) -> Problem:
+    names = [s.name for s in SHEETS]
+    close = difflib.get_close_matches(name, names, n=1)
+    hint = f" Did you mean '{close[0]}'?" if close else f" Sheets: {', '.join(names)}."
+    return Problem(file, "", "", None, name, f"unknown sheet.{hint}")
+
+
+def _read_csv_folder(folder: Path) -> tuple[dict[str, list[Row]], list[Problem]]:
+    tables: dict[str, list[Row]] = {}
+    problems: list[Problem] = []
+    for path in sorted(folder.glob("*.csv")):
+        name = path.stem
+        if sheet_named(name) is None:
+            problems.append(_unknown_sheet(path.name, name))
+            continue
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            reader = csv.DictReader(stream)
+            rows = []
+            for number, record in enumerate(reader, start=2):
+                cells = {k.strip(): _cell(v) for k, v in record.items() if k and k.strip()}
+                if any(v is not None for v in cells.values()):
+                    rows.append(Row(path.name, name, f"row {number}", cells))
+            tables[name] = rows
+    if not tables and not problems:
+        problems.append(
+            Problem(
+                str(folder),
+                "",
+                "",
+                None,
+                None,
+                "no CSV files of the template (study.csv, ...) in this folder",
+            )
+        )
+    return tables, problems
+
+
+def _read_xlsx(path: Path) -> tuple[dict[str, list[Row]], list[Problem]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:
+        raise CimoGraphError(f"{path}: not a readable XLSX workbook ({error})") from error
+    tables: dict[str, list[Row]] = {}
+    problems: list[Problem] = []
+    for worksheet in workbook.worksheets:
+        name = worksheet.title
+        if name == _HELP_SHEET:
+            continue
+        if sheet_named(name) is None:
+            problems.append(_unknown_sheet(path.name, name))
+            continue
+        rows = []
+        values = list(worksheet.iter_rows(values_only=True))
+        if not values:
+            tables[name] = []
+            continue
+        header = [str(h).strip() if h is not None else "" for h in values[0]]
+        for number, record in enumerate(values[1:], start=2):
+            cells = {h: _cell(v) for h, v in zip(header, record, strict=False) if h}
+            if any(v is not None for v in cells.values()):
+                rows.append(Row(path.name, name, f"row {number}", cells))
+        tables[name] = rows
+    workbook.close()
+    return tables, problems
+
+
+def _read_yaml(path: Path) -> tuple[dict[str, list[Row]], list[Problem]]:
+    import yaml
+
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else ""
+        raise TemplateError(
+            path.name, [Problem(path.name, "", where, None, None, f"not valid YAML: {error}")]
+        ) from error
+    tables: dict[str, list[Row]] = {}
+    problems: list[Problem] = []
+    if root is None or not isinstance(root, yaml.MappingNode):
+        return tables, [
+            Problem(
+                path.name, "", "line 1", None, None, "the file must map sheet names to their rows"
+            )
+        ]
+    for key, value in root.value:
+        name = key.value
+        if sheet_named(name) is None:
+            problems.append(_unknown_sheet(f"{path.name}, line {key.start_mark.line + 1}", name))
+            continue
+        items = (
+            [value]
+            if isinstance(value, yaml.MappingNode)
+            else list(getattr(value, "value", []) or [])
+        )
+        rows = []
+        for item in items:
+            if not isinstance(item, yaml.MappingNode):
+                problems.append(
+                    Problem(
+                        path.name,
+                        name,
+                        f"line {item.start_mark.line + 1}",
+                        None,
+                        None,
+                        "each row must be a mapping of columns",
+                    )
+                )
+                continue
+            cells: dict[str, Any] = {}
+            places: dict[str, str] = {}
+            for cell_key, cell_value in item.value:
+                data = yaml.safe_load(yaml.serialize(cell_value))
+                cells[str(cell_key.value)] = _cell(data)
+                places[str(cell_key.value)] = f"line {cell_key.start_mark.line + 1}"
+            rows.append(Row(path.name, name, f"line {item.start_mark.line + 1}", cells, places))
+        tables[name] = rows
+    return tables, problems
+
+
+def write_tables(
+    tables: dict[str, list[dict[str, str]]],
+    columns: dict[str, list[str]],
+    path: Path,
+    fmt: str,
+    help_rows: list[tuple[str, str, str]] = (),
+) -> None:
+    """Write the tables as a CSV folder, an XLSX workbook or a YAML file (whole, or not)."""
+    from .._files import atomic_path, write_text
+
+    if fmt == "csv":
+        path.mkdir(parents=True, exist_ok=True)
+        for name, header in columns.items():
+            stream = io.StringIO()
+            writer = csv.DictWriter(stream, fieldnames=header, lineterminator="\n")
+            writer.writeheader()
+            for row in tables.get(name, []):
+                writer.writerow({k: row.get(k, "") for k in header})
+            write_text(path / f"{name}.csv", stream.getvalue())
+    elif fmt == "xlsx":
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        workbook = Workbook()
+        workbook.remove(workbook.active)
+        for name, header in columns.items():
+            sheet = workbook.create_sheet(name)
+            sheet.append(header)
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+            for row in tables.get(name, []):
+                sheet.append([row.get(k, "") or None for k in header])
+            sheet.freeze_panes = "A2"
+        if help_rows:
+            sheet = workbook.create_sheet(_HELP_SHEET)
+            sheet.append(["sheet", "column", "meaning"])
+            for entry in help_rows:
+                sheet.append(list(entry))
+        with atomic_path(path) as temporary:
+            workbook.save(temporary)
+    elif fmt == "yaml":
+        import yaml
+
+        document: dict[str, Any] = {}
+        for name, header in columns.items():
+            rows = [{k: row[k] for k in header if row.get(k)} for row in tables.get(name, [])]
+            if name == "study":
+                document[name] = rows[0] if rows else {}
+            else:
+                document[name] = rows
+        text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+        write_text(path, text)
+    else:
+        raise CimoGraphError(
+            f"Unknown template format {fmt!r}; use one of {', '.join(TEMPLATE_FORMATS)}."
+        )
