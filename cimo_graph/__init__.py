@@ -8,9 +8,7 @@ True
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _version
-
+from .authoring import TemplateError
 from .errors import (
     AmbiguousNameError,
     CimoGraphError,
@@ -51,10 +49,17 @@ def load_ipython_extension(ipython: object) -> None:
     register(ipython)
 
 
-try:
-    __version__ = _version("cimo-graph")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+def __getattr__(name: str) -> str:
+    # importlib.metadata is slow to import: read the version only when asked for
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("cimo-graph")
+        except PackageNotFoundError:  # a source tree that was never installed
+            return "0+unknown"
+    raise AttributeError(f"module 'cimo_graph' has no attribute {name!r}")
+
 
 __all__ = [
     "CIMO",
@@ -82,6 +87,7 @@ __all__ = [
     "StudyParseError",
     "StudyValidationError",
     "Summary",
+    "TemplateError",
     "UnknownNameError",
     "UnknownNodeError",
     "UnknownQueryError",

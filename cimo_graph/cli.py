@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Literal, URIRef
 
 from . import __version__
+from .authoring import TEMPLATE_FORMATS
 from .errors import CimoGraphError, QueryParameterError
 from .graph import CimoGraph, load
 from .sparql import _parse_header, named_queries
@@ -219,7 +220,68 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("--auth-scheme", choices=("basic", "digest"), default="digest")
     sub.add_argument("--chunk-size", type=int, default=500, help="triples per request")
+    sub = commands.add_parser(
+        "new-study",
+        help="Write an empty study template with one worked example row per sheet.",
+        description="Write an empty study template with one worked example row "
+        "per sheet: a folder of CSV files (default), an XLSX workbook or a YAML file.",
+    )
+    sub.add_argument("target", help="a folder (CSV), or a file ending in .xlsx or .yaml")
+    sub.add_argument(
+        "--format",
+        choices=TEMPLATE_FORMATS,
+        default=None,
+        help="csv, xlsx or yaml (default: from the target's suffix, else csv)",
+    )
+    sub.set_defaults(run=_new_study)
+    sub = command(
+        "import",
+        "Build a study template (CSV folder, .xlsx, .yaml) into Turtle, "
+        "with the validation report; nothing is written if it has mistakes.",
+        _import,
+        study_arg=True,
+    )
+    sub.add_argument(
+        "--out", required=True, metavar="FILE", help="the Turtle (or other RDF) file to write"
+    )
+    sub = command(
+        "export",
+        "Write a study as a template: a CSV folder, .xlsx or .yaml.",
+        _export,
+        study_arg=True,
+    )
+    sub.add_argument(
+        "--out",
+        required=True,
+        metavar="TARGET",
+        help="a folder (CSV), or a file ending in .xlsx or .yaml",
+    )
+    sub.add_argument("--format", dest="template_format", choices=TEMPLATE_FORMATS, default=None)
     return parser
+
+
+def _new_study(args: argparse.Namespace) -> int:
+    from .authoring import example_path
+
+    example = load(example_path())
+    target = example.export_template(args.target, format=args.format)
+    print(f"Wrote a study template with one worked example row per sheet: {target}")
+    print(f"Fill it in, then: cimo-graph import {target} --out my-study.ttl")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    kg = _load(args)
+    print(kg.validate())
+    kg.serialize(args.out)
+    print(f"Wrote {len(kg)} triples to {args.out}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    target = _load(args).export_template(args.out, format=args.template_format)
+    print(target)
+    return 0
 
 
 def _load(args: argparse.Namespace) -> Any:

@@ -11,7 +11,7 @@ from rdflib.term import Node
 
 from ._files import write_text
 from ._resources import study_path
-from .errors import StudyValidationError
+from .errors import StudyNotFoundError, StudyValidationError
 from .namespace import PREFIXES
 from .questions import Questions, Row
 from .sources import format_for, read_graph
@@ -60,11 +60,12 @@ class CimoGraph(Questions, Drawings):
         summary = self.summary()
         name = self.source.name if self.source is not None else "in memory"
         propositions = summary.counts["DesignProposition"]
+        pillars = summary.counts["Pillar"]
         studies = len(summary.studies)
         return (
             f"<CimoGraph {name}: {studies} {'study' if studies == 1 else 'studies'}, "
             f"{propositions} design proposition{'' if propositions == 1 else 's'}, "
-            f"{summary.counts['Pillar']} pillars, {len(self)} triples>"
+            f"{pillars} pillar{'' if pillars == 1 else 's'}, {len(self)} triples>"
         )
 
     # --- SPARQL ------------------------------------------------------------------------
@@ -160,6 +161,23 @@ class CimoGraph(Questions, Drawings):
         target = Endpoint(endpoint, auth=auth, auth_scheme=auth_scheme, timeout=timeout)
         return publish_graph(self._graph, target, graph_uri, chunk_size=chunk_size, verify=verify)
 
+    def merge(self, *others: CimoGraph) -> CimoGraph:
+        """A new graph holding this study and ``others``: several studies in one graph,
+        each under its own IRIs, asked questions together (answers gain a ``study``).
+
+        >>> from cimo_graph.authoring import example_path
+        >>> both = cg.load().merge(cg.load(example_path()))
+        >>> both.studies()["id"].tolist()
+        ['example', 'leernetwerken']
+        """
+        graph = Graph()
+        for source in (self, *others):
+            for triple in source.graph:
+                graph.add(triple)
+            for prefix, namespace in source.graph.namespaces():
+                graph.bind(prefix, namespace, override=False)
+        return CimoGraph(graph)
+
     def export_template(self, path: Path | str, *, format: str | None = None) -> Path:
         """Write the study as an authoring template: a folder of CSV files, an ``.xlsx``
         workbook or a ``.yaml`` file (from the suffix, or ``format``). Loading it again
@@ -214,7 +232,7 @@ class CimoGraph(Questions, Drawings):
 
 
 def load(
-    source: Path | str | None = None,
+    source: Path | str | list[Path | str] | None = None,
     *,
     format: str | None = None,
     validate: bool = False,
@@ -224,8 +242,11 @@ def load(
     Parameters
     ----------
     source
-        Path of a study in Turtle, JSON-LD, RDF/XML, N-Triples or N3; the format comes
-        from the suffix unless ``format`` names it. ``None`` loads the bundled study.
+        Path of a study in Turtle, JSON-LD, RDF/XML, N-Triples or N3 (the format comes
+        from the suffix unless ``format`` names it), or a study template: a folder of CSV
+        files, an ``.xlsx`` workbook or a ``.yaml`` file, built and checked with the
+        shapes (all mistakes reported at once). ``None`` loads the bundled study; a list
+        loads several studies into one graph.
     format
         An rdflib format name (``"turtle"``, ``"json-ld"``, ``"xml"``, ``"nt"``, ``"n3"``).
     validate
@@ -254,6 +275,11 @@ def load(
     >>> len(kg) > 1000
     True
     """
+    if isinstance(source, list | tuple):
+        if not source:
+            raise StudyNotFoundError(Path("(an empty list of studies)"))
+        graphs = [load(item, format=format, validate=validate) for item in source]
+        return graphs[0].merge(*graphs[1:])
     path = Path(source) if source is not None else study_path()
     from .authoring import is_template
 

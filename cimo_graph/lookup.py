@@ -94,7 +94,10 @@ class NameIndex:
 
     def _one(self, name: str, nodes: set[Node], names: _Names) -> Node:
         if len(nodes) > 1:
-            raise AmbiguousNameError(name, sorted(names.display.get(n, str(n)) for n in nodes))
+            shown = [names.display.get(n, str(n)) for n in nodes]
+            if len(set(shown)) < len(shown):  # the same id in several studies: show IRIs
+                shown = [f"{s} <{n}>" for s, n in zip(shown, nodes, strict=True)]
+            raise AmbiguousNameError(name, sorted(shown))
         return next(iter(nodes))
 
     def theme(self, name: str | URIRef) -> Node:
@@ -104,6 +107,14 @@ class NameIndex:
         if not nodes:
             raise UnknownThemeError(str(name), self.themes.suggestions(key))
         return self._one(str(name), nodes, self.themes)
+
+    def themes_named(self, name: str | URIRef) -> list[Node]:
+        """Every theme named ``name``: one per study when several studies share it."""
+        key = normalise(self._expand(str(name)))
+        nodes = self.themes.find(key)
+        if not nodes:
+            raise UnknownThemeError(str(name), self.themes.suggestions(key))
+        return sorted(nodes, key=str)
 
     def node(self, name: str | URIRef, *, themes: bool = False) -> tuple[Node, str]:
         """The element (or, with ``themes=True``, the theme) named ``name``.
@@ -118,7 +129,7 @@ class NameIndex:
         if themes:
             theme_nodes = self.themes.find(key)
             if theme_nodes:
-                return self._one(str(name), theme_nodes, self.themes), "theme"
+                return sorted(theme_nodes, key=str)[0], "theme"
         nodes = self.elements.labels.get(key)
         if nodes:
             return self._one(str(name), nodes, self.elements), "element"

@@ -48,6 +48,7 @@ ROUTE_COLUMNS = [
     "carried_out_by",
     "source_text",
     "notes",
+    "study",
     "iri",
 ]
 _TEXT_SEPARATOR = " | "
@@ -68,6 +69,8 @@ class Info:
     source_texts: list[Literal] = field(default_factory=list)
     locations: list[Literal] = field(default_factory=list)
     notes: list[Literal] = field(default_factory=list)
+    studies: list[Node] = field(default_factory=list)
+    titles: list[Literal] = field(default_factory=list)
 
     @property
     def kind(self) -> str:
@@ -222,6 +225,8 @@ class Questions:
             "source_text": "source_texts",
             "location": "locations",
             "note": "notes",
+            "study": "studies",
+            "title": "titles",
         }
         for row in self._select_each(named_query("annotations"), "node", wanted):
             info = infos.get(row["node"])
@@ -385,12 +390,16 @@ class Questions:
                     "carried_out_by": self._ids(entry["roles"], infos),
                     "source_text": self._texts(info.source_texts),
                     "notes": self._texts(info.notes),
+                    "study": _ID_SEPARATOR.join(
+                        sorted(self._names().display(study) for study in info.studies)
+                    ),
                     "iri": str(entry["node"]),
                 }
             )
         order = {"route": 0, "part": 0, "mention": 1}
         table.sort(
             key=lambda r: (
+                r["study"],
                 order.get(r["match"], 2),
                 r["route"] != "pillar",
                 natural_key(r["through"]),
@@ -399,8 +408,10 @@ class Questions:
         )
         return _frame(table, ROUTE_COLUMNS)
 
-    def _theme_routes(self, theme: Node, kinds: set[str] | None = None) -> list[dict[str, Any]]:
-        rows = self._select(named_query("theme-routes"), {"theme": theme})
+    def _theme_routes(
+        self, themes: list[Node], kinds: set[str] | None = None
+    ) -> list[dict[str, Any]]:
+        rows = self._select_each(named_query("theme-routes"), "theme", themes)
         return [
             {
                 "through": r["through"],
@@ -413,8 +424,8 @@ class Questions:
             if kinds is None or str(r["route"]) in kinds
         ]
 
-    def _theme_mentions(self, theme: Node, kinds: set[str]) -> list[Row]:
-        rows = self._select(named_query("theme-mentions"), {"theme": theme})
+    def _theme_mentions(self, themes: list[Node], kinds: set[str]) -> list[Row]:
+        rows = self._select_each(named_query("theme-mentions"), "theme", themes)
         return [r for r in rows if str(r["kind"]) in kinds]
 
     def _element_routes(self, node: Node, what: str) -> tuple[list[dict[str, Any]], str]:
@@ -499,12 +510,12 @@ class Questions:
         C-I6 route proposition C C-AV
         W-I3 mention proposition W
         """
-        node = self.theme(theme)
+        themes = self._names().themes_named(theme)
         return self._route_frame(
-            self._theme_routes(node),
+            self._theme_routes(themes),
             {"intervention", "means", "shaping"},
             lang,
-            self._theme_mentions(node, {"intervention", "means"}),
+            self._theme_mentions(themes, {"intervention", "means"}),
         )
 
     def mechanisms_for(self, target: str | URIRef, *, lang: str = "en") -> pd.DataFrame:
@@ -523,8 +534,9 @@ class Questions:
         """
         node, kind = self._names().node(target, themes=True)
         if kind == "theme":
-            routes = self._theme_routes(node, {"proposition"})
-            mentions = self._theme_mentions(node, {"mechanism"})
+            themes = self._names().themes_named(target)
+            routes = self._theme_routes(themes, {"proposition"})
+            mentions = self._theme_mentions(themes, {"mechanism"})
         else:
             routes, _ = self._element_routes(node, "mechanisms_for")
             routes = [r for r in routes if r["route"] == "proposition"]
@@ -547,7 +559,7 @@ class Questions:
         """
         node, kind = self._names().node(source, themes=True)
         if kind == "theme":
-            routes = self._theme_routes(node)
+            routes = self._theme_routes(self._names().themes_named(source))
             return self._route_frame(
                 routes, {"outcome", "added value", "aim"}, lang, carriers_only=True
             )
@@ -931,6 +943,102 @@ class Questions:
         return _frame(
             table,
             ["id", "label", "other_label", "synonyms", "definition", "elements", "scheme", "iri"],
+        )
+
+    def studies(self, *, lang: str = "en") -> pd.DataFrame:
+        """The studies in the graph: id, title, and how many propositions, pillars,
+        interventions, mechanisms and outcomes each holds.
+
+        >>> cg.load().studies()[["id", "propositions", "interventions"]].values.tolist()
+        [['leernetwerken', 2, 12]]
+        """
+        rows = self._select(named_query("studies"), {})
+        counts: dict[Node, dict[str, int]] = defaultdict(dict)
+        for row in rows:
+            if row.get("class") is not None:
+                counts[row["study"]][local_name(str(row["class"]))] = int(row["count"].toPython())
+            else:
+                counts.setdefault(row["study"], {})
+        infos = self._annotate(counts)
+        table = []
+        for study, by_class in counts.items():
+            table.append(
+                {
+                    "id": self._names().display(study),
+                    "title": str(
+                        choose_label(infos[study].titles, lang) or self._label(study, infos, lang)
+                    ),
+                    "propositions": by_class.get("DesignProposition", 0),
+                    "pillars": by_class.get("Pillar", 0),
+                    "interventions": by_class.get("Intervention", 0),
+                    "mechanisms": by_class.get("Mechanism", 0),
+                    "outcomes": by_class.get("Outcome", 0),
+                    "elements": sum(by_class.values()),
+                    "iri": str(study),
+                }
+            )
+        table.sort(key=lambda r: r["id"])
+        return _frame(
+            table,
+            [
+                "id",
+                "title",
+                "propositions",
+                "pillars",
+                "interventions",
+                "mechanisms",
+                "outcomes",
+                "elements",
+                "iri",
+            ],
+        )
+
+    def compare_studies(self, *, lang: str = "en") -> pd.DataFrame:
+        """Themes across studies: for each theme (matched by id) and each study that has
+        it, the interventions (and pillar means), mechanisms and outcomes (and added
+        values and aims) carrying it. ``studies`` counts the studies sharing the theme:
+        above 1 it recurs, 1 marks where studies differ.
+
+        >>> cg.load().compare_studies().set_index("theme").loc["feedback", "mechanisms"]
+        'C-M5; C-M6; W-M2'
+        """
+        rows = self._select(named_query("theme-mentions"), {})
+        groups = {
+            "intervention": "interventions",
+            "means": "interventions",
+            "mechanism": "mechanisms",
+            "outcome": "outcomes",
+            "added value": "outcomes",
+            "aim": "outcomes",
+        }
+        infos = self._annotate({r["node"] for r in rows} | {r["theme"] for r in rows})
+        cells: dict[tuple[str, str], dict[str, set[Node]]] = defaultdict(lambda: defaultdict(set))
+        labels: dict[str, Node] = {}
+        for row in rows:
+            theme = self._id(row["theme"], infos)
+            labels.setdefault(theme, row["theme"])
+            for study in infos[row["node"]].studies:
+                cells[(theme, self._names().display(study))][groups[str(row["kind"])]].add(
+                    row["node"]
+                )
+        sharing = defaultdict(set)
+        for theme, study in cells:
+            sharing[theme].add(study)
+        table = [
+            {
+                "theme": theme,
+                "label": self._label(labels[theme], infos, lang),
+                "study": study,
+                "interventions": self._ids(found["interventions"], infos),
+                "mechanisms": self._ids(found["mechanisms"], infos),
+                "outcomes": self._ids(found["outcomes"], infos),
+                "studies": len(sharing[theme]),
+            }
+            for (theme, study), found in cells.items()
+        ]
+        table.sort(key=lambda r: (-r["studies"], r["theme"], r["study"]))
+        return _frame(
+            table, ["theme", "label", "study", "interventions", "mechanisms", "outcomes", "studies"]
         )
 
     def sentences(self, *, lang: str = "en") -> pd.DataFrame:

@@ -53,6 +53,7 @@ COLUMNS = {
         "carried_out_by",
         "source_text",
         "notes",
+        "study",
         "iri",
     ],
     "propositions": [

@@ -13,9 +13,21 @@ from rdflib import Graph
 
 from .tables import TEMPLATE_FORMATS, Problem, TemplateError
 
-__all__ = ["TEMPLATE_FORMATS", "Problem", "TemplateError", "is_template", "read_template"]
+__all__ = [
+    "TEMPLATE_FORMATS",
+    "Problem",
+    "TemplateError",
+    "example_path",
+    "is_template",
+    "read_template",
+]
 
 _SUFFIXES = (".xlsx", ".yaml", ".yml")
+
+
+def example_path() -> Path:
+    """The worked example study that ``cimo-graph new-study`` starts from."""
+    return Path(__file__).parent / "example.yaml"
 
 
 def is_template(path: Path) -> bool:

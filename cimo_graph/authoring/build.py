@@ -42,6 +42,10 @@ _KIND_NAMES = {
 }
 
 
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
 def person_slug(family: str) -> str:
     """The local name of an author: ``van Aken`` -> ``van-aken``."""
     return re.sub(r"[^a-z0-9]+", "-", normalise(family)).strip("-")
@@ -195,14 +199,14 @@ class _Builder:
             sheet, _ = self.ids[value]
             if "*" in targets or sheet in targets:
                 return value
-            wanted = " or ".join(_KIND_NAMES.get(t, t) for t in targets)
+            wanted = " or ".join(_a(_KIND_NAMES.get(t, t)) for t in targets)
             self.problem(
                 row,
                 column.name,
                 value,
-                f"wrong kind of link: '{value}' is a "
-                f"{_KIND_NAMES.get(sheet, sheet)} (sheet '{sheet}'); this column "
-                f"takes a {wanted}",
+                f"wrong kind of link: '{value}' is "
+                f"{_a(_KIND_NAMES.get(sheet, sheet))} (sheet '{sheet}'); this column "
+                f"takes {wanted}",
             )
             return None
         candidates = [i for i, (s, _) in self.ids.items() if "*" in targets or s in targets]
@@ -214,6 +218,7 @@ class _Builder:
                 normalise(value), list(self.theme_names), n=3, cutoff=0.6
             )
         kind = "theme" if targets == ("themes",) else "id"
+        close = list(dict.fromkeys(close))
         hint = f" Did you mean: {', '.join(repr(c) for c in close)}?" if close else ""
         self.problem(row, column.name, value, f"unknown {kind}.{hint}")
         return None

@@ -137,7 +137,7 @@ def _everything(kg: Questions) -> set[Node]:
 
 
 def _theme_nodes(kg: Questions, theme: Node) -> set[Node]:
-    routes = kg._theme_routes(theme)
+    routes = kg._theme_routes([theme])
     wholes = {r["through"] for r in routes}
     grouped, _ = kg._parts_by_kind(wholes, roles=True)
     chosen = {theme} | wholes
@@ -145,7 +145,9 @@ def _theme_nodes(kg: Questions, theme: Node) -> set[Node]:
         for kind, nodes in parts.items():
             if kind != "role":
                 chosen |= set(nodes)
-    for row in kg._select(named_query("theme-mentions"), {"theme": theme}):
+    for row in kg._theme_mentions(
+        [theme], {"intervention", "mechanism", "outcome", "added value", "aim", "means"}
+    ):
         chosen.add(row["node"])
         if row.get("through") is not None:
             chosen.add(row["through"])
