@@ -221,6 +221,16 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--auth-scheme", choices=("basic", "digest"), default="digest")
     sub.add_argument("--chunk-size", type=int, default=500, help="triples per request")
     sub = commands.add_parser(
+        "docs",
+        help="Write the ontology's documentation (HTML by pyLODE) "
+        "and a picture of its classes and properties.",
+    )
+    sub.add_argument("--out", required=True, metavar="DIR")
+    sub.set_defaults(run=_docs)
+    sub = command("cite", "The study's reference (or a cited work's) as text or BibTeX.", _cite)
+    sub.add_argument("work", nargs="?", default=None, help="a cited work's id (default: the study)")
+    sub.add_argument("--bibtex", action="store_true", help="BibTeX instead of text")
+    sub = commands.add_parser(
         "new-study",
         help="Write an empty study template with one worked example row per sheet.",
         description="Write an empty study template with one worked example row "
@@ -258,6 +268,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("--format", dest="template_format", choices=TEMPLATE_FORMATS, default=None)
     return parser
+
+
+def _docs(args: argparse.Namespace) -> int:
+    from .docs import build_docs
+
+    for path in build_docs(args.out):
+        print(path)
+    return 0
+
+
+def _cite(args: argparse.Namespace) -> int:
+    print(_load(args).cite(args.work, format="bibtex" if args.bibtex else "text"))
+    return 0
 
 
 def _new_study(args: argparse.Namespace) -> int:

@@ -1041,6 +1041,66 @@ class Questions:
             table, ["theme", "label", "study", "interventions", "mechanisms", "outcomes", "studies"]
         )
 
+    def cite(
+        self, work: str | URIRef | None = None, *, format: str = "text", lang: str = "en"
+    ) -> str:
+        """The study's reference (or that of a work it cites, by id), as a formatted
+        citation (``format="text"``) or as BibTeX (``format="bibtex"``).
+
+        >>> print(cg.load().cite("struyven-2010", format="bibtex").splitlines()[1])
+          author = {Struyven, K. and Dochy, F. and Janssens, S.},
+        """
+        if work is None:
+            studies = self._select(named_query("studies"), {})
+            target = sorted({r["study"] for r in studies}, key=str)[0]
+        else:
+            target = self._names().node(work)[0]
+        rows = self._select(named_query("citation"), {"work": target})
+        fields: dict[str, list[Any]] = defaultdict(list)
+        authors: list[tuple[float, str]] = []
+        for row in rows:
+            if str(row["field"]) == "author":
+                authors.append((float(row["position"].toPython()), str(row["value"])))
+            else:
+                fields[str(row["field"])].append(row["value"])
+        names = [name for _, name in sorted(authors)]
+        original = str(fields["language"][0]) if fields["language"] else lang
+        title = str(choose_label(fields["title"], original) or "")
+        translated = str(choose_label(fields["title"], lang) or "")
+        year = str(fields["year"][0]) if fields["year"] else ""
+        institution = str(
+            choose_label(fields["institution_name"] or fields["institution"], lang) or ""
+        )
+        key = (
+            str(fields["identifier"][0]) if fields["identifier"] else self._names().display(target)
+        )
+        if format == "bibtex":
+            entry = {
+                "author": " and ".join(names),
+                "title": title,
+                "year": year,
+                "journal": str(fields["journal"][0]) if fields["journal"] else "",
+                "volume": str(fields["volume"][0]) if fields["volume"] else "",
+                "number": str(fields["issue"][0]) if fields["issue"] else "",
+                "pages": "--".join(
+                    str(fields[k][0]) for k in ("page_start", "page_end") if fields[k]
+                ),
+                "doi": str(fields["doi"][0]) if fields["doi"] else "",
+                "institution": institution if not names else "",
+            }
+            kind = "article" if entry["journal"] else "techreport"
+            body = ",\n".join(f"  {name} = {{{value}}}" for name, value in entry.items() if value)
+            return f"@{kind}{{{key},\n{body}\n}}"
+        if format != "text":
+            raise ValueError(f"format must be 'text' or 'bibtex', not {format!r}")
+        if fields["citation"]:
+            return str(fields["citation"][0])
+        who = "; ".join(names) or institution or "Anonymous"
+        translation = f" [{translated}]" if translated and translated != title else ""
+        return f"{who}. ({year or 'n.d.'}). {title}{translation}." + (
+            f" {institution}." if institution and institution != who else ""
+        )
+
     def sentences(self, *, lang: str = "en") -> pd.DataFrame:
         """Each design proposition stated in the CIMO template, in Dutch or English.
 
