@@ -14,8 +14,8 @@ from ._resources import study_path
 from .errors import StudyNotFoundError, StudyValidationError
 from .namespace import PREFIXES
 from .questions import Questions, Row
-from .sources import format_for, read_graph
-from .sparql import NamedQuery, prepare, to_frame, variables
+from .sources import format_for, new_graph, read_graph
+from .sparql import NamedQuery, prepare, to_frame, variables, with_values
 from .summary import Summary, summarise
 from .validation import ValidationReport, validate_graph
 from .views import Drawings
@@ -47,6 +47,14 @@ class CimoGraph(Questions, Drawings):
         for prefix, namespace in PREFIXES.items():
             self._graph.bind(prefix, namespace, override=False)
         self.source: Path | None = Path(source) if source is not None else None
+        # A store with its own SPARQL engine (Oxigraph) takes query text, not rdflib's
+        # parsed queries, and answers a VALUES block of many terms in one go.
+        self._native = type(self._graph.store).__module__.startswith("oxrdflib")
+
+    @property
+    def store(self) -> str:
+        """``"oxigraph"`` or ``"memory"``: where the triples are held."""
+        return "oxigraph" if self._native else "memory"
 
     @property
     def graph(self) -> Graph:
@@ -94,12 +102,17 @@ class CimoGraph(Questions, Drawings):
         >>> kg.sparql("ASK { lnw:W cimo:hasContext lnw:context }")
         True
         """
-        prepared = prepare(text)
+        prepared = prepare(text)  # also the syntax check, with line and column
         terms = {
             name: value if isinstance(value, Node) else Literal(value)
             for name, value in bindings.items()
         }
-        result = self._graph.query(prepared, initBindings=terms)
+        if self._native:
+            result = self._graph.query(
+                with_values(text, list(terms), [list(terms.values())]), initNs=PREFIXES
+            )
+        else:
+            result = self._graph.query(prepared, initBindings=terms)
         if result.type == "ASK":
             return bool(result.askAnswer)
         if result.type in ("CONSTRUCT", "DESCRIBE"):
@@ -113,25 +126,36 @@ class CimoGraph(Questions, Drawings):
             variables(result), [list(row) for row in result], self._graph.namespace_manager, raw=raw
         )
 
-    def _select(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[Row]:
-        result = self._graph.query(prepare(query.text), initBindings=dict(bindings))
+    def _run(self, text: str, bindings: Mapping[str, Node]) -> list[Row]:
+        if self._native:  # Oxigraph binds only projected variables: use a VALUES block
+            text = with_values(text, list(bindings), [list(bindings.values())])
+            result = self._graph.query(text)
+        else:
+            result = self._graph.query(prepare(text), initBindings=dict(bindings))
         names = variables(result)
         return [dict(zip(names, row, strict=True)) for row in result]
 
+    def _select(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[Row]:
+        return self._run(query.text, bindings)
+
     def _select_each(self, query: NamedQuery, variable: str, terms: Iterable[Node]) -> list[Row]:
-        prepared = prepare(query.text)
+        terms = list(dict.fromkeys(terms))
         rows: list[Row] = []
+        if self._native:
+            for start in range(0, len(terms), 500):
+                batch = [[term] for term in terms[start : start + 500]]
+                rows.extend(self._run(with_values(query.text, [variable], batch), {}))
+            return rows
         for term in terms:
-            result = self._graph.query(prepared, initBindings={variable: term})
-            names = variables(result)
-            rows.extend(dict(zip(names, row, strict=True)) for row in result)
+            rows.extend(self._run(query.text, {variable: term}))
         return rows
 
     def _prefixes(self) -> dict[str, str]:
         return {prefix: str(namespace) for prefix, namespace in self._graph.namespaces()}
 
     def _index_key(self) -> object:
-        return len(self._graph)
+        # the number of triples: asking Oxigraph's store directly avoids a COUNT query
+        return len(self._graph.store._inner) if self._native else len(self._graph)
 
     # --- triple stores -----------------------------------------------------------------
 
@@ -170,7 +194,7 @@ class CimoGraph(Questions, Drawings):
         >>> both.studies()["id"].tolist()
         ['example', 'leernetwerken']
         """
-        graph = Graph()
+        graph = new_graph(self.store)
         for source in (self, *others):
             for triple in source.graph:
                 graph.add(triple)
@@ -236,6 +260,7 @@ def load(
     *,
     format: str | None = None,
     validate: bool = False,
+    store: str = "memory",
 ) -> CimoGraph:
     """Load a CIMO study: the bundled leernetwerken study, or the RDF file at ``source``.
 
@@ -251,6 +276,9 @@ def load(
         An rdflib format name (``"turtle"``, ``"json-ld"``, ``"xml"``, ``"nt"``, ``"n3"``).
     validate
         Also check the study against the CIMO shapes, and raise if it does not conform.
+    store
+        ``"memory"`` (rdflib's own store, the default) or ``"oxigraph"`` (Oxigraph through
+        oxrdflib: much faster loading and querying of large graphs, same answers).
 
     Returns
     -------
@@ -278,7 +306,7 @@ def load(
     if isinstance(source, list | tuple):
         if not source:
             raise StudyNotFoundError(Path("(an empty list of studies)"))
-        graphs = [load(item, format=format, validate=validate) for item in source]
+        graphs = [load(item, format=format, validate=validate, store=store) for item in source]
         return graphs[0].merge(*graphs[1:])
     path = Path(source) if source is not None else study_path()
     from .authoring import is_template
@@ -286,10 +314,20 @@ def load(
     if format is None and is_template(path):
         from .authoring import read_template
 
-        return CimoGraph(read_template(path), source=path)
-    kg = CimoGraph(read_graph(path, format), source=path)
+        graph = read_template(path)
+        if store != "memory":
+            graph = _copy(graph, new_graph(store))
+        return CimoGraph(graph, source=path)
+    kg = CimoGraph(read_graph(path, format, store), source=path)
     if validate:
         report = kg.validate()
         if not report:
             raise StudyValidationError(report, str(path))
     return kg
+
+
+def _copy(source: Graph, target: Graph) -> Graph:
+    target += source
+    for prefix, namespace in source.namespaces():
+        target.bind(prefix, namespace, override=False)
+    return target

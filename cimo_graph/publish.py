@@ -19,6 +19,7 @@ from rdflib.compare import graph_diff, isomorphic
 
 from .errors import PublishError, RemoteError
 from .remote import Endpoint
+from .sources import plain_strings
 
 __all__ = ["PublishReport", "publish_graph"]
 
@@ -85,19 +86,6 @@ def _insert(graph_uri: str, triples: list[tuple]) -> str:
     return f"INSERT {{ GRAPH <{graph_uri}> {{\n{lines}\n}} }} WHERE {{}}"
 
 
-def _normalised(graph: Graph) -> Graph:
-    """The graph with xsd:string literals written plain, as stores differ on that."""
-    from rdflib import Literal
-    from rdflib.namespace import XSD
-
-    out = Graph()
-    for s, p, o in graph:
-        if isinstance(o, Literal) and o.datatype == XSD.string:
-            o = Literal(str(o))
-        out.add((s, p, o))
-    return out
-
-
 def publish_graph(
     graph: Graph,
     endpoint: Endpoint,
@@ -147,7 +135,7 @@ def publish_graph(
         back = endpoint.query(
             f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} }}", accept="turtle"
         )
-        local, remote = _normalised(graph), _normalised(back)
+        local, remote = plain_strings(graph), plain_strings(back)
         if not isomorphic(local, remote):
             _, only_local, only_remote = graph_diff(local, remote)
             raise PublishError(

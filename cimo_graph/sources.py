@@ -13,7 +13,7 @@ from rdflib.util import SUFFIX_FORMAT_MAP
 
 from .errors import EmptyStudyError, StudyNotFoundError, StudyParseError, UnsupportedFormatError
 
-__all__ = ["FORMATS", "format_for", "read_graph"]
+__all__ = ["FORMATS", "STORES", "format_for", "new_graph", "plain_strings", "read_graph"]
 
 #: The RDF formats a study can be read from, by rdflib format name, with their suffixes.
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -62,8 +62,34 @@ def format_for(path: Path, format: str | None = None) -> str:
     )
 
 
-def read_graph(path: Path | str, format: str | None = None) -> Graph:
-    """Parse the RDF file at ``path`` into a new rdflib ``Graph``.
+#: The stores a study can be held in: rdflib's own memory, or Oxigraph (through oxrdflib).
+STORES = ("memory", "oxigraph")
+
+
+def new_graph(store: str = "memory") -> Graph:
+    """An empty rdflib ``Graph`` in the store named ``store``."""
+    if store not in STORES:
+        raise UnsupportedFormatError(f"Unknown store {store!r}; use one of {', '.join(STORES)}.")
+    return Graph(store="Oxigraph") if store == "oxigraph" else Graph()
+
+
+def plain_strings(graph: Graph) -> Graph:
+    """A copy of ``graph`` with ``xsd:string`` literals written plain. RDF 1.1 makes the two
+    the same; stores differ in which they return (Oxigraph and Virtuoso type them)."""
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    out = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype == XSD.string:
+            o = Literal(str(o))
+        out.add((s, p, o))
+    return out
+
+
+def read_graph(path: Path | str, format: str | None = None, store: str = "memory") -> Graph:
+    """Parse the RDF file at ``path`` into a new rdflib ``Graph`` in ``store``; the
+    Oxigraph store parses with Oxigraph's own parsers.
 
     Raises :class:`StudyNotFoundError`, :class:`UnsupportedFormatError`,
     :class:`StudyParseError` (with file, line and column) or :class:`EmptyStudyError`.
@@ -72,9 +98,10 @@ def read_graph(path: Path | str, format: str | None = None) -> Graph:
     if not path.is_file():
         raise StudyNotFoundError(path, _similar_files(path))
     rdf_format = format_for(path, format)
-    graph = Graph()
+    graph = new_graph(store)
+    parser = f"ox-{rdf_format}" if store == "oxigraph" else rdf_format
     try:
-        graph.parse(path, format=rdf_format)
+        graph.parse(path, format=parser)
     except Exception as error:  # every parser raises its own kind; translate them all
         raise _parse_error(path, rdf_format, error) from error
     if len(graph) == 0:

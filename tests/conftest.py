@@ -74,12 +74,12 @@ def served():
     server.stop()
 
 
-@pytest.fixture(scope="session", params=["memory", "serve", "virtuoso"])
+@pytest.fixture(scope="session", params=["memory", "oxigraph", "serve", "virtuoso"])
 def study(request):
-    """The bundled study as each backend holds it: in memory, behind `cimo-graph serve`,
-    and published to Virtuoso. The helper tests run over all three."""
-    if request.param == "memory":
-        return cg.load()
+    """The bundled study as each backend holds it: in rdflib's memory, in Oxigraph, behind
+    `cimo-graph serve`, and published to Virtuoso. The helper tests run over all four."""
+    if request.param in ("memory", "oxigraph"):
+        return cg.load(store=request.param)
     if request.param == "serve":
         return cg.connect(request.getfixturevalue("served").url)
     server = request.getfixturevalue("virtuoso")

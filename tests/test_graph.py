@@ -7,6 +7,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 import cimo_graph as cg
+from cimo_graph.sources import plain_strings
 
 FORMATS = [
     ("study.ttl", "turtle"),
@@ -81,3 +82,44 @@ def test_load_with_validation(tmp_path, kg):
     with pytest.raises(cg.StudyValidationError, match="does not conform") as caught:
         cg.load(broken, validate=True)
     assert not caught.value.report.conforms
+
+
+@pytest.mark.parametrize(("name", "rdf_format"), FORMATS)
+def test_oxigraph_store_reads_every_format(kg, tmp_path, name, rdf_format):
+    """store='oxigraph' parses each format with Oxigraph and holds the same graph."""
+    path = tmp_path / name
+    kg.serialize(path)
+    again = cg.load(path, store="oxigraph")
+    assert again.store == "oxigraph"
+    assert isomorphic(plain_strings(again.graph), kg.graph)
+
+
+def test_oxigraph_store_for_templates_and_merges(tmp_path):
+    """Templates and merged studies keep the store asked for."""
+    from cimo_graph.authoring import example_path
+
+    example = cg.load(example_path(), store="oxigraph")
+    assert example.store == "oxigraph" and example.validate().conforms
+    both = cg.load([None, example_path()], store="oxigraph")
+    assert both.store == "oxigraph" and both.studies()["id"].tolist() == [
+        "example",
+        "leernetwerken",
+    ]
+
+
+def test_unknown_store():
+    """An unknown store names the ones there are."""
+    with pytest.raises(cg.UnsupportedFormatError, match="memory, oxigraph"):
+        cg.load(store="postgres")
+
+
+def test_oxigraph_parse_error_names_the_line(tmp_path):
+    """Oxigraph's parser errors are StudyParseErrors with the line too."""
+    path = tmp_path / "bad.ttl"
+    path.write_text(
+        '@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b "open .\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(cg.StudyParseError) as caught:
+        cg.load(path, store="oxigraph")
+    assert caught.value.line == 3

@@ -31,11 +31,16 @@ HELPERS = [
     ("describe", ("W-I3",)),
     ("themes", ()),
     ("sentences", ()),
+    ("studies", ()),
+    ("compare_studies", ()),
 ]
 
 
-@pytest.fixture(scope="module", params=["serve", "virtuoso"])
+@pytest.fixture(scope="module", params=["oxigraph", "serve", "virtuoso"])
 def remote(request):
+    """The other backends, each compared answer by answer with rdflib's memory store."""
+    if request.param == "oxigraph":
+        return cg.load(store="oxigraph")
     if request.param == "serve":
         return cg.connect(request.getfixturevalue("served").url)
     return cg.connect(request.getfixturevalue("virtuoso").url, graph=STUDY_GRAPH)
@@ -54,6 +59,13 @@ def test_helper_answers_equal_the_local_ones(kg, remote, helper, arguments, lang
 def test_named_queries_run_unchanged(kg, remote, name):
     """The named .rq files give the same rows remotely as locally."""
     assert remote.query(name).equals(kg.query(name))
+
+
+def test_citations_remotely(kg, remote):
+    """The study's and a cited work's citations are the same from every backend."""
+    for work in (None, "struyven-2010"):
+        for fmt in ("text", "bibtex"):
+            assert remote.cite(work, format=fmt) == kg.cite(work, format=fmt)
 
 
 def test_sparql_forms_remotely(remote):
