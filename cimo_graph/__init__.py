@@ -8,7 +8,6 @@ True
 
 from __future__ import annotations
 
-from .authoring import TemplateError
 from .errors import (
     AmbiguousNameError,
     CimoGraphError,
@@ -37,9 +36,6 @@ from .errors import (
 )
 from .graph import CimoGraph, load
 from .namespace import CIMO, LEERNETWERKEN, LEERNETWERKEN_THEME
-from .remote import RemoteGraph, connect
-from .summary import Summary
-from .validation import ValidationReport, Violation
 
 
 def load_ipython_extension(ipython: object) -> None:
@@ -49,7 +45,26 @@ def load_ipython_extension(ipython: object) -> None:
     register(ipython)
 
 
-def __getattr__(name: str) -> str:
+#: Names whose modules load on first use, so that ``import cimo_graph`` stays quick.
+_LAZY = {
+    "connect": "remote",
+    "RemoteGraph": "remote",
+    "TemplateError": "authoring",
+    "Summary": "summary",
+    "ValidationReport": "validation",
+    "Violation": "validation",
+}
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     # importlib.metadata is slow to import: read the version only when asked for
     if name == "__version__":
         from importlib.metadata import PackageNotFoundError, version

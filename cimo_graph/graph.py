@@ -16,12 +16,13 @@ from .namespace import PREFIXES
 from .questions import Questions, Row
 from .sources import format_for, new_graph, read_graph
 from .sparql import NamedQuery, prepare, to_frame, variables, with_values
-from .summary import Summary, summarise
-from .validation import ValidationReport, validate_graph
 from .views import Drawings
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .summary import Summary
+    from .validation import ValidationReport
 
 __all__ = ["CimoGraph", "load"]
 
@@ -219,6 +220,8 @@ class CimoGraph(Questions, Drawings):
         >>> kg.summary().counts["Intervention"]
         12
         """
+        from .summary import summarise
+
         return summarise(self._graph, source=self.source)
 
     def validate(self, *, shapes: Graph | None = None) -> ValidationReport:
@@ -231,6 +234,8 @@ class CimoGraph(Questions, Drawings):
         >>> report.conforms
         True
         """
+        from .validation import validate_graph
+
         return validate_graph(self._graph, shapes=shapes, source=self.source)
 
     def serialize(

@@ -1,0 +1,305 @@
+"""Benchmark: cimo-graph at 1 to 10,000 synthetic studies, rdflib's store against Oxigraph.
+
+    .venv/bin/python bench/run.py                      # 1, 100, 1000, 10000 studies
+    .venv/bin/python bench/run.py --sizes 1 100 --runs 5 --json bench/results.json
+
+Each size and store runs in a fresh process (so peak memory is its own). For each it
+measures loading, every question helper, a free SPARQL query, ``to_networkx`` and the
+interactive render of a focused subgraph, cold (first call) and warm (min and median of
+``--runs`` calls), and prints ratios against plain rdflib measured in the same run. It
+also times ``import cimo_graph`` against ``import rdflib`` and ``cg.load()`` of the
+bundled study. Nothing here is a test: machines are shared and noisy, so read ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+THEMES = [
+    "feedback",
+    "self-direction",
+    "well-being",
+    "collaboration",
+    "peer-learning",
+    "guidance",
+    "connectedness",
+    "self-confidence",
+    "research-capacity",
+    "learning-culture",
+    "accessibility",
+    "group",
+    "theory-practice",
+    "reflection",
+    "motivation",
+    "autonomy",
+    "belonging",
+    "trust",
+    "workload",
+    "innovation",
+]
+CIMO = "https://w3id.org/cimo-graph/ontology#"
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+IDENT = "<http://purl.org/dc/terms/identifier>"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+
+def synthetic(studies: int, seed: int = 7) -> str:
+    """N-Triples of ``studies`` CIMO studies with the ontology's real terms: a context, two
+    propositions of ~6 interventions, ~5 mechanisms, ~4 outcomes and an added value, two
+    pillars with aim and means, roles, themes, labels in nl and en (about 80 triples per
+    proposition)."""
+    rng = random.Random(seed)
+    lines: list[str] = []
+    add = lines.append
+
+    def node(ns: str, local: str, cls: str, study: str, label: str) -> str:
+        iri = f"<{ns}{local}>"
+        add(f"{iri} {RDF_TYPE} <{CIMO}{cls}> .")
+        add(f'{iri} {IDENT} "{local}" .')
+        add(f"{iri} <{CIMO}partOfStudy> {study} .")
+        add(f'{iri} {LABEL} "{label} (nl)"@nl .')
+        add(f'{iri} {LABEL} "{label}"@en .')
+        return iri
+
+    for index in range(studies):
+        ns = f"https://example.org/bench/s{index}/"
+        study = f"<{ns}study>"
+        add(f"{study} {RDF_TYPE} <{CIMO}Study> .")
+        add(f'{study} {IDENT} "s{index}" .')
+        add(f'{study} <http://purl.org/dc/terms/title> "Study {index}"@en .')
+        scheme = f"<{ns}themes>"
+        add(f"{scheme} {RDF_TYPE} <{SKOS}ConceptScheme> .")
+        themes = {}
+        # every study has feedback (the theme the benchmark asks about) and five others
+        for name in ["feedback", *rng.sample(THEMES[1:], 5)]:
+            theme = f"<{ns}theme/{name}>"
+            themes[name] = theme
+            add(f"{theme} {RDF_TYPE} <{SKOS}Concept> .")
+            add(f"{theme} <{SKOS}inScheme> {scheme} .")
+            add(f'{theme} <{SKOS}notation> "{name}" .')
+            add(f'{theme} <{SKOS}prefLabel> "{name}"@en .')
+        theme_iris = list(themes.values())
+        context = node(ns, f"s{index}-context", "Context", study, f"context {index}")
+        role = node(ns, f"s{index}-educator", "Role", study, "educator")
+        for letter in "WC":
+            p = node(ns, f"s{index}-{letter}", "DesignProposition", study, f"proposition {letter}")
+            add(f"{p} <{CIMO}hasContext> {context} .")
+            for kind, link, count in (
+                ("Intervention", "hasIntervention", 6),
+                ("Mechanism", "hasMechanism", 5),
+                ("Outcome", "hasOutcome", 4),
+            ):
+                for k in range(1, count + 1):
+                    part = node(
+                        ns,
+                        f"s{index}-{letter}-{kind[0]}{k}",
+                        kind,
+                        study,
+                        f"{kind.lower()} {letter}{k}",
+                    )
+                    add(f"{p} <{CIMO}{link}> {part} .")
+                    if rng.random() < 0.4:
+                        add(f"{part} <{CIMO}theme> {rng.choice(theme_iris)} .")
+                    if kind == "Intervention":
+                        add(f"{part} <{CIMO}carriedOutBy> {role} .")
+            value = node(ns, f"s{index}-{letter}-AV", "AddedValue", study, f"added value {letter}")
+            add(f"{p} <{CIMO}hasAddedValue> {value} .")
+            add(f"{value} <{CIMO}theme> {rng.choice(theme_iris)} .")
+        for k in (1, 2):
+            pillar = node(ns, f"s{index}-P{k}", "Pillar", study, f"pillar {k}")
+            add(f"{context} <{CIMO}hasPillar> {pillar} .")
+            aim = node(ns, f"s{index}-P{k}-aim", "Aim", study, f"aim {k}")
+            add(f"{pillar} <{CIMO}hasAim> {aim} .")
+            add(f"{aim} <{CIMO}theme> {rng.choice(theme_iris)} .")
+            means = node(ns, f"s{index}-P{k}-means", "Means", study, f"means {k}")
+            add(f"{pillar} <{CIMO}shapedBy> {means} .")
+    return "\n".join(lines) + "\n"
+
+
+def timed(call, runs: int) -> dict:
+    start = time.perf_counter()
+    call()
+    cold = time.perf_counter() - start
+    warm = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        warm.append(time.perf_counter() - start)
+    return {"cold": cold, "min": min(warm), "median": statistics.median(warm)}
+
+
+def measure(path: str, store: str, runs: int) -> dict:
+    """Run in a child process: everything for one size and store."""
+    import rdflib
+
+    import cimo_graph as cg
+
+    out: dict = {}
+    if store == "rdflib":  # plain rdflib, the baseline for loading
+        out["load"] = timed(lambda: rdflib.Graph().parse(path, format="nt"), max(1, runs // 2))
+        out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return out
+    out["load"] = timed(lambda: cg.load(path, store=store), max(1, runs // 2))
+    kg = cg.load(path, store=store)
+    calls = {
+        "interventions_for": lambda: kg.interventions_for("feedback"),
+        "mechanisms_for": lambda: kg.mechanisms_for("s0-W"),
+        "outcomes_of": lambda: kg.outcomes_of("s0-W-I1"),
+        "evidence": lambda: kg.evidence("s0-W-I1"),
+        "shared_elements": lambda: kg.shared_elements("s0-W", "s0-C"),
+        "describe": lambda: kg.describe("s0-W"),
+        "propositions": kg.propositions,
+        "pillars": kg.pillars,
+        "roles": kg.roles,
+        "themes": kg.themes,
+        "sentences": kg.sentences,
+        "sparql": lambda: kg.sparql(
+            "SELECT ?i WHERE { ?p cimo:hasIntervention ?i . ?i cimo:theme ?t . "
+            "?t skos:notation 'feedback' }"
+        ),
+        "to_networkx (focus W)": lambda: kg.to_networkx(focus="s0-W"),
+        "render html (focus W)": lambda: kg.to_html(focus="s0-W"),
+    }
+    for name, call in calls.items():
+        out[name] = timed(call, runs)
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def import_times(runs: int) -> dict:
+    # pip compiles a package's bytecode when it installs it; an editable install (and a
+    # machine with PYTHONDONTWRITEBYTECODE) would otherwise compile cimo_graph at every import
+    import compileall
+
+    import cimo_graph
+
+    compileall.compile_dir(Path(cimo_graph.__file__).parent, quiet=1)
+
+    def once(module: str) -> float:
+        command = [
+            sys.executable,
+            "-c",
+            f"import time; s=time.perf_counter(); import {module}; print(time.perf_counter()-s)",
+        ]
+        return float(subprocess.check_output(command, text=True))
+
+    results = {}
+    for module in ("rdflib", "cimo_graph"):
+        values = [once(module) for _ in range(runs)]
+        results[module] = {"min": min(values), "median": statistics.median(values)}
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 100, 1000, 10000])
+    parser.add_argument("--stores", nargs="+", default=["rdflib", "memory", "oxigraph"])
+    parser.add_argument(
+        "--memory-up-to",
+        type=int,
+        default=100,
+        help="run rdflib's memory store only up to this many studies "
+        "(its helpers take seconds to minutes beyond)",
+    )
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", default="bench/results.json")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        path, store, runs = args.child
+        print(json.dumps(measure(path, store, int(runs))))
+        return
+
+    import cimo_graph as cg
+
+    report: dict = {"imports": import_times(max(args.runs, 5)), "sizes": {}}
+    report["bundled_load"] = timed(cg.load, 10)
+    imports = report["imports"]
+    print(
+        f"import rdflib      min {imports['rdflib']['min'] * 1000:7.1f} ms  "
+        f"median {imports['rdflib']['median'] * 1000:7.1f} ms"
+    )
+    print(
+        f"import cimo_graph  min {imports['cimo_graph']['min'] * 1000:7.1f} ms  "
+        f"median {imports['cimo_graph']['median'] * 1000:7.1f} ms  ratio "
+        f"{imports['cimo_graph']['median'] / imports['rdflib']['median']:.2f}x"
+    )
+    bundled = report["bundled_load"]
+    print(
+        f"cg.load() bundled  cold {bundled['cold'] * 1000:6.1f} ms  warm min "
+        f"{bundled['min'] * 1000:6.1f} ms  median {bundled['median'] * 1000:6.1f} ms"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        for size in args.sizes:
+            path = Path(folder) / f"studies-{size}.nt"
+            path.write_text(synthetic(size), encoding="utf-8")
+            triples = sum(1 for _ in path.open(encoding="utf-8"))
+            results = {}
+            for store in args.stores:
+                if store == "memory" and size > args.memory_up_to:
+                    results[store] = {"skipped": f"more than --memory-up-to={args.memory_up_to}"}
+                    continue
+                done = subprocess.run(
+                    [sys.executable, __file__, "--child", str(path), store, str(args.runs)],
+                    capture_output=True,
+                    text=True,
+                )
+                if done.returncode != 0:
+                    results[store] = {"error": done.stderr.strip().splitlines()[-1]}
+                    continue
+                results[store] = json.loads(done.stdout.strip().splitlines()[-1])
+            report["sizes"][size] = {"triples": triples, "results": results}
+            _print_size(size, triples, results)
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(report, indent=1), encoding="utf-8")
+    print(f"\nFigures written to {args.json}")
+
+
+def _print_size(size: int, triples: int, results: dict) -> None:
+    print(
+        f"\n== {size} studies, {triples} triples "
+        "(ms: cold | warm min | warm median; ratio = rdflib memory / oxigraph, warm median)"
+    )
+    memory, oxigraph = results.get("memory", {}), results.get("oxigraph", {})
+    plain = results.get("rdflib", {})
+    if "load" in plain:
+        print(f"{'load, plain rdflib':26s} {_cells(plain['load'])}")
+    names = [n for n in memory if n != "peak_rss_mb"] or [n for n in oxigraph if n != "peak_rss_mb"]
+    for name in names:
+        left, right = memory.get(name), oxigraph.get(name)
+        ratio = ""
+        if isinstance(left, dict) and isinstance(right, dict) and right["median"] > 0:
+            ratio = f"{left['median'] / right['median']:6.1f}x"
+        if name == "load" and "load" in plain and isinstance(right, dict):
+            ratio += f"  (plain rdflib / oxigraph {plain['load']['median'] / right['median']:.1f}x)"
+        print(f"{name:26s} memory {_cells(left)}   oxigraph {_cells(right)}   {ratio}")
+    for store in ("rdflib", "memory", "oxigraph"):
+        if "peak_rss_mb" in results.get(store, {}):
+            print(f"peak memory {store:9s} {results[store]['peak_rss_mb']:8.0f} MB")
+        elif "error" in results.get(store, {}):
+            print(f"{store}: failed: {results[store]['error']}")
+        elif "skipped" in results.get(store, {}):
+            print(f"{store}: not measured ({results[store]['skipped']})")
+
+
+def _cells(figures: dict | None) -> str:
+    if not isinstance(figures, dict):
+        return " " * 26
+    return (
+        f"{figures['cold'] * 1000:8.1f} |{figures['min'] * 1000:8.1f} |"
+        f"{figures['median'] * 1000:8.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
