@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -128,11 +129,21 @@ class CimoGraph(Questions, Drawings):
         )
 
     def _run(self, text: str, bindings: Mapping[str, Node]) -> list[Row]:
-        if self._native:  # Oxigraph binds only projected variables: use a VALUES block
+        if self._native:
+            # Oxigraph binds only projected variables, so bindings travel as a VALUES
+            # block; results are read from pyoxigraph directly, with terms converted once
             text = with_values(text, list(bindings), [list(bindings.values())])
-            result = self._graph.query(text)
-        else:
-            result = self._graph.query(prepare(text), initBindings=dict(bindings))
+            from oxrdflib._converter import to_ox
+
+            solutions = self._graph.store._inner.query(
+                text, default_graph=to_ox(self._graph.identifier)
+            )
+            names = [variable.value for variable in solutions.variables]
+            return [
+                {name: _from_oxigraph(solution[index]) for index, name in enumerate(names)}
+                for solution in solutions
+            ]
+        result = self._graph.query(prepare(text), initBindings=dict(bindings))
         names = variables(result)
         return [dict(zip(names, row, strict=True)) for row in result]
 
@@ -336,3 +347,11 @@ def _copy(source: Graph, target: Graph) -> Graph:
     for prefix, namespace in source.namespaces():
         target.bind(prefix, namespace, override=False)
     return target
+
+
+@lru_cache(maxsize=500_000)
+def _from_oxigraph(term: Any) -> Node | None:
+    """An Oxigraph term as an rdflib one; repeated terms are converted once."""
+    from oxrdflib._converter import from_ox
+
+    return from_ox(term)

@@ -91,6 +91,23 @@ def _frame(rows: list[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(columns))
 
 
+def one_lookup(method: Any) -> Any:
+    """Check the name index once per question, not at every name looked up in it."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self: Questions, *args: Any, **kwargs: Any) -> Any:
+        if getattr(self, "_pinned_names", None) is not None:
+            return method(self, *args, **kwargs)
+        self._pinned_names = self._names()
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self._pinned_names = None
+
+    return wrapper
+
+
 class Questions:
     """The question helpers; a backend supplies ``_select``, ``_select_each``, ``_prefixes``."""
 
@@ -112,6 +129,9 @@ class Questions:
     # --- names -------------------------------------------------------------------------
 
     def _names(self) -> NameIndex:
+        pinned = getattr(self, "_pinned_names", None)
+        if pinned is not None:  # inside one question: the index was checked at its start
+            return pinned
         key = self._index_key()
         cached = getattr(self, "_name_cache", None)
         if cached is None or cached[0] != key:
@@ -466,6 +486,7 @@ class Questions:
 
     # --- the helpers -------------------------------------------------------------------
 
+    @one_lookup
     def interventions_for(self, theme: str | URIRef, *, lang: str = "en") -> pd.DataFrame:
         """Which interventions lead to a theme, by which route, with the evidence.
 
@@ -518,6 +539,7 @@ class Questions:
             self._theme_mentions(themes, {"intervention", "means"}),
         )
 
+    @one_lookup
     def mechanisms_for(self, target: str | URIRef, *, lang: str = "en") -> pd.DataFrame:
         """The mechanisms of a design proposition, of the propositions holding an outcome
         (or any other element), or on the routes to a theme.
@@ -543,6 +565,7 @@ class Questions:
             mentions = []
         return self._route_frame(routes, {"mechanism"}, lang, mentions)
 
+    @one_lookup
     def outcomes_of(self, source: str | URIRef, *, lang: str = "en") -> pd.DataFrame:
         """The outcomes an intervention (or any element) leads to through its propositions,
         the outcomes of a proposition, or the aim of a pillar.
@@ -566,6 +589,7 @@ class Questions:
         routes, _ = self._element_routes(node, "outcomes_of")
         return self._route_frame(routes, {"outcome", "aim"}, lang)
 
+    @one_lookup
     def propositions(self, *, lang: str = "en") -> pd.DataFrame:
         """The design propositions with their context, interventions, mechanisms, outcomes,
         added value and themes.
@@ -617,6 +641,7 @@ class Questions:
             ],
         )
 
+    @one_lookup
     def pillars(self, *, lang: str = "en") -> pd.DataFrame:
         """The pillars with their aim, the means in their phrase and the practices that
         shape them (``shaping``), their themes and source text.
@@ -670,6 +695,7 @@ class Questions:
             ],
         )
 
+    @one_lookup
     def roles(self, *, lang: str = "en") -> pd.DataFrame:
         """The roles (actors), what each carries out and the statements about its role,
         including those the source makes for a broader role (``stated_for``).
@@ -728,6 +754,7 @@ class Questions:
             ],
         )
 
+    @one_lookup
     def recommendations(self, *, lang: str = "en") -> pd.DataFrame:
         """The recommendations, one row per pillar or role each strengthens, with the works
         they reference and the note that explains the link.
@@ -788,6 +815,7 @@ class Questions:
             ],
         )
 
+    @one_lookup
     def evidence(self, node: str | URIRef, *, lang: str = "en") -> pd.DataFrame:
         """The evidence behind a node: verbatim source text, its place in the source,
         supporting quotes, the encoders' notes, the source document and references.
@@ -822,6 +850,7 @@ class Questions:
         )
         return _frame(table, ["node", "kind", "text", "lang", "item", "item_label"])
 
+    @one_lookup
     def shared_elements(
         self,
         a: str | URIRef,
@@ -868,6 +897,7 @@ class Questions:
         table.sort(key=lambda r: r["theme"])
         return _frame(table, ["theme", "label", "a", "b", "a_labels", "b_labels"])
 
+    @one_lookup
     def describe(self, node: str | URIRef, *, lang: str = "en") -> pd.DataFrame:
         """Everything the graph says about a node, one statement a row, with the
         ontology's label for each property.
@@ -913,6 +943,7 @@ class Questions:
             table, ["direction", "predicate", "predicate_label", "value", "value_label", "lang"]
         )
 
+    @one_lookup
     def themes(self, *, lang: str = "en") -> pd.DataFrame:
         """The theme vocabulary: id, label in ``lang``, the label in the other language,
         synonyms, definition and how many elements carry each theme.
@@ -945,6 +976,7 @@ class Questions:
             ["id", "label", "other_label", "synonyms", "definition", "elements", "scheme", "iri"],
         )
 
+    @one_lookup
     def studies(self, *, lang: str = "en") -> pd.DataFrame:
         """The studies in the graph: id, title, and how many propositions, pillars,
         interventions, mechanisms and outcomes each holds.
@@ -993,6 +1025,7 @@ class Questions:
             ],
         )
 
+    @one_lookup
     def compare_studies(self, *, lang: str = "en") -> pd.DataFrame:
         """Themes across studies: for each theme (matched by id) and each study that has
         it, the interventions (and pillar means), mechanisms and outcomes (and added
@@ -1041,6 +1074,7 @@ class Questions:
             table, ["theme", "label", "study", "interventions", "mechanisms", "outcomes", "studies"]
         )
 
+    @one_lookup
     def cite(
         self, work: str | URIRef | None = None, *, format: str = "text", lang: str = "en"
     ) -> str:
@@ -1101,6 +1135,7 @@ class Questions:
             f" {institution}." if institution and institution != who else ""
         )
 
+    @one_lookup
     def sentences(self, *, lang: str = "en") -> pd.DataFrame:
         """Each design proposition stated in the CIMO template, in Dutch or English.
 
