@@ -214,7 +214,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", default="bench/results.json")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--report", metavar="JSON", help="print the tables of a results file")
     args = parser.parse_args()
+    if args.report:
+        report = json.loads(Path(args.report).read_text(encoding="utf-8"))
+        for size, entry in report["sizes"].items():
+            _print_size(int(size), entry["triples"], entry["results"])
+        return
     if args.child:
         path, store, runs = args.child
         print(json.dumps(measure(path, store, int(runs))))
@@ -274,7 +280,8 @@ def _print_size(size: int, triples: int, results: dict) -> None:
     plain = results.get("rdflib", {})
     if "load" in plain:
         print(f"{'load, plain rdflib':26s} {_cells(plain['load'])}")
-    names = [n for n in memory if n != "peak_rss_mb"] or [n for n in oxigraph if n != "peak_rss_mb"]
+    names = [n for store in (memory, oxigraph) for n, v in store.items() if isinstance(v, dict)]
+    names = list(dict.fromkeys(names))
     for name in names:
         left, right = memory.get(name), oxigraph.get(name)
         ratio = ""
