@@ -151,7 +151,6 @@ class Drawings:
         self, proposition: str | URIRef, lang: str, width: float, fontsize: float, grayscale: bool
     ) -> CimoFigure:
         from .figures import FigureItem, chain_figure
-        from .style import layer_of
 
         node = self.node(proposition)
         grouped, infos = self._parts_by_kind([node], roles=True)
@@ -175,7 +174,6 @@ class Drawings:
 
             plural = choose_label(infos[role].plurals, lang)
             actors = str(plural) if plural is not None else self._label(role, infos, lang)
-        assert layer_of("Context") < layer_of("Intervention") < layer_of("Outcome")
         return chain_figure(
             self._label(node, infos, lang),
             [
