@@ -17,7 +17,7 @@ from .authoring import TEMPLATE_FORMATS
 from .errors import CimoGraphError, QueryParameterError
 from .graph import CimoGraph, load
 from .sparql import _parse_header, named_queries
-from .views import RENDER_FORMATS
+from .views import RENDER_FORMATS, slug
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -489,10 +489,14 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _file_name(text: str) -> str:
+    return slug(text) or "study"
+
+
 def _render(args: argparse.Namespace) -> int:
     kg = _load(args)
     name = args.focus or (Path(args.study).stem if args.study else "leernetwerken")
-    out = Path(args.out) if args.out else Path(f"{_slug(name)}.{args.format}")
+    out = Path(args.out) if args.out else Path(f"{_file_name(name)}.{args.format}")
     kg.export(
         out,
         format=args.format,
@@ -504,12 +508,6 @@ def _render(args: argparse.Namespace) -> int:
     )
     print(out)
     return 0
-
-
-def _slug(text: str) -> str:
-    import re
-
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "study"
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -532,7 +530,9 @@ def _draw(kg: CimoGraph, folder: Path) -> None:
     for proposition in kg.propositions()["id"]:
         for suffix in ("svg", "pdf", "png"):
             written.append(
-                kg.export(folder / f"proposition-{_slug(proposition)}.{suffix}", focus=proposition)
+                kg.export(
+                    folder / f"proposition-{_file_name(proposition)}.{suffix}", focus=proposition
+                )
             )
     if not kg.pillars().empty:
         for suffix in ("svg", "pdf", "png"):

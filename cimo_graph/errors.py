@@ -22,6 +22,12 @@ class CimoGraphError(Exception):
     """Base class of every error raised by cimo-graph."""
 
 
+def _did_you_mean(suggestions: list[str]) -> str:
+    if not suggestions:
+        return ""
+    return " Did you mean: " + ", ".join(repr(s) for s in suggestions) + "?"
+
+
 class StudyNotFoundError(CimoGraphError, FileNotFoundError):
     """Raised by :func:`cimo_graph.load` when the study file does not exist.
 
@@ -32,10 +38,7 @@ class StudyNotFoundError(CimoGraphError, FileNotFoundError):
     def __init__(self, path: Path, suggestions: list[str] | None = None) -> None:
         self.path = path
         self.suggestions = suggestions or []
-        message = f"No study file at '{path}'."
-        if self.suggestions:
-            message += " Did you mean: " + ", ".join(repr(s) for s in self.suggestions) + "?"
-        super().__init__(message)
+        super().__init__(f"No study file at '{path}'.{_did_you_mean(self.suggestions)}")
 
     def __str__(self) -> str:
         return self.args[0]
@@ -99,10 +102,7 @@ class UnknownNameError(CimoGraphError, KeyError):
     def __init__(self, name: str, suggestions: list[str] | None = None) -> None:
         self.name = name
         self.suggestions = suggestions or []
-        message = f"Unknown {self.kind} {name!r}."
-        if self.suggestions:
-            message += " Did you mean: " + ", ".join(repr(s) for s in self.suggestions) + "?"
-        super().__init__(message)
+        super().__init__(f"Unknown {self.kind} {name!r}.{_did_you_mean(self.suggestions)}")
 
     def __str__(self) -> str:  # KeyError would quote the whole message
         return self.args[0]

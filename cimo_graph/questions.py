@@ -318,6 +318,18 @@ class Questions:
                     nodes.add(row["role"])
         return grouped, self._annotate(nodes)
 
+    def _actors(
+        self, parts: Mapping[str, list[Node]], infos: Mapping[Node, Info], lang: str
+    ) -> str | None:
+        """The plural of the one role that carries out every intervention of a
+        proposition ("opleiders"), or ``None`` when there is no such single role."""
+        roles = set(parts["role"])
+        if len(roles) != 1 or len(parts["role"]) != len(parts["intervention"]):
+            return None
+        role = next(iter(roles))
+        plural = choose_label(infos[role].plurals, lang)
+        return str(plural) if plural is not None else self._label(role, infos, lang)
+
     def _holders(self, node: Node) -> list[Row]:
         return self._select(named_query("parts"), {"part": node})
 
@@ -1150,14 +1162,7 @@ class Questions:
         table = []
         for proposition in propositions:
             by_kind = grouped[proposition]
-            roles = set(by_kind["role"])
-            if len(roles) != 1 or len(by_kind["role"]) != len(by_kind["intervention"]):
-                roles = set()  # one role for every intervention, or no actors in the sentence
-            actors = None
-            if roles:
-                role = next(iter(roles))
-                plural = choose_label(infos[role].plurals, lang)
-                actors = str(plural) if plural is not None else self._label(role, infos, lang)
+            actors = self._actors(by_kind, infos, lang)
             table.append(
                 {
                     "id": self._id(proposition, infos),

@@ -12,7 +12,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from ..lookup import normalise
 from ..namespace import BIBO, CIMO, FOAF
-from .schema import SHEETS, Column, Sheet, sheet_named
+from .schema import REFERENCE_FIELDS, SHEETS, Column, Sheet, sheet_named
 from .tables import Problem, Row
 
 __all__ = ["Built", "build_graph", "expand_columns", "person_slug"]
@@ -344,13 +344,7 @@ class _Builder:
         cells = row.cells
         if cells.get("year"):
             self.graph.add((subject, DCTERMS.date, Literal(str(cells["year"]), datatype=XSD.gYear)))
-        for column, predicate in (
-            ("volume", BIBO.volume),
-            ("issue", BIBO.issue),
-            ("page_start", BIBO.pageStart),
-            ("page_end", BIBO.pageEnd),
-            ("doi", BIBO.doi),
-        ):
+        for column, predicate in REFERENCE_FIELDS:
             if cells.get(column):
                 self.graph.add((subject, predicate, Literal(str(cells[column]))))
         if cells.get("journal"):

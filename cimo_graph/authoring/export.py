@@ -12,7 +12,7 @@ from rdflib.term import Node
 from ..errors import CimoGraphError
 from ..namespace import BIBO, CIMO, FOAF
 from .build import expand_columns
-from .schema import SHEETS, Sheet
+from .schema import REFERENCE_FIELDS, SHEETS, Sheet
 from .tables import write_tables
 
 __all__ = ["graph_tables", "write_template"]
@@ -137,14 +137,7 @@ class _Exporter:
         rows = []
         for work in works:
             row = self.row(sheet, work)
-            for column, predicate in (
-                ("year", DCTERMS.date),
-                ("volume", BIBO.volume),
-                ("issue", BIBO.issue),
-                ("page_start", BIBO.pageStart),
-                ("page_end", BIBO.pageEnd),
-                ("doi", BIBO.doi),
-            ):
+            for column, predicate in (("year", DCTERMS.date), *REFERENCE_FIELDS):
                 value = self.graph.value(work, predicate)
                 if value is not None:
                     row[column] = str(value)

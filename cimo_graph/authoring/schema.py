@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDFS
 
-from ..namespace import CIMO, FOAF
+from ..namespace import BIBO, CIMO, FOAF
 
-__all__ = ["ELEMENT_SHEETS", "SHEETS", "Column", "Sheet", "sheet_named"]
+__all__ = ["ELEMENT_SHEETS", "REFERENCE_FIELDS", "SHEETS", "Column", "Sheet", "sheet_named"]
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,14 @@ def _element_columns(*extra: Column) -> tuple[Column, ...]:
             help="a translation or explanation (default language: en)",
         ),
         Column("comment_lang", "lang", help="language of the comment (default: en)"),
+    )
+
+
+def _in_proposition(link: URIRef) -> Column:
+    """The column naming the design proposition a part belongs to (``link`` points from
+    the proposition to the part)."""
+    return Column(
+        "proposition", "ref", link, targets=("propositions",), inverse=True, required=True
     )
 
 
@@ -305,28 +313,14 @@ SHEETS: tuple[Sheet, ...] = (
         "outcomes",
         CIMO.Outcome,
         columns=_element_columns(
-            Column(
-                "proposition",
-                "ref",
-                CIMO.hasOutcome,
-                targets=("propositions",),
-                inverse=True,
-                required=True,
-            ),
+            _in_proposition(CIMO.hasOutcome),
         ),
     ),
     Sheet(
         "interventions",
         CIMO.Intervention,
         columns=_element_columns(
-            Column(
-                "proposition",
-                "ref",
-                CIMO.hasIntervention,
-                targets=("propositions",),
-                inverse=True,
-                required=True,
-            ),
+            _in_proposition(CIMO.hasIntervention),
             Column("carried_out_by", "refs", CIMO.carriedOutBy, targets=("roles",)),
         ),
     ),
@@ -334,28 +328,14 @@ SHEETS: tuple[Sheet, ...] = (
         "mechanisms",
         CIMO.Mechanism,
         columns=_element_columns(
-            Column(
-                "proposition",
-                "ref",
-                CIMO.hasMechanism,
-                targets=("propositions",),
-                inverse=True,
-                required=True,
-            ),
+            _in_proposition(CIMO.hasMechanism),
         ),
     ),
     Sheet(
         "added_values",
         CIMO.AddedValue,
         columns=_element_columns(
-            Column(
-                "proposition",
-                "ref",
-                CIMO.hasAddedValue,
-                targets=("propositions",),
-                inverse=True,
-                required=True,
-            ),
+            _in_proposition(CIMO.hasAddedValue),
         ),
     ),
     Sheet(
@@ -429,6 +409,15 @@ SHEETS: tuple[Sheet, ...] = (
 )
 
 ELEMENT_SHEETS = tuple(sheet for sheet in SHEETS if sheet.element)
+
+#: The reference sheet's columns that are plain BIBO values of the work.
+REFERENCE_FIELDS: tuple[tuple[str, URIRef], ...] = (
+    ("volume", BIBO.volume),
+    ("issue", BIBO.issue),
+    ("page_start", BIBO.pageStart),
+    ("page_end", BIBO.pageEnd),
+    ("doi", BIBO.doi),
+)
 
 
 def sheet_named(name: str) -> Sheet | None:

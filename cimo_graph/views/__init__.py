@@ -112,7 +112,7 @@ class Drawings:
         """
         page = self.to_html(**options)
         focus = options.get("focus")
-        target = Path(path) if path is not None else Path(f"{_slug(focus) or 'network'}.html")
+        target = Path(path) if path is not None else Path(f"{slug(focus) or 'network'}.html")
         page.save(target)
         _display(page)
         return target
@@ -166,14 +166,7 @@ class Drawings:
             ordered = self._label_list(parts[key], infos, lang)
             return [FigureItem(label, cls) for label in ordered]
 
-        roles = set(parts["role"])
-        actors = None
-        if len(roles) == 1 and len(parts["role"]) == len(parts["intervention"]):
-            role = next(iter(roles))
-            from ..labels import choose_label
-
-            plural = choose_label(infos[role].plurals, lang)
-            actors = str(plural) if plural is not None else self._label(role, infos, lang)
+        actors = self._actors(parts, infos, lang)
         return chain_figure(
             self._label(node, infos, lang),
             [
@@ -264,10 +257,11 @@ def _natural(text: str) -> list[Any]:
     return natural_key(text)
 
 
-def _slug(focus: Any) -> str:
+def slug(text: Any) -> str:
+    """A file-name-safe form of ``text``: ``"zelfsturing"``, ``"W-I3"``, ``"a-b"``."""
     import re
 
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", str(focus)).strip("-") if focus is not None else ""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", str(text)).strip("-") if text is not None else ""
 
 
 def _display(page: NetworkPage) -> None:
