@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Literal
-from rdflib.term import Node
+from rdflib.term import BNode, Node
 
 from ._files import write_text
 from ._resources import study_path
@@ -51,7 +51,8 @@ class CimoGraph(Questions, Drawings):
         self.source: Path | None = Path(source) if source is not None else None
         # A store with its own SPARQL engine (Oxigraph) takes query text, not rdflib's
         # parsed queries, and answers a VALUES block of many terms in one go.
-        self._native = type(self._graph.store).__module__.startswith("oxrdflib")
+        self._native = isinstance(self._graph.store, _oxigraph_store())
+        self._copy: tuple[object, Any] | None = None
 
     @property
     def store(self) -> str:
@@ -129,45 +130,67 @@ class CimoGraph(Questions, Drawings):
         )
 
     def _run(self, text: str, bindings: Mapping[str, Node]) -> list[Row]:
-        if self._native:
-            # Oxigraph binds only projected variables, so bindings travel as a VALUES
-            # block; results are read from pyoxigraph directly, with terms converted once
-            text = with_values(text, list(bindings), [list(bindings.values())])
-            from oxrdflib._converter import to_ox
+        if not self._native and any(isinstance(v, BNode) for v in bindings.values()):
+            # SPARQL cannot write a blank node into a query; rdflib binds it directly
+            result = self._graph.query(prepare(text), initBindings=dict(bindings))
+            names = variables(result)
+            return [dict(zip(names, row, strict=True)) for row in result]
+        # Oxigraph answers (the store itself, or its copy of the memory store). It binds
+        # only projected variables, so bindings travel as a VALUES block; solutions are
+        # read from pyoxigraph directly, each distinct term converted once
+        store, default_graph = self._engine()
+        text = with_values(text, list(bindings), [list(bindings.values())])
+        solutions = store.query(text, default_graph=default_graph)
+        names = [variable.value for variable in solutions.variables]
+        return [
+            {name: _from_oxigraph(solution[index]) for index, name in enumerate(names)}
+            for solution in solutions
+        ]
 
-            solutions = self._graph.store._inner.query(
-                text, default_graph=to_ox(self._graph.identifier)
-            )
-            names = [variable.value for variable in solutions.variables]
-            return [
-                {name: _from_oxigraph(solution[index]) for index, name in enumerate(names)}
-                for solution in solutions
-            ]
-        result = self._graph.query(prepare(text), initBindings=dict(bindings))
-        names = variables(result)
-        return [dict(zip(names, row, strict=True)) for row in result]
+    def _engine(self) -> tuple[Any, Any]:
+        """The pyoxigraph store that answers the helpers' queries, and its default graph.
+
+        For the Oxigraph store, the store itself. For the memory store, a copy made when
+        first asked and again after the data changed: Oxigraph answers the helpers in a
+        few milliseconds, rdflib's engine in tens (bench/run.py).
+        """
+        import pyoxigraph as ox
+        from oxrdflib._converter import to_ox
+
+        if self._native:
+            return self._graph.store._inner, to_ox(self._graph.identifier)
+        version = self._index_key()
+        if self._copy is None or self._copy[0] != version:
+            copy = ox.Store()
+            default = ox.DefaultGraph()
+            copy.extend([ox.Quad(to_ox(s), to_ox(p), to_ox(o), default) for s, p, o in self._graph])
+            self._copy = (version, copy)
+        return self._copy[1], ox.DefaultGraph()
 
     def _select(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[Row]:
         return self._run(query.text, bindings)
 
     def _select_each(self, query: NamedQuery, variable: str, terms: Iterable[Node]) -> list[Row]:
         terms = list(dict.fromkeys(terms))
-        rows: list[Row] = []
-        if self._native:
-            for start in range(0, len(terms), 500):
-                batch = [[term] for term in terms[start : start + 500]]
-                rows.extend(self._run(with_values(query.text, [variable], batch), {}))
-            return rows
-        for term in terms:
-            rows.extend(self._run(query.text, {variable: term}))
-        return rows
+        if len(terms) > _BATCH:
+            # many terms: one run over everything, kept to the terms asked about, costs no
+            # more than the whole query (a VALUES block of thousands can cost far more)
+            wanted = set(terms)
+            return [row for row in self._run(query.text, {}) if row.get(variable) in wanted]
+        if not terms:
+            return []
+        if any(isinstance(term, BNode) for term in terms):
+            return [row for term in terms for row in self._run(query.text, {variable: term})]
+        batch = [[term] for term in terms]
+        return self._run(with_values(query.text, [variable], batch), {})
 
     def _prefixes(self) -> dict[str, str]:
         return {prefix: str(namespace) for prefix, namespace in self._graph.namespaces()}
 
     def _index_key(self) -> object:
-        # the number of triples: asking Oxigraph's store directly avoids a COUNT query
-        return len(self._graph.store._inner) if self._native else len(self._graph)
+        # a store made by cimo-graph counts its changes; any other store, its triples
+        version = getattr(self._graph.store, "version", None)
+        return version if version is not None else len(self._graph)
 
     # --- triple stores -----------------------------------------------------------------
 
@@ -347,6 +370,18 @@ def _copy(source: Graph, target: Graph) -> Graph:
     for prefix, namespace in source.namespaces():
         target.bind(prefix, namespace, override=False)
     return target
+
+
+#: Beyond this many terms, a query runs once over everything instead of with a VALUES block.
+_BATCH = 500
+
+
+def _oxigraph_store() -> type:
+    """oxrdflib's store class, imported only when the oxrdflib module already is."""
+    import sys
+
+    module = sys.modules.get("oxrdflib.store")
+    return module.OxigraphStore if module is not None else type(None)
 
 
 @lru_cache(maxsize=500_000)

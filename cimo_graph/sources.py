@@ -6,6 +6,7 @@ import difflib
 import json
 import re
 from pathlib import Path
+from typing import Any
 from xml.sax import SAXParseException
 
 from rdflib import Graph
@@ -67,10 +68,52 @@ STORES = ("memory", "oxigraph")
 
 
 def new_graph(store: str = "memory") -> Graph:
-    """An empty rdflib ``Graph`` in the store named ``store``."""
+    """An empty rdflib ``Graph`` in the store named ``store``, counting its changes.
+
+    The store's ``version`` grows with every triple added or removed (through rdflib:
+    ``add``, ``remove``, ``+=``, ``parse``, SPARQL Update), so what is worked out from
+    the data (the name index, the query engine's copy) is redone only when it changed.
+    """
     if store not in STORES:
         raise UnsupportedFormatError(f"Unknown store {store!r}; use one of {', '.join(STORES)}.")
-    return Graph(store="Oxigraph") if store == "oxigraph" else Graph()
+    if store == "oxigraph":
+        from oxrdflib import OxigraphStore
+
+        return Graph(store=_counting(OxigraphStore)())
+    from rdflib.plugins.stores.memory import Memory
+
+    return Graph(store=_counting(Memory)())
+
+
+_COUNTING: dict[type, type] = {}
+
+
+def _counting(base: type) -> type:
+    """``base`` (an rdflib store class) with a ``version`` that every change increments."""
+    if base not in _COUNTING:
+
+        class Counting(base):  # type: ignore[valid-type, misc]
+            version = 0
+
+            def add(self, triple: Any, context: Any, quoted: bool = False) -> None:
+                self.version += 1
+                super().add(triple, context, quoted)
+
+            def addN(self, quads: Any) -> None:  # rdflib's name
+                self.version += 1
+                super().addN(quads)
+
+            def remove(self, triple: Any, context: Any = None) -> None:
+                self.version += 1
+                super().remove(triple, context)
+
+            def update(self, *args: Any, **kwargs: Any) -> None:
+                self.version += 1
+                super().update(*args, **kwargs)
+
+        Counting.__name__ = Counting.__qualname__ = f"Counting{base.__name__}"
+        _COUNTING[base] = Counting
+    return _COUNTING[base]
 
 
 def plain_strings(graph: Graph) -> Graph:
@@ -104,6 +147,7 @@ def read_graph(path: Path | str, format: str | None = None, store: str = "memory
         graph.parse(path, format=parser)
     except Exception as error:  # every parser raises its own kind; translate them all
         raise _parse_error(path, rdf_format, error) from error
+    graph.store.version += 1  # Oxigraph's own parsers write past the store's add()
     if len(graph) == 0:
         raise EmptyStudyError(f"{path}: the file holds no RDF triples.")
     return graph
