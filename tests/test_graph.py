@@ -123,3 +123,59 @@ def test_oxigraph_parse_error_names_the_line(tmp_path):
     with pytest.raises(cg.StudyParseError) as caught:
         cg.load(path, store="oxigraph")
     assert caught.value.line == 3
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_answers_follow_changes_to_the_graph(store):
+    """Oxigraph answers the helpers on both stores (for the memory store, from a copy):
+    a triple added or removed through rdflib shows in the next answer."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDFS
+
+    from cimo_graph.namespace import CIMO
+
+    kg = cg.load(store=store)
+    before = kg.interventions_for("zelfsturing")["id"].tolist()
+    assert "W-I1" not in before
+    feedback_route = (kg.node("W-I1"), CIMO.theme, kg.theme("zelfsturing"))
+    version = kg.graph.store.version
+    kg.graph.add(feedback_route)
+    assert kg.graph.store.version > version
+    assert "W-I1" in kg.interventions_for("zelfsturing")["id"].tolist()
+    kg.graph.remove(feedback_route)
+    assert kg.interventions_for("zelfsturing")["id"].tolist() == before
+    # a new element is found by name once added
+    new = URIRef(str(kg.node("W-I1")) + "-new")
+    with pytest.raises(cg.UnknownNodeError):
+        kg.node("W-I1-new")
+    kg.graph.add((new, CIMO.partOfStudy, kg.node("leernetwerken")))
+    kg.graph.add((new, RDFS.label, Literal("a new intervention", lang="en")))
+    assert kg.node("W-I1-new") == kg.node("a new intervention") == new
+
+
+def test_a_plain_rdflib_graph_is_followed_by_its_size():
+    """A CimoGraph made around any rdflib Graph sees triples added to it."""
+    from rdflib import Graph
+
+    from cimo_graph import CimoGraph
+    from cimo_graph.namespace import CIMO
+
+    source = cg.load()
+    plain = Graph()
+    plain += source.graph
+    kg = CimoGraph(plain)
+    assert "W-I1" not in kg.interventions_for("zelfsturing")["id"].tolist()
+    plain.add((kg.node("W-I1"), CIMO.theme, kg.theme("zelfsturing")))
+    assert "W-I1" in kg.interventions_for("zelfsturing")["id"].tolist()
+
+
+def test_blank_nodes_are_answered_on_the_memory_store():
+    """A blank node cannot be written into SPARQL; the memory store binds it directly."""
+    from rdflib import BNode, Literal
+    from rdflib.namespace import RDFS
+
+    kg = cg.load()
+    blank = BNode()
+    kg.graph.add((blank, RDFS.label, Literal("a blank element", lang="en")))
+    rows = kg._select(cg.sparql.named_query("annotations"), {"node": blank})
+    assert [str(r["value"]) for r in rows] == ["a blank element"]
