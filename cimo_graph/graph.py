@@ -16,7 +16,7 @@ from .errors import StudyNotFoundError, StudyValidationError
 from .namespace import PREFIXES
 from .questions import Questions, Row
 from .sources import format_for, new_graph, read_graph
-from .sparql import NamedQuery, prepare, to_frame, variables, with_values
+from .sparql import NamedQuery, named_query, prepare, to_frame, variables, with_values
 from .views import Drawings
 
 if TYPE_CHECKING:
@@ -167,22 +167,33 @@ class CimoGraph(Questions, Drawings):
             self._copy = (version, copy)
         return self._copy[1], ox.DefaultGraph()
 
+    def _lookup_rows(self) -> Iterable[tuple[Node, str, str, str]]:
+        # read straight from pyoxigraph: only the node becomes an rdflib term
+        store, default_graph = self._engine()
+        for node, kind, field, key in store.query(
+            named_query("lookup-index").text, default_graph=default_graph
+        ):
+            yield _from_oxigraph(node), kind.value, field.value, key.value
+
     def _select(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[Row]:
         return self._run(query.text, bindings)
 
     def _select_each(self, query: NamedQuery, variable: str, terms: Iterable[Node]) -> list[Row]:
         terms = list(dict.fromkeys(terms))
-        if len(terms) > _BATCH:
-            # many terms: one run over everything, kept to the terms asked about, costs no
-            # more than the whole query (a VALUES block of thousands can cost far more)
-            wanted = set(terms)
-            return [row for row in self._run(query.text, {}) if row.get(variable) in wanted]
         if not terms:
             return []
+        if query.name in _SCANNED and len(terms) > _BATCH:
+            # Oxigraph does not push a VALUES block into this query's UNION, so each batch
+            # costs a whole run: one run over everything, kept to the terms asked, is cheaper
+            wanted = set(terms)
+            return [row for row in self._run(query.text, {}) if row.get(variable) in wanted]
         if any(isinstance(term, BNode) for term in terms):
             return [row for term in terms for row in self._run(query.text, {variable: term})]
-        batch = [[term] for term in terms]
-        return self._run(with_values(query.text, [variable], batch), {})
+        rows: list[Row] = []
+        for start in range(0, len(terms), _BATCH):
+            batch = [[term] for term in terms[start : start + _BATCH]]
+            rows.extend(self._run(with_values(query.text, [variable], batch), {}))
+        return rows
 
     def _prefixes(self) -> dict[str, str]:
         return {prefix: str(namespace) for prefix, namespace in self._graph.namespaces()}
@@ -372,8 +383,10 @@ def _copy(source: Graph, target: Graph) -> Graph:
     return target
 
 
-#: Beyond this many terms, a query runs once over everything instead of with a VALUES block.
+#: Terms bound in one VALUES block.
 _BATCH = 500
+#: Queries that for more than one batch of terms run once over everything instead.
+_SCANNED = {"theme-routes"}
 
 
 def _oxigraph_store() -> type:

@@ -26,9 +26,13 @@ def normalise(text: str) -> str:
     >>> normalise("creëren")
     'creeren'
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[\W_]+", " ", plain.casefold()).strip()
+    if not text.isascii():  # ASCII has no accents to take off
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _PUNCTUATION.sub(" ", text.casefold()).strip()
+
+
+_PUNCTUATION = re.compile(r"[\W_]+")
 
 
 def local_name(iri: str) -> str:

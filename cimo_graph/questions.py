@@ -52,10 +52,12 @@ ROUTE_COLUMNS = [
     "iri",
 ]
 _TEXT_SEPARATOR = " | "
+#: Annotation fields shown in a fixed order: by language, then text.
+_SORTED_FIELDS = {"label", "synonym", "source_text", "note"}
 _ID_SEPARATOR = "; "
 
 
-@dataclass
+@dataclass(slots=True)
 class Info:
     """What the annotations query returned for one node."""
 
@@ -92,18 +94,27 @@ def _frame(rows: list[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
 
 
 def one_lookup(method: Any) -> Any:
-    """Check the name index once per question, not at every name looked up in it."""
+    """Check the name index once per question, not at every name looked up in it; and
+    pause Python's cycle collector while the answer is built. An answer over a large graph
+    makes hundreds of thousands of small objects and no cycles; the collector would walk
+    every live object again and again (half the time of ``propositions()`` at 1,000
+    studies, bench/run.py)."""
     import functools
+    import gc
 
     @functools.wraps(method)
     def wrapper(self: Questions, *args: Any, **kwargs: Any) -> Any:
         if getattr(self, "_pinned_names", None) is not None:
             return method(self, *args, **kwargs)
-        self._pinned_names = self._names()
+        collecting = gc.isenabled()
+        gc.disable()
         try:
+            self._pinned_names = self._names()
             return method(self, *args, **kwargs)
         finally:
             self._pinned_names = None
+            if collecting:
+                gc.enable()
 
     return wrapper
 
@@ -135,13 +146,14 @@ class Questions:
         key = self._index_key()
         cached = getattr(self, "_name_cache", None)
         if cached is None or cached[0] != key:
-            rows = self._select(named_query("lookup-index"), {})
-            index = NameIndex(
-                ((r["node"], str(r["kind"]), str(r["field"]), str(r["key"])) for r in rows),
-                self._prefixes(),
-            )
+            index = NameIndex(self._lookup_rows(), self._prefixes())
             self._name_cache = (key, index)
         return self._name_cache[1]
+
+    def _lookup_rows(self) -> Iterable[tuple[Node, str, str, str]]:
+        """``(node, kind, field, key)`` rows of the lookup-index query."""
+        for r in self._select(named_query("lookup-index"), {}):
+            yield r["node"], str(r["kind"]), str(r["field"]), str(r["key"])
 
     def theme(self, name: str | URIRef) -> URIRef:
         """The IRI of the theme called ``name``: its id, Dutch or English label or any
@@ -233,7 +245,10 @@ class Questions:
 
     # --- annotations -------------------------------------------------------------------
 
-    def _annotate(self, nodes: Iterable[Node | None]) -> dict[Node, Info]:
+    def _annotate(
+        self, nodes: Iterable[Node | None], *, names_only: bool = False
+    ) -> dict[Node, Info]:
+        """What to show of each node; ``names_only``: its labels and ids alone."""
         wanted = sorted({n for n in nodes if n is not None}, key=str)
         infos = {node: Info(node) for node in wanted}
         slots = {
@@ -248,7 +263,9 @@ class Questions:
             "study": "studies",
             "title": "titles",
         }
-        for row in self._select_each(named_query("annotations"), "node", wanted):
+        query = named_query("names" if names_only else "annotations")
+        unsorted: list[list[Literal]] = []
+        for row in self._select_each(query, "node", wanted):
             info = infos.get(row["node"])
             if info is None:
                 continue
@@ -256,10 +273,12 @@ class Questions:
             if name == "id":
                 info.ids.append(str(value))
             elif name in slots:
-                getattr(info, slots[name]).append(value)
-        for info in infos.values():
-            for values in (info.labels, info.synonyms, info.source_texts, info.notes):
-                values.sort(key=lambda v: (v.language or "", str(v)))
+                values = getattr(info, slots[name])
+                values.append(value)
+                if len(values) == 2 and name in _SORTED_FIELDS:
+                    unsorted.append(values)
+        for values in unsorted:  # only lists of two or more need an order
+            values.sort(key=lambda v: (v.language or "", str(v)))
         return infos
 
     def _id(self, node: Node | None, infos: Mapping[Node, Info]) -> str:
@@ -316,7 +335,9 @@ class Questions:
                 if roles and row.get("role") is not None:
                     grouped[whole]["role"].append(row["role"])
                     nodes.add(row["role"])
-        return grouped, self._annotate(nodes)
+        infos = self._annotate(nodes - set(wholes), names_only=True)
+        infos.update(self._annotate(wholes))
+        return grouped, infos
 
     def _actors(
         self, parts: Mapping[str, list[Node]], infos: Mapping[Node, Info], lang: str
