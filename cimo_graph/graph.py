@@ -12,7 +12,7 @@ from rdflib.term import BNode, Node
 
 from ._files import write_text
 from ._resources import study_path
-from .errors import StudyNotFoundError, StudyValidationError
+from .errors import StudyNotFoundError, StudyValidationError, UnsupportedFormatError
 from .namespace import PREFIXES
 from .questions import Questions, Row
 from .sources import format_for, new_graph, read_graph
@@ -25,13 +25,20 @@ if TYPE_CHECKING:
     from .summary import Summary
     from .validation import ValidationReport
 
-__all__ = ["CimoGraph", "load"]
+__all__ = ["ENGINES", "CimoGraph", "load"]
+
+#: The SPARQL engines that can answer the helpers on the memory store.
+ENGINES = ("oxigraph", "rdflib")
 
 
 class CimoGraph(Questions, Drawings):
     """A CIMO study (or several) held as an rdflib ``Graph``.
 
-    Make one with :func:`cimo_graph.load`; the rdflib graph inside is ``kg.graph``. The
+    Make one with :func:`cimo_graph.load`, or around any rdflib ``Graph`` with
+    ``CimoGraph(graph)``; the rdflib graph inside is ``kg.graph``. Oxigraph answers the
+    helpers' queries: the Oxigraph store itself, or for the memory store a copy made at
+    the first question and again after the graph changed. ``engine="rdflib"`` has
+    rdflib's own SPARQL engine answer instead (slower; the benchmark's baseline). The
     question helpers (:meth:`interventions_for`, :meth:`evidence`, ...) come from
     :class:`~cimo_graph.questions.Questions`; :meth:`sparql` runs any query.
 
@@ -44,7 +51,17 @@ class CimoGraph(Questions, Drawings):
     1111
     """
 
-    def __init__(self, graph: Graph | None = None, *, source: Path | str | None = None) -> None:
+    def __init__(
+        self,
+        graph: Graph | None = None,
+        *,
+        source: Path | str | None = None,
+        engine: str = "oxigraph",
+    ) -> None:
+        if engine not in ENGINES:
+            raise UnsupportedFormatError(
+                f"Unknown query engine {engine!r}; use one of {', '.join(ENGINES)}."
+            )
         self._graph = graph if graph is not None else Graph()
         for prefix, namespace in PREFIXES.items():
             self._graph.bind(prefix, namespace, override=False)
@@ -53,6 +70,8 @@ class CimoGraph(Questions, Drawings):
         # parsed queries, and answers a VALUES block of many terms in one go.
         self._native = isinstance(self._graph.store, _oxigraph_store())
         self._copy: tuple[object, Any] | None = None
+        # the store's own engine answers when it is Oxigraph; rdflib's only when asked
+        self.engine = "oxigraph" if self._native else engine
 
     @property
     def store(self) -> str:
@@ -130,8 +149,8 @@ class CimoGraph(Questions, Drawings):
         )
 
     def _run(self, text: str, bindings: Mapping[str, Node]) -> list[Row]:
-        if not self._native and any(isinstance(v, BNode) for v in bindings.values()):
-            # SPARQL cannot write a blank node into a query; rdflib binds it directly
+        if self.engine == "rdflib" or any(isinstance(v, BNode) for v in bindings.values()):
+            # rdflib's own engine; it also binds blank nodes, which SPARQL cannot write
             result = self._graph.query(prepare(text), initBindings=dict(bindings))
             names = variables(result)
             return [dict(zip(names, row, strict=True)) for row in result]
@@ -246,7 +265,7 @@ class CimoGraph(Questions, Drawings):
                 graph.add(triple)
             for prefix, namespace in source.graph.namespaces():
                 graph.bind(prefix, namespace, override=False)
-        return CimoGraph(graph)
+        return CimoGraph(graph, engine=self.engine)
 
     def export_template(self, path: Path | str, *, format: str | None = None) -> Path:
         """Write the study as an authoring template: a folder of CSV files, an ``.xlsx``

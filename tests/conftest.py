@@ -74,12 +74,17 @@ def served():
     server.stop()
 
 
-@pytest.fixture(scope="session", params=["memory", "oxigraph", "serve", "virtuoso"])
+@pytest.fixture(
+    scope="session", params=["memory", "oxigraph", "rdflib-engine", "serve", "virtuoso"]
+)
 def study(request):
-    """The bundled study as each backend holds it: in rdflib's memory, in Oxigraph, behind
-    `cimo-graph serve`, and published to Virtuoso. The helper tests run over all four."""
+    """The bundled study as each backend holds it: in rdflib's memory, in Oxigraph, in
+    rdflib's memory answered by rdflib's own SPARQL engine, behind `cimo-graph serve`, and
+    published to Virtuoso. The helper tests run over all five."""
     if request.param in ("memory", "oxigraph"):
         return cg.load(store=request.param)
+    if request.param == "rdflib-engine":
+        return cg.CimoGraph(cg.load().graph, engine="rdflib")
     if request.param == "serve":
         return cg.connect(request.getfixturevalue("served").url)
     server = request.getfixturevalue("virtuoso")

@@ -179,3 +179,14 @@ def test_blank_nodes_are_answered_on_the_memory_store():
     kg.graph.add((blank, RDFS.label, Literal("a blank element", lang="en")))
     rows = kg._select(cg.sparql.named_query("annotations"), {"node": blank})
     assert [str(r["value"]) for r in rows] == ["a blank element"]
+
+
+def test_unknown_engine_names_the_choices():
+    with pytest.raises(cg.UnsupportedFormatError, match="oxigraph, rdflib"):
+        cg.CimoGraph(engine="jena")
+
+
+def test_rdflib_engine_is_kept_by_merge():
+    kg = cg.CimoGraph(cg.load().graph, engine="rdflib")
+    assert kg.engine == "rdflib" and kg.merge(cg.load()).engine == "rdflib"
+    assert cg.load().engine == cg.load(store="oxigraph").engine == "oxigraph"
