@@ -17,6 +17,7 @@ import argparse
 import json
 import random
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -116,43 +117,77 @@ def synthetic(studies: int, seed: int = 7) -> str:
     return "\n".join(lines) + "\n"
 
 
-def timed(call, runs: int) -> dict:
-    start = time.perf_counter()
-    call()
-    cold = time.perf_counter() - start
-    warm = []
-    for _ in range(runs):
+class TooSlow(Exception):
+    """A call that ran past the benchmark's cap (``--cap``)."""
+
+
+def timed(call, runs: int, cap: float | None = None) -> dict:
+    """Cold (first call) and warm (min, median of ``runs`` calls) seconds. With ``cap``,
+    a call stopped after ``cap`` seconds is reported as ``{"over": cap}``; warm runs are
+    cut to one when the cold call took more than a tenth of the cap."""
+
+    def once() -> float:
+        if cap is not None:
+            signal.setitimer(signal.ITIMER_REAL, cap)
         start = time.perf_counter()
-        call()
-        warm.append(time.perf_counter() - start)
+        try:
+            call()
+        finally:
+            if cap is not None:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        return time.perf_counter() - start
+
+    try:
+        cold = once()
+        if cap is not None and cold > cap / 10:
+            runs = 1
+        warm = [once() for _ in range(runs)]
+    except TooSlow:
+        return {"over": cap}
     return {"cold": cold, "min": min(warm), "median": statistics.median(warm)}
 
 
-def measure(path: str, store: str, runs: int) -> dict:
-    """Run in a child process: everything for one size and store."""
+def _raise_too_slow(signum, frame):
+    raise TooSlow
+
+
+def measure(path: str, store: str, runs: int, cap: float) -> dict:
+    """Run in a child process: everything for one size and store.
+
+    ``store`` is ``rdflib`` (plain rdflib: ``Graph().parse``, and the helpers answered by
+    rdflib's own SPARQL engine: the baseline), ``memory`` or ``oxigraph``."""
     import rdflib
 
     import cimo_graph as cg
 
+    signal.signal(signal.SIGALRM, _raise_too_slow)
+    last = f"s{int(Path(path).stem.rsplit('-', 1)[1]) - 1}-W"  # studies-<size>.nt
     out: dict = {}
-    if store == "rdflib":  # plain rdflib, the baseline for loading
+    if store == "rdflib":
         out["load"] = timed(lambda: rdflib.Graph().parse(path, format="nt"), max(1, runs // 2))
-        out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        return out
-    out["load"] = timed(lambda: cg.load(path, store=store), max(1, runs // 2))
-    kg = cg.load(path, store=store)
+        kg = cg.CimoGraph(rdflib.Graph().parse(path, format="nt"), engine="rdflib")
+    else:
+        out["load"] = timed(lambda: cg.load(path, store=store), max(1, runs // 2))
+        kg = cg.load(path, store=store)
+    # the first question builds the name index (and, for the memory store, Oxigraph's
+    # copy of the graph); it is timed on its own so the helpers below compare like for like
+    start = time.perf_counter()
+    kg.node("s0-W")
+    out["first question (index)"] = {"cold": time.perf_counter() - start}
     calls = {
         "interventions_for": lambda: kg.interventions_for("feedback"),
         "mechanisms_for": lambda: kg.mechanisms_for("s0-W"),
         "outcomes_of": lambda: kg.outcomes_of("s0-W-I1"),
         "evidence": lambda: kg.evidence("s0-W-I1"),
-        "shared_elements": lambda: kg.shared_elements("s0-W", "s1-W"),
+        "shared_elements": lambda: kg.shared_elements("s0-W", last),
         "describe": lambda: kg.describe("s0-W"),
         "propositions": kg.propositions,
         "pillars": kg.pillars,
         "roles": kg.roles,
         "themes": kg.themes,
         "sentences": kg.sentences,
+        "studies": kg.studies,
+        "compare_studies": kg.compare_studies,
         "sparql": lambda: kg.sparql(
             "SELECT ?i WHERE { ?p cimo:hasIntervention ?i . ?i cimo:theme ?t . "
             "?t skos:notation 'feedback' }"
@@ -161,7 +196,7 @@ def measure(path: str, store: str, runs: int) -> dict:
         "render html (focus W)": lambda: kg.to_html(focus="s0-W"),
     }
     for name, call in calls.items():
-        out[name] = timed(call, runs)
+        out[name] = timed(call, runs, cap)
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
@@ -197,13 +232,19 @@ def main() -> None:
     parser.add_argument(
         "--memory-up-to",
         type=int,
-        default=100,
-        help="run rdflib's memory store only up to this many studies "
-        "(its helpers take seconds to minutes beyond)",
+        default=1000,
+        help="run the memory store only up to this many studies (rdflib's parser takes "
+        "most of a minute beyond; the rdflib baseline still runs)",
     )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", default="bench/results.json")
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--cap",
+        type=float,
+        default=30.0,
+        help="stop a helper call after this many seconds and report it as over (default 30)",
+    )
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--report", metavar="JSON", help="print the tables of a results file")
     args = parser.parse_args()
     if args.report:
@@ -212,8 +253,8 @@ def main() -> None:
             _print_size(int(size), entry["triples"], entry["results"])
         return
     if args.child:
-        path, store, runs = args.child
-        print(json.dumps(measure(path, store, int(runs))))
+        path, store, runs, cap = args.child
+        print(json.dumps(measure(path, store, int(runs), float(cap))))
         return
 
     import cimo_graph as cg
@@ -246,7 +287,15 @@ def main() -> None:
                     results[store] = {"skipped": f"more than --memory-up-to={args.memory_up_to}"}
                     continue
                 done = subprocess.run(
-                    [sys.executable, __file__, "--child", str(path), store, str(args.runs)],
+                    [
+                        sys.executable,
+                        __file__,
+                        "--child",
+                        str(path),
+                        store,
+                        str(args.runs),
+                        str(args.cap),
+                    ],
                     capture_output=True,
                     text=True,
                 )
@@ -262,40 +311,55 @@ def main() -> None:
 
 
 def _print_size(size: int, triples: int, results: dict) -> None:
+    stores = [store for store in ("rdflib", "memory", "oxigraph") if store in results]
     print(
-        f"\n== {size} studies, {triples} triples "
-        "(ms: cold | warm min | warm median; ratio = rdflib memory / oxigraph, warm median)"
+        f"\n== {size} studies, {triples} triples. Seconds: cold | warm min | warm median. "
+        "rdflib = plain rdflib (Graph().parse; helpers answered by rdflib's SPARQL engine); "
+        "ratio = rdflib / oxigraph, warm medians (cold for the first question)"
     )
-    memory, oxigraph = results.get("memory", {}), results.get("oxigraph", {})
-    plain = results.get("rdflib", {})
-    if "load" in plain:
-        print(f"{'load, plain rdflib':26s} {_cells(plain['load'])}")
-    names = [n for store in (memory, oxigraph) for n, v in store.items() if isinstance(v, dict)]
-    names = list(dict.fromkeys(names))
-    for name in names:
-        left, right = memory.get(name), oxigraph.get(name)
-        ratio = ""
-        if isinstance(left, dict) and isinstance(right, dict) and right["median"] > 0:
-            ratio = f"{left['median'] / right['median']:6.1f}x"
-        if name == "load" and "load" in plain and isinstance(right, dict):
-            ratio += f"  (plain rdflib / oxigraph {plain['load']['median'] / right['median']:.1f}x)"
-        print(f"{name:26s} memory {_cells(left)}   oxigraph {_cells(right)}   {ratio}")
-    for store in ("rdflib", "memory", "oxigraph"):
-        if "peak_rss_mb" in results.get(store, {}):
-            print(f"peak memory {store:9s} {results[store]['peak_rss_mb']:8.0f} MB")
-        elif "error" in results.get(store, {}):
-            print(f"{store}: failed: {results[store]['error']}")
-        elif "skipped" in results.get(store, {}):
-            print(f"{store}: not measured ({results[store]['skipped']})")
+    print(f"{'':26s} " + " ".join(f"{store:^26s}" for store in stores) + "   ratio")
+    names = [n for store in stores for n, v in results[store].items() if isinstance(v, dict)]
+    for name in dict.fromkeys(names):
+        cells = [results[store].get(name) for store in stores]
+        print(f"{name:26s} " + " ".join(_cells(c) for c in cells) + "   " + _ratio(results, name))
+    for store in stores:
+        entry = results[store]
+        if "peak_rss_mb" in entry:
+            print(f"peak memory {store:9s} {entry['peak_rss_mb']:8.0f} MB")
+        elif "error" in entry:
+            print(f"{store}: failed: {entry['error']}")
+        elif "skipped" in entry:
+            print(f"{store}: not measured ({entry['skipped']})")
+
+
+def _ratio(results: dict, name: str) -> str:
+    base = results.get("rdflib", {}).get(name)
+    fast = results.get("oxigraph", {}).get(name)
+    if not isinstance(base, dict) or not isinstance(fast, dict) or "over" in fast:
+        return ""
+    key = "median" if "median" in fast and "median" in base else "cold"
+    if "over" in base:
+        return f">{base['over'] / fast[key]:.0f}x"
+    if key not in base or fast[key] <= 0:
+        return ""
+    return f"{base[key] / fast[key]:.1f}x"
 
 
 def _cells(figures: dict | None) -> str:
     if not isinstance(figures, dict):
-        return " " * 26
+        return f"{'-':^26s}"
+    if "over" in figures:
+        return f"{'over ' + format(figures['over'], 'g') + ' s (stopped)':^26s}"
+    if "median" not in figures:
+        return f"{_seconds(figures['cold']):>8s} |{'':8s} |{'':8s}"
     return (
-        f"{figures['cold'] * 1000:8.1f} |{figures['min'] * 1000:8.1f} |"
-        f"{figures['median'] * 1000:8.1f}"
+        f"{_seconds(figures['cold']):>8s} |{_seconds(figures['min']):>8s} |"
+        f"{_seconds(figures['median']):>8s}"
     )
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.4f}" if value < 1 else f"{value:.2f}"
 
 
 if __name__ == "__main__":
