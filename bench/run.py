@@ -144,6 +144,8 @@ def timed(call, runs: int, cap: float | None = None) -> dict:
         warm = [once() for _ in range(runs)]
     except TooSlow:
         return {"over": cap}
+    if not warm:
+        return {"cold": cold}
     return {"cold": cold, "min": min(warm), "median": statistics.median(warm)}
 
 
@@ -171,11 +173,14 @@ def measure(path: str, store: str, runs: int, cap: float) -> dict:
         kg = cg.load(path, store=store)
     # the first question builds the name index (and, for the memory store, Oxigraph's
     # copy of the graph); it is timed on its own so the helpers below compare like for like
-    start = time.perf_counter()
-    kg.node("s0-W")
-    out["first question (index)"] = {"cold": time.perf_counter() - start}
+    first = timed(lambda: kg.node("s0-W"), 0, cap * 20)
+    out["first question (index)"] = first if "over" in first else {"cold": first["cold"]}
     calls = {
         "interventions_for": lambda: kg.interventions_for("feedback"),
+        # one study's own theme, by IRI: the question scoped to a study
+        "interventions_for (1 study)": lambda: kg.interventions_for(
+            rdflib.URIRef("https://example.org/bench/s0/theme/feedback")
+        ),
         "mechanisms_for": lambda: kg.mechanisms_for("s0-W"),
         "outcomes_of": lambda: kg.outcomes_of("s0-W-I1"),
         "evidence": lambda: kg.evidence("s0-W-I1"),

@@ -8,9 +8,12 @@ from the in-memory graph and from a remote SPARQL endpoint.
 
 from __future__ import annotations
 
+import functools
+import gc
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -93,28 +96,37 @@ def _frame(rows: list[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(columns))
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while an answer (or the name index) is built.
+
+    A large answer makes hundreds of thousands of small objects and no reference cycles;
+    the collector would walk every live object again and again (half the time of
+    ``propositions()`` at 1,000 studies, bench/run.py).
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def one_lookup(method: Any) -> Any:
     """Check the name index once per question, not at every name looked up in it; and
-    pause Python's cycle collector while the answer is built. An answer over a large graph
-    makes hundreds of thousands of small objects and no cycles; the collector would walk
-    every live object again and again (half the time of ``propositions()`` at 1,000
-    studies, bench/run.py)."""
-    import functools
-    import gc
+    build the answer with the cycle collector paused."""
 
     @functools.wraps(method)
     def wrapper(self: Questions, *args: Any, **kwargs: Any) -> Any:
         if getattr(self, "_pinned_names", None) is not None:
             return method(self, *args, **kwargs)
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             self._pinned_names = self._names()
-            return method(self, *args, **kwargs)
-        finally:
-            self._pinned_names = None
-            if collecting:
-                gc.enable()
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                self._pinned_names = None
 
     return wrapper
 
@@ -146,7 +158,8 @@ class Questions:
         key = self._index_key()
         cached = getattr(self, "_name_cache", None)
         if cached is None or cached[0] != key:
-            index = NameIndex(self._lookup_rows(), self._prefixes())
+            with collector_paused():
+                index = NameIndex(self._lookup_rows(), self._prefixes())
             self._name_cache = (key, index)
         return self._name_cache[1]
 
