@@ -84,6 +84,10 @@ class CimoGraph(Questions, Drawings):
         return self._graph
 
     def __len__(self) -> int:
+        if self._native and isinstance(self._graph.store, _counting_oxigraph()):
+            # a store cimo-graph made holds this graph alone: Oxigraph counts its quads
+            # in a fraction of the time oxrdflib's len() takes (3 s at 1.3M triples)
+            return len(self._graph.store._inner)
         return len(self._graph)
 
     def __repr__(self) -> str:
@@ -346,8 +350,12 @@ def load(
     validate
         Also check the study against the CIMO shapes, and raise if it does not conform.
     store
-        ``"memory"`` (rdflib's own store, the default) or ``"oxigraph"`` (Oxigraph through
-        oxrdflib: much faster loading and querying of large graphs, same answers).
+        Where the triples are held: ``"memory"`` (rdflib's own store, the default) or
+        ``"oxigraph"`` (Oxigraph through oxrdflib: loads large graphs 5 to 10 times
+        faster and holds no second copy). Either way Oxigraph's engine answers the
+        helpers, with the same answers; on the memory store it works from a copy made at
+        the first question and again after the graph changes through rdflib. Changes
+        written past rdflib (into ``kg.graph.store._inner`` directly) are not noticed.
 
     Returns
     -------
@@ -414,6 +422,12 @@ def _oxigraph_store() -> type:
 
     module = sys.modules.get("oxrdflib.store")
     return module.OxigraphStore if module is not None else type(None)
+
+
+def _counting_oxigraph() -> type:
+    from .sources import _counting
+
+    return _counting(_oxigraph_store())
 
 
 @lru_cache(maxsize=500_000)

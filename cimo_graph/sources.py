@@ -148,7 +148,7 @@ def read_graph(path: Path | str, format: str | None = None, store: str = "memory
     except Exception as error:  # every parser raises its own kind; translate them all
         raise _parse_error(path, rdf_format, error) from error
     graph.store.version += 1  # Oxigraph's own parsers write past the store's add()
-    if len(graph) == 0:
+    if next(iter(graph.triples((None, None, None))), None) is None:  # len() counts all
         raise EmptyStudyError(f"{path}: the file holds no RDF triples.")
     return graph
 
