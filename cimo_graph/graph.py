@@ -191,6 +191,9 @@ class CimoGraph(Questions, Drawings):
         return self._copy[1], ox.DefaultGraph()
 
     def _lookup_rows(self) -> Iterable[tuple[Node, str, str, str]]:
+        if self.engine == "rdflib":
+            yield from super()._lookup_rows()
+            return
         # read straight from pyoxigraph: only the node becomes an rdflib term
         store, default_graph = self._engine()
         for node, kind, field, key in store.query(

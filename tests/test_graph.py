@@ -190,3 +190,10 @@ def test_rdflib_engine_is_kept_by_merge():
     kg = cg.CimoGraph(cg.load().graph, engine="rdflib")
     assert kg.engine == "rdflib" and kg.merge(cg.load()).engine == "rdflib"
     assert cg.load().engine == cg.load(store="oxigraph").engine == "oxigraph"
+
+
+def test_rdflib_engine_makes_no_oxigraph_copy():
+    """engine='rdflib' answers every question, the name lookup included, with rdflib."""
+    kg = cg.CimoGraph(cg.load().graph, engine="rdflib")
+    assert kg.interventions_for("zelfsturing")["id"].tolist()
+    assert kg.node("W-I3") and kg._copy is None
