@@ -16,6 +16,7 @@ from . import __version__
 from .authoring import TEMPLATE_FORMATS
 from .errors import CimoGraphError, QueryParameterError
 from .graph import CimoGraph, load
+from .iris import checked_iri
 from .sparql import _parse_header, named_queries
 from .views import RENDER_FORMATS, slug
 
@@ -32,16 +33,20 @@ ROUTE_TABLE = ["id", "label", "match", "route", "through", "via", "via_kind"]
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code.
 
-    Exit codes: 0 success, 1 the study does not conform to the shapes, 2 bad input.
+    Exit codes: 0 success, 1 the study does not conform to the shapes, 2 bad input or a
+    failure (the message says what and where), 130 interrupted (Ctrl-C, SIGTERM, SIGHUP).
     """
     parser = _parser()
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (CimoGraphError, KeyError) as error:
+    except (CimoGraphError, KeyError, OSError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         print(f"cimo-graph: error: {message}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("cimo-graph: interrupted", file=sys.stderr)
+        return 130
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -189,6 +194,13 @@ def _parser() -> argparse.ArgumentParser:
         help="bind ?NAME to VALUE: <iri>, prefix:name, or text (repeatable); "
         "a named query resolves themes and ids by name",
     )
+    sub.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop the query after this many seconds (default 60; an endpoint's own)",
+    )
     answers(sub, lang=False)
 
     sub = command(
@@ -199,6 +211,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("--host", default="127.0.0.1", help="address to listen on")
     sub.add_argument("--port", type=int, default=7878, help="port to listen on (default 7878)")
+    sub.add_argument(
+        "--timeout",
+        type=float,
+        default=60,
+        metavar="SECONDS",
+        help="stop any query after this many seconds (default 60)",
+    )
     sub = command(
         "publish",
         "Publish the study into a named graph of a SPARQL Update "
@@ -211,6 +230,13 @@ def _parser() -> argparse.ArgumentParser:
         help="the SPARQL Update endpoint, e.g. http://localhost:8890/sparql-auth",
     )
     sub.add_argument("graph_uri", help="the named graph to replace")
+    sub.add_argument(
+        "--query-endpoint",
+        default=None,
+        metavar="URL",
+        help="where the server takes queries, if not at the update endpoint "
+        "(Oxigraph: .../query beside .../update)",
+    )
     sub.add_argument("--user", default=None, help="user name for the endpoint")
     sub.add_argument(
         "--password-env",
@@ -393,13 +419,14 @@ def _queries(args: argparse.Namespace) -> int:
 def _query(args: argparse.Namespace) -> int:
     kg = _load(args)
     params = dict(_split_param(p) for p in args.param)
+    limit = {"timeout": args.timeout} if args.timeout is not None else {}
     if args.source in named_queries():
-        result = kg.query(args.source, **params)
+        result = kg.query(args.source, **limit, **params)
     else:
         text = sys.stdin.read() if args.source == "-" else _read_query(args.source)
         declared = {p.name: p.kind for p in _header_parameters(text)}
         bindings = {name: _term(kg, value, declared.get(name)) for name, value in params.items()}
-        result = kg.sparql(text, **bindings)
+        result = kg.sparql(text, **limit, **bindings)
     if isinstance(result, bool):
         print("true" if result else "false")
     elif isinstance(result, CimoGraph):
@@ -420,7 +447,12 @@ def _read_query(source: str) -> str:
             f"No query file at '{source}' and no named query of that name."
             f"{hint} See `cimo-graph queries`."
         )
-    return path.read_text(encoding="utf-8")
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CimoGraphError(
+            f"{source}: byte {error.start} is not UTF-8 text; save the query as UTF-8"
+        ) from None
 
 
 def _header_parameters(text: str) -> tuple[Any, ...]:
@@ -443,7 +475,7 @@ def _term(kg: CimoGraph, value: str, kind: str | None) -> Any:
     if kind is not None:
         return kg._parameter(kind, value)
     if value.startswith("<") and value.endswith(">"):
-        return URIRef(value[1:-1])
+        return checked_iri(value[1:-1], "--param")
     prefix, separator, rest = value.partition(":")
     namespaces = dict(kg.graph.namespaces())
     if separator and prefix in namespaces and not rest.startswith("//"):
@@ -452,10 +484,13 @@ def _term(kg: CimoGraph, value: str, kind: str | None) -> Any:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .serve import serving
+    from .serve import serving, stop_on_signals
 
     kg = _load(args)
-    with serving(kg.graph, host=args.host, port=args.port) as (url, process):
+    with (
+        stop_on_signals(),
+        serving(kg.graph, host=args.host, port=args.port, timeout=args.timeout) as (url, process),
+    ):
         print(f"SPARQL endpoint (read-only): {url}", flush=True)
         print(
             "Ask it with cimo-graph's --endpoint option, cg.connect(url), YASGUI or any "
@@ -484,6 +519,7 @@ def _publish(args: argparse.Namespace) -> int:
         auth=auth,
         auth_scheme=args.auth_scheme,
         chunk_size=args.chunk_size,
+        query_endpoint=args.query_endpoint,
     )
     print(report)
     return 0

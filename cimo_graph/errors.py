@@ -149,6 +149,8 @@ class SparqlSyntaxError(CimoGraphError, ValueError):
     """Raised when a SPARQL query does not parse; ``line`` and ``column`` (1-based) point
     into the query text as the user wrote it."""
 
+    heading = "SPARQL syntax error"
+
     def __init__(
         self,
         reason: str,
@@ -166,7 +168,35 @@ class SparqlSyntaxError(CimoGraphError, ValueError):
             lines = query.splitlines()
             if 0 < line <= len(lines):
                 excerpt = f"\n    {lines[line - 1]}\n    {' ' * max((column or 1) - 1, 0)}^"
-        super().__init__(f"SPARQL syntax error{where}: {reason}{excerpt}")
+        super().__init__(f"{self.heading}{where}: {reason}{excerpt}")
+
+
+class QueryRefusedError(SparqlSyntaxError):
+    """Raised for a query cimo-graph will not run: a SPARQL Update (the graph is never
+    changed by a query) or a ``SERVICE`` clause (nothing is fetched from elsewhere)."""
+
+    heading = "SPARQL query refused"
+
+
+class QueryTimeoutError(CimoGraphError, TimeoutError):
+    """Raised when a query runs past its ``timeout``; ``seconds`` holds the limit."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(
+            f"the query ran past its timeout of {seconds:g} s and was stopped; narrow it "
+            "(a LIMIT, fewer unbound patterns) or pass a larger timeout="
+        )
+
+
+class InvalidIRIError(CimoGraphError, ValueError):
+    """Raised when a value that must be an absolute IRI is not one (a space, ``<``,
+    ``>``, a quote, a brace or another character RFC 3987 forbids, or no scheme);
+    ``value`` holds it. Nothing has been sent or written when it is raised."""
+
+    def __init__(self, value: str, what: str, reason: str) -> None:
+        self.value = value
+        super().__init__(f"{what} {value!r} is not an IRI: {reason}")
 
 
 class DrawingTooLargeError(CimoGraphError, ValueError):
@@ -208,7 +238,13 @@ class EndpointServerError(RemoteError):
 
 class MalformedResponseError(RemoteError, ValueError):
     """Raised when the endpoint answers 200 with something that is not a SPARQL result
-    of the kind asked for (an HTML page, truncated JSON, Turtle that does not parse)."""
+    of the kind asked for (an HTML page, truncated JSON, Turtle that does not parse, a
+    connection closed part-way)."""
+
+
+class ResponseTooLargeError(MalformedResponseError):
+    """Raised when an answer is larger than the endpoint's ``max_bytes``; reading stops
+    there, so a huge answer never fills the memory."""
 
 
 class RemoteSyntaxError(SparqlSyntaxError, RemoteError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -12,11 +13,27 @@ from rdflib.term import BNode, Node
 
 from ._files import write_text
 from ._resources import study_path
-from .errors import StudyNotFoundError, StudyValidationError, UnsupportedFormatError
+from .errors import (
+    CimoGraphError,
+    SparqlSyntaxError,
+    StudyNotFoundError,
+    StudyValidationError,
+    UnsupportedFormatError,
+)
+from .guards import MAX_FILE_BYTES
 from .namespace import PREFIXES
 from .questions import Questions, Row
 from .sources import format_for, new_graph, read_graph
-from .sparql import NamedQuery, named_query, prepare, to_frame, variables, with_values
+from .sparql import (
+    NamedQuery,
+    json_term,
+    named_query,
+    prepare,
+    to_frame,
+    variables,
+    with_values,
+)
+from .timeouts import DEFAULT_TIMEOUT, ChildError, run_in_child, run_with_timeout
 from .views import Drawings
 
 if TYPE_CHECKING:
@@ -105,7 +122,12 @@ class CimoGraph(Questions, Drawings):
     # --- SPARQL ------------------------------------------------------------------------
 
     def sparql(
-        self, text: str, *, raw: bool = False, **bindings: Any
+        self,
+        text: str,
+        *,
+        raw: bool = False,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        **bindings: Any,
     ) -> pd.DataFrame | bool | CimoGraph:
         """Run a SPARQL query with the library's prefixes declared and parameters bound.
 
@@ -118,7 +140,12 @@ class CimoGraph(Questions, Drawings):
 
         Declared prefixes: ``cimo lnw theme rdf rdfs owl xsd skos prov dcterms bibo foaf``.
 
-        Raises :class:`~cimo_graph.SparqlSyntaxError` with the line and column of ``text``.
+        A query runs at most ``timeout`` seconds (60 by default; ``None`` for no limit)
+        and Ctrl-C stops it; updates and ``SERVICE`` clauses are refused.
+
+        Raises :class:`~cimo_graph.SparqlSyntaxError` with the line and column of ``text``,
+        :class:`~cimo_graph.QueryRefusedError` for an update or ``SERVICE``, and
+        :class:`~cimo_graph.QueryTimeoutError` past ``timeout``.
 
         >>> kg = cg.load()
         >>> kg.sparql("SELECT ?id WHERE { ?i cimo:theme ?t ; a cimo:Intervention ; "
@@ -134,23 +161,67 @@ class CimoGraph(Questions, Drawings):
             for name, value in bindings.items()
         }
         if self._native:
-            result = self._graph.query(
-                with_values(text, list(terms), [list(terms.values())]), initNs=PREFIXES
+            form, head, rows = self._oxigraph_answer(
+                with_values(text, list(terms), [list(terms.values())]), timeout
             )
         else:
-            result = self._graph.query(prepared, initBindings=terms)
-        if result.type == "ASK":
-            return bool(result.askAnswer)
-        if result.type in ("CONSTRUCT", "DESCRIBE"):
+
+            def work(check: Any) -> tuple[str, Any, list[Any]]:
+                result = self._graph.query(prepared, initBindings=terms)
+                if result.type == "ASK":
+                    return "ASK", bool(result.askAnswer), []
+                rows = []
+                for row in result:
+                    check()
+                    rows.append(row)
+                return result.type, variables(result) if result.type == "SELECT" else None, rows
+
+            form, head, rows = run_with_timeout(work, timeout)
+        if form == "ASK":
+            return head
+        if form in ("CONSTRUCT", "DESCRIBE"):
             graph = Graph()
-            for triple in result:
+            for triple in rows:
                 graph.add(triple)
             for prefix, namespace in self._graph.namespaces():
                 graph.bind(prefix, namespace, override=False)
             return CimoGraph(graph)
-        return to_frame(
-            variables(result), [list(row) for row in result], self._graph.namespace_manager, raw=raw
-        )
+        return to_frame(head, [list(row) for row in rows], self._graph.namespace_manager, raw=raw)
+
+    def _oxigraph_answer(self, text: str, timeout: float | None) -> tuple[str, Any, list[Any]]:
+        """Oxigraph's answer to ``text``, computed in a child process that is killed at
+        the timeout or at Ctrl-C (see :mod:`cimo_graph.timeouts`)."""
+        import pyoxigraph as ox
+
+        store, default_graph = self._engine()
+
+        def produce() -> bytes:
+            result = store.query(text, default_graph=default_graph, prefixes=PREFIXES)
+            if isinstance(result, ox.QueryBoolean):
+                return b"A" + (b"1" if bool(result) else b"0")
+            if isinstance(result, ox.QueryTriples):
+                return b"G" + result.serialize(format=ox.RdfFormat.N_TRIPLES)
+            return b"S" + result.serialize(format=ox.QueryResultsFormat.JSON)
+
+        try:
+            answer = run_in_child(produce, timeout)
+        except ChildError as error:
+            if error.kind == "SyntaxError":
+                raise SparqlSyntaxError(f"Oxigraph: {error}", query=text) from None
+            raise CimoGraphError(f"Oxigraph could not answer the query: {error}") from None
+        kind, body = answer[:1], answer[1:]
+        if kind == b"A":
+            return "ASK", body == b"1", []
+        if kind == b"G":
+            triples = Graph().parse(data=body.decode("utf-8"), format="nt")
+            return "CONSTRUCT", None, list(triples)
+        result = json.loads(body)
+        columns = list(result["head"].get("vars", []))
+        rows = [
+            [json_term(binding[c]) if c in binding else None for c in columns]
+            for binding in result["results"]["bindings"]
+        ]
+        return "SELECT", columns, rows
 
     def _run(self, text: str, bindings: Mapping[str, Node]) -> list[Row]:
         if self.engine == "rdflib" or any(isinstance(v, BNode) for v in bindings.values()):
@@ -241,6 +312,7 @@ class CimoGraph(Questions, Drawings):
         chunk_size: int = 500,
         timeout: float = 60.0,
         verify: bool = True,
+        query_endpoint: str | None = None,
     ) -> Any:
         """Publish the study into the named graph ``graph_uri`` of a SPARQL Update endpoint.
 
@@ -250,12 +322,24 @@ class CimoGraph(Questions, Drawings):
         failure part-way raises :class:`~cimo_graph.PublishError` saying what was written
         and leaves the graph published before unchanged. Returns a
         :class:`~cimo_graph.publish.PublishReport`.
+
+        ``graph_uri`` and every IRI of the study are checked before anything is sent: a
+        name that is no IRI raises :class:`~cimo_graph.PublishError`. ``query_endpoint``
+        is where the server takes queries, when not at ``endpoint`` (Oxigraph's server:
+        ``.../update`` and ``.../query``).
         """
         from .publish import publish_graph
         from .remote import Endpoint
 
         target = Endpoint(endpoint, auth=auth, auth_scheme=auth_scheme, timeout=timeout)
-        return publish_graph(self._graph, target, graph_uri, chunk_size=chunk_size, verify=verify)
+        reader = (
+            Endpoint(query_endpoint, auth=auth, auth_scheme=auth_scheme, timeout=timeout)
+            if query_endpoint
+            else None
+        )
+        return publish_graph(
+            self._graph, target, graph_uri, chunk_size=chunk_size, verify=verify, reader=reader
+        )
 
     def merge(self, *others: CimoGraph) -> CimoGraph:
         """A new graph holding this study and ``others``: several studies in one graph,
@@ -337,6 +421,8 @@ def load(
     format: str | None = None,
     validate: bool = False,
     store: str = "memory",
+    max_bytes: int = MAX_FILE_BYTES,
+    contexts: Mapping[str, Any] | None = None,
 ) -> CimoGraph:
     """Load a CIMO study: the bundled leernetwerken study, or the RDF file at ``source``.
 
@@ -359,6 +445,13 @@ def load(
         helpers, with the same answers; on the memory store it works from a copy made at
         the first question and again after the graph changes through rdflib. Changes
         written past rdflib (into ``kg.graph.store._inner`` directly) are not noticed.
+    max_bytes
+        The largest file read (2 GiB by default); a larger one raises
+        :class:`StudyParseError` before it is read.
+    contexts
+        For JSON-LD: the content of each context the file names, as ``{name: dict, JSON
+        text or file path}``. Nothing is fetched while loading: a context the file names
+        and ``contexts`` does not give raises :class:`StudyParseError`.
 
     Returns
     -------
@@ -386,7 +479,17 @@ def load(
     if isinstance(source, list | tuple):
         if not source:
             raise StudyNotFoundError(Path("(an empty list of studies)"))
-        graphs = [load(item, format=format, validate=validate, store=store) for item in source]
+        graphs = [
+            load(
+                item,
+                format=format,
+                validate=validate,
+                store=store,
+                max_bytes=max_bytes,
+                contexts=contexts,
+            )
+            for item in source
+        ]
         return graphs[0].merge(*graphs[1:])
     path = Path(source) if source is not None else study_path()
     from .authoring import is_template
@@ -398,7 +501,8 @@ def load(
         if store != "memory":
             graph = _copy(graph, new_graph(store))
         return CimoGraph(graph, source=path)
-    kg = CimoGraph(read_graph(path, format, store), source=path)
+    graph = read_graph(path, format, store, max_bytes=max_bytes, contexts=contexts)
+    kg = CimoGraph(graph, source=path)
     if validate:
         report = kg.validate()
         if not report:

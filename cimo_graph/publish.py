@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic
 
-from .errors import PublishError, RemoteError
+from .errors import InvalidIRIError, MalformedResponseError, PublishError, RemoteError
+from .iris import checked_iri, iri_problem
 from .remote import Endpoint
 from .sources import plain_strings
 
@@ -79,11 +80,35 @@ def _chunks(graph: Graph, size: int) -> Iterator[list[tuple]]:
         yield chunk
 
 
-def _insert(graph_uri: str, triples: list[tuple]) -> str:
+def _insert(graph: URIRef, triples: list[tuple]) -> str:
     # INSERT ... WHERE {} rather than INSERT DATA: some stores (Virtuoso) refuse blank
     # nodes in INSERT DATA; a template makes one fresh node per label, as wanted.
     lines = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
-    return f"INSERT {{ GRAPH <{graph_uri}> {{\n{lines}\n}} }} WHERE {{}}"
+    return f"INSERT {{ GRAPH {graph.n3()} {{\n{lines}\n}} }} WHERE {{}}"
+
+
+def _check_terms(graph: Graph, endpoint: str) -> None:
+    """Every IRI of ``graph`` (subjects, predicates, objects, datatypes) must be one that
+    SPARQL can carry; the first that is not is named before anything is sent."""
+    for triple in graph:
+        for term in triple:
+            iri = term if isinstance(term, URIRef) else getattr(term, "datatype", None)
+            if iri is not None and iri_problem(str(iri)) is not None:
+                try:
+                    checked_iri(iri, "the study holds the IRI")
+                except InvalidIRIError as error:
+                    raise PublishError(endpoint, f"{error}; nothing was sent") from error
+
+
+def _count(endpoint: Endpoint, graph: URIRef) -> int:
+    text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph.n3()} {{ ?s ?p ?o }} }}"
+    result = endpoint.query(text)
+    try:
+        return int(result["results"]["bindings"][0]["n"]["value"])
+    except (KeyError, IndexError, TypeError, ValueError) as error:
+        raise MalformedResponseError(
+            endpoint.url, f"the count of the staging graph is not a number ({result!r:.200})"
+        ) from error
 
 
 def publish_graph(
@@ -93,47 +118,63 @@ def publish_graph(
     *,
     chunk_size: int = 500,
     verify: bool = True,
+    reader: Endpoint | None = None,
 ) -> PublishReport:
-    """Replace the named graph ``graph_uri`` at ``endpoint`` with ``graph`` (see module)."""
-    target = str(URIRef(graph_uri))
-    if not target.startswith(("http://", "https://", "urn:")):
-        raise PublishError(endpoint.url, f"the graph name {graph_uri!r} is not an absolute IRI")
+    """Replace the named graph ``graph_uri`` at ``endpoint`` with ``graph`` (see module).
+
+    ``reader`` answers the queries (the count and the read-back) where a server takes
+    them at another address than its updates (Oxigraph: ``/query`` and ``/update``).
+
+    The graph name and every IRI of ``graph`` are checked before anything is sent: a
+    name like ``http://x/> ; DROP ALL ; ...`` raises :class:`PublishError` and touches
+    nothing. On every failure after the first request, the staging graph is dropped.
+    """
+    try:
+        target = checked_iri(graph_uri, "the graph name")
+    except InvalidIRIError as error:
+        raise PublishError(endpoint.url, f"{error}; nothing was sent") from error
+    _check_terms(graph, endpoint.url)
+    reader = reader or endpoint
     start = time.perf_counter()
-    staging = f"urn:cimo-graph:staging:{uuid.uuid4().hex}"
+    staging = checked_iri(f"urn:cimo-graph:staging:{uuid.uuid4().hex}")
     total = len(graph)
     written = chunks = 0
+    step = "writing the staging graph"
     try:
-        endpoint.update(f"DROP SILENT GRAPH <{staging}>")
+        endpoint.update(f"DROP SILENT GRAPH {staging.n3()}")
         for chunk in _chunks(graph, chunk_size):
             endpoint.update(_insert(staging, chunk))
             written += len(chunk)
             chunks += 1
-        counted = endpoint.query(
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{staging}> {{ ?s ?p ?o }} }}"
-        )
-        count = int(counted["results"]["bindings"][0]["n"]["value"])
+        step = "counting the staging graph"
+        count = _count(reader, staging)
         if count != total:
             raise PublishError(
                 endpoint.url, f"the staging graph holds {count} triples, not {total}"
             )
-    except RemoteError as error:
-        if chunks == 0 and not isinstance(error, PublishError):
+        step = "moving the staging graph onto the target"
+        endpoint.update(f"MOVE SILENT GRAPH {staging.n3()} TO GRAPH {target.n3()}")
+    except (RemoteError, KeyboardInterrupt) as error:
+        if chunks == 0 and isinstance(error, RemoteError) and step.startswith("writing"):
             raise  # nothing was written: the endpoint's own error says it best
         try:
-            endpoint.update(f"DROP SILENT GRAPH <{staging}>")
+            endpoint.update(f"DROP SILENT GRAPH {staging.n3()}")
             dropped = "which was dropped"
         except RemoteError:
             dropped = "which could not be dropped"
+        if isinstance(error, KeyboardInterrupt):
+            raise
         raise PublishError(
             endpoint.url,
-            f"publishing stopped after {chunks} chunk(s), {written} of {total} triples written "
-            f"to the staging graph <{staging}>, {dropped}; <{target}> is unchanged. Cause: {error}",
+            f"publishing failed while {step}: {chunks} chunk(s), {written} of {total} triples "
+            f"were written to the staging graph <{staging}>, {dropped}; <{target}> is "
+            f"unchanged. Cause: {error}",
         ) from error
-    endpoint.update(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{target}>")
     verified = False
     if verify:
-        back = endpoint.query(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} }}", accept="turtle"
+        back = reader.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {target.n3()} {{ ?s ?p ?o }} }}",
+            accept="turtle",
         )
         local, remote = plain_strings(graph), plain_strings(back)
         if not isomorphic(local, remote):
@@ -145,4 +186,6 @@ def publish_graph(
                 f"{next(iter(only_local), next(iter(only_remote), None))})",
             )
         verified = True
-    return PublishReport(endpoint.url, target, total, chunks, time.perf_counter() - start, verified)
+    return PublishReport(
+        endpoint.url, str(target), total, chunks, time.perf_counter() - start, verified
+    )

@@ -213,12 +213,15 @@ class Questions:
         ]
         return _frame(rows, ["name", "summary", "parameters", "description"])
 
-    def query(self, name: str, **params: Any) -> pd.DataFrame | bool | Any:
+    def query(
+        self, name: str, *, timeout: float | None = None, **params: Any
+    ) -> pd.DataFrame | bool | Any:
         """Run the named query ``name`` with its parameters bound, as :meth:`sparql` does.
 
         A ``theme`` parameter takes any name of a theme, a ``node`` parameter any id or
         label of an element; each is resolved to its IRI and bound, never pasted into the
         query text. Parameters left out stay unbound (the query then ranges over all).
+        ``timeout`` (seconds) bounds the run as in :meth:`sparql`.
 
         >>> kg = cg.load()
         >>> kg.query("theme-routes", theme="zelfsturing")["through"].tolist()
@@ -236,7 +239,8 @@ class Questions:
         bindings = {
             key: self._parameter(declared[key].kind, value) for key, value in params.items()
         }
-        result = self.sparql(query.text, **bindings)
+        limit = {} if timeout is None else {"timeout": timeout}
+        result = self.sparql(query.text, **limit, **bindings)
         if hasattr(result, "sort_values") and len(result.columns):
             # SPARQL leaves the order open; sort so that answers repeat
             result = result.sort_values(

@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import math
 import socket
+import threading
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
@@ -26,12 +27,24 @@ from .errors import (
     EndpointServerError,
     EndpointTimeoutError,
     EndpointUnreachableError,
+    InvalidIRIError,
     MalformedResponseError,
     RemoteSyntaxError,
+    ResponseTooLargeError,
 )
+from .iris import checked_iri
 from .namespace import PREFIXES
 from .questions import Questions, Row
-from .sparql import NamedQuery, prefix_lines, prepare, query_form, to_frame, with_values
+from .sparql import (
+    NamedQuery,
+    json_term,
+    prefix_lines,
+    prepare,
+    query_form,
+    refuse_service,
+    to_frame,
+    with_values,
+)
 from .views import Drawings
 
 if TYPE_CHECKING:
@@ -46,6 +59,8 @@ TRANSIENT = frozenset({429, 502, 503, 504})
 #: Queries longer than this (URL-encoded) go by POST; shorter ones by GET.
 POST_THRESHOLD = 2000
 _CHUNK = 100
+#: The largest answer read from an endpoint, in bytes (``connect(max_bytes=...)``).
+MAX_BYTES = 256 * 2**20
 
 
 def _user_agent() -> str:
@@ -59,9 +74,13 @@ class Endpoint:
     """One SPARQL endpoint, spoken to through SPARQLWrapper, with errors made ours.
 
     ``auth`` is ``(user, password)``; ``auth_scheme`` ``"basic"`` or ``"digest"``.
-    Transient failures (HTTP 429, 502, 503, 504) are retried up to ``retries`` times,
-    after ``backoff`` seconds doubling each time, or after the server's Retry-After
-    (at most ``max_wait`` seconds).
+    ``timeout`` bounds a whole call: connecting, reading the answer, retries and the
+    pauses between them; past it comes :class:`EndpointTimeoutError`, however slowly the
+    server trickles its answer. Transient failures (HTTP 429, 502, 503, 504) are retried
+    up to ``retries`` times, after ``backoff`` seconds doubling each time, or after the
+    server's Retry-After; a Retry-After longer than ``max_wait`` or than the time left
+    fails at once. An answer larger than ``max_bytes`` is refused as soon as it is seen
+    to be (:class:`ResponseTooLargeError`), so it never fills the memory.
     """
 
     url: str
@@ -72,6 +91,14 @@ class Endpoint:
     retries: int = 3
     backoff: float = 0.5
     max_wait: float = 30.0
+    max_bytes: int = MAX_BYTES
+
+    def __post_init__(self) -> None:
+        checked_iri(self.url, "the endpoint URL")
+        if not self.url.lower().startswith(("http://", "https://")):
+            raise InvalidIRIError(self.url, "the endpoint URL", "it is not an http(s) URL")
+        if self.graph is not None:
+            self.graph = str(checked_iri(self.graph, "the graph name"))
 
     def query(self, text: str, *, accept: str = "json") -> Any:
         """Send a query; return the parsed JSON result, or a Graph for ``accept="turtle"``."""
@@ -85,7 +112,7 @@ class Endpoint:
                 ) from error
         try:
             result = json.loads(body)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:
             raise MalformedResponseError(
                 self.url, f"the answer is not SPARQL JSON results ({_excerpt(body)})"
             ) from error
@@ -104,20 +131,53 @@ class Endpoint:
         self._send(text, update=True, accept="json")
 
     def _send(self, text: str, *, update: bool, accept: str) -> bytes:
+        deadline = time.monotonic() + self.timeout
         attempt = 0
         while True:
             try:
-                return self._once(text, update=update, accept=accept)
+                return self._within(deadline, text, update=update, accept=accept)
             except _Transient as transient:
                 attempt += 1
                 if attempt > self.retries:
                     raise transient.final from None
                 wait = transient.retry_after
                 if wait is None:
-                    wait = self.backoff * 2 ** (attempt - 1)
-                time.sleep(min(wait, self.max_wait))
+                    wait = min(self.backoff * 2 ** (attempt - 1), self.max_wait)
+                elif wait > self.max_wait or time.monotonic() + wait >= deadline:
+                    raise EndpointTimeoutError(
+                        self.url,
+                        f"the server asks to retry after {wait:g} s, longer than max_wait "
+                        f"({self.max_wait:g} s) or the time left of the timeout "
+                        f"({self.timeout:g} s); {transient.final}",
+                    ) from None
+                if time.monotonic() + wait >= deadline:
+                    raise EndpointTimeoutError(
+                        self.url, f"no answer within {self.timeout:g} s ({transient.final})"
+                    ) from None
+                time.sleep(wait)
 
-    def _once(self, text: str, *, update: bool, accept: str) -> bytes:
+    def _within(self, deadline: float, text: str, *, update: bool, accept: str) -> bytes:
+        """One request, given up at ``deadline`` whatever the server does meanwhile."""
+        outcome: list[Any] = []
+
+        def run() -> None:
+            try:
+                outcome.append((True, self._once(text, deadline, update=update, accept=accept)))
+            except BaseException as error:  # handed to the caller's thread
+                outcome.append((False, error))
+
+        worker = threading.Thread(target=run, name="cimo-graph-endpoint", daemon=True)
+        worker.start()
+        worker.join(max(0.0, deadline - time.monotonic()))
+        if not outcome:  # the worker ends at its socket's timeout; nobody waits for it
+            raise EndpointTimeoutError(self.url, f"no answer within {self.timeout:g} s")
+        done, value = outcome[0]
+        if done:
+            return value
+        raise value
+
+    def _once(self, text: str, deadline: float, *, update: bool, accept: str) -> bytes:
+        from http.client import HTTPException
         from urllib.error import HTTPError, URLError
 
         from SPARQLWrapper import BASIC, DIGEST, GET, JSON, POST, TURTLE, SPARQLWrapper
@@ -130,7 +190,7 @@ class Endpoint:
         )
 
         wrapper = SPARQLWrapper(self.url, agent=_user_agent())
-        wrapper.setTimeout(max(1, math.ceil(self.timeout)))
+        wrapper.setTimeout(max(1, math.ceil(deadline - time.monotonic())))
         if self.graph and not update:
             wrapper.addDefaultGraph(self.graph)
         if self.auth:
@@ -144,7 +204,10 @@ class Endpoint:
         wrapper.setReturnFormat(TURTLE if accept == "turtle" else JSON)
         try:
             response = wrapper.query().response
-            return response.read()
+            try:
+                return self._read(response, deadline)
+            finally:
+                response.close()
         except QueryBadFormed as error:
             raise RemoteSyntaxError(self.url, _server_message(error)) from error
         except Unauthorized as error:
@@ -175,8 +238,48 @@ class Endpoint:
                     self.url, f"no answer within {self.timeout:g} s"
                 ) from error
             raise EndpointUnreachableError(self.url, f"cannot connect ({error.reason})") from error
+        except HTTPException as error:  # IncompleteRead, a bad status line, ...
+            raise MalformedResponseError(
+                self.url, f"the connection broke off part-way ({type(error).__name__}: {error})"
+            ) from error
         except (ConnectionError, OSError) as error:
             raise EndpointUnreachableError(self.url, f"connection failed ({error})") from error
+
+    def _read(self, response: Any, deadline: float) -> bytes:
+        """The body of ``response``, read in pieces: stopped at ``max_bytes`` or at the
+        deadline, so a huge or trickling answer costs neither memory nor time."""
+        length = response.headers.get("Content-Length") if response.headers else None
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            raise ResponseTooLargeError(
+                self.url,
+                f"the answer is {int(length):,} bytes, more than max_bytes "
+                f"({self.max_bytes:,}); ask for less (LIMIT) or pass a larger max_bytes",
+            )
+        pieces: list[bytes] = []
+        size = 0
+        read = getattr(response, "read1", response.read)
+        while True:
+            if time.monotonic() > deadline:
+                raise EndpointTimeoutError(
+                    self.url, f"the answer did not arrive within {self.timeout:g} s"
+                )
+            piece = read(1 << 16)
+            if not piece:
+                if length is not None and length.isdigit() and size < int(length):
+                    raise MalformedResponseError(
+                        self.url,
+                        f"the connection broke off part-way: {size:,} of {int(length):,} "
+                        "bytes arrived",
+                    )
+                return b"".join(pieces)
+            size += len(piece)
+            if size > self.max_bytes:
+                raise ResponseTooLargeError(
+                    self.url,
+                    f"the answer is more than max_bytes ({self.max_bytes:,} bytes); "
+                    "ask for less (LIMIT) or pass a larger max_bytes",
+                )
+            pieces.append(piece)
 
 
 class _Transient(Exception):
@@ -226,21 +329,6 @@ def _excerpt(body: bytes | str) -> str:
     return repr(text[:80] + ("..." if len(text) > 80 else ""))
 
 
-def _term(value: Mapping[str, str]) -> Node:
-    kind = value.get("type")
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    if kind in ("literal", "typed-literal"):
-        language = value.get("xml:lang")
-        datatype = value.get("datatype")
-        if language:
-            return Literal(value["value"], lang=language)
-        return Literal(value["value"], datatype=URIRef(datatype) if datatype else None)
-    raise ValueError(f"unknown term type {kind!r}")
-
-
 class RemoteGraph(Questions, Drawings):
     """A study (or several) in a SPARQL endpoint, with the helpers of a local graph.
 
@@ -272,10 +360,10 @@ class RemoteGraph(Questions, Drawings):
         columns = list(result["head"].get("vars", []))
         try:
             rows = [
-                {name: _term(binding[name]) if name in binding else None for name in columns}
+                {name: json_term(binding[name]) if name in binding else None for name in columns}
                 for binding in result["results"]["bindings"]
             ]
-        except (KeyError, TypeError, ValueError) as error:
+        except (KeyError, TypeError, ValueError) as error:  # InvalidIRIError too
             raise MalformedResponseError(
                 self.endpoint.url, f"malformed bindings ({error})"
             ) from error
@@ -298,18 +386,30 @@ class RemoteGraph(Questions, Drawings):
         return dict(PREFIXES)
 
     def sparql(
-        self, text: str, *, raw: bool = False, **bindings: Any
+        self,
+        text: str,
+        *,
+        raw: bool = False,
+        timeout: float | None = None,
+        **bindings: Any,
     ) -> pd.DataFrame | bool | CimoGraph:
         """Run a SPARQL query at the endpoint, as :meth:`CimoGraph.sparql` does locally.
 
         The library's prefixes are declared for you; bindings become a ``VALUES`` block of
         RDF terms. With ``check_syntax`` (the default) the query is parsed here first, so
         a syntax error names the line and column of ``text`` without a round trip.
+        Updates and ``SERVICE`` clauses are refused. ``timeout`` (seconds) replaces the
+        endpoint's own for this query.
         """
         from .graph import CimoGraph
 
+        refuse_service(text)
         if self.check_syntax:
             prepare(text)
+        if timeout is not None:
+            return RemoteGraph(replace(self.endpoint, timeout=timeout), check_syntax=False).sparql(
+                text, raw=raw, **bindings
+            )
         terms = {
             name: value if isinstance(value, Node) else Literal(value)
             for name, value in bindings.items()
@@ -338,6 +438,7 @@ def connect(
     auth_scheme: str = "basic",
     retries: int = 3,
     check_syntax: bool = True,
+    max_bytes: int = MAX_BYTES,
 ) -> RemoteGraph:
     """Connect to a SPARQL endpoint holding CIMO studies.
 
@@ -351,19 +452,27 @@ def connect(
     auth
         ``(user, password)``, with ``auth_scheme`` ``"basic"`` or ``"digest"``.
     timeout
-        Seconds to wait for each answer.
+        Seconds one question may take in all: connecting, reading the answer, and any
+        retries with their pauses (a server trickling its answer is cut off here too).
     retries
         How often to retry transient failures (HTTP 429, 502, 503, 504).
+    max_bytes
+        The largest answer read, in bytes (256 MiB by default); a larger one raises
+        :class:`~cimo_graph.ResponseTooLargeError` without being read whole.
 
     Returns
     -------
     RemoteGraph
         With the helpers of a local graph: ``interventions_for``, ``query``, ``sparql``...
 
-    Raises (on use)
-    ---------------
-    EndpointUnreachableError, EndpointTimeoutError, EndpointAuthError,
-    EndpointClientError, EndpointServerError, MalformedResponseError, RemoteSyntaxError
+    Raises
+    ------
+    InvalidIRIError
+        ``endpoint_url`` is not an http(s) URL, or ``graph`` is not an IRI.
+    RemoteError
+        On use, as the endpoint fails: EndpointUnreachableError, EndpointTimeoutError,
+        EndpointAuthError, EndpointClientError, EndpointServerError,
+        MalformedResponseError, ResponseTooLargeError, RemoteSyntaxError.
     """
     endpoint = Endpoint(
         endpoint_url,
@@ -372,5 +481,6 @@ def connect(
         auth_scheme=auth_scheme,
         timeout=timeout,
         retries=retries,
+        max_bytes=max_bytes,
     )
     return RemoteGraph(endpoint, check_syntax=check_syntax)

@@ -1,26 +1,41 @@
 """``cimo-graph serve``: a read-only SPARQL endpoint over a study, served by Oxigraph.
 
 The study is loaded into a private Oxigraph store in a temporary folder, and Oxigraph's
-own server answers SPARQL at ``http://HOST:PORT/query``; in read-only mode it refuses
-updates.
+own server answers SPARQL on a private port of 127.0.0.1. In front of it, at
+``http://HOST:PORT/``, a small guard passes every request on except a query holding a
+``SERVICE`` clause, which it refuses (HTTP 400): the server sends no query elsewhere.
+Oxigraph runs read-only (it refuses updates) and stops any query after ``timeout``
+seconds. The server stops and its store is deleted when the block ends, and the server
+also stops if the Python process that started it dies.
 """
 
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from rdflib import Graph
 
-from .errors import ServeError
+from .errors import QueryRefusedError, ServeError
+from .sparql import refuse_service
 
-__all__ = ["oxigraph_command", "serving"]
+__all__ = ["QUERY_TIMEOUT", "oxigraph_command", "serving", "stop_on_signals"]
+
+#: Seconds Oxigraph spends on one query before it gives up (``serve --timeout``).
+QUERY_TIMEOUT = 60
+#: Headers that belong to one connection, not to the answer passed on.
+_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "host"}
 
 
 def oxigraph_command() -> str:
@@ -34,11 +49,17 @@ def oxigraph_command() -> str:
 
 @contextmanager
 def serving(
-    graph: Graph, *, host: str = "127.0.0.1", port: int = 7878, startup: float = 30.0
+    graph: Graph,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    startup: float = 30.0,
+    timeout: float = QUERY_TIMEOUT,
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Serve ``graph`` read-only; yield the query URL and the server process.
+    """Serve ``graph`` read-only; yield the query URL and the Oxigraph server process.
 
-    The server stops, and its store is deleted, when the block ends.
+    The server stops, and its store is deleted, when the block ends (also by an
+    exception, Ctrl-C, or a signal the caller turned into one).
     """
     command = oxigraph_command()
     with tempfile.TemporaryDirectory(prefix="cimo-graph-serve-") as folder:
@@ -53,22 +74,170 @@ def serving(
         )
         if loaded.returncode != 0:
             raise ServeError(f"Oxigraph could not load the study: {loaded.stderr.strip()}")
+        inner = f"127.0.0.1:{_free_port()}"
         process = subprocess.Popen(
-            [command, "serve-read-only", "--location", str(store), "--bind", f"{host}:{port}"],
+            [
+                command,
+                "serve-read-only",
+                "--location",
+                str(store),
+                "--bind",
+                inner,
+                "--timeout-s",
+                str(max(1, round(timeout))),
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            preexec_fn=_die_with_parent,
         )
-        url = f"http://{host}:{port}/query"
         try:
-            _wait(url, process, startup)
-            yield url, process
+            _wait(f"http://{inner}/query", process, startup)
+            guard = _guard(host, port, f"http://{inner}", timeout)
+            try:
+                yield f"http://{host}:{guard.server_address[1]}/query", process
+            finally:
+                guard.shutdown()
+                guard.server_close()
         finally:
             process.terminate()
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Within the block, SIGTERM and SIGHUP (a closed terminal) stop the process as Ctrl-C
+    does, so that ``serving`` cleans up; so does the death of the parent process.
+
+    For the process that runs ``cimo-graph serve``; the handlers before are restored.
+    """
+    import os
+    import signal
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    wanted = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    before = {signum: signal.signal(signum, interrupt) for signum in wanted}
+    _die_with_parent()  # Linux sends SIGTERM when the parent dies
+    parent = os.getppid()
+    watching = threading.Event()
+
+    def watch() -> None:  # elsewhere: notice a new parent (the old one died)
+        while not watching.wait(1.0):
+            if os.getppid() != parent:
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+
+    threading.Thread(target=watch, name="cimo-graph-parent", daemon=True).start()
+    try:
+        yield
+    finally:
+        watching.set()
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """In the child, before it runs: ask Linux to end it when its parent dies, so that no
+    server outlives the process that started it, however that process ends."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the block's end still stops it
+        pass
+
+
+def query_text(path: str, content_type: str | None, body: bytes | None) -> str | None:
+    """The SPARQL query of a request to a SPARQL 1.1 Protocol endpoint, if it has one.
+
+    >>> query_text("/query?query=ASK%20%7B%7D", None, None)
+    'ASK {}'
+    >>> query_text("/query", "application/sparql-query", b"SELECT * {}")
+    'SELECT * {}'
+    """
+    texts = parse_qs(urlsplit(path).query).get("query", [])
+    kind = (content_type or "").split(";")[0].strip().lower()
+    if body:
+        if kind == "application/sparql-query":
+            texts.append(body.decode("utf-8", "replace"))
+        elif kind == "application/x-www-form-urlencoded":
+            texts += parse_qs(body.decode("utf-8", "replace")).get("query", [])
+    return "\n".join(texts) if texts else None
+
+
+def _guard(host: str, port: int, upstream: str, timeout: float) -> ThreadingHTTPServer:
+    """The HTTP server in front of Oxigraph (see the module), serving in a thread."""
+    from urllib.error import HTTPError, URLError
+    from urllib.request import Request, urlopen
+
+    class Guard(BaseHTTPRequestHandler):
+        server_version = "cimo-graph-serve"
+
+        def log_message(self, *args: Any) -> None:  # quiet, as Oxigraph's own server
+            pass
+
+        def _forward(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else None
+            query = query_text(self.path, self.headers.get("Content-Type"), body)
+            if query is not None:
+                try:
+                    refuse_service(query)
+                except QueryRefusedError as error:
+                    return self._answer(400, str(error).encode("utf-8"))
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP}
+            request = Request(upstream + self.path, data=body, headers=headers)
+            request.method = self.command
+            try:
+                response = urlopen(request, timeout=timeout + 5)
+            except HTTPError as error:
+                response = error
+            except (URLError, OSError) as error:
+                return self._answer(502, f"the SPARQL server did not answer: {error}".encode())
+            with response:
+                self.send_response(response.status)
+                for key, value in response.headers.items():
+                    if key.lower() not in _HOP and key.lower() != "content-length":
+                        self.send_header(key, value)
+                self.send_header("Connection", "close")
+                self.end_headers()
+                while piece := response.read(1 << 16):
+                    self.wfile.write(piece)
+
+        def _answer(self, status: int, text: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(text)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(text)
+
+        do_GET = do_POST = do_HEAD = do_OPTIONS = _forward
+
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+        allow_reuse_address = True
+
+    try:
+        server = Server((host, port), Guard)
+    except OSError as error:
+        raise ServeError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    threading.Thread(target=server.serve_forever, name="cimo-graph-serve", daemon=True).start()
+    return server
 
 
 def _wait(url: str, process: subprocess.Popen, startup: float) -> None:

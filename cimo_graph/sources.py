@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from xml.sax import SAXParseException
@@ -13,6 +14,7 @@ from rdflib import Graph
 from rdflib.util import SUFFIX_FORMAT_MAP
 
 from .errors import EmptyStudyError, StudyNotFoundError, StudyParseError, UnsupportedFormatError
+from .guards import MAX_FILE_BYTES, check_size, check_xml, json_ld_data
 
 __all__ = ["FORMATS", "STORES", "format_for", "new_graph", "plain_strings", "read_graph"]
 
@@ -130,9 +132,20 @@ def plain_strings(graph: Graph) -> Graph:
     return out
 
 
-def read_graph(path: Path | str, format: str | None = None, store: str = "memory") -> Graph:
+def read_graph(
+    path: Path | str,
+    format: str | None = None,
+    store: str = "memory",
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    contexts: Mapping[str, Any] | None = None,
+) -> Graph:
     """Parse the RDF file at ``path`` into a new rdflib ``Graph`` in ``store``; the
     Oxigraph store parses with Oxigraph's own parsers.
+
+    Nothing is fetched and nothing expands without bound (see :mod:`cimo_graph.guards`):
+    a file over ``max_bytes``, RDF/XML with nested or external entities, or JSON-LD
+    naming a context not given in ``contexts`` is refused before parsing.
 
     Raises :class:`StudyNotFoundError`, :class:`UnsupportedFormatError`,
     :class:`StudyParseError` (with file, line and column) or :class:`EmptyStudyError`.
@@ -141,10 +154,19 @@ def read_graph(path: Path | str, format: str | None = None, store: str = "memory
     if not path.is_file():
         raise StudyNotFoundError(path, _similar_files(path))
     rdf_format = format_for(path, format)
+    check_size(path, max_bytes)
+    data = None
+    if rdf_format == "xml":
+        check_xml(path)
+    elif rdf_format == "json-ld":
+        data = json_ld_data(path, contexts)
     graph = new_graph(store)
     parser = f"ox-{rdf_format}" if store == "oxigraph" else rdf_format
     try:
-        graph.parse(path, format=parser)
+        if data is None:
+            graph.parse(path, format=parser)
+        else:
+            graph.parse(data=data, format=parser, publicID=path.absolute().as_uri())
     except Exception as error:  # every parser raises its own kind; translate them all
         raise _parse_error(path, rdf_format, error) from error
     graph.store.version += 1  # Oxigraph's own parsers write past the store's add()
@@ -165,7 +187,19 @@ def _parse_error(path: Path, rdf_format: str, error: Exception) -> StudyParseErr
     line: int | None = None
     column: int | None = None
     reason = str(error)
-    if isinstance(error, SAXParseException):
+    undecodable = _first_undecodable(path) if rdf_format != "xml" else None
+    if undecodable is not None:  # Turtle, N-Triples, N3 and JSON-LD are UTF-8 text
+        line, column, byte = undecodable
+        return StudyParseError(
+            path,
+            f"not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8",
+            line=line,
+            column=column,
+            format=rdf_format,
+        )
+    if isinstance(error, RecursionError):
+        reason = "the file nests brackets too deeply to read"
+    elif isinstance(error, SAXParseException):
         line, column = error.getLineNumber(), error.getColumnNumber() + 1
         reason = error.getMessage()
     elif isinstance(error, json.JSONDecodeError):
@@ -179,6 +213,17 @@ def _parse_error(path: Path, rdf_format: str, error: Exception) -> StudyParseErr
     if match:
         line = int(match.group(1))
     return StudyParseError(path, reason, line=line, column=column, format=rdf_format)
+
+
+def _first_undecodable(path: Path) -> tuple[int, int, int] | None:
+    """Line, column and value of the first byte that is not UTF-8, if there is one."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        start = data.rfind(b"\n", 0, error.start) + 1
+        return data.count(b"\n", 0, error.start) + 1, error.start - start + 1, data[error.start]
+    return None
 
 
 def _first_bad_ntriples_line(path: Path) -> int | None:

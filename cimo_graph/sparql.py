@@ -15,6 +15,7 @@ from rdflib terms remotely), never pasted into the query text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,16 +25,19 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import BNode, Node, Variable
 
-from .errors import SparqlSyntaxError, UnknownQueryError
+from .errors import QueryRefusedError, SparqlSyntaxError, UnknownQueryError
+from .iris import checked_iri
 from .namespace import PREFIXES
 
 __all__ = [
     "NamedQuery",
     "Parameter",
+    "json_term",
     "named_queries",
     "named_query",
     "prepare",
     "query_form",
+    "refuse_service",
     "to_python",
 ]
 
@@ -145,13 +149,14 @@ def prepare(text: str) -> Any:
     from rdflib.plugins.sparql import prepareQuery
 
     if _UPDATE.match(re.sub(r"(?m)^\s*(#.*|PREFIX\s+\S+\s*<[^>]*>|BASE\s*<[^>]*>)\s*$", "", text)):
-        raise SparqlSyntaxError(
+        raise QueryRefusedError(
             "this is a SPARQL Update; cimo-graph runs queries (SELECT, ASK, CONSTRUCT, "
             "DESCRIBE) and never changes the graph",
             line=1,
             column=1,
             query=text,
         )
+    refuse_service(text)
     try:
         return prepareQuery(text, initNs=PREFIXES)
     except ParseBaseException as error:
@@ -201,6 +206,25 @@ def to_python(term: Node | None, names: NamespaceManager) -> Any:
     return str(term)
 
 
+def json_term(value: Mapping[str, str]) -> Node:
+    """A term of a SPARQL JSON result as an rdflib term; its IRIs are checked, so a
+    malformed one from a server raises :class:`~cimo_graph.InvalidIRIError`."""
+    kind = value.get("type")
+    if kind == "uri":
+        return checked_iri(value["value"], "the answer holds")
+    if kind == "bnode":
+        return BNode(value["value"])
+    if kind in ("literal", "typed-literal"):
+        language = value.get("xml:lang")
+        datatype = value.get("datatype")
+        if language:
+            return Literal(value["value"], lang=language)
+        if datatype:
+            return Literal(value["value"], datatype=checked_iri(datatype, "the answer's datatype"))
+        return Literal(value["value"])
+    raise ValueError(f"unknown term type {kind!r}")
+
+
 def to_frame(
     columns: list[str], rows: list[list[Node | None]], names: NamespaceManager, *, raw: bool
 ) -> Any:
@@ -219,16 +243,14 @@ def variables(result: Any) -> list[str]:
 
 
 _IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
-_WORD = re.compile(r"[A-Za-z_]\w*")
+_WORD = re.compile(r"[A-Za-z_][\w\-.]*\w|[A-Za-z_]")
 
 
-def _where_brace(text: str) -> int | None:
-    """The index of the ``{`` that opens the query's outermost WHERE group, skipping
-    comments, strings and IRIs; ``None`` where no group can take a VALUES block (the
-    short form ``CONSTRUCT WHERE { ... }``)."""
-    depth, index, length = 0, 0, len(text)
-    form = None
-    seen_where = template = False
+def _tokens(text: str) -> Iterator[tuple[int, str]]:
+    """The keywords and braces of a query with their index, skipping comments, strings,
+    IRIs, variables and prefixed names (so ``?service`` or ``ex:service`` is no keyword).
+    Keywords come upper-cased."""
+    index, length = 0, len(text)
     while index < length:
         char = text[index]
         if char == "#":
@@ -247,25 +269,66 @@ def _where_brace(text: str) -> int | None:
             if match:
                 index = match.end()
                 continue
-        if char.isalpha() or char == "_":
-            match = _WORD.match(text, index)
-            word = match.group(0).upper()
-            if depth == 0 and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and form is None:
-                form = word
-            if depth == 0 and word == "WHERE":
-                seen_where = True
+        if char in "?$:" or char.isalpha() or char == "_":
+            match = _WORD.match(text, index + (char in "?$:"))
+            if match is None:
+                index += 1
+                continue
+            follows = text[match.end() : match.end() + 1]
+            if char not in "?$:" and follows != ":":
+                yield index, match.group(0).upper()
             index = match.end()
             continue
-        if char == "{":
+        if char in "{}":
+            yield index, char
+        index += 1
+
+
+def _where_brace(text: str) -> int | None:
+    """The index of the ``{`` that opens the query's outermost WHERE group; ``None``
+    where no group can take a VALUES block (the short form ``CONSTRUCT WHERE { ... }``)."""
+    depth = 0
+    form = None
+    seen_where = template = False
+    for index, token in _tokens(text):
+        if depth == 0 and token in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and form is None:
+            form = token
+        elif depth == 0 and token == "WHERE":
+            seen_where = True
+        elif token == "{":
             if depth == 0 and (seen_where or form in ("SELECT", "ASK", "DESCRIBE")):
                 return None if form == "CONSTRUCT" and not template else index
             if depth == 0 and form == "CONSTRUCT":
                 template = True
             depth += 1
-        elif char == "}":
+        elif token == "}":
             depth -= 1
-        index += 1
     return None
+
+
+def refuse_service(text: str) -> None:
+    """Raise :class:`QueryRefusedError` when ``text`` holds a ``SERVICE`` clause.
+
+    A federated query would make this machine (or the server behind ``cimo-graph
+    serve``) send requests elsewhere; cimo-graph answers from the data it holds.
+
+    >>> refuse_service("SELECT ?service WHERE { ?s <urn:service> ?service }")
+    >>> refuse_service("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    cimo_graph.errors.QueryRefusedError: SPARQL query refused at line 1, column 18: ...
+    """
+    for index, token in _tokens(text):
+        if token == "SERVICE":
+            line = text.count("\n", 0, index) + 1
+            column = index - (text.rfind("\n", 0, index) + 1) + 1
+            raise QueryRefusedError(
+                "SERVICE is refused: cimo-graph answers from the data it holds and sends "
+                "no query elsewhere (load the other data, or ask its endpoint directly)",
+                line=line,
+                column=column,
+                query=text,
+            )
 
 
 def with_values(text: str, columns: list[str], rows: list[list[Node]]) -> str:
@@ -286,6 +349,8 @@ def with_values(text: str, columns: list[str], rows: list[list[Node]]) -> str:
         for term in row:
             if isinstance(term, BNode):
                 raise ValueError("a blank node cannot be bound in a query sent to an endpoint")
+            if isinstance(term, URIRef):
+                checked_iri(term, "the bound value")
     block = (
         "VALUES ("
         + " ".join(f"?{c}" for c in columns)

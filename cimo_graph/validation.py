@@ -96,6 +96,10 @@ def validate_graph(
         _violation(results, result, names, lines, _shape_names(shapes))
         for result in results.subjects(SH.resultSeverity, None)
     ]
+    missing = _missing_study(graph)
+    if missing:
+        conforms = False
+        violations.extend(missing)
     violations.sort(
         key=lambda v: (v.line if v.line is not None else 1 << 30, v.focus, v.path or "", v.message)
     )
@@ -105,6 +109,58 @@ def validate_graph(
         source=str(source) if source is not None else None,
         results=results,
         text=text,
+    )
+
+
+def _missing_study(graph: Graph) -> list[Violation]:
+    """What makes ``graph`` no study at all: no ``cimo:Study``, no CIMO element. Shapes
+    check the nodes there are, so a graph without any would pass them all."""
+    from .namespace import CIMO
+
+    namespace = str(CIMO)
+    classes = {o for o in graph.objects(None, RDF.type) if isinstance(o, URIRef)}
+    problems = []
+    hint = _misspelt_namespace(graph, namespace)
+    if CIMO.Study not in classes:
+        problems.append(
+            Violation(
+                focus="(the graph)",
+                path="rdf:type",
+                message="the graph holds no cimo:Study: a study file describes its study "
+                "(title, method, languages) as a cimo:Study" + hint,
+                shape="cimo:Study",
+            )
+        )
+    if not any(str(c).startswith(namespace) and c != CIMO.Study for c in classes):
+        problems.append(
+            Violation(
+                focus="(the graph)",
+                path="rdf:type",
+                message="the graph holds no CIMO element (a cimo:DesignProposition, "
+                "cimo:Context, cimo:Intervention, cimo:Mechanism, cimo:Outcome, ...)" + hint,
+                shape="cimo:StudyElement",
+            )
+        )
+    return problems
+
+
+def _misspelt_namespace(graph: Graph, namespace: str) -> str:
+    """A note naming a namespace of ``graph`` that looks like a misspelt ``cimo:``."""
+    import difflib
+
+    used = {str(o) for o in graph.objects(None, RDF.type) if isinstance(o, URIRef)}
+    used |= {str(p) for p in graph.predicates() if isinstance(p, URIRef)}
+    spaces = {re.sub(r"[^#/]*$", "", iri) for iri in used} - {namespace}
+    close = [
+        space
+        for space in sorted(spaces)
+        if difflib.SequenceMatcher(None, space.lower(), namespace.lower()).ratio() >= 0.85
+    ]
+    if not close:
+        return ""
+    return (
+        f"; it uses the namespace <{close[0]}>, which looks like a misspelt cimo: "
+        f"namespace <{namespace}>"
     )
 
 

@@ -111,12 +111,40 @@ class Served:
                 self.process.kill()
 
 
+class Oxigraph:
+    """A private read-write Oxigraph server (the `oxigraph` command of the `oxigraph`
+    package): SPARQL at /query, updates at /update, a store in ``folder``."""
+
+    def __init__(self, folder: Path) -> None:
+        from cimo_graph.serve import oxigraph_command
+
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}/query"
+        self.update_url = f"http://127.0.0.1:{port}/update"
+        self.process = subprocess.Popen(
+            [oxigraph_command(), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(self.url, 30, self.process)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
 class StubEndpoint:
     """A misbehaving SPARQL endpoint for the fault tests, answering by path:
 
     ``/ok`` a valid ASK answer; ``/html`` a 200 HTML page; ``/flaky`` 503 (Retry-After: 0)
     twice, then a valid answer; ``/busy`` always 429; ``/broken`` always 500; ``/slow``
-    after 3 s. ``requests`` records (method, path, user agent) of every request.
+    after 3 s. The attacks: ``/drip`` one byte a second; ``/later`` 503 with Retry-After:
+    3600; ``/huge`` 8 MiB with its length, ``/huge-unsized`` without; ``/cut`` closes the
+    connection part-way; ``/bad-iri`` answers an IRI holding ``>``. ``requests`` records
+    (method, path, user agent) of every request.
     """
 
     def __init__(self) -> None:
@@ -153,6 +181,47 @@ class StubEndpoint:
                 if path == "/slow":
                     time.sleep(3)
                     return self._send(200, ok, "application/sparql-results+json")
+                if path == "/drip":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/sparql-results+json")
+                    self.end_headers()
+                    try:
+                        for byte in ok * 100:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(1)
+                    except OSError:
+                        pass
+                    return None
+                if path == "/later":
+                    return self._send(503, b"busy", "text/plain", {"Retry-After": "3600"})
+                if path in ("/huge", "/huge-unsized"):
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/sparql-results+json")
+                    if path == "/huge":
+                        self.send_header("Content-Length", str(8 * 2**20))
+                    self.end_headers()
+                    try:
+                        for _ in range(128):
+                            self.wfile.write(b" " * 2**16)
+                    except OSError:
+                        pass
+                    return None
+                if path == "/cut":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/sparql-results+json")
+                    self.send_header("Content-Length", "1000")
+                    self.end_headers()
+                    self.wfile.write(b'{"head": {"vars": ["s"]}, "res')
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return None
+                if path == "/bad-iri":
+                    body = (
+                        b'{"head": {"vars": ["s"]}, "results": {"bindings": [{"s": '
+                        b'{"type": "uri", "value": "http://x/> ; DROP ALL ; <urn:z"}}]}}'
+                    )
+                    return self._send(200, body, "application/sparql-results+json")
                 return self._send(404, b"no such endpoint", "text/plain")
 
             def _send(self, status, body, kind, headers=None):

@@ -10,6 +10,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
+from ..iris import iri_problem
 from ..lookup import normalise
 from ..namespace import BIBO, CIMO, FOAF
 from .schema import REFERENCE_FIELDS, SHEETS, Column, Sheet, sheet_named
@@ -127,17 +128,27 @@ class _Builder:
             self.languages = ["en"]
         self.source_language = row.cells.get("source_language") or self.languages[0]
         namespace = row.cells.get("namespace") or ""
-        if not re.match(r"^(https?|urn):\S*[/#:]$", namespace):
+        if not re.match(r"^(https?|urn):\S*[/#:]$", namespace) or iri_problem(namespace):
+            reason = iri_problem(namespace) if namespace else None
             self.problem(
                 row,
                 "namespace",
                 namespace or None,
                 "must be an absolute IRI ending in '/' or '#', such as "
-                "https://example.org/my-study/",
+                "https://example.org/my-study/" + (f" ({reason})" if reason else ""),
             )
             namespace = "https://example.org/study/"
         self.ns = namespace
-        self.theme_ns = row.cells.get("theme_namespace") or f"{namespace}theme/"
+        theme_namespace = row.cells.get("theme_namespace") or f"{namespace}theme/"
+        if iri_problem(theme_namespace):
+            self.problem(
+                row,
+                "theme_namespace",
+                theme_namespace,
+                f"must be an absolute IRI ({iri_problem(theme_namespace)})",
+            )
+            theme_namespace = f"{namespace}theme/"
+        self.theme_ns = theme_namespace
         return True
 
     # --- ids --------------------------------------------------------------------------

@@ -18,6 +18,21 @@ __all__ = ["TEMPLATE_FORMATS", "Problem", "Row", "TemplateError", "read_tables",
 TEMPLATE_FORMATS = ("csv", "xlsx", "yaml")
 _HELP_SHEET = "help"
 
+#: The largest template file (a CSV or YAML file, an XLSX workbook and the files packed
+#: in it, counted unpacked), in bytes. A study's template is a few hundred kilobytes.
+MAX_TEMPLATE_BYTES = 64 * 2**20
+#: The most cells read from one workbook.
+MAX_CELLS = 1_000_000
+#: The most YAML aliases (``*name``) a template may use.
+MAX_YAML_ALIASES = 100
+#: The YAML tags a cell may carry: plain values only, never objects of a language.
+_YAML_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+}
+#: A spreadsheet program reads a cell starting with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -87,6 +102,82 @@ def _cell(value: Any) -> Any:
     return text or None
 
 
+def spreadsheet_text(value: str) -> str:
+    """``value`` as a CSV cell that spreadsheet programs show as text, never run as a
+    formula: a leading ``=``, ``+``, ``-``, ``@``, tab or return gets a ``'`` before it
+    (as OWASP advises), and so does a leading ``'`` before one of those, so that
+    :func:`from_spreadsheet_text` gives the value back exactly.
+
+    >>> print(spreadsheet_text('=HYPERLINK("http://x")'))
+    '=HYPERLINK("http://x")
+    >>> from_spreadsheet_text(spreadsheet_text("'=x")), spreadsheet_text("'s-Hertogenbosch")
+    ("'=x", "'s-Hertogenbosch")
+    """
+    if value.startswith(_FORMULA_START) or (
+        value.startswith("'") and value[1:].startswith((*_FORMULA_START, "'"))
+    ):
+        return "'" + value
+    return value
+
+
+def from_spreadsheet_text(value: str) -> str:
+    """The value of a CSV cell written by :func:`spreadsheet_text`."""
+    if value.startswith("'") and value[1:].startswith((*_FORMULA_START, "'")):
+        return value[1:]
+    return value
+
+
+def _text(path: Path) -> str:
+    """The text of a CSV or YAML file: UTF-8 (with or without a byte order mark), or
+    UTF-16/32 with one; anything else is refused with the line and byte."""
+    size = path.stat().st_size
+    if size > MAX_TEMPLATE_BYTES:
+        raise TemplateError(
+            path.name,
+            [
+                Problem(
+                    path.name,
+                    "",
+                    "",
+                    None,
+                    None,
+                    f"the file is {size:,} bytes, more than "
+                    f"a template may be ({MAX_TEMPLATE_BYTES:,})",
+                )
+            ],
+        )
+    data = path.read_bytes()
+    import codecs
+
+    boms = (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    )
+    encoding = next((name for bom, name in boms if data.startswith(bom)), "utf-8")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise TemplateError(
+            path.name,
+            [
+                Problem(
+                    path.name,
+                    "",
+                    f"line {line}",
+                    None,
+                    None,
+                    f"byte 0x{data[error.start]:02x} is not {encoding.upper()} text; save "
+                    "the file as UTF-8 (in Excel: 'CSV UTF-8'; in LibreOffice: character "
+                    "set Unicode (UTF-8))",
+                )
+            ],
+        ) from None
+
+
 def read_tables(path: Path) -> tuple[dict[str, list[Row]], list[Problem]]:
     """The rows of every sheet in the template at ``path`` (folder, .xlsx, .yaml)."""
     if path.is_dir():
@@ -114,11 +205,15 @@ def _read_csv_folder(folder: Path) -> tuple[dict[str, list[Row]], list[Problem]]
         if sheet_named(name) is None:
             problems.append(_unknown_sheet(path.name, name))
             continue
-        with path.open(encoding="utf-8-sig", newline="") as stream:
+        with io.StringIO(_text(path), newline="") as stream:
             reader = csv.DictReader(stream)
             rows = []
             for number, record in enumerate(reader, start=2):
-                cells = {k.strip(): _cell(v) for k, v in record.items() if k and k.strip()}
+                cells = {
+                    k.strip(): _cell(from_spreadsheet_text(v) if isinstance(v, str) else v)
+                    for k, v in record.items()
+                    if k and k.strip()
+                }
                 if any(v is not None for v in cells.values()):
                     rows.append(Row(path.name, name, f"row {number}", cells))
             tables[name] = rows
@@ -136,15 +231,41 @@ def _read_csv_folder(folder: Path) -> tuple[dict[str, list[Row]], list[Problem]]
     return tables, problems
 
 
+def _check_workbook(path: Path) -> None:
+    """Refuse a workbook whose packed files unpack to more than the limit (a zip bomb),
+    from the sizes the zip declares, before anything is unpacked."""
+    import zipfile
+
+    problem = None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise CimoGraphError(f"{path}: not a readable XLSX workbook ({error})") from error
+    unpacked = sum(member.file_size for member in members)
+    if len(members) > 10_000:
+        problem = f"it packs {len(members):,} files"
+    elif unpacked > MAX_TEMPLATE_BYTES:
+        problem = f"it unpacks to {unpacked:,} bytes, more than a template may be " + (
+            f"({MAX_TEMPLATE_BYTES:,})"
+        )
+    if problem:
+        raise TemplateError(
+            path.name, [Problem(path.name, "", "", None, None, f"refused: {problem}")]
+        )
+
+
 def _read_xlsx(path: Path) -> tuple[dict[str, list[Row]], list[Problem]]:
     from openpyxl import load_workbook
 
+    _check_workbook(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:
         raise CimoGraphError(f"{path}: not a readable XLSX workbook ({error})") from error
     tables: dict[str, list[Row]] = {}
     problems: list[Problem] = []
+    cells_read = 0
     for worksheet in workbook.worksheets:
         name = worksheet.title
         if name == _HELP_SHEET:
@@ -153,7 +274,25 @@ def _read_xlsx(path: Path) -> tuple[dict[str, list[Row]], list[Problem]]:
             problems.append(_unknown_sheet(path.name, name))
             continue
         rows = []
-        values = list(worksheet.iter_rows(values_only=True))
+        values = []
+        for record in worksheet.iter_rows(values_only=True):
+            cells_read += len(record)
+            if cells_read > MAX_CELLS:
+                workbook.close()
+                raise TemplateError(
+                    path.name,
+                    [
+                        Problem(
+                            path.name,
+                            name,
+                            f"row {len(values) + 1}",
+                            None,
+                            None,
+                            f"refused: the workbook holds more than {MAX_CELLS:,} cells",
+                        )
+                    ],
+                )
+            values.append(record)
         if not values:
             tables[name] = []
             continue
@@ -167,11 +306,36 @@ def _read_xlsx(path: Path) -> tuple[dict[str, list[Row]], list[Problem]]:
     return tables, problems
 
 
+def _yaml_loader() -> type:
+    """PyYAML's safe loader, counting aliases: a few bytes of nested aliases would
+    otherwise stand for gigabytes ("billion laughs")."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        aliases = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                self.aliases += 1
+                if self.aliases > MAX_YAML_ALIASES:
+                    event = self.peek_event()
+                    raise yaml.composer.ComposerError(
+                        None,
+                        None,
+                        f"more than {MAX_YAML_ALIASES} aliases (*name); write the values out",
+                        event.start_mark,
+                    )
+            return super().compose_node(parent, index)
+
+    return Loader
+
+
 def _read_yaml(path: Path) -> tuple[dict[str, list[Row]], list[Problem]]:
     import yaml
 
+    text = _text(path)
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
+        root = yaml.compose(text, Loader=_yaml_loader())
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""
@@ -213,12 +377,33 @@ def _read_yaml(path: Path) -> tuple[dict[str, list[Row]], list[Problem]]:
             cells: dict[str, Any] = {}
             places: dict[str, str] = {}
             for cell_key, cell_value in item.value:
+                column = str(cell_key.value)
+                place = f"line {cell_key.start_mark.line + 1}"
+                problem = _yaml_cell_problem(cell_value)
+                if problem:
+                    problems.append(Problem(path.name, name, place, column, None, problem))
+                    continue
                 data = yaml.safe_load(yaml.serialize(cell_value))
-                cells[str(cell_key.value)] = _cell(data)
-                places[str(cell_key.value)] = f"line {cell_key.start_mark.line + 1}"
+                cells[column] = _cell(data)
+                places[column] = place
             rows.append(Row(path.name, name, f"line {item.start_mark.line + 1}", cells, places))
         tables[name] = rows
     return tables, problems
+
+
+def _yaml_cell_problem(node: Any) -> str | None:
+    """Why a YAML cell is not a plain value or a list of plain values, if it is not."""
+    import yaml
+
+    values = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    for value in (node, *values):
+        if value.tag not in _YAML_TAGS:
+            return f"the tag {value.tag!r} is refused: a cell holds text, a number or a list"
+        if value is not node and not isinstance(value, yaml.ScalarNode):
+            return "a cell holds text, a number or a list of them, not a nested structure"
+    if isinstance(node, yaml.MappingNode):
+        return "a cell holds text, a number or a list of them, not a mapping"
+    return None
 
 
 def write_tables(
@@ -238,7 +423,7 @@ def write_tables(
             writer = csv.DictWriter(stream, fieldnames=header, lineterminator="\n")
             writer.writeheader()
             for row in tables.get(name, []):
-                writer.writerow({k: row.get(k, "") for k in header})
+                writer.writerow({k: spreadsheet_text(row.get(k, "") or "") for k in header})
             write_text(path / f"{name}.csv", stream.getvalue())
     elif fmt == "xlsx":
         from openpyxl import Workbook
@@ -253,6 +438,10 @@ def write_tables(
                 cell.font = Font(bold=True)
             for row in tables.get(name, []):
                 sheet.append([row.get(k, "") or None for k in header])
+                for cell in sheet[sheet.max_row]:
+                    if cell.data_type == "f":  # text that looks like a formula stays text
+                        cell.data_type = "s"
+                        cell.quotePrefix = True
             sheet.freeze_panes = "A2"
         if help_rows:
             sheet = workbook.create_sheet(_HELP_SHEET)

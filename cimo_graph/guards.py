@@ -1,0 +1,229 @@
+"""What a study file must pass before a parser sees it: its size, its XML entities, its
+JSON-LD contexts.
+
+RDF/XML can declare entities that expand into each other (a few hundred bytes become
+gigabytes: "billion laughs"), and JSON-LD can name contexts that a parser fetches from the
+web or reads from the local disk. Both parsers cimo-graph uses (rdflib's and Oxigraph's)
+would do so; these checks run first, for either store, and raise
+:class:`~cimo_graph.StudyParseError` naming the file, the line and the limit.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from .errors import StudyParseError
+
+__all__ = ["MAX_ENTITY_EXPANSION", "MAX_FILE_BYTES", "check_size", "check_xml", "json_ld_data"]
+
+#: The largest study file read, in bytes (``load(..., max_bytes=...)``).
+MAX_FILE_BYTES = 2 * 2**30
+#: The most characters that the entities of an RDF/XML file may expand into, all together.
+MAX_ENTITY_EXPANSION = 16 * 2**20
+
+
+def check_size(path: Path, max_bytes: int) -> None:
+    """Refuse a file larger than ``max_bytes`` before reading it."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise StudyParseError(
+            path,
+            f"the file is {size:,} bytes, more than the limit of {max_bytes:,} "
+            "(pass a larger max_bytes= to load it)",
+        )
+
+
+class _Refused(Exception):
+    def __init__(self, reason: str, line: int | None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+
+
+class _Prologue(Exception):
+    """The root element began: no declaration can follow, the check is done."""
+
+
+def check_xml(path: Path) -> None:
+    """Refuse RDF/XML whose DTD could make a parser expand or fetch without bound.
+
+    Allowed: internal entities with plain text (``<!ENTITY rdf "http://...#">``, as
+    ontology editors write them), used for at most :data:`MAX_ENTITY_EXPANSION`
+    characters in all. Refused: entities that refer to other entities, parameter
+    entities, and external or unparsed entities.
+    """
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    entities: dict[str, int] = {}
+
+    def declared(
+        name: str,
+        is_parameter: int,
+        value: str | None,
+        base: str | None,
+        system_id: str | None,
+        public_id: str | None,
+        notation: str | None,
+    ) -> None:
+        line = parser.CurrentLineNumber
+        if is_parameter:
+            raise _Refused(f"the parameter entity '%{name};' is refused", line)
+        if value is None or system_id or public_id or notation:
+            raise _Refused(
+                f"the external entity '&{name};' is refused: cimo-graph reads no other file "
+                "or address while loading",
+                line,
+            )
+        if "&" in value or "%" in value:
+            raise _Refused(
+                f"the entity '&{name};' refers to other entities; nested entities are "
+                "refused (a few bytes of them can expand into gigabytes)",
+                line,
+            )
+        entities[name] = len(value)
+
+    def started(*_: Any) -> None:
+        raise _Prologue
+
+    parser.EntityDeclHandler = declared
+    parser.StartElementHandler = started
+    try:
+        with path.open("rb") as stream:
+            parser.ParseFile(stream)
+    except _Prologue:
+        pass
+    except _Refused as refused:
+        raise StudyParseError(path, refused.reason, line=refused.line, format="xml") from None
+    except expat.ExpatError:
+        return  # not well-formed: the RDF/XML parser itself says where and why
+    if not entities:
+        return
+    text = path.read_text(encoding="utf-8", errors="replace")
+    total = 0
+    for match in re.finditer(r"&([A-Za-z_][\w.\-]*);", text):
+        total += entities.get(match.group(1), 0)
+        if total > MAX_ENTITY_EXPANSION:
+            line = text.count("\n", 0, match.start()) + 1
+            raise StudyParseError(
+                path,
+                f"the entities expand into more than {MAX_ENTITY_EXPANSION:,} characters "
+                f"(reached at '&{match.group(1)};'); write the IRIs out instead",
+                line=line,
+                format="xml",
+            )
+
+
+def json_ld_data(path: Path, contexts: Mapping[str, Any] | None = None) -> str:
+    """The JSON-LD text of ``path`` with every context it names replaced by its content.
+
+    cimo-graph fetches no context from the web or the disk: each context a document names
+    (``"@context": "https://schema.org/"``, a list holding names, or ``"@import"``) must be
+    given in ``contexts``, as ``{name: a dict, a JSON string or the path of a file}``;
+    a name it does not hold raises :class:`~cimo_graph.StudyParseError`.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        document = json.loads(text)
+    except UnicodeDecodeError as error:
+        raise StudyParseError(
+            path, f"not UTF-8 text (byte {error.start}); JSON-LD is UTF-8", format="json-ld"
+        ) from None
+    except json.JSONDecodeError as error:
+        raise StudyParseError(
+            path, error.msg, line=error.lineno, column=error.colno, format="json-ld"
+        ) from None
+    except RecursionError:
+        raise StudyParseError(
+            path, "the JSON is nested too deeply to read", format="json-ld"
+        ) from None
+    named = list(_named_contexts(document, "$"))
+    if not named:
+        return text
+    given = dict(contexts or {})
+    missing = [(name, where) for name, where in named if name not in given]
+    if missing:
+        name, where = missing[0]
+        line = _line_of(text, json.dumps(name))
+        raise StudyParseError(
+            path,
+            f"the document names the JSON-LD context {name!r} (at {where}); cimo-graph "
+            f"fetches nothing while loading: pass its content, "
+            f"load(..., contexts={{{name!r}: 'context.jsonld'}})",
+            line=line,
+            format="json-ld",
+        )
+    resolved = {name: _context_content(value) for name, value in given.items()}
+    for _ in range(8):  # a given context may itself name others that are given
+        document = _substituted(document, resolved)
+        named = list(_named_contexts(document, "$"))
+        if not named:
+            return json.dumps(document)
+        if any(name not in resolved for name, _ in named):
+            name = next(name for name, _ in named if name not in resolved)
+            raise StudyParseError(
+                path,
+                f"a context given in contexts= names the context {name!r}, which is not "
+                "given; pass it too",
+                format="json-ld",
+            )
+    raise StudyParseError(path, "the contexts given name each other in a loop", format="json-ld")
+
+
+def _named_contexts(node: Any, where: str) -> Iterator[tuple[str, str]]:
+    """(name, JSON path) of each context that ``node`` refers to by name."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{where}[{json.dumps(key)}]"
+            if key == "@context":
+                for index, item in enumerate(value if isinstance(value, list) else [value]):
+                    if isinstance(item, str):
+                        yield item, here if not isinstance(value, list) else f"{here}[{index}]"
+            elif key == "@import" and isinstance(value, str):
+                yield value, here
+            yield from _named_contexts(value, here)
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _named_contexts(item, f"{where}[{index}]")
+
+
+def _substituted(node: Any, contexts: Mapping[str, Any]) -> Any:
+    if isinstance(node, dict):
+        imported = node.get("@import")
+        # an imported context's definitions come first: the local ones win over them
+        out = dict(contexts[imported]) if isinstance(imported, str) else {}
+        for key, value in node.items():
+            if key == "@import" and isinstance(value, str):
+                continue
+            if key == "@context":
+                if isinstance(value, list):
+                    value = [contexts[v] if isinstance(v, str) else v for v in value]
+                elif isinstance(value, str):
+                    value = contexts[value]
+            out[key] = _substituted(value, contexts)
+        return out
+    if isinstance(node, list):
+        return [_substituted(item, contexts) for item in node]
+    return node
+
+
+def _context_content(value: Any) -> Any:
+    """A context as a dict: given as one, as JSON text, or as the path of a file; a
+    document ``{"@context": {...}}`` gives its context."""
+    if isinstance(value, Path) or (isinstance(value, str) and not value.lstrip().startswith("{")):
+        value = Path(value).read_text(encoding="utf-8-sig")
+    if isinstance(value, str):
+        value = json.loads(value)
+    if isinstance(value, dict) and set(value) == {"@context"}:
+        value = value["@context"]
+    return value
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    position = text.find(needle)
+    return None if position < 0 else text.count("\n", 0, position) + 1

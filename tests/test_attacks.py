@@ -1,0 +1,852 @@
+"""The attack surface: hostile files, templates, queries and servers stay harmless.
+
+Each case is an attack a hostile but fair reviewer made, with the outcome pinned: the
+attack is inert, or it raises the documented error, within a bound of time (and, for the
+bombs, of memory, in a process of its own).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+import cimo_graph as cg
+from cimo_graph.authoring import example_path
+from cimo_graph.cli import main
+from cimo_graph.publish import publish_graph
+from cimo_graph.remote import Endpoint
+
+from .conftest import STUDY_GRAPH
+from .servers import Oxigraph, Served, StubEndpoint, free_port
+
+STORES = ["memory", "oxigraph"]
+HOSTILE_GRAPH = (
+    "http://x/> ; DROP ALL ; INSERT DATA { <urn:a> <urn:b> <urn:c> } ; DROP SILENT GRAPH <urn:z"
+)
+
+
+def bounded(code: str, *, seconds: float = 60, megabytes: int = 1500) -> dict:
+    """Run ``code`` in a Python process of its own, with at most ``megabytes`` of memory
+    and ``seconds`` of time; it prints one JSON line, returned with its peak memory."""
+
+    def limit() -> None:
+        cap = megabytes * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (cap * 3, cap * 3))  # address space, generous
+
+    script = textwrap.dedent(code) + textwrap.dedent(
+        """
+        import json as _json, resource as _resource
+        OUT["peak_mb"] = _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(_json.dumps(OUT))
+        """
+    )
+    start = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=seconds,
+        preexec_fn=limit,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    out["seconds"] = time.monotonic() - start
+    assert out["peak_mb"] < megabytes, out
+    return out
+
+
+# --- 1. update injection in publish -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory):
+    """A private read-write Oxigraph server."""
+    try:
+        server = Oxigraph(tmp_path_factory.mktemp("oxigraph"))
+    except cg.ServeError as error:
+        pytest.skip(str(error))
+    yield server
+    server.stop()
+
+
+def _graphs(url: str) -> set[str]:
+    found = cg.connect(url).sparql("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return set(found["g"]) if len(found) else set()
+
+
+def _other_graphs(update_url: str, auth=None, scheme="basic") -> set[str]:
+    endpoint = Endpoint(update_url, auth=auth, auth_scheme=scheme)
+    names = {"urn:test:other-group:a", "urn:test:other-group:b"}
+    for name in names:
+        endpoint.update(f"INSERT DATA {{ GRAPH <{name}> {{ <urn:s> <urn:p> 'kept' }} }}")
+    return names
+
+
+def test_publish_refuses_a_graph_name_that_closes_the_iri(kg, oxigraph):
+    """A graph name holding '>' is refused before anything is sent; others' graphs stay."""
+    others = _other_graphs(oxigraph.update_url)
+    with pytest.raises(cg.PublishError, match=r"'>' at position 10 .*nothing was sent"):
+        kg.publish(oxigraph.update_url, HOSTILE_GRAPH)
+    assert others <= _graphs(oxigraph.url)
+    assert not any("urn:a" in g or "staging" in g for g in _graphs(oxigraph.url))
+
+
+def test_publish_refuses_a_graph_name_that_closes_the_iri_on_virtuoso(kg, virtuoso):
+    """The same on Virtuoso: the study published before and the other graphs are intact."""
+    auth = ("dba", "dba")
+    others = _other_graphs(virtuoso.update_url, auth, "digest")
+    with pytest.raises(cg.PublishError, match="is not an IRI"):
+        kg.publish(virtuoso.update_url, HOSTILE_GRAPH, auth=auth)
+    assert len(cg.connect(virtuoso.url, graph=STUDY_GRAPH)) == len(kg)
+    for name in others:
+        assert len(cg.connect(virtuoso.url, graph=name)) == 1
+
+
+@pytest.mark.parametrize(
+    "bad", ["urn:x y", 'http://x/"', "http://x/{a}", "no-scheme", "http://x/\n"]
+)
+def test_publish_refuses_every_character_an_iri_may_not_hold(kg, oxigraph, bad):
+    """Spaces, quotes, braces, line breaks and a missing scheme: PublishError, nothing sent."""
+    with pytest.raises(cg.PublishError, match="is not an IRI"):
+        kg.publish(oxigraph.update_url, bad)
+
+
+def test_publish_refuses_a_study_holding_a_hostile_iri(oxigraph):
+    """An IRI inside the study that would break out of the update text is named first."""
+    graph = Graph()
+    graph.add((URIRef("urn:ok"), URIRef("urn:p"), URIRef("urn:x> } ; DROP ALL ; INSERT {")))
+    others = _other_graphs(oxigraph.update_url)
+    with pytest.raises(cg.PublishError, match=r"the study holds the IRI .*nothing was sent"):
+        publish_graph(graph, Endpoint(oxigraph.update_url), "urn:test:target")
+    assert others <= _graphs(oxigraph.url)
+
+
+class _MoveFails(Endpoint):
+    def update(self, text: str) -> None:
+        if text.startswith("MOVE"):
+            raise cg.EndpointServerError(self.url, "HTTP 500 (simulated)", status=500)
+        super().update(text)
+
+
+class _CountLies(Endpoint):
+    def query(self, text: str, **kwargs):
+        if "COUNT" in text:
+            return {"head": {"vars": ["n"]}, "results": {"bindings": []}}
+        return super().query(text, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("endpoint_class", "step"),
+    [(_MoveFails, "moving the staging graph"), (_CountLies, "counting the staging graph")],
+)
+def test_publish_failures_drop_the_staging_graph(kg, oxigraph, endpoint_class, step):
+    """A failed MOVE or a count that is no number: PublishError, and no staging graph left."""
+    with pytest.raises(cg.PublishError, match=f"while {step}.*which was dropped"):
+        publish_graph(
+            kg.graph,
+            endpoint_class(oxigraph.update_url),
+            "urn:test:failing",
+            reader=endpoint_class(oxigraph.url),
+        )
+    assert not any(g.startswith("urn:cimo-graph:staging") for g in _graphs(oxigraph.url))
+
+
+def test_endpoint_iris_are_checked(stub):
+    """A graph name, an endpoint URL or an IRI in an answer that is no IRI is refused."""
+    with pytest.raises(cg.InvalidIRIError, match="the graph name"):
+        cg.connect(f"{stub.base}/ok", graph=HOSTILE_GRAPH)
+    with pytest.raises(cg.InvalidIRIError, match="not an http"):
+        cg.connect("file:///etc/passwd")
+    with pytest.raises(cg.MalformedResponseError, match="'>' at position"):
+        cg.connect(f"{stub.base}/bad-iri").sparql("SELECT ?s WHERE { ?s ?p ?o }")
+    with pytest.raises(cg.InvalidIRIError):
+        cg.connect(f"{stub.base}/ok").sparql("ASK { ?s ?p ?o }", s=URIRef("urn:x> } #"))
+
+
+# --- 2. entity expansion in RDF/XML ---------------------------------------------------
+
+LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+ <!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+ <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+ <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+ <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+ <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://e/">
+ <rdf:Description rdf:about="http://e/s"><ex:p>&e;&e;&e;&e;</ex:p></rdf:Description>
+</rdf:RDF>
+"""
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_billion_laughs_is_refused_at_once(tmp_path, store):
+    """Nested entities: StudyParseError naming the line, in little time and memory."""
+    path = tmp_path / "laughs.rdf"
+    path.write_text(LAUGHS, encoding="utf-8")
+    out = bounded(
+        f"""
+        import cimo_graph as cg
+        OUT = {{}}
+        try:
+            cg.load({str(path)!r}, store={store!r})
+        except cg.StudyParseError as error:
+            OUT["error"] = str(error)
+        """,
+        seconds=60,
+        megabytes=600,
+    )
+    assert "laughs.rdf:4:" in out["error"] and "nested entities are refused" in out["error"]
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_one_large_entity_used_often_is_refused(tmp_path, store):
+    """A flat entity used past the expansion limit (quadratic growth) is refused too."""
+    big = "x" * 100_000
+    path = tmp_path / "quadratic.rdf"
+    path.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY big "{big}"> ]>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://e/">'
+        f'<rdf:Description rdf:about="http://e/s"><ex:p>{"&big;" * 200}</ex:p>'
+        "</rdf:Description></rdf:RDF>\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(cg.StudyParseError, match="expand into more than"):
+        cg.load(path, store=store)
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    ['<!ENTITY ext SYSTEM "file:///etc/passwd">', '<!ENTITY % p "x">'],
+)
+def test_external_and_parameter_entities_are_refused(tmp_path, declaration):
+    """External and parameter entities are refused with the line of their declaration."""
+    path = tmp_path / "external.rdf"
+    path.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n{declaration}\n]>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(cg.StudyParseError, match=r"external\.rdf:3: .*entity .* refused"):
+        cg.load(path)
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_namespace_entities_as_ontology_editors_write_them_still_load(tmp_path, store):
+    """Plain entities abbreviating namespaces (Protégé writes them) load as before."""
+    path = tmp_path / "editor.rdf"
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY ex "http://e/"> ]>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://e/">'
+        '<rdf:Description rdf:about="&ex;s"><ex:p>x</ex:p></rdf:Description></rdf:RDF>\n',
+        encoding="utf-8",
+    )
+    assert (URIRef("http://e/s"), URIRef("http://e/p"), Literal("x")) in cg.load(
+        path, store=store
+    ).graph
+
+
+# --- 3. JSON-LD contexts ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_json_ld_contexts_are_never_fetched(tmp_path, stub, store):
+    """A context by URL or file path: refused before any request, naming it and the fix."""
+    before = len(stub.requests)
+    remote = tmp_path / "remote.jsonld"
+    remote.write_text(
+        json.dumps({"@context": f"{stub.base}/context.jsonld", "@id": "http://e/s", "p": "x"})
+    )
+    with pytest.raises(cg.StudyParseError, match=r"remote\.jsonld:1: .*names the JSON-LD context"):
+        cg.load(remote, store=store)
+    local = tmp_path / "local.jsonld"
+    local.write_text(
+        json.dumps(
+            {"@context": {"@import": "file:///etc/passwd", "p": "http://e/p"}, "@id": "http://e/s"}
+        )
+    )
+    with pytest.raises(cg.StudyParseError, match="file:///etc/passwd"):
+        cg.load(local, store=store)
+    assert len(stub.requests) == before
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_json_ld_contexts_given_by_the_caller(tmp_path, store):
+    """contexts= gives a named context's content (a dict or a file): the study loads."""
+    name = "https://example.org/context.jsonld"
+    study = tmp_path / "study.jsonld"
+    study.write_text(json.dumps({"@context": name, "@id": "http://e/s", "p": "x"}))
+    context = tmp_path / "context.jsonld"
+    context.write_text(json.dumps({"@context": {"p": "http://e/p"}}))
+    for given in ({"p": "http://e/p"}, context, str(context)):
+        graph = cg.load(study, store=store, contexts={name: given}).graph
+        assert (URIRef("http://e/s"), URIRef("http://e/p"), Literal("x")) in graph
+
+
+def test_files_over_the_size_limit_are_refused_unread(tmp_path):
+    """max_bytes: a larger file is refused before it is parsed."""
+    path = tmp_path / "big.ttl"
+    path.write_text("<urn:s> <urn:p> 'x' .\n" * 1000, encoding="utf-8")
+    with pytest.raises(cg.StudyParseError, match="more than the limit of 1,000"):
+        cg.load(path, max_bytes=1000)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("deep.ttl", "<urn:s> <urn:p> " + "(" * 50_000 + ")" * 50_000 + " ."),
+        ("blank.ttl", "<urn:s> <urn:p> " + "[ <urn:p> " * 50_000 + "]" * 50_000 + " ."),
+        ("deep.jsonld", "[" * 100_000 + "]" * 100_000),
+        (
+            "deep.rdf",
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+            + "<a>" * 50_000
+            + "</a>" * 50_000
+            + "</rdf:RDF>",
+        ),
+    ],
+)
+@pytest.mark.parametrize("store", STORES)
+def test_deep_nesting_loads_or_is_a_parse_error(tmp_path, name, text, store):
+    """Brackets nested 50,000 deep: read, or StudyParseError; never a crash or a hang."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    out = bounded(
+        f"""
+        import cimo_graph as cg
+        OUT = {{}}
+        try:
+            OUT["triples"] = len(cg.load({str(path)!r}, store={store!r}))
+        except (cg.StudyParseError, cg.EmptyStudyError) as error:
+            OUT["error"] = type(error).__name__
+        """,
+        seconds=60,
+        megabytes=1000,
+    )
+    assert out.get("triples", 0) > 0 or out["error"] in ("StudyParseError", "EmptyStudyError")
+
+
+# --- 4. SERVICE --------------------------------------------------------------------------
+
+FEDERATED = "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_service_is_refused_locally(stub, store):
+    """kg.sparql refuses SERVICE (QueryRefusedError, line and column); nothing is sent."""
+    before = len(stub.requests)
+    kg = cg.load(store=store)
+    query = "PREFIX ex: <http://e/>\nSELECT * WHERE {\n  sErViCe SILENT <%s/ok> { ?s ?p ?o }\n}"
+    with pytest.raises(cg.QueryRefusedError, match="line 3, column 3: SERVICE is refused"):
+        kg.sparql(query % stub.base)
+    assert len(stub.requests) == before
+    # the word elsewhere is no clause: a variable, a prefixed name, a string, an IRI
+    assert len(kg.sparql("SELECT ?service WHERE { ?service a <urn:service> } LIMIT 1")) == 0
+    assert kg.sparql("ASK { FILTER ('SERVICE' != 'x') }") is True
+
+
+def test_service_is_refused_by_the_command_line(stub, tmp_path, capsys):
+    """`cimo-graph query` exits 2 with the refusal; nothing is sent."""
+    before = len(stub.requests)
+    query = tmp_path / "federated.rq"
+    query.write_text(FEDERATED.format(url=f"{stub.base}/ok"), encoding="utf-8")
+    assert main(["query", str(query)]) == 2
+    assert "SERVICE is refused" in capsys.readouterr().err
+    assert len(stub.requests) == before
+
+
+def test_service_is_refused_by_serve(served, stub):
+    """`cimo-graph serve` answers 400 to a federated query, by GET and by POST."""
+    from urllib.error import HTTPError
+    from urllib.parse import quote
+    from urllib.request import Request, urlopen
+
+    before = len(stub.requests)
+    query = FEDERATED.format(url=f"{stub.base}/ok")
+    requests = [
+        Request(f"{served.url}?query={quote(query)}"),
+        Request(
+            served.url, data=query.encode(), headers={"Content-Type": "application/sparql-query"}
+        ),
+        Request(
+            served.url,
+            data=f"query={quote(query)}".encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+    ]
+    for request in requests:
+        with pytest.raises(HTTPError) as caught:
+            urlopen(request, timeout=10)
+        assert caught.value.code == 400
+        assert b"SERVICE is refused" in caught.value.read()
+    assert len(stub.requests) == before
+    assert cg.connect(served.url).sparql("ASK { ?s ?p ?o }") is True
+
+
+# --- 5. runaway queries ------------------------------------------------------------------
+
+RUNAWAY = [
+    "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+]
+
+
+@pytest.mark.parametrize("store", STORES)
+@pytest.mark.parametrize("query", RUNAWAY)
+def test_runaway_query_stops_at_its_timeout(store, query):
+    """A cross join of the study with itself thrice: QueryTimeoutError at the timeout."""
+    kg = cg.load(store=store)
+    start = time.monotonic()
+    with pytest.raises(cg.QueryTimeoutError, match="timeout of 1 s") as caught:
+        kg.sparql(query, timeout=1)
+    assert time.monotonic() - start < 10
+    assert isinstance(caught.value, TimeoutError)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("store", STORES)
+def test_ctrl_c_stops_a_runaway_query(store):
+    """SIGINT during a query without a timeout: KeyboardInterrupt within seconds."""
+    script = textwrap.dedent(
+        f"""
+        import sys, cimo_graph as cg
+        kg = cg.load(store={store!r})
+        print("ready", flush=True)
+        try:
+            kg.sparql({RUNAWAY[1]!r}, timeout=None)
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+            sys.exit(3)
+        """
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "ready"
+        time.sleep(1.5)
+        process.send_signal(signal.SIGINT)
+        start = time.monotonic()
+        assert process.wait(timeout=15) == 3
+        assert time.monotonic() - start < 10
+        assert "interrupted" in process.stdout.read()
+    finally:
+        process.kill()
+
+
+def test_runaway_query_on_the_command_line(capsys, tmp_path):
+    """`cimo-graph query --timeout 1`: exit 2 with the timeout named."""
+    query = tmp_path / "runaway.rq"
+    query.write_text(RUNAWAY[0], encoding="utf-8")
+    assert main(["query", str(query), "--timeout", "1"]) == 2
+    assert "timeout of 1 s" in capsys.readouterr().err
+
+
+# --- 6. template bombs ---------------------------------------------------------------------
+
+
+def _yaml_with(tmp_path: Path, replace: str, by: str) -> Path:
+    text = example_path().read_text(encoding="utf-8")
+    assert replace in text
+    path = tmp_path / "study.yaml"
+    path.write_text(text.replace(replace, by, 1), encoding="utf-8")
+    return path
+
+
+def test_yaml_alias_bomb_in_one_cell(tmp_path):
+    """Nested aliases in a cell: TemplateError naming the line, in little time and memory."""
+    bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    for level in "bcdefghijklm":  # 12 levels of 9: a few hundred bytes, 9**12 cells
+        previous = chr(ord(level) - 1)
+        bomb += f"{level}: &{level} [{', '.join(['*' + previous] * 9)}]\n"
+    text = example_path().read_text(encoding="utf-8")
+    text = text.replace("  title_en: Example study", "  title_en: *m\n  x_en: Example study", 1)
+    path = tmp_path / "bomb.yaml"
+    path.write_text("aliases:\n" + textwrap.indent(bomb, "  ") + text, encoding="utf-8")
+    out = bounded(
+        f"""
+        import cimo_graph as cg
+        OUT = {{}}
+        try:
+            cg.load({str(path)!r})
+        except cg.TemplateError as error:
+            OUT["error"] = str(error)
+        """,
+        seconds=60,
+        megabytes=600,
+    )
+    assert "more than 100 aliases" in out["error"] and "line" in out["error"]
+
+
+def test_yaml_tags_are_refused(tmp_path):
+    """A !!python/object tag in a cell: TemplateError naming the line and the tag."""
+    path = _yaml_with(
+        tmp_path,
+        "  title_en: Example study of peer consultation in teacher education",
+        "  title_en: !!python/object/apply:os.system ['echo owned']",
+    )
+    with pytest.raises(cg.TemplateError, match=r"line \d+, column 'title_en'.*python/object"):
+        cg.load(path)
+
+
+def _workbook_bomb(path: Path, *, cells: int, sheet_bytes: int = 0) -> None:
+    """An .xlsx whose one sheet holds ``cells`` cells and ``sheet_bytes`` of padding,
+    packed small: a few megabytes that unpack to far more."""
+    kg = cg.load(example_path())
+    kg.export_template(path)
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    row = "".join('<c t="inlineStr"><is><t>x</t></is></c>' for _ in range(100))
+    rows = "".join(f'<row r="{r}">{row}</row>' for r in range(2, cells // 100 + 2))
+    padding = "<!--" + "x" * sheet_bytes + "-->" if sheet_bytes else ""
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"{padding}<sheetData>{rows}</sheetData></worksheet>"
+    )
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
+def test_xlsx_that_unpacks_to_too_much_is_refused_unread(tmp_path):
+    """A workbook unpacking past the limit: TemplateError before anything is unpacked."""
+    path = tmp_path / "bomb.xlsx"
+    _workbook_bomb(path, cells=100, sheet_bytes=200 * 2**20)
+    assert path.stat().st_size < 2 * 2**20
+    start = time.monotonic()
+    with pytest.raises(cg.TemplateError, match=r"unpacks to .* more than a template may be"):
+        cg.load(path)
+    assert time.monotonic() - start < 5
+
+
+def test_xlsx_with_too_many_cells_is_refused(tmp_path):
+    """A workbook of more cells than the limit: TemplateError, without reading them all."""
+    path = tmp_path / "cells.xlsx"
+    _workbook_bomb(path, cells=1_100_000)
+    out = bounded(
+        f"""
+        import cimo_graph as cg
+        OUT = {{}}
+        try:
+            cg.load({str(path)!r})
+        except cg.TemplateError as error:
+            OUT["error"] = str(error)
+        """,
+        seconds=120,
+        megabytes=1000,
+    )
+    assert "more than 1,000,000 cells" in out["error"]
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252"])
+def test_csv_and_yaml_not_in_utf8_name_the_file_line_and_fix(tmp_path, encoding):
+    """A template saved in Latin-1: TemplateError with file, line and how to save it."""
+    yaml_path = _yaml_with(tmp_path, "Thema's van het voorbeeld", "Thema's van het voorbeëld")
+    yaml_path.write_bytes(yaml_path.read_text(encoding="utf-8").encode(encoding))
+    with pytest.raises(
+        cg.TemplateError, match=r"study\.yaml, line \d+: byte 0xeb .* save the file as UTF-8"
+    ):
+        cg.load(yaml_path)
+    folder = tmp_path / "csv"
+    cg.load(example_path()).export_template(folder)
+    study = folder / "study.csv"
+    study.write_bytes(
+        study.read_text(encoding="utf-8").replace("Thema's", "Thëma's").encode(encoding)
+    )
+    with pytest.raises(cg.TemplateError, match=r"study\.csv, line 2: byte 0xeb"):
+        cg.load(folder)
+
+
+def test_utf16_csv_with_a_byte_order_mark_loads(tmp_path):
+    """A CSV saved as UTF-16 (Excel's 'Unicode text') is read by its byte order mark."""
+    folder = tmp_path / "csv"
+    kg = cg.load(example_path())
+    kg.export_template(folder)
+    for path in folder.glob("*.csv"):
+        path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    assert isomorphic(cg.load(folder).graph, kg.graph)
+
+
+# --- 7. formula injection --------------------------------------------------------------------
+
+FORMULAS = [
+    '=cmd|"/C calc"!A0',
+    '=HYPERLINK("http://evil.example","click")',
+    "+1+1",
+    "@SUM(1)",
+    "-2+3",
+    "'=already quoted",
+    "'s-Hertogenbosch",
+]
+
+
+def _hostile_study() -> cg.CimoGraph:
+    kg = cg.load(example_path())
+    labels = sorted(
+        (s, o)
+        for s, o in kg.graph.subject_objects(URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
+        if isinstance(o, Literal) and o.language == "en"
+    )
+    for (subject, old), formula in zip(labels, FORMULAS, strict=False):
+        kg.graph.remove((subject, None, old))
+        kg.graph.add(
+            (
+                subject,
+                URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+                Literal(formula, lang="en"),
+            )
+        )
+    return kg
+
+
+def test_formula_like_text_stays_text_in_xlsx(tmp_path):
+    """Cells starting with '=' are written as text, not formulas, and import back the same."""
+    kg = _hostile_study()
+    path = kg.export_template(tmp_path / "hostile.xlsx")
+    workbook = load_workbook(path)
+    texts = [
+        c
+        for ws in workbook.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("=")
+    ]
+    assert len(texts) >= 2 and all(c.data_type == "s" for c in texts)
+    assert isomorphic(cg.load(path).graph, kg.graph)
+
+
+def test_formula_like_text_is_escaped_in_csv(tmp_path):
+    """CSV cells that a spreadsheet would run get a leading ', and import back the same."""
+    kg = _hostile_study()
+    folder = kg.export_template(tmp_path / "hostile")
+    text = "\n".join(p.read_text(encoding="utf-8") for p in folder.glob("*.csv"))
+    assert "'=cmd|" in text and "'=HYPERLINK" in text and "''=already" in text
+    assert "'s-Hertogenbosch" in text and "''s-Hertogenbosch" not in text
+    for line in text.splitlines():
+        for cell in line.split(","):
+            assert not cell.startswith(("=", "+", "@", '"=')), line
+    assert isomorphic(cg.load(folder).graph, kg.graph)
+
+
+# --- 8. every failure is a documented error; no traceback on the command line -----------------
+
+
+def test_binary_ntriples_is_a_parse_error(tmp_path, capsys):
+    """A binary .nt: StudyParseError with line and byte; the command line exits 2."""
+    path = tmp_path / "binary.nt"
+    path.write_bytes(b'<urn:s> <urn:p> "ok" .\n<urn:s> <urn:p> "\xff\xfe\x00" .\n')
+    for store in STORES:
+        with pytest.raises(cg.StudyParseError, match=r"binary\.nt:2:\d+: .*not UTF-8 .*0xff"):
+            cg.load(path, store=store)
+    assert main(["info", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "not UTF-8" in err and "Traceback" not in err
+
+
+def test_query_file_not_in_utf8(tmp_path, capsys):
+    """A query file in Latin-1: exit 2 naming the file."""
+    path = tmp_path / "latin.rq"
+    path.write_bytes("SELECT * WHERE { ?s ?p 'café' }".encode("latin-1"))
+    assert main(["query", str(path)]) == 2
+    assert "latin.rq: byte" in capsys.readouterr().err
+
+
+def test_connection_closed_part_way(stub):
+    """An answer cut off before its announced length: MalformedResponseError."""
+    with pytest.raises(cg.MalformedResponseError, match="broke off part-way"):
+        cg.connect(f"{stub.base}/cut").sparql("SELECT ?s WHERE { ?s ?p ?o }")
+
+
+def test_command_line_failures_exit_2_without_traceback(stub, capsys, tmp_path):
+    """Endpoint faults, template faults and unwritable outputs: exit 2 and one message."""
+    bad_yaml = _yaml_with(
+        tmp_path,
+        "  title_en: Example study of peer consultation in teacher education",
+        "  title_en: !!python/name:os.system",
+    )
+    runs = [
+        ["interventions", "feedback", "--endpoint", f"{stub.base}/cut"],
+        ["interventions", "feedback", "--endpoint", f"{stub.base}/bad-iri"],
+        ["info", str(bad_yaml)],
+        [
+            "render",
+            "--format",
+            "svg",
+            "--focus",
+            "W",
+            "--out",
+            str(bad_yaml / "w.svg"),  # a file where a folder should be
+        ],
+    ]
+    for argv in runs:
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert err.startswith("cimo-graph: error:") and "Traceback" not in err, err
+
+
+# --- 9. validation of what is no study --------------------------------------------------------
+
+
+def test_a_graph_without_cimo_terms_does_not_conform(tmp_path, capsys):
+    """No cimo:Study, no CIMO element: not conforming, with what is missing; exit 1."""
+    path = tmp_path / "other.ttl"
+    path.write_text("<http://e/s> <http://e/p> 'x' .\n", encoding="utf-8")
+    report = cg.load(path).validate()
+    assert not report
+    text = str(report)
+    assert "holds no cimo:Study" in text and "holds no CIMO element" in text
+    assert main(["validate", str(path)]) == 1
+
+
+def test_a_misspelt_cimo_namespace_is_named(tmp_path):
+    """A study written with a misspelt cimo: namespace is told which namespace looks wrong."""
+    text = (
+        cg.load()
+        .serialize(format="turtle")
+        .replace("https://w3id.org/cimo-graph/ontology#", "https://w3id.org/cimo-graph/ontologie#")
+    )
+    path = tmp_path / "misspelt.ttl"
+    path.write_text(text, encoding="utf-8")
+    report = cg.load(path).validate()
+    assert not report
+    assert "<https://w3id.org/cimo-graph/ontologie#>, which looks like a misspelt cimo:" in str(
+        report
+    )
+
+
+# --- 10. serve cleans up on every signal and when its parent dies -------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _gone(pids: list[int], seconds: float = 15) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not any(_alive(pid) for pid in pids):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc (Linux)")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_serve_stops_its_server_and_removes_its_store_on_signal(tmp_path, signum):
+    """SIGINT, SIGTERM, SIGHUP: the Oxigraph server ends and the temporary store is gone."""
+    os.environ["TMPDIR"] = str(tmp_path)
+    try:
+        served = Served()
+    finally:
+        del os.environ["TMPDIR"]
+    oxigraph = _children(served.process.pid)
+    assert oxigraph and list(tmp_path.glob("cimo-graph-serve-*"))
+    served.process.send_signal(signum)
+    served.process.wait(timeout=20)
+    assert _gone(oxigraph)
+    assert not list(tmp_path.glob("cimo-graph-serve-*"))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc (Linux)")
+def test_serve_stops_when_its_parent_dies(tmp_path):
+    """The process that started `cimo-graph serve` is killed: the server and store go too."""
+    port = free_port()
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+            import subprocess, sys, time
+            subprocess.Popen([sys.executable, "-m", "cimo_graph", "serve", "--port", "{port}"])
+            time.sleep(600)
+        """),
+        ],
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
+    try:
+        from .servers import wait_for
+
+        wait_for(f"http://127.0.0.1:{port}/query", 60)
+        (serve,) = _children(parent.pid)
+        oxigraph = _children(serve)
+        parent.kill()
+        parent.wait()
+        assert _gone([serve, *oxigraph], 20)
+        assert not list(tmp_path.glob("cimo-graph-serve-*"))
+    finally:
+        parent.kill()
+
+
+# --- 11. endpoints: a deadline per call, a cap on the answer ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def stub():
+    server = StubEndpoint()
+    yield server
+    server.stop()
+
+
+def test_a_trickling_answer_is_cut_at_the_deadline(stub):
+    """One byte a second with timeout=2: EndpointTimeoutError after about 2 s, not 54."""
+    start = time.monotonic()
+    with pytest.raises(cg.EndpointTimeoutError, match="within 2 s"):
+        cg.connect(f"{stub.base}/drip", timeout=2).sparql("ASK {}")
+    assert time.monotonic() - start < 5
+
+
+def test_a_retry_after_beyond_the_deadline_fails_at_once(stub):
+    """Retry-After: 3600 is not waited for: EndpointTimeoutError at once."""
+    start = time.monotonic()
+    with pytest.raises(cg.EndpointTimeoutError, match="retry after 3600 s"):
+        cg.connect(f"{stub.base}/later", timeout=10).sparql("ASK {}")
+    assert time.monotonic() - start < 3
+
+
+@pytest.mark.parametrize("path", ["/huge", "/huge-unsized"])
+def test_an_answer_over_max_bytes_is_refused_unread(stub, path):
+    """An 8 MiB answer with max_bytes of 1 MiB: ResponseTooLargeError, with or without a
+    Content-Length."""
+    with pytest.raises(cg.ResponseTooLargeError, match="max_bytes"):
+        cg.connect(f"{stub.base}{path}", max_bytes=2**20).sparql("ASK {}")
+
+
+def test_served_study_still_answers(served, kg):
+    """The guard in front of `cimo-graph serve` passes ordinary questions unchanged."""
+    remote = cg.connect(served.url)
+    assert len(remote) == len(kg)
+    assert (
+        remote.interventions_for("zelfsturing")["id"].tolist()
+        == kg.interventions_for("zelfsturing")["id"].tolist()
+    )
