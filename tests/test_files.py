@@ -7,8 +7,6 @@ import stat
 
 import pytest
 
-import cimo_graph as cg
-
 WRITERS = {
     "study.ttl": lambda kg, path: kg.serialize(path),
     "study.jsonld": lambda kg, path: kg.serialize(path),
