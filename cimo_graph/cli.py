@@ -269,6 +269,13 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="csv, xlsx or yaml (default: from the target's suffix, else csv)",
     )
+    sub.add_argument(
+        "--languages",
+        default="nl,en",
+        metavar="TAGS",
+        help="the study's languages, separated by commas: one label column for each "
+        "(default: nl,en; an English-only study: en)",
+    )
     sub.set_defaults(run=_new_study)
     sub = command(
         "import",
@@ -310,10 +317,10 @@ def _cite(args: argparse.Namespace) -> int:
 
 
 def _new_study(args: argparse.Namespace) -> int:
-    from .authoring import example_path
+    from .authoring import new_study
 
-    example = load(example_path())
-    target = example.export_template(args.target, format=args.format)
+    languages = [lang.strip() for lang in args.languages.replace(";", ",").split(",")]
+    target = new_study(args.target, languages=languages, format=args.format)
     print(f"Wrote a study template with one worked example row per sheet: {target}")
     print(f"Fill it in, then: cimo-graph import {target} --out my-study.ttl")
     return 0

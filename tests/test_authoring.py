@@ -126,6 +126,22 @@ EXPECTED = [
         "O1",
         "wrong kind of link: 'O1' is an outcome (sheet 'outcomes'); this column takes a proposition",
     ),
+    # the shapes' findings, in the same list and in the template's words
+    (
+        "propositions",
+        "line 14",
+        None,
+        "P",
+        "has no intervention: add a row to 'interventions' with this id in its 'proposition' "
+        "column",
+    ),
+    (
+        "propositions",
+        "line 14",
+        None,
+        "P",
+        "has no mechanism: add a row to 'mechanisms' with this id in its 'proposition' column",
+    ),
 ]
 
 
@@ -191,7 +207,8 @@ def test_shape_violations_are_traced_to_their_row(tmp_path):
     path = tmp_path / "no-interventions.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with pytest.raises(
-        cg.TemplateError, match=r"sheet 'propositions', line \d+: .*at least one intervention"
+        cg.TemplateError,
+        match=r"sheet 'propositions', line \d+: 'PC': has no intervention: add a row",
     ):
         cg.load(path)
 

@@ -7,9 +7,12 @@ one YAML file, read into the CIMO ontology's RDF and checked with its shapes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph
+from rdflib.namespace import RDFS
 
 from .tables import TEMPLATE_FORMATS, Problem, TemplateError
 
@@ -18,7 +21,9 @@ __all__ = [
     "Problem",
     "TemplateError",
     "example_path",
+    "example_study",
     "is_template",
+    "new_study",
     "read_template",
 ]
 
@@ -30,9 +35,114 @@ def example_path() -> Path:
     return Path(__file__).parent / "example.yaml"
 
 
+def example_study(languages: Sequence[str] = ("nl", "en")) -> Graph:
+    """The worked example as a study in ``languages``: labels, titles and the other texts
+    that come once per language are kept for those languages only, and a language the
+    example lacks gets the English text marked ``[xx]`` for you to translate, so the
+    example stays a valid study in any languages.
+
+    >>> graph = example_study(["en"])
+    >>> sorted({str(o.language) for o in graph.objects(None, RDFS.label)})
+    ['en']
+    """
+    from rdflib import Literal
+    from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+
+    from ..namespace import CIMO
+    from .build import _LANG
+    from .tables import read_tables
+
+    wanted = [str(lang).strip() for lang in languages if str(lang).strip()]
+    bad = [lang for lang in wanted if not _LANG.match(lang)]
+    if not wanted or bad:
+        raise TemplateError(
+            "--languages",
+            [
+                Problem(
+                    "--languages",
+                    "",
+                    "",
+                    None,
+                    ", ".join(bad) or None,
+                    "give language tags such as nl or en, separated by commas",
+                )
+            ],
+        )
+    from .build import build_graph
+
+    tables, _ = read_tables(example_path())
+    graph = build_graph(tables).graph
+    study = next(graph.subjects(RDF.type, CIMO.Study))
+    graph.remove((study, CIMO.labelLanguage, None))
+    for lang in wanted:
+        graph.add((study, CIMO.labelLanguage, Literal(lang, datatype=XSD.language)))
+    per_language = {RDFS.label, CIMO.pluralLabel, CIMO.method, SKOS.prefLabel, SKOS.altLabel}
+    for subject in set(graph.subjects()):
+        predicates = per_language | ({DCTERMS.title} if subject == study else set())
+        for predicate in predicates:
+            texts = [o for o in graph.objects(subject, predicate) if isinstance(o, Literal)]
+            by_lang = {o.language: o for o in texts if o.language}
+            if not by_lang:
+                continue
+            for text in texts:
+                if text.language not in wanted:
+                    graph.remove((subject, predicate, text))
+            if predicate == SKOS.altLabel:
+                continue  # other names are optional: none is made up
+            model = by_lang.get("en") or next(iter(by_lang.values()))
+            for lang in wanted:
+                if lang not in by_lang:
+                    graph.add((subject, predicate, Literal(f"[{lang}] {model}", lang=lang)))
+    return graph
+
+
+def new_study(
+    path: Path | str, *, languages: Sequence[str] = ("nl", "en"), format: str | None = None
+) -> Path:
+    """Write a study template at ``path`` (a folder of CSV files, ``.xlsx`` or ``.yaml``)
+    holding the worked example in ``languages``: one example row per sheet, with the
+    label columns for exactly those languages. As written it loads without a mistake.
+
+    >>> import tempfile, cimo_graph as cg
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> path = new_study(folder / "my-study.yaml", languages=["en"])
+    >>> cg.load(path).validate().conforms
+    True
+    """
+    from .export import write_template
+
+    return write_template(example_study(languages), path, fmt=format)
+
+
 def is_template(path: Path) -> bool:
     """Whether ``path`` is a study template rather than an RDF file."""
     return path.is_dir() or path.suffix.lower() in _SUFFIXES
+
+
+def _shape_problems(built: Any, path: Path, known: list[Problem]) -> list[Problem]:
+    """The shapes' violations of the built study, each at the row it comes from and in
+    the template's words; none for a row already reported as incomplete."""
+    from ..validation import validate_graph
+    from .advice import advice
+
+    seen = {(p.sheet, p.where) for p in known}
+    report = validate_graph(built.graph)
+    names = built.graph.namespace_manager
+    by_name = {names.normalizeUri(node): row for node, row in built.places.items()}
+    by_name.update({f"<{node}>": row for node, row in built.places.items()})
+    problems: list[Problem] = []
+    for violation in report.violations:
+        row = by_name.get(violation.focus)
+        if row is None:
+            problems.append(Problem(path.name, "", "", None, None, advice(violation)))
+            continue
+        problem = row.problem(None, row.cells.get("id"), advice(violation))
+        places = {row.where, *row.places.values()}
+        if "label" in problem.message and any((row.sheet, w) in seen for w in places):
+            continue  # already said as a missing required label
+        if problem not in problems:
+            problems.append(problem)
+    return problems
 
 
 def read_template(path: Path) -> Graph:
@@ -42,32 +152,14 @@ def read_template(path: Path) -> Graph:
     unknown themes, wrong kinds of link, and the shapes' violations, each traced to its
     row) is reported at once in one :class:`TemplateError`.
     """
-    from ..validation import validate_graph
     from .build import build_graph
     from .tables import read_tables
 
     tables, problems = read_tables(path)
     built = build_graph(tables)
     problems += built.problems
-    if not problems:
-        report = validate_graph(built.graph)
-        for violation in report.violations:
-            node = next(
-                (
-                    n
-                    for n in built.places
-                    if built.graph.namespace_manager.normalizeUri(n) == violation.focus
-                    or str(n) == violation.focus.strip("<>")
-                ),
-                None,
-            )
-            row = built.places.get(node) if node is not None else None
-            path_text = f" {violation.path}" if violation.path else ""
-            message = f"{violation.message} ({violation.focus}{path_text})"
-            if row is not None:
-                problems.append(row.problem(None, None, message))
-            else:
-                problems.append(Problem(path.name, "", "", None, None, message))
+    if built.places:  # the study row was read: the shapes speak of what was built
+        problems += _shape_problems(built, path, problems)
     if problems:
         raise TemplateError(str(path), problems)
     return built.graph

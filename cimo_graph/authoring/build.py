@@ -13,7 +13,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 from ..iris import iri_problem
 from ..lookup import normalise
 from ..namespace import BIBO, CIMO, FOAF
-from .schema import REFERENCE_FIELDS, SHEETS, Column, Sheet, sheet_named
+from .schema import LINK_FIELDS, REFERENCE_FIELDS, SHEETS, Column, Sheet, sheet_named
 from .tables import Problem, Row
 
 __all__ = ["Built", "build_graph", "expand_columns", "person_slug"]
@@ -238,11 +238,24 @@ class _Builder:
 
     def check_columns(self, sheet: Sheet, row: Row) -> None:
         known = set(expand_columns(sheet, self.languages))
-        for name in row.cells:
-            if name not in known:
-                close = difflib.get_close_matches(name, sorted(known), n=1)
-                hint = f" Did you mean '{close[0]}'?" if close else ""
-                self.problem(row, name, None, f"unknown column in sheet '{sheet.name}'.{hint}")
+        per_language = {c.name for c in sheet.columns if c.per_language}
+        for name, value in row.cells.items():
+            if name in known or value in (None, "", []):
+                continue  # an empty column is no mistake, whatever its name
+            base, _, lang = name.rpartition("_")
+            if base in per_language and _LANG.match(lang):
+                self.problem(
+                    row,
+                    name,
+                    value,
+                    f"'{lang}' is not one of the study's languages "
+                    f"({'; '.join(self.languages)}, in the study sheet's column 'languages'): "
+                    f"add {lang} there, or leave this column empty",
+                )
+                continue
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            self.problem(row, name, None, f"unknown column in sheet '{sheet.name}'.{hint}")
         for column in sheet.columns:
             if not column.required:
                 continue
@@ -315,6 +328,7 @@ class _Builder:
         self.graph.add((study, RDF.type, CIMO.Study))
         self.check_columns(sheet_named("study"), row)
         self.fill(study, sheet_named("study"), row)
+        self.bibliographic(study, row)
         for lang in self.languages:
             self.graph.add((study, CIMO.labelLanguage, Literal(lang, datatype=XSD.language)))
         self.graph.add((study, DCTERMS.language, Literal(self.source_language)))
@@ -338,8 +352,8 @@ class _Builder:
         self.graph.add((subject, RDF.type, sheet.cls))
         self.graph.add((subject, DCTERMS.identifier, Literal(str(row.cells["id"]))))
         self.graph.add((subject, CIMO.partOfStudy, self.study))
-        if self.source is not None:
-            self.graph.add((subject, PROV.wasDerivedFrom, self.source))
+        if self.source is not None and not row.cells.get("sources"):
+            self.graph.add((subject, PROV.wasDerivedFrom, self.source))  # the study's default
         self.fill(subject, sheet, row)
 
     def _sources(self, sheet: Sheet, row: Row) -> None:
@@ -352,17 +366,32 @@ class _Builder:
         subject = self.iri(str(row.cells["id"]))
         self.graph.add((subject, RDF.type, BIBO.AcademicArticle))
         self.fill(subject, sheet, row)
-        cells = row.cells
-        if cells.get("year"):
-            self.graph.add((subject, DCTERMS.date, Literal(str(cells["year"]), datatype=XSD.gYear)))
-        for column, predicate in REFERENCE_FIELDS:
-            if cells.get(column):
-                self.graph.add((subject, predicate, Literal(str(cells[column]))))
-        if cells.get("journal"):
+        self.bibliographic(subject, row)
+        if row.cells.get("journal"):
             journal = BNode()
             self.graph.add((subject, DCTERMS.isPartOf, journal))
             self.graph.add((journal, RDF.type, BIBO.Journal))
-            self.graph.add((journal, DCTERMS.title, Literal(str(cells["journal"]))))
+            self.graph.add((journal, DCTERMS.title, Literal(str(row.cells["journal"]))))
+
+    def bibliographic(self, subject: URIRef, row: Row) -> None:
+        """The year, authors (in order), DOI, URL, licence, volume and pages of a work
+        (a cited reference, or the study itself)."""
+        cells = row.cells
+        if cells.get("year"):
+            year = str(cells["year"])
+            if not re.fullmatch(r"-?\d{4}", year):
+                self.problem(row, "year", year, "is not a year (four digits, like 2024)")
+            self.graph.add((subject, DCTERMS.date, Literal(year, datatype=XSD.gYear)))
+        for column, predicate in REFERENCE_FIELDS:
+            if cells.get(column):
+                self.graph.add((subject, predicate, Literal(str(cells[column]))))
+        for column, predicate in ((c, p) for c, p in LINK_FIELDS if cells.get(c)):
+            value = str(cells[column])
+            problem = iri_problem(value)
+            if problem:
+                self.problem(row, column, value, f"is not an address (IRI): {problem}")
+            else:
+                self.graph.add((subject, predicate, URIRef(value)))
         authors = _split(cells.get("authors"), ";")
         if authors:
             people = []

@@ -12,7 +12,7 @@ from rdflib.term import Node
 from ..errors import CimoGraphError
 from ..namespace import BIBO, CIMO, FOAF
 from .build import expand_columns
-from .schema import REFERENCE_FIELDS, SHEETS, Sheet
+from .schema import LINK_FIELDS, REFERENCE_FIELDS, SHEETS, Sheet
 from .tables import write_tables
 
 __all__ = ["graph_tables", "write_template"]
@@ -30,6 +30,7 @@ class _Exporter:
         languages = [str(lang) for lang in graph.objects(study, CIMO.labelLanguage)]
         order = {"nl": 0, "en": 1}
         self.languages = sorted(languages, key=lambda lang: (order.get(lang, 2), lang)) or ["en"]
+        self.default_source = graph.value(study, PROV.wasDerivedFrom)
         language = graph.value(study, DCTERMS.language)
         self.source_language = str(language) if language is not None else self.languages[0]
         themes = [t for t in graph.subjects(RDF.type, SKOS.Concept)]
@@ -82,6 +83,8 @@ class _Exporter:
                         found += shaping
                 else:
                     found = list(self.graph.objects(subject, column.predicate))
+                if column.name == "sources" and set(found) <= {self.default_source}:
+                    found = []  # the study's source_document, which the import adds anyway
                 if found:
                     row[column.name] = "; ".join(sorted(self.id_of(f) for f in found))
             elif column.kind == "value":
@@ -108,6 +111,7 @@ class _Exporter:
 
     def _study(self, sheet: Sheet) -> list[dict[str, str]]:
         row = self.row(sheet, self.study)
+        row.update(self.bibliographic(self.study))
         row["identifier"] = self.identifier
         row["namespace"] = self.ns
         if self.theme_ns != f"{self.ns}theme/":
@@ -129,31 +133,46 @@ class _Exporter:
         return [row]
 
     def _sources(self, sheet: Sheet) -> list[dict[str, str]]:
-        sources = set(self.graph.objects(self.study, PROV.wasDerivedFrom))
-        return [self.row(sheet, s) for s in sources]
+        """The study's source documents: its own, its elements', and any other document
+        the graph holds that no other study claims."""
+        mine = {self.study, *self.graph.subjects(CIMO.partOfStudy, self.study)}
+        sources = {o for s in mine for o in self.graph.objects(s, PROV.wasDerivedFrom)}
+        claimed = {
+            o
+            for s, o in self.graph.subject_objects(PROV.wasDerivedFrom)
+            if s not in mine and o not in sources
+        }
+        documents = set(self.graph.subjects(RDF.type, BIBO.Document)) - claimed
+        return [self.row(sheet, s) for s in sources | documents]
 
     def _references(self, sheet: Sheet) -> list[dict[str, str]]:
         works = set(self.graph.objects(None, DCTERMS.references))
         rows = []
         for work in works:
             row = self.row(sheet, work)
-            for column, predicate in (("year", DCTERMS.date), *REFERENCE_FIELDS):
-                value = self.graph.value(work, predicate)
-                if value is not None:
-                    row[column] = str(value)
+            row.update(self.bibliographic(work))
             journal = self.graph.value(work, DCTERMS.isPartOf)
             if journal is not None:
                 row["journal"] = str(self.graph.value(journal, DCTERMS.title))
-            head = self.graph.value(work, BIBO.authorList)
-            if head is not None:
-                names = []
-                for person in Collection(self.graph, head):
-                    family = self.graph.value(person, FOAF.familyName)
-                    given = self.graph.value(person, FOAF.givenName)
-                    names.append(f"{family}, {given}" if given is not None else str(family))
-                row["authors"] = "; ".join(names)
             rows.append(row)
         return rows
+
+    def bibliographic(self, work: Node) -> dict[str, str]:
+        """The year, authors, DOI, URL, licence, volume and pages of a work, as cells."""
+        row: dict[str, str] = {}
+        for column, predicate in (("year", DCTERMS.date), *REFERENCE_FIELDS, *LINK_FIELDS):
+            value = self.graph.value(work, predicate)
+            if value is not None:
+                row[column] = str(value)
+        head = self.graph.value(work, BIBO.authorList)
+        if head is not None:
+            names = []
+            for person in Collection(self.graph, head):
+                family = self.graph.value(person, FOAF.familyName)
+                given = self.graph.value(person, FOAF.givenName)
+                names.append(f"{family}, {given}" if given is not None else str(family))
+            row["authors"] = "; ".join(names)
+        return row
 
     def _themes(self, sheet: Sheet) -> list[dict[str, str]]:
         rows = []

@@ -13,7 +13,15 @@ from rdflib.namespace import DCTERMS, PROV, RDFS
 
 from ..namespace import BIBO, CIMO, FOAF
 
-__all__ = ["ELEMENT_SHEETS", "REFERENCE_FIELDS", "SHEETS", "Column", "Sheet", "sheet_named"]
+__all__ = [
+    "ELEMENT_SHEETS",
+    "LINK_FIELDS",
+    "REFERENCE_FIELDS",
+    "SHEETS",
+    "Column",
+    "Sheet",
+    "sheet_named",
+]
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,14 @@ def _element_columns(*extra: Column) -> tuple[Column, ...]:
             "location_lang", "lang", help="language of the location (default: the source language)"
         ),
         Column(
+            "sources",
+            "refs",
+            PROV.wasDerivedFrom,
+            targets=("sources",),
+            help="ids of the sources this element comes from, separated by ';' (default: "
+            "the study's source_document); for a synthesis of several papers or interviews",
+        ),
+        Column(
             "themes",
             "refs",
             CIMO.theme,
@@ -114,6 +130,25 @@ def _element_columns(*extra: Column) -> tuple[Column, ...]:
         ),
         Column("comment_lang", "lang", help="language of the comment (default: en)"),
     )
+
+
+#: Every sheet of elements of the study (what a quote supports, a recommendation strengthens).
+_ELEMENT_SHEET_NAMES = (
+    "context",
+    "pillars",
+    "aims",
+    "means",
+    "role_statements",
+    "propositions",
+    "outcomes",
+    "interventions",
+    "mechanisms",
+    "added_values",
+    "recommendations",
+    "roles",
+    "organisations",
+    "quotes",
+)
 
 
 def _in_proposition(link: URIRef) -> Column:
@@ -164,7 +199,27 @@ SHEETS: tuple[Sheet, ...] = (
             Column("title", "text", DCTERMS.title, per_language=True, required=True),
             Column("label", "text", RDFS.label, per_language=True),
             Column("method", "text", CIMO.method, per_language=True),
-            Column("institution", "ref", CIMO.institution, targets=("organisations",)),
+            Column(
+                "institution",
+                "refs",
+                CIMO.institution,
+                targets=("organisations",),
+                help="ids of the institutions that carried out the study, separated by ';'",
+            ),
+            Column(
+                "authors", "value", help="the study's authors in order: 'Family, G.; Family, G.'"
+            ),
+            Column("year", "value", help="the year of the study's publication, e.g. 2024"),
+            Column(
+                "doi", "value", help="the study's DOI, e.g. 10.1234/abcd (without https://doi.org/)"
+            ),
+            Column("url", "value", help="where the study can be read, e.g. https://..."),
+            Column(
+                "licence",
+                "value",
+                help="the licence of the study's data, as its IRI, e.g. "
+                "https://creativecommons.org/licenses/by/4.0/",
+            ),
             Column(
                 "source_document",
                 "ref",
@@ -228,6 +283,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("page_start", "value"),
             Column("page_end", "value"),
             Column("doi", "value"),
+            Column("url", "value", help="where the work can be read"),
         ),
     ),
     Sheet(
@@ -347,20 +403,7 @@ SHEETS: tuple[Sheet, ...] = (
                 "supports",
                 "refs",
                 CIMO.supports,
-                targets=(
-                    "context",
-                    "pillars",
-                    "aims",
-                    "means",
-                    "role_statements",
-                    "propositions",
-                    "outcomes",
-                    "interventions",
-                    "mechanisms",
-                    "added_values",
-                    "recommendations",
-                    "roles",
-                ),
+                targets=tuple(n for n in _ELEMENT_SHEET_NAMES if n != "quotes"),
                 required=True,
             ),
             Column("attributed_to", "ref", PROV.wasAttributedTo, targets=("roles",)),
@@ -371,7 +414,13 @@ SHEETS: tuple[Sheet, ...] = (
         CIMO.Recommendation,
         columns=_element_columns(
             Column(
-                "strengthens", "refs", CIMO.strengthens, targets=("pillars", "roles"), required=True
+                "strengthens",
+                "refs",
+                CIMO.strengthens,
+                targets=_ELEMENT_SHEET_NAMES,
+                required=True,
+                help="ids of the elements it bears on: propositions, interventions, "
+                "mechanisms, outcomes, pillars, roles, ...",
             ),
             Column("references", "refs", DCTERMS.references, targets=("references",)),
         ),
@@ -417,6 +466,13 @@ REFERENCE_FIELDS: tuple[tuple[str, URIRef], ...] = (
     ("page_start", BIBO.pageStart),
     ("page_end", BIBO.pageEnd),
     ("doi", BIBO.doi),
+)
+
+
+#: Columns of the study and reference sheets that hold an address (an IRI) of the work.
+LINK_FIELDS: tuple[tuple[str, URIRef], ...] = (
+    ("url", FOAF.page),
+    ("licence", DCTERMS.license),
 )
 
 

@@ -383,8 +383,7 @@ def _read_yaml(path: Path) -> tuple[dict[str, list[Row]], list[Problem]]:
                 if problem:
                     problems.append(Problem(path.name, name, place, column, None, problem))
                     continue
-                data = yaml.safe_load(yaml.serialize(cell_value))
-                cells[column] = _cell(data)
+                cells[column] = _cell(yaml.SafeLoader("").construct_object(cell_value, deep=True))
                 places[column] = place
             rows.append(Row(path.name, name, f"line {item.start_mark.line + 1}", cells, places))
         tables[name] = rows
