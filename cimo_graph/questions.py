@@ -1142,19 +1142,26 @@ class Questions:
         rows = self._select(named_query("citation"), {"work": target})
         fields: dict[str, list[Any]] = defaultdict(list)
         authors: list[tuple[float, str]] = []
+        parts: dict[str, dict[Any, list[Any]]] = defaultdict(lambda: defaultdict(list))
         for row in rows:
             if str(row["field"]) == "author":
                 authors.append((float(row["position"].toPython()), str(row["value"])))
             else:
                 fields[str(row["field"])].append(row["value"])
+                if row.get("part") is not None:
+                    parts[str(row["field"])][row["part"]].append(row["value"])
         names = [name for _, name in sorted(authors)]
         original = str(fields["language"][0]) if fields["language"] else lang
         title = str(choose_label(fields["title"], original) or "")
         translated = str(choose_label(fields["title"], lang) or "")
         year = str(fields["year"][0]) if fields["year"] else ""
-        institution = str(
-            choose_label(fields["institution_name"] or fields["institution"], lang) or ""
-        )
+        # each institution once, by its name (foaf:name) or else its label in ``lang``
+        by_part = parts["institution_name"] or parts["institution"]
+        institutions = [
+            str(choose_label(by_part[part], lang) or "") for part in sorted(by_part, key=str)
+        ]
+        doi = str(fields["doi"][0]) if fields["doi"] else ""
+        url = str(fields["url"][0]) if fields["url"] else ""
         key = (
             str(fields["identifier"][0]) if fields["identifier"] else self._names().display(target)
         )
@@ -1169,21 +1176,30 @@ class Questions:
                 "pages": "--".join(
                     str(fields[k][0]) for k in ("page_start", "page_end") if fields[k]
                 ),
-                "doi": str(fields["doi"][0]) if fields["doi"] else "",
-                "institution": institution if not names else "",
+                "doi": doi,
+                "url": url,
             }
             kind = "article" if entry["journal"] else "techreport"
+            if kind == "techreport":
+                entry["institution"] = " and ".join(institutions)
             body = ",\n".join(f"  {name} = {{{value}}}" for name, value in entry.items() if value)
             return f"@{kind}{{{key},\n{body}\n}}"
         if format != "text":
             raise ValueError(f"format must be 'text' or 'bibtex', not {format!r}")
         if fields["citation"]:
             return str(fields["citation"][0])
-        who = "; ".join(names) or institution or "Anonymous"
+        # APA: Family, G., Family, G., & Family, G. (Year). Title [Translation]. Publisher. DOI
+        who = _apa_authors(names) or "; ".join(institutions) or "Anonymous"
         translation = f" [{translated}]" if translated and translated != title else ""
-        return f"{who}. ({year or 'n.d.'}). {title}{translation}." + (
-            f" {institution}." if institution and institution != who else ""
-        )
+        publisher = "; ".join(i for i in institutions if i != who)
+        parts = [
+            _sentence(who),
+            f"({year or 'n.d.'}).",
+            _sentence(f"{title}{translation}"),
+            _sentence(publisher) if publisher else "",
+            f"https://doi.org/{doi}" if doi else url,
+        ]
+        return " ".join(part for part in parts if part)
 
     @one_lookup
     def sentences(self, *, lang: str = "en") -> pd.DataFrame:
@@ -1221,3 +1237,16 @@ class Questions:
 
 
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+def _apa_authors(names: list[str]) -> str:
+    """Authors as APA lists them: ``A, B, & C``; two: ``A, & B``."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + ", & " + names[-1]
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending in a full stop (an initial's own stop counts)."""
+    text = text.strip()
+    return text if not text or text.endswith((".", "?", "!")) else f"{text}."

@@ -229,7 +229,8 @@ class _Builder:
                 normalise(value), list(self.theme_names), n=3, cutoff=0.6
             )
         kind = "theme" if targets == ("themes",) else "id"
-        close = list(dict.fromkeys(close))
+        # a theme's names are kept normalised: name the theme by its id
+        close = list(dict.fromkeys(self.theme_names.get(c, c) for c in close))
         hint = f" Did you mean: {', '.join(repr(c) for c in close)}?" if close else ""
         self.problem(row, column.name, value, f"unknown {kind}.{hint}")
         return None

@@ -1,0 +1,152 @@
+"""A researcher's own study, first time right: shaped unlike the bundled one (English only,
+several sources, several institutions, authors), from `new-study` to answers and back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from openpyxl import load_workbook
+from rdflib import URIRef
+from rdflib.compare import isomorphic
+
+import cimo_graph as cg
+from cimo_graph.authoring import new_study
+from cimo_graph.cli import main
+
+SECOND = Path(__file__).parent / "data" / "studies" / "blended-review.yaml"
+FORMATS = {"csv": "template", "xlsx": "template.xlsx", "yaml": "template.yaml"}
+
+
+@pytest.fixture(scope="module")
+def second() -> cg.CimoGraph:
+    """The tests' second study: English only, two papers, two institutions."""
+    return cg.load(SECOND)
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("languages", [["en"], ["nl", "en"], ["en", "de"], ["nl"]])
+def test_new_study_in_any_languages_loads_without_a_mistake(tmp_path, fmt, languages):
+    """`new-study --languages ...` writes label columns for exactly those languages, and
+    the template as written loads and conforms, in every format."""
+    target = tmp_path / FORMATS[fmt]
+    assert main(["new-study", str(target), "--languages", ",".join(languages)]) == 0
+    study = cg.load(target)
+    assert study.validate().conforms
+    assert sorted(study.summary().languages) == sorted(languages)
+    study.export_template(tmp_path / "again.yaml")
+    columns = set().union(
+        *(set(r) for r in yaml.safe_load((tmp_path / "again.yaml").read_text())["interventions"])
+    )
+    assert {c for c in columns if c.startswith("label_")} == {f"label_{lang}" for lang in languages}
+
+
+def test_other_languages_columns_left_empty_are_no_mistake(tmp_path):
+    """A workbook written for nl and en, turned English-only with its nl columns left
+    empty, loads: no 'Did you mean' for the columns the template itself wrote."""
+    path = new_study(tmp_path / "study.xlsx", languages=["nl", "en"])
+    workbook = load_workbook(path)
+    for sheet in workbook.worksheets:
+        header = [c.value for c in sheet[1]]
+        for index, name in enumerate(header):
+            if name == "languages":
+                sheet.cell(row=2, column=index + 1, value="en")
+            if isinstance(name, str) and name.endswith("_nl"):
+                for row in range(2, sheet.max_row + 1):
+                    sheet.cell(row=row, column=index + 1).value = None
+    workbook.save(path)
+    assert cg.load(path).validate().conforms
+
+
+def test_text_in_a_language_the_study_lacks_says_what_to_do(tmp_path):
+    """label_de filled in a study declaring only en: the message names the languages."""
+    path = new_study(tmp_path / "study.yaml", languages=["en"])
+    text = path.read_text(encoding="utf-8").replace(
+        "  label_en: peer consultation group\n",
+        "  label_en: peer consultation group\n  label_de: Intervisionsgruppe\n",
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(cg.TemplateError) as caught:
+        cg.load(path)
+    (problem,) = caught.value.problems
+    assert problem.column == "label_de" and "Did you mean" not in problem.message
+    assert "'de' is not one of the study's languages (en" in problem.message
+    assert "add de there, or leave this column empty" in problem.message
+
+
+def test_missing_evidence_is_said_in_the_templates_words(tmp_path):
+    """A shape violation reads as what to fill, in the same list as the other mistakes."""
+    path = new_study(tmp_path / "study.yaml", languages=["en"])
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del data["mechanisms"][0]["source_text"]
+    data["outcomes"][0]["themes"] = "self-confidense"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with pytest.raises(cg.TemplateError) as caught:
+        cg.load(path)
+    messages = [str(p) for p in caught.value.problems]
+    assert any("unknown theme. Did you mean: 'self-confidence'?" in m for m in messages)
+    assert any(
+        "sheet 'mechanisms'" in m
+        and "has no evidence: fill 'source_text'" in m
+        and "add a row to the 'notes' sheet" in m
+        for m in messages
+    ), messages
+    assert not any("cimo:" in m for m in messages)
+
+
+def test_second_study_conforms_and_round_trips_in_every_format(second, tmp_path):
+    """The English-only study of two papers: valid, and the same graph after
+    export_template and import, the document no element cites included."""
+    assert second.validate().conforms
+    protocol = URIRef("https://example.org/cimo-study/blended-review/protocol")
+    assert (protocol, None, None) in second.graph
+    for name in FORMATS.values():
+        back = cg.load(second.export_template(tmp_path / name))
+        assert isomorphic(back.graph, second.graph), name
+
+
+def test_evidence_names_the_elements_own_source(second):
+    """In a synthesis, evidence() names the paper each element comes from."""
+    evidence = second.evidence("BL-I1")
+    derived = evidence[evidence["kind"] == "derived from"]
+    assert derived["text"].tolist() == ["Online peer feedback in initial teacher education"]
+    location = evidence[evidence["kind"] == "location"]["text"].tolist()
+    assert location == ["p. 5"]
+    # an element that names no source keeps the study's own
+    roles = second.evidence("student")
+    assert sorted(roles[roles["kind"] == "derived from"]["text"]) == [
+        "Evaluating a blended mathematics course",
+        "Online peer feedback in initial teacher education",
+    ]
+
+
+def test_citation_of_a_study_with_authors_year_and_doi(second):
+    """kg.cite() gives a complete APA reference and a BibTeX entry."""
+    assert second.cite() == (
+        "Jansen, A., de Vries, B., & O'Neill, C. (2024). A realist review of blended "
+        "learning in teacher education. University A; University B. "
+        "https://doi.org/10.1234/blended.2024.001"
+    )
+    bibtex = second.cite(format="bibtex")
+    for line in (
+        "@techreport{blended-review,",
+        "  author = {Jansen, A. and de Vries, B. and O'Neill, C.},",
+        "  year = {2024},",
+        "  doi = {10.1234/blended.2024.001},",
+        "  url = {https://example.org/reports/blended-review},",
+        "  institution = {University A and University B}",
+    ):
+        assert line in bibtex
+
+
+def test_a_recommendation_may_bear_on_an_intervention(second):
+    """Recommendations strengthen any element, here an intervention."""
+    recommendations = second.recommendations()
+    assert recommendations["id"].tolist() == ["REC1"]
+    assert "BL-I1" in str(recommendations.iloc[0].to_dict())
+
+
+def test_several_institutions(second):
+    """A study carried out by two institutions names both."""
+    assert len(list(second.graph.objects(None, cg.CIMO.institution))) == 2
