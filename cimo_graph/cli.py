@@ -66,9 +66,11 @@ def _parser() -> argparse.ArgumentParser:
                 "study",
                 nargs="?",
                 default=None,
-                help="study file (Turtle, JSON-LD, RDF/XML, N-Triples, N3); "
+                help="study file (Turtle, JSON-LD, RDF/XML, N-Triples, N3) or template; "
                 "default: the bundled study",
             )
+            # the question commands take --study: these take it too, as the same thing
+            sub.add_argument("--study", dest="study_option", default=None, help=argparse.SUPPRESS)
         else:
             sub.add_argument("--study", default=None, help="study file; default: the bundled study")
         sub.add_argument(
@@ -341,6 +343,12 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> Any:
+    if getattr(args, "study_option", None):
+        if args.study and args.study != args.study_option:
+            raise CimoGraphError(
+                f"two studies named: {args.study!r} and --study {args.study_option!r}; give one"
+            )
+        args.study = args.study_option
     if getattr(args, "endpoint", None):
         from .remote import connect
 
@@ -615,13 +623,13 @@ def _answer_questions(kg: CimoGraph) -> None:
         "Which interventions do the roles carry out, and what is said of each role?  kg.roles()"
     )
     emit(kg.roles(), "table", ["id", "broader", "carries_out", "statements", "stated_for"])
-    heading("Which pillar or role does each recommendation strengthen?  kg.recommendations()")
+    heading("Which elements does each recommendation strengthen?  kg.recommendations()")
     emit(
         kg.recommendations(),
         "table",
         ["id", "strengthens", "strengthens_kind", "strengthens_label"],
     )
-    for lang in ("nl", "en"):
+    for lang in [lang for lang in ("nl", "en") if lang in kg.summary().languages] or ["en"]:
         heading(f"The design propositions as sentences ({lang})  kg.sentences(lang={lang!r})")
         for row in kg.sentences(lang=lang).itertuples():
             print(f"{row.id}: {row.sentence}\n")

@@ -344,6 +344,7 @@ class CimoGraph(Questions, Drawings):
     def merge(self, *others: CimoGraph) -> CimoGraph:
         """A new graph holding this study and ``others``: several studies in one graph,
         each under its own IRIs, asked questions together (answers gain a ``study``).
+        Neither this graph nor ``others`` changes: keep the result (``both = kg.merge(b)``).
 
         >>> from cimo_graph.authoring import example_path
         >>> both = cg.load().merge(cg.load(example_path()))

@@ -1209,6 +1209,17 @@ class Questions:
         >>> s.loc["W", "sentence"][:75]
         'Als je in een leernetwerk wilt bereiken dat studenten verbondenheid en soci'
         """
+        languages: dict[Any, set[str]] = defaultdict(set)
+        for row in self._select(named_query("study-languages"), {}):
+            languages[row["study"]].add(str(row["lang"]))
+        lacking = sorted(str(study) for study, tags in languages.items() if lang not in tags)
+        if lacking:
+            known = sorted(set().union(*languages.values()))
+            raise CimoGraphError(
+                f"sentences(lang={lang!r}): {', '.join(lacking)} has no labels in {lang!r} "
+                f"(its languages: {', '.join(known)}); a sentence would mix languages. "
+                f"Ask in one of {', '.join(known)}."
+            )
         propositions = sorted(
             {r["proposition"] for r in self._select(named_query("propositions"), {})}, key=str
         )

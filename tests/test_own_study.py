@@ -150,3 +150,94 @@ def test_a_recommendation_may_bear_on_an_intervention(second):
 def test_several_institutions(second):
     """A study carried out by two institutions names both."""
     assert len(list(second.graph.objects(None, cg.CIMO.institution))) == 2
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_a_statement_no_column_holds_is_carried_in_extra(second, tmp_path, fmt):
+    """A triple the sheets have no column for goes to the 'extra' sheet and comes back."""
+    from rdflib import Graph, Literal
+    from rdflib.namespace import DCTERMS, XSD
+
+    graph = Graph()
+    graph += second.graph
+    element = URIRef("https://example.org/cimo-study/blended-review/BL-M1")
+    graph.add((element, DCTERMS.created, Literal("2024-05-01", datatype=XSD.date)))
+    graph.add((element, URIRef("https://example.org/vocab#weight"), Literal(0.75)))
+    study = cg.CimoGraph(graph)
+    back = cg.load(study.export_template(tmp_path / FORMATS[fmt]))
+    assert isomorphic(back.graph, graph)
+
+
+def test_a_blank_node_statement_the_template_cannot_write_is_refused_by_name(second, tmp_path):
+    """export_template stops and names a statement it cannot carry; it writes nothing."""
+    from rdflib import BNode, Graph, Literal
+
+    graph = Graph()
+    graph += second.graph
+    node = BNode()
+    graph.add(
+        (URIRef("https://example.org/cimo-study/blended-review/BL"), URIRef("urn:x:has"), node)
+    )
+    graph.add((node, URIRef("urn:x:note"), Literal("anonymous")))
+    with pytest.raises(cg.CimoGraphError, match=r"cannot carry .*blank-node statement"):
+        cg.CimoGraph(graph).export_template(tmp_path / "template.yaml")
+    assert not (tmp_path / "template.yaml").exists()
+
+
+def test_a_malformed_extra_row_is_named(tmp_path):
+    """A row of 'extra' that is not Turtle's notation: its sheet, line and column."""
+    path = new_study(tmp_path / "study.yaml", languages=["en"])
+    text = path.read_text(encoding="utf-8").replace(
+        "- subject: <https://example.org/cimo-study/example/PC-I1>", "- subject: PC-I1"
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(cg.TemplateError) as caught:
+        cg.load(path)
+    (problem,) = caught.value.problems
+    assert (problem.sheet, problem.column, problem.value) == ("extra", "subject", "PC-I1")
+    assert "is not an IRI in angle brackets" in problem.message
+
+
+def test_the_help_sheet_describes_every_column(tmp_path):
+    """The workbook's help sheet lists every column of every sheet: required or optional,
+    what it holds, which sheet a link points at, and what it means."""
+    from cimo_graph.authoring.schema import SHEETS
+
+    path = new_study(tmp_path / "study.xlsx", languages=["en"])
+    workbook = load_workbook(path)
+    rows = list(workbook["help"].iter_rows(values_only=True))
+    assert rows[0] == ("sheet", "column", "required", "holds", "links to", "meaning")
+    described = {(r[0], r[1]) for r in rows[1:] if r[1]}
+    for sheet in SHEETS:
+        for column in workbook[sheet.name][1]:
+            assert (sheet.name, column.value) in described, (sheet.name, column.value)
+    by_column = {(r[0], r[1]): r for r in rows[1:]}
+    assert by_column[("interventions", "proposition")][2:5] == (
+        "required",
+        "one id",
+        "propositions",
+    )
+    assert by_column[("interventions", "label_en")][2] == "required"
+    assert by_column[("interventions", "sources")][4] == "sources"
+    sheets = {r[0]: r[5] for r in rows[1:] if not r[1]}
+    assert "Not the literature it cites" in sheets["sources"]
+
+
+def test_sentences_in_a_language_the_study_lacks_are_refused(second):
+    """An English-only study asked for Dutch sentences: a clear error, never mixed text."""
+    assert second.sentences(lang="en")["sentence"].str.len().min() > 20
+    with pytest.raises(cg.CimoGraphError, match=r"has no labels in 'nl' \(its languages: en\)"):
+        second.sentences(lang="nl")
+
+
+def test_a_pillar_figure_of_a_study_without_pillars_is_refused(second):
+    """figure(pillars=True) without pillars says so, instead of drawing an empty figure."""
+    with pytest.raises(cg.CimoGraphError, match="has no pillars"):
+        second.figure(pillars=True)
+
+
+@pytest.mark.parametrize("command", ["info", "validate", "report"])
+def test_every_command_reading_a_study_takes_study(command, capsys):
+    """`cimo-graph info --study X` as the question commands take it."""
+    assert main([command, "--study", str(SECOND)]) == 0
+    assert "blended" in capsys.readouterr().out.lower()

@@ -158,7 +158,7 @@ class _Builder:
         if study_id:
             self.ids[study_id] = ("study", self.study_row)
         for sheet in SHEETS:
-            if sheet.name in ("study", "notes"):
+            if sheet.name in ("study", "notes", "extra"):
                 continue
             for row in self.tables.get(sheet.name, []):
                 identifier = row.cells.get("id")
@@ -341,7 +341,7 @@ class _Builder:
             for item in self.tables.get(sheet.name, []):
                 self.check_columns(sheet, item)
                 identifier = item.cells.get("id")
-                if sheet.name != "notes" and (
+                if sheet.name not in ("notes", "extra") and (
                     identifier is None or self.ids.get(str(identifier), (None, None))[1] is not item
                 ):
                     continue
@@ -441,6 +441,30 @@ class _Builder:
             self.graph.add(
                 (subject, SKOS.definition, Literal(str(row.cells["definition"]), lang=lang))
             )
+
+    def _extra(self, sheet: Sheet, row: Row) -> None:
+        """A statement in Turtle's notation, as export_template writes what no other
+        sheet can hold."""
+        from rdflib.util import from_n3
+
+        terms = []
+        for column in ("subject", "predicate", "object"):
+            text = str(row.cells.get(column) or "").strip()
+            try:
+                term = from_n3(text) if text else None
+            except Exception:  # rdflib raises several kinds for a malformed term
+                term = None
+            wanted = "an IRI in angle brackets" if column != "object" else "an IRI or a literal"
+            if not isinstance(term, URIRef | Literal) or (
+                column != "object" and not isinstance(term, URIRef)
+            ):
+                self.problem(row, column, text or None, f"is not {wanted} in Turtle's notation")
+                return
+            if isinstance(term, URIRef) and iri_problem(str(term)):
+                self.problem(row, column, text, f"is not an IRI: {iri_problem(str(term))}")
+                return
+            terms.append(term)
+        self.graph.add(tuple(terms))
 
     def _notes(self, sheet: Sheet, row: Row) -> None:
         element, note = row.cells.get("element"), row.cells.get("note")

@@ -12,7 +12,7 @@ from rdflib.term import Node
 from ..errors import CimoGraphError
 from ..namespace import BIBO, CIMO, FOAF
 from .build import expand_columns
-from .schema import LINK_FIELDS, REFERENCE_FIELDS, SHEETS, Sheet
+from .schema import LINK_FIELDS, REFERENCE_FIELDS, SHEETS, Sheet, help_rows
 from .tables import write_tables
 
 __all__ = ["graph_tables", "write_template"]
@@ -193,6 +193,9 @@ class _Exporter:
             rows.append(row)
         return rows
 
+    def _extra(self, sheet: Sheet) -> list[dict[str, str]]:
+        return []  # filled by graph_tables with what the other sheets could not hold
+
     def _notes(self, sheet: Sheet) -> list[dict[str, str]]:
         rows = []
         for subject, note in sorted(
@@ -220,8 +223,68 @@ def graph_tables(graph: Graph, study: URIRef | None = None) -> tuple[dict, dict[
     exporter = _Exporter(graph, study)
     tables = exporter.tables()
     tables["notes"] = sorted(tables["notes"], key=lambda r: (r["element"], r["note"]))
+    tables["extra"] = _left_out(graph, study, tables, len(studies) == 1)
     columns = {sheet.name: expand_columns(sheet, exporter.languages) for sheet in SHEETS}
     return tables, columns
+
+
+def _left_out(
+    graph: Graph, study: URIRef, tables: dict[str, list[dict[str, str]]], whole: bool
+) -> list[dict[str, str]]:
+    """The statements of the study that the sheets do not carry, as rows of 'extra'.
+
+    The tables are built again, as an import would, and compared with the graph (all of
+    it when it holds one study; else what concerns this study). A statement with a blank
+    node that the sheets do not rebuild cannot be written as a row: it is refused by name.
+    """
+    from rdflib import BNode
+    from rdflib.compare import isomorphic
+
+    from .build import build_graph
+    from .tables import Row
+
+    rows = {
+        name: [
+            Row(
+                "export", name, f"row {number}", {k: (str(v).strip() or None) for k, v in r.items()}
+            )
+            for number, r in enumerate(items, start=2)
+        ]
+        for name, items in tables.items()
+    }
+    rebuilt = build_graph(rows).graph
+    if whole:
+        scope = list(graph)
+    else:
+        mine = {study, *graph.subjects(CIMO.partOfStudy, study), *rebuilt.subjects()}
+        scope = [t for t in graph if t[0] in mine]
+
+    def blank(triple: tuple) -> bool:
+        return any(isinstance(term, BNode) for term in triple)
+
+    left = sorted((t for t in scope if not blank(t) and t not in rebuilt), key=str)
+    original, again = Graph(), Graph()
+    for triple in (t for t in scope if blank(t)):
+        original.add(triple)
+    for triple in (t for t in rebuilt if blank(t)):
+        again.add(triple)
+    if not isomorphic(original, again):
+        example = next((t for t in original if t not in again), next(iter(original), None))
+        raise CimoGraphError(
+            "export_template cannot carry every statement of the study: the blank-node "
+            f"statement {' '.join(term.n3() for term in example)} is not one the template "
+            "writes (give the node an IRI, or keep the study as Turtle)"
+        )
+    extra = []
+    for triple in left:
+        try:
+            subject, predicate, value = (term.n3() for term in triple)
+            extra.append({"subject": subject, "predicate": predicate, "object": value})
+        except Exception as error:  # rdflib refuses to write a malformed IRI
+            raise CimoGraphError(
+                f"export_template cannot write the statement {triple!r}: {error}"
+            ) from error
+    return extra
 
 
 def write_template(
@@ -235,8 +298,6 @@ def write_template(
             suffix, suffix if suffix else "csv"
         )
     tables, columns = graph_tables(graph, study)
-    help_rows = [
-        (sheet.name, column.name, column.help) for sheet in SHEETS for column in sheet.columns
-    ]
-    write_tables(tables, columns, path, fmt, help_rows)
+    languages = [c[len("label_") :] for c in columns["interventions"] if c.startswith("label_")]
+    write_tables(tables, columns, path, fmt, help_rows(languages))
     return path

@@ -20,6 +20,7 @@ __all__ = [
     "SHEETS",
     "Column",
     "Sheet",
+    "help_rows",
     "sheet_named",
 ]
 
@@ -243,7 +244,9 @@ SHEETS: tuple[Sheet, ...] = (
         "sources",
         None,
         element=False,
-        help="documents the study is derived from",
+        help="the documents the study's elements are taken from (a report, the papers of a "
+        "synthesis, interview transcripts): the study's source_document and each element's "
+        "'sources' column point here. Not the literature it cites: that is 'references'",
         columns=(
             Column("id", "id", required=True),
             Column("title", "text", DCTERMS.title, lang_column="title_lang", lang="source"),
@@ -264,7 +267,9 @@ SHEETS: tuple[Sheet, ...] = (
         "references",
         None,
         element=False,
-        help="works the study cites",
+        help="the works the study cites (its literature), each with its formatted citation; "
+        "the study and recommendations point here with 'references'. Not the documents the "
+        "elements are taken from: those are 'sources'",
         columns=(
             Column("id", "id", required=True),
             Column(
@@ -457,6 +462,37 @@ SHEETS: tuple[Sheet, ...] = (
     ),
 )
 
+# what no other sheet can say, so that a study is never cut by its template
+SHEETS += (
+    Sheet(
+        "extra",
+        None,
+        element=False,
+        help="statements no other sheet has a column for, one a row, in Turtle's notation "
+        "(written by export_template so that nothing is lost; rarely typed by hand)",
+        columns=(
+            Column(
+                "subject",
+                "value",
+                required=True,
+                help="an IRI in angle brackets: <https://example.org/study/I1>",
+            ),
+            Column(
+                "predicate",
+                "value",
+                required=True,
+                help="an IRI in angle brackets: <http://purl.org/dc/terms/created>",
+            ),
+            Column(
+                "object",
+                "value",
+                required=True,
+                help='an IRI in angle brackets, or a literal: "text"@en, "2024"^^<...#gYear>',
+            ),
+        ),
+    ),
+)
+
 ELEMENT_SHEETS = tuple(sheet for sheet in SHEETS if sheet.element)
 
 #: The reference sheet's columns that are plain BIBO values of the work.
@@ -474,6 +510,57 @@ LINK_FIELDS: tuple[tuple[str, URIRef], ...] = (
     ("url", FOAF.page),
     ("licence", DCTERMS.license),
 )
+
+
+_HOLDS = {
+    "id": "an id: letters, digits, - _ .",
+    "text": "text",
+    "ref": "one id",
+    "refs": "ids, separated by ';'",
+    "value": "a value",
+    "lang": "a language tag (nl, en, ...)",
+}
+
+
+def help_rows(languages: list[str]) -> list[tuple[str, str, str, str, str, str]]:
+    """The help sheet: for every column of every sheet, whether it is required, what it
+    holds, which sheet a link points at, and what it means (a sheet's own row first)."""
+    rows = []
+    for sheet in SHEETS:
+        rows.append((sheet.name, "", "", "", "", sheet.help or f"one row per {sheet.name}"))
+        for column in sheet.columns:
+            names = (
+                [f"{column.name}_{lang}" for lang in languages]
+                if column.per_language
+                else [column.name]
+            )
+            holds = _HOLDS.get(column.kind, column.kind)
+            if column.kind == "text" and column.multi:
+                holds = "text; several separated by ' | '"
+            if column.kind == "text" and column.per_language:
+                holds = "text in the language the column names"
+            targets = (
+                "any sheet's id (or the study's)"
+                if "*" in column.targets
+                else ", ".join(column.targets)
+            )
+            meaning = column.help or (
+                f"the id of the row of '{column.targets[0]}' this row belongs to"
+                if column.inverse and column.targets
+                else ""
+            )
+            for name in names:
+                rows.append(
+                    (
+                        sheet.name,
+                        name,
+                        "required" if column.required else "optional",
+                        holds,
+                        targets,
+                        meaning,
+                    )
+                )
+    return rows
 
 
 def sheet_named(name: str) -> Sheet | None:

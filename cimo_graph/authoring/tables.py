@@ -410,7 +410,7 @@ def write_tables(
     columns: dict[str, list[str]],
     path: Path,
     fmt: str,
-    help_rows: list[tuple[str, str, str]] = (),
+    help_rows: list[tuple[str, ...]] = (),
 ) -> None:
     """Write the tables as a CSV folder, an XLSX workbook or a YAML file (whole, or not)."""
     from .._files import atomic_path, write_text
@@ -444,9 +444,15 @@ def write_tables(
             sheet.freeze_panes = "A2"
         if help_rows:
             sheet = workbook.create_sheet(_HELP_SHEET)
-            sheet.append(["sheet", "column", "meaning"])
+            sheet.append(["sheet", "column", "required", "holds", "links to", "meaning"])
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
             for entry in help_rows:
                 sheet.append(list(entry))
+                if not entry[1]:  # a sheet's own row
+                    for cell in sheet[sheet.max_row]:
+                        cell.font = Font(bold=True)
+            sheet.freeze_panes = "A2"
         with atomic_path(path) as temporary:
             workbook.save(temporary)
     elif fmt == "yaml":

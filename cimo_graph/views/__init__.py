@@ -191,6 +191,11 @@ class Drawings:
 
         rows = self._select(named_query("pillars"), {})
         pillars = {r["pillar"] for r in rows}
+        if not pillars:
+            raise CimoGraphError(
+                "figure(pillars=True): the study has no pillars (cimo:Pillar) to draw; "
+                "draw a design proposition instead, figure('<its id>')"
+            )
         grouped, infos = self._parts_by_kind(pillars)
         ordered = sorted(pillars, key=lambda p: _natural(self._id(p, infos)))
         columns = []
