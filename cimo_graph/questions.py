@@ -131,6 +131,29 @@ def one_lookup(method: Any) -> Any:
     return wrapper
 
 
+def per_study(method: Any) -> Any:
+    """A listing gains a ``study`` column, after ``label``, when the graph holds more than
+    one study: the same id may then stand in several, and each row says whose it is."""
+
+    @functools.wraps(method)
+    def wrapper(self: Questions, *args: Any, **kwargs: Any) -> Any:
+        frame = method(self, *args, **kwargs)
+        if "study" in frame.columns or "iri" not in frame.columns:
+            return frame
+        studies = {row["study"] for row in self._select(named_query("studies"), {})}
+        if len(studies) < 2:
+            return frame
+        nodes = [URIRef(iri) for iri in frame["iri"]]
+        owner: dict[str, set[str]] = defaultdict(set)
+        for row in self._select_each(named_query("node-study"), "node", nodes):
+            owner[str(row["node"])].add(self._names().display(row["study"]))
+        column = [_ID_SEPARATOR.join(sorted(owner.get(iri, ()))) for iri in frame["iri"]]
+        frame.insert(list(frame.columns).index("label") + 1, "study", column)
+        return frame
+
+    return wrapper
+
+
 class Questions:
     """The question helpers; a backend supplies ``_select``, ``_select_each``, ``_prefixes``."""
 
@@ -639,6 +662,7 @@ class Questions:
         routes, _ = self._element_routes(node, "outcomes_of")
         return self._route_frame(routes, {"outcome", "aim"}, lang)
 
+    @per_study
     @one_lookup
     def propositions(self, *, lang: str = "en") -> pd.DataFrame:
         """The design propositions with their context, interventions, mechanisms, outcomes,
@@ -691,6 +715,7 @@ class Questions:
             ],
         )
 
+    @per_study
     @one_lookup
     def pillars(self, *, lang: str = "en") -> pd.DataFrame:
         """The pillars with their aim, the means in their phrase and the practices that
@@ -745,6 +770,7 @@ class Questions:
             ],
         )
 
+    @per_study
     @one_lookup
     def roles(self, *, lang: str = "en") -> pd.DataFrame:
         """The roles (actors), what each carries out and the statements about its role,
@@ -804,6 +830,7 @@ class Questions:
             ],
         )
 
+    @per_study
     @one_lookup
     def recommendations(self, *, lang: str = "en") -> pd.DataFrame:
         """The recommendations, one row per pillar or role each strengthens, with the works
@@ -993,6 +1020,7 @@ class Questions:
             table, ["direction", "predicate", "predicate_label", "value", "value_label", "lang"]
         )
 
+    @per_study
     @one_lookup
     def themes(self, *, lang: str = "en") -> pd.DataFrame:
         """The theme vocabulary: id, label in ``lang``, the label in the other language,
@@ -1201,6 +1229,7 @@ class Questions:
         ]
         return " ".join(part for part in parts if part)
 
+    @per_study
     @one_lookup
     def sentences(self, *, lang: str = "en") -> pd.DataFrame:
         """Each design proposition stated in the CIMO template, in Dutch or English.
@@ -1241,10 +1270,11 @@ class Questions:
                         mechanisms=self._label_list(by_kind["mechanism"], infos, lang),
                         actors=actors,
                     ),
+                    "iri": str(proposition),
                 }
             )
         table.sort(key=lambda r: natural_key(r["id"]))
-        return _frame(table, ["id", "label", "lang", "sentence"])
+        return _frame(table, ["id", "label", "lang", "sentence", "iri"])
 
 
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"

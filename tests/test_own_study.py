@@ -241,3 +241,22 @@ def test_every_command_reading_a_study_takes_study(command, capsys):
     """`cimo-graph info --study X` as the question commands take it."""
     assert main([command, "--study", str(SECOND)]) == 0
     assert "blended" in capsys.readouterr().out.lower()
+
+
+@pytest.mark.parametrize(
+    "listing", ["propositions", "pillars", "roles", "recommendations", "themes", "sentences"]
+)
+def test_every_listing_of_several_studies_says_whose_each_row_is(second, listing):
+    """With two studies in one graph each listing carries a study column; with one, not."""
+    both = cg.load().merge(second)
+    frame = getattr(both, listing)(lang="en")
+    assert list(frame.columns)[:3] == ["id", "label", "study"]
+    assert set(frame["study"]) <= {"leernetwerken", "blended-review"} and frame["study"].all()
+    assert "study" not in getattr(second, listing)(lang="en").columns
+
+
+def test_the_same_role_in_two_studies_is_told_apart(second):
+    """Both studies have a role 'student': two rows, each naming its study."""
+    roles = cg.load().merge(second).roles()
+    students = roles[roles["id"] == "student"]
+    assert sorted(students["study"]) == ["blended-review", "leernetwerken"]

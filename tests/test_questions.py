@@ -109,7 +109,7 @@ COLUMNS = {
         "iri",
     ],
     "themes": ["id", "label", "other_label", "synonyms", "definition", "elements", "scheme", "iri"],
-    "sentences": ["id", "label", "lang", "sentence"],
+    "sentences": ["id", "label", "lang", "sentence", "iri"],
 }
 
 SENTENCES = {
