@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from rdflib import Graph
 
 import cimo_graph as cg
 from cimo_graph._resources import ontology_path, shapes_path, study_path
+
+# Under CI the property tests try the same examples every run (a failure there is one to
+# replay); locally they explore anew each time.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
 
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
