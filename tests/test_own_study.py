@@ -260,3 +260,20 @@ def test_the_same_role_in_two_studies_is_told_apart(second):
     roles = cg.load().merge(second).roles()
     students = roles[roles["id"] == "student"]
     assert sorted(students["study"]) == ["blended-review", "leernetwerken"]
+
+
+def test_the_workbook_offers_ids_to_link_to(tmp_path):
+    """Link columns offer the ids of the sheet they point at; headers stay in view."""
+    path = new_study(tmp_path / "study.xlsx", languages=["en"])
+    workbook = load_workbook(path)
+    sheet = workbook["interventions"]
+    header = [c.value for c in sheet[1]]
+    offers = {}
+    for rule in sheet.data_validations.dataValidation:
+        first = str(rule.sqref).split(":")[0]
+        offers[header[sheet[first].column - 1]] = rule.formula1
+    assert offers["proposition"] == "'propositions'!$A$2:$A$10000"
+    assert offers["sources"] == "'sources'!$A$2:$A$10000"
+    assert workbook["means"].data_validations.dataValidation
+    assert all(workbook[name].freeze_panes == "A2" for name in workbook.sheetnames)
+    assert cg.load(path).validate().conforms

@@ -12,7 +12,7 @@ from rdflib.term import Node
 from ..errors import CimoGraphError
 from ..namespace import BIBO, CIMO, FOAF
 from .build import expand_columns
-from .schema import LINK_FIELDS, REFERENCE_FIELDS, SHEETS, Sheet, help_rows
+from .schema import LINK_FIELDS, REFERENCE_FIELDS, SHEETS, Sheet, dropdowns, help_rows
 from .tables import write_tables
 
 __all__ = ["graph_tables", "write_template"]
@@ -299,5 +299,5 @@ def write_template(
         )
     tables, columns = graph_tables(graph, study)
     languages = [c[len("label_") :] for c in columns["interventions"] if c.startswith("label_")]
-    write_tables(tables, columns, path, fmt, help_rows(languages))
+    write_tables(tables, columns, path, fmt, help_rows(languages), dropdowns(languages))
     return path

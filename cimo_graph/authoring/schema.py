@@ -20,6 +20,7 @@ __all__ = [
     "SHEETS",
     "Column",
     "Sheet",
+    "dropdowns",
     "help_rows",
     "sheet_named",
 ]
@@ -561,6 +562,26 @@ def help_rows(languages: list[str]) -> list[tuple[str, str, str, str, str, str]]
                     )
                 )
     return rows
+
+
+def dropdowns(languages: list[str]) -> dict[str, dict[str, str]]:
+    """For the XLSX workbook: per sheet and column, the list a cell offers to choose from,
+    as a spreadsheet formula (the ids of the sheet a link points at, yes/no, the study's
+    languages). A cell may still hold something else, such as several ids."""
+    offers: dict[str, dict[str, str]] = {}
+    for sheet in SHEETS:
+        for column in sheet.columns:
+            formula = None
+            targets = [t for t in column.targets if t != "*"]
+            if column.kind in ("ref", "refs") and len(targets) == 1:
+                formula = f"'{targets[0]}'!$A$2:$A$10000"
+            elif column.kind == "lang":
+                formula = '"' + ",".join(languages) + '"'
+            elif column.name == "shaping":
+                formula = '"yes,no"'
+            if formula:
+                offers.setdefault(sheet.name, {})[column.name] = formula
+    return offers
 
 
 def sheet_named(name: str) -> Sheet | None:

@@ -411,6 +411,7 @@ def write_tables(
     path: Path,
     fmt: str,
     help_rows: list[tuple[str, ...]] = (),
+    dropdowns: dict[str, dict[str, str]] | None = None,
 ) -> None:
     """Write the tables as a CSV folder, an XLSX workbook or a YAML file (whole, or not)."""
     from .._files import atomic_path, write_text
@@ -427,6 +428,8 @@ def write_tables(
     elif fmt == "xlsx":
         from openpyxl import Workbook
         from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.datavalidation import DataValidation
 
         workbook = Workbook()
         workbook.remove(workbook.active)
@@ -442,6 +445,15 @@ def write_tables(
                         cell.data_type = "s"
                         cell.quotePrefix = True
             sheet.freeze_panes = "A2"
+            for column_name, formula in (dropdowns or {}).get(name, {}).items():
+                if column_name not in header:
+                    continue
+                letter = get_column_letter(header.index(column_name) + 1)
+                offer = DataValidation(
+                    type="list", formula1=formula, allow_blank=True, showErrorMessage=False
+                )
+                offer.add(f"{letter}2:{letter}10000")
+                sheet.add_data_validation(offer)
         if help_rows:
             sheet = workbook.create_sheet(_HELP_SHEET)
             sheet.append(["sheet", "column", "required", "holds", "links to", "meaning"])
