@@ -49,6 +49,8 @@ class CIMO(DefinedNamespace):
     hasContext: URIRef
     hasIntervention: URIRef
     hasMechanism: URIRef
+    activates: URIRef
+    leadsTo: URIRef
     hasOutcome: URIRef
     hasAddedValue: URIRef
     hasPillar: URIRef

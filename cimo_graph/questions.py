@@ -48,6 +48,7 @@ ROUTE_COLUMNS = [
     "via_kind",
     "via_label",
     "mechanisms",
+    "link",
     "carried_out_by",
     "source_text",
     "notes",
@@ -129,6 +130,26 @@ def one_lookup(method: Any) -> Any:
                 self._pinned_names = None
 
     return wrapper
+
+
+def _reach(links: Iterable[tuple[Node, Node]], start: Node | None) -> set[Node]:
+    """What the stated links connect to ``start``: what leads to it (an outcome's
+    mechanisms and their interventions) and what it leads to (an intervention's
+    mechanisms and their outcomes). Empty without links or a start."""
+    links = list(links)
+    if start is None or not links:
+        return set()
+    found: set[Node] = set()
+    for forward in (True, False):
+        frontier = [start]
+        while frontier:
+            node = frontier.pop()
+            for source, target in links:
+                here, there = (source, target) if forward else (target, source)
+                if here == node and there not in found:
+                    found.add(there)
+                    frontier.append(there)
+    return found
 
 
 def per_study(method: Any) -> Any:
@@ -391,6 +412,14 @@ class Questions:
         plural = choose_label(infos[role].plurals, lang)
         return str(plural) if plural is not None else self._label(role, infos, lang)
 
+    def _stated_links(self, wholes: Iterable[Node]) -> dict[Node, list[tuple[Node, Node]]]:
+        """For each proposition, the (from, to) links its study states between its parts:
+        intervention activates mechanism, mechanism leads to outcome."""
+        links: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+        for row in self._select_each(named_query("stated-links"), "whole", wholes):
+            links[row["whole"]].append((row["from"], row["to"]))
+        return links
+
     def _holders(self, node: Node) -> list[Row]:
         return self._select(named_query("parts"), {"part": node})
 
@@ -407,15 +436,23 @@ class Questions:
         (with ``carriers_only``, only those that carry the route's theme), then the
         mentions that lie on no route."""
         parts = self._parts({r["through"] for r in routes})
+        stated = self._stated_links({r["through"] for r in routes if r["route"] == "proposition"})
         members: dict[tuple[Node, Node], dict[str, Any]] = {}
         for route in routes:
             rows = parts.get(route["through"], [])
             mechanisms = [r["part"] for r in rows if str(r["kind"]) == "mechanism"]
+            # the parts the study links to the route's element itself, where it says so
+            reach = _reach(stated.get(route["through"], ()), route.get("via"))
+            kinds_reached = {str(r["kind"]) for r in rows if r["part"] in reach}
             for row in rows:
-                if str(row["kind"]) not in kinds:
+                kind = str(row["kind"])
+                if kind not in kinds:
                     continue
                 if carriers_only and row["part"] != route.get("via"):
                     continue
+                specific = kind in kinds_reached
+                if specific and row["part"] not in reach:
+                    continue  # the study links other parts of this kind to the element
                 key = (row["part"], route["through"])
                 entry = members.setdefault(
                     key,
@@ -426,10 +463,24 @@ class Questions:
                         "through": route["through"],
                         "via": set(),
                         "via_kind": set(),
-                        "mechanisms": mechanisms if route["route"] == "proposition" else [],
+                        "mechanisms": [],
+                        "link": "",
                         "roles": set(),
                     },
                 )
+                if route["route"] == "proposition":
+                    linked = [m for m in mechanisms if m in reach] if specific else []
+                    entry["mechanisms"] = list(
+                        dict.fromkeys([*entry["mechanisms"], *(linked or mechanisms)])
+                    )
+                    entry["link"] = _ID_SEPARATOR.join(
+                        sorted(
+                            {
+                                *filter(None, entry["link"].split(_ID_SEPARATOR)),
+                                "stated" if specific else "proposition",
+                            }
+                        )
+                    )
                 if route.get("via") is not None:
                     entry["via"].add(route["via"])
                     entry["via_kind"].add(route["via_kind"])
@@ -451,6 +502,7 @@ class Questions:
                     "via": set(),
                     "via_kind": set(),
                     "mechanisms": [],
+                    "link": "",
                     "roles": set(),
                 },
             )
@@ -480,6 +532,7 @@ class Questions:
                     "via_kind": _ID_SEPARATOR.join(sorted(entry["via_kind"])),
                     "via_label": self._labels(entry["via"], infos, lang),
                     "mechanisms": self._ids(entry["mechanisms"], infos),
+                    "link": entry["link"],
                     "carried_out_by": self._ids(entry["roles"], infos),
                     "source_text": self._texts(info.source_texts),
                     "notes": self._texts(info.notes),
@@ -583,9 +636,13 @@ class Questions:
         -------
         pandas.DataFrame
             Columns ``id, label, kind, match, route, through, through_label, via,
-            via_kind, via_label, mechanisms, carried_out_by, source_text, notes, iri``.
-            ``mechanisms`` lists the mechanisms of a proposition route, which the source
-            states for the proposition as a whole.
+            via_kind, via_label, mechanisms, link, carried_out_by, source_text, notes,
+            study, iri``. ``mechanisms`` lists the mechanisms of a proposition route.
+            ``link`` says how the row is linked to ``via``: ``proposition`` where the study
+            states the link for the proposition as a whole (then every intervention of
+            it is on the route), ``stated`` where it states it for this element itself
+            (an intervention that activates a mechanism that leads to the outcome; the
+            others of the proposition are then not on that route).
 
         Examples
         --------

@@ -277,3 +277,28 @@ def test_the_workbook_offers_ids_to_link_to(tmp_path):
     assert workbook["means"].data_validations.dataValidation
     assert all(workbook[name].freeze_panes == "A2" for name in workbook.sheetnames)
     assert cg.load(path).validate().conforms
+
+
+def test_stated_links_make_routes_specific(second):
+    """Where a study states that an intervention activates a mechanism that leads to an
+    outcome, the routes to that outcome's theme go through them alone, marked 'stated'."""
+    answer = second.interventions_for("self-regulation")
+    routes = answer[answer["match"] == "route"]
+    assert routes[["id", "via", "mechanisms", "link"]].values.tolist() == [
+        ["BL-I1", "BL-O1", "BL-M1", "stated"]
+    ]
+    mechanisms = second.mechanisms_for("BL-O1")
+    assert mechanisms[["id", "link"]].values.tolist() == [["BL-M1", "stated"]]
+    assert second.outcomes_of("BL-I1")[["id", "link"]].values.tolist() == [["BL-O1", "stated"]]
+
+
+def test_without_stated_links_the_proposition_links_its_parts(second, kg):
+    """An intervention the study links to nothing itself, and the whole bundled study
+    (which states no such links), fall back to the proposition as a whole."""
+    assert second.outcomes_of("BL-I2")[["id", "link"]].values.tolist() == [["BL-O1", "proposition"]]
+    assert len(list(kg.graph.triples((None, cg.CIMO.activates, None)))) == 0
+    answer = kg.interventions_for("zelfsturing")
+    routes = answer[answer["match"] == "route"]
+    assert set(routes.loc[routes["route"] == "proposition", "link"]) == {"proposition"}
+    assert set(routes.loc[routes["route"] == "pillar", "link"]) == {""}
+    assert set(answer.loc[answer["match"] == "mention", "link"]) == {""}

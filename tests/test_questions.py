@@ -50,6 +50,7 @@ COLUMNS = {
         "via_kind",
         "via_label",
         "mechanisms",
+        "link",
         "carried_out_by",
         "source_text",
         "notes",

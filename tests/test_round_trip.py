@@ -106,11 +106,20 @@ def studies(draw: st.DrawFn) -> dict:
     for p in range(draw(st.integers(1, 3))):
         proposition = f"P{p}"
         tables["propositions"].append(element(proposition, context="context"))
+        counts = {kind: draw(st.integers(1, 3)) for kind in "IMO"}
+        ids = {kind: [f"{proposition}-{kind}{i}" for i in range(n)] for kind, n in counts.items()}
         for kind, sheet in (("I", "interventions"), ("M", "mechanisms"), ("O", "outcomes")):
-            for i in range(draw(st.integers(1, 3))):
-                row = element(f"{proposition}-{kind}{i}", proposition=proposition)
+            for identifier in ids[kind]:
+                row = element(identifier, proposition=proposition)
                 if kind == "I" and roles and draw(st.booleans()):
                     row["carried_out_by"] = draw(st.sampled_from(roles))
+                # a stated configuration, sometimes: what activates, what leads to what
+                target, column = {"I": ("M", "activates"), "M": ("O", "leads_to")}.get(
+                    kind, (None, None)
+                )
+                if target and draw(st.booleans()):
+                    chosen = draw(st.lists(st.sampled_from(ids[target]), min_size=1, unique=True))
+                    row[column] = "; ".join(chosen)
                 tables[sheet].append(row)
     for p in range(draw(st.integers(0, 2))):
         pillar = f"pillar{p}"

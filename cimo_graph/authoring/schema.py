@@ -384,6 +384,15 @@ SHEETS: tuple[Sheet, ...] = (
         columns=_element_columns(
             _in_proposition(CIMO.hasIntervention),
             Column("carried_out_by", "refs", CIMO.carriedOutBy, targets=("roles",)),
+            Column(
+                "activates",
+                "refs",
+                CIMO.activates,
+                targets=("mechanisms",),
+                help="ids of the mechanisms this intervention sets in motion, only where the "
+                "study states it for this intervention (else leave empty: the proposition "
+                "links them as a whole)",
+            ),
         ),
     ),
     Sheet(
@@ -391,6 +400,14 @@ SHEETS: tuple[Sheet, ...] = (
         CIMO.Mechanism,
         columns=_element_columns(
             _in_proposition(CIMO.hasMechanism),
+            Column(
+                "leads_to",
+                "refs",
+                CIMO.leadsTo,
+                targets=("outcomes",),
+                help="ids of the outcomes this mechanism brings about, only where the study "
+                "states it for this mechanism",
+            ),
         ),
     ),
     Sheet(
