@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
@@ -34,9 +35,17 @@ def test_every_named_query_documents_itself(name):
     assert "Example:" in query.text
 
 
+#: Questions the bundled study answers with nothing, as it states no such thing; the
+#: tests' second study answers them.
+NOT_IN_BUNDLED = {"stated-links"}
+
+
 @pytest.mark.parametrize("name", QUERIES)
 def test_every_named_query_runs_unbound(kg, name):
     """Each named query runs with its parameters unbound (ranging over everything)."""
+    if name in NOT_IN_BUNDLED:
+        assert len(kg.query(name)) == 0
+        kg = cg.load(Path(__file__).parent / "data" / "studies" / "blended-review.yaml")
     result = kg.query(name)
     assert len(result) > 0
 
