@@ -161,8 +161,7 @@ def per_study(method: Any) -> Any:
         frame = method(self, *args, **kwargs)
         if "study" in frame.columns or "iri" not in frame.columns:
             return frame
-        studies = {row["study"] for row in self._select(named_query("studies"), {})}
-        if len(studies) < 2:
+        if len(self._select(named_query("study-iris"), {})) < 2:
             return frame
         nodes = [URIRef(iri) for iri in frame["iri"]]
         owner: dict[str, set[str]] = defaultdict(set)
