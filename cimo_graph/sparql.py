@@ -243,6 +243,7 @@ def variables(result: Any) -> list[str]:
 
 
 _IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _WORD = re.compile(r"[A-Za-z_][\w\-.]*\w|[A-Za-z_]")
 
 
@@ -318,6 +319,8 @@ def refuse_service(text: str) -> None:
     ...
     cimo_graph.errors.QueryRefusedError: SPARQL query refused at line 1, column 18: ...
     """
+    # SPARQL decodes \\uXXXX escapes before parsing (rdflib does): scan what it will read
+    text = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
     for index, token in _tokens(text):
         if token == "SERVICE":
             line = text.count("\n", 0, index) + 1

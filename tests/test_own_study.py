@@ -206,7 +206,7 @@ def test_the_help_sheet_describes_every_column(tmp_path):
     path = new_study(tmp_path / "study.xlsx", languages=["en"])
     workbook = load_workbook(path)
     rows = list(workbook["help"].iter_rows(values_only=True))
-    assert rows[0] == ("sheet", "column", "required", "holds", "links to", "meaning")
+    assert rows[0] == ("sheet", "column", "required", "holds", "links to", "meaning", "example")
     described = {(r[0], r[1]) for r in rows[1:] if r[1]}
     for sheet in SHEETS:
         for column in workbook[sheet.name][1]:
@@ -219,6 +219,8 @@ def test_the_help_sheet_describes_every_column(tmp_path):
     )
     assert by_column[("interventions", "label_en")][2] == "required"
     assert by_column[("interventions", "sources")][4] == "sources"
+    assert by_column[("interventions", "proposition")][6] == "PC"
+    assert by_column[("interventions", "label_en")][6] == "bring in cases"
     sheets = {r[0]: r[5] for r in rows[1:] if not r[1]}
     assert "Not the literature it cites" in sheets["sources"]
 

@@ -287,6 +287,19 @@ def _left_out(
     return extra
 
 
+def _examples() -> dict[str, dict[str, str]]:
+    """The first row of each sheet of the worked example, for the help sheet."""
+    from . import example_path
+    from .tables import read_tables
+
+    tables, _ = read_tables(example_path())
+    return {
+        name: {k: "; ".join(v) if isinstance(v, list) else v for k, v in rows[0].cells.items()}
+        for name, rows in tables.items()
+        if rows
+    }
+
+
 def write_template(
     graph: Graph, path: Path | str, *, fmt: str | None = None, study: URIRef | None = None
 ) -> Path:
@@ -299,5 +312,7 @@ def write_template(
         )
     tables, columns = graph_tables(graph, study)
     languages = [c[len("label_") :] for c in columns["interventions"] if c.startswith("label_")]
-    write_tables(tables, columns, path, fmt, help_rows(languages), dropdowns(languages))
+    write_tables(
+        tables, columns, path, fmt, help_rows(languages, _examples()), dropdowns(languages)
+    )
     return path

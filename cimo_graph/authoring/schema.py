@@ -540,12 +540,17 @@ _HOLDS = {
 }
 
 
-def help_rows(languages: list[str]) -> list[tuple[str, str, str, str, str, str]]:
+def help_rows(
+    languages: list[str], examples: dict[str, dict[str, str]] | None = None
+) -> list[tuple[str, str, str, str, str, str, str]]:
     """The help sheet: for every column of every sheet, whether it is required, what it
-    holds, which sheet a link points at, and what it means (a sheet's own row first)."""
+    holds, which sheet a link points at, what it means and an example (from the worked
+    example's first row of that sheet, ``examples``); a sheet's own row first."""
+    examples = examples or {}
     rows = []
     for sheet in SHEETS:
-        rows.append((sheet.name, "", "", "", "", sheet.help or f"one row per {sheet.name}"))
+        rows.append((sheet.name, "", "", "", "", sheet.help or f"one row per {sheet.name}", ""))
+        example = examples.get(sheet.name, {})
         for column in sheet.columns:
             names = (
                 [f"{column.name}_{lang}" for lang in languages]
@@ -568,6 +573,9 @@ def help_rows(languages: list[str]) -> list[tuple[str, str, str, str, str, str]]
                 else ""
             )
             for name in names:
+                shown = example.get(name) or (
+                    example.get(f"{column.name}_en", "") if column.per_language else ""
+                )
                 rows.append(
                     (
                         sheet.name,
@@ -576,6 +584,7 @@ def help_rows(languages: list[str]) -> list[tuple[str, str, str, str, str, str]]
                         holds,
                         targets,
                         meaning,
+                        str(shown or ""),
                     )
                 )
     return rows

@@ -456,7 +456,7 @@ def write_tables(
                 sheet.add_data_validation(offer)
         if help_rows:
             sheet = workbook.create_sheet(_HELP_SHEET)
-            sheet.append(["sheet", "column", "required", "holds", "links to", "meaning"])
+            sheet.append(["sheet", "column", "required", "holds", "links to", "meaning", "example"])
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
             for entry in help_rows:
