@@ -143,6 +143,13 @@ def studies(draw: st.DrawFn) -> dict:
     return {name: rows for name, rows in tables.items() if rows}
 
 
+def _write(tables: dict, folder: str) -> Path:
+    """The generated study as the YAML template a researcher would have written."""
+    source = Path(folder) / "generated.yaml"
+    source.write_text(yaml.safe_dump(tables, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return source
+
+
 def _build(path: Path):
     """The graph a template holds, as an import builds it (checked once, below)."""
     tables, problems = read_tables(path)
@@ -157,11 +164,7 @@ def _build(path: Path):
 def test_any_valid_study_survives_export_and_import(tables):
     """export_template then import gives an isomorphic graph, in every format."""
     with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "generated.yaml"
-        source.write_text(
-            yaml.safe_dump(tables, allow_unicode=True, sort_keys=False), encoding="utf-8"
-        )
-        graph = _build(source)
+        graph = _build(_write(tables, folder))
         kg = cg.CimoGraph(graph)
         for name in FORMATS:
             back = _build(kg.export_template(Path(folder) / name))
@@ -174,8 +177,4 @@ def test_any_valid_study_survives_export_and_import(tables):
 def test_generated_studies_are_valid(tables):
     """The generator makes studies the shapes accept (a few: validation is the slow part)."""
     with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "generated.yaml"
-        source.write_text(
-            yaml.safe_dump(tables, allow_unicode=True, sort_keys=False), encoding="utf-8"
-        )
-        assert cg.load(source).validate().conforms
+        assert cg.load(_write(tables, folder)).validate().conforms
