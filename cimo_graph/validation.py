@@ -82,14 +82,24 @@ def validate_graph(
     so that subclass links count (a cimo:Pillar is a cimo:StudyElement)."""
     import pyshacl  # heavy: imported on first validation
 
+    from .shacl_sparql import add_to_report, check
+
     shapes = shapes if shapes is not None else shapes_graph()
+    # SPARQL constraints are checked with one query each, not once per focus node
+    core, constraints = _split(shapes)
     conforms, results, text = pyshacl.validate(
         graph,
-        shacl_graph=shapes,
+        shacl_graph=core,
         ont_graph=ontology_graph(),
         advanced=True,
         allow_warnings=True,
     )
+    if constraints:
+        found = check([graph, ontology_graph()], constraints)
+        if found:
+            conforms = False
+            add_to_report(results, found)
+            text += "".join(f"\n{f.message} ({f.focus})" for f in found)
     lines = _subject_lines(Path(source)) if source is not None else {}
     names = graph.namespace_manager
     violations = [
@@ -110,6 +120,22 @@ def validate_graph(
         results=results,
         text=text,
     )
+
+
+_SPLIT: dict[int, tuple[Graph, Graph, list]] = {}
+
+
+def _split(shapes: Graph) -> tuple[Graph, list]:
+    """The shapes for pySHACL and the SPARQL constraints checked apart, worked out once
+    per shapes graph (the bundled shapes are one graph, loaded once)."""
+    from .shacl_sparql import split_shapes
+
+    key = id(shapes)
+    cached = _SPLIT.get(key)
+    if cached is None or cached[0] is not shapes:
+        core, constraints = split_shapes(shapes)
+        cached = _SPLIT[key] = (shapes, core, constraints)
+    return cached[1], cached[2]
 
 
 def _missing_study(graph: Graph) -> list[Violation]:

@@ -89,3 +89,21 @@ def test_broken_copy_of_the_study_fails_with_a_readable_report(kg):
     w = next(v for v in report.violations if v.focus == "lnw:W")
     assert lines[w.line - 1].startswith("lnw:W")
     assert f"{kg.source}:{w.line}: Violation: lnw:W cimo:hasContext" in text
+
+
+def test_sparql_constraints_are_checked_once_not_per_focus_node(kg, shapes, monkeypatch):
+    """The label-language rule (a SHACL-SPARQL constraint) runs as one query for all 75
+    elements, and pySHACL is given the shapes without it (it would parse it 75 times)."""
+    from rdflib.namespace import SH
+
+    import cimo_graph.shacl_sparql as shacl_sparql
+    from cimo_graph.validation import _split
+
+    core, constraints = _split(shapes)
+    assert (None, SH.sparql, None) in shapes and (None, SH.sparql, None) not in core
+    assert [c.target for c in constraints] == [CIMO.StudyElement]
+    built = []
+    original = shacl_sparql._query
+    monkeypatch.setattr(shacl_sparql, "_query", lambda c: built.append(c) or original(c))
+    assert validate_graph(kg.graph, shapes=shapes).conforms
+    assert len(built) == len(constraints) == 1
