@@ -415,6 +415,8 @@ class Questions:
         """For each proposition, the (from, to) links its study states between its parts:
         intervention activates mechanism, mechanism leads to outcome."""
         links: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+        if not self._select(named_query("any-stated-link"), {}):
+            return links  # most studies state none: one look at the index says so
         for row in self._select_each(named_query("stated-links"), "whole", wholes):
             links[row["whole"]].append((row["from"], row["to"]))
         return links
@@ -463,7 +465,7 @@ class Questions:
                         "via": set(),
                         "via_kind": set(),
                         "mechanisms": [],
-                        "link": "",
+                        "link": set(),
                         "roles": set(),
                     },
                 )
@@ -472,14 +474,7 @@ class Questions:
                     entry["mechanisms"] = list(
                         dict.fromkeys([*entry["mechanisms"], *(linked or mechanisms)])
                     )
-                    entry["link"] = _ID_SEPARATOR.join(
-                        sorted(
-                            {
-                                *filter(None, entry["link"].split(_ID_SEPARATOR)),
-                                "stated" if specific else "proposition",
-                            }
-                        )
-                    )
+                    entry["link"].add("stated" if specific else "proposition")
                 if route.get("via") is not None:
                     entry["via"].add(route["via"])
                     entry["via_kind"].add(route["via_kind"])
@@ -501,7 +496,7 @@ class Questions:
                     "via": set(),
                     "via_kind": set(),
                     "mechanisms": [],
-                    "link": "",
+                    "link": set(),
                     "roles": set(),
                 },
             )
@@ -531,7 +526,7 @@ class Questions:
                     "via_kind": _ID_SEPARATOR.join(sorted(entry["via_kind"])),
                     "via_label": self._labels(entry["via"], infos, lang),
                     "mechanisms": self._ids(entry["mechanisms"], infos),
-                    "link": entry["link"],
+                    "link": _ID_SEPARATOR.join(sorted(entry["link"])),
                     "carried_out_by": self._ids(entry["roles"], infos),
                     "source_text": self._texts(info.source_texts),
                     "notes": self._texts(info.notes),
