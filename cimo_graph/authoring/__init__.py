@@ -121,7 +121,7 @@ def is_template(path: Path) -> bool:
 
 def _shape_problems(built: Any, path: Path, known: list[Problem]) -> list[Problem]:
     """The shapes' violations of the built study, each at the row it comes from and in
-    the template's words; none for a row already reported as incomplete."""
+    the template's words; a missing label already reported for its row is not said twice."""
     from ..validation import validate_graph
     from .advice import advice
 
