@@ -23,10 +23,10 @@ from .errors import (
 from .guards import MAX_FILE_BYTES
 from .namespace import PREFIXES
 from .questions import Questions, Row
-from .sources import format_for, new_graph, read_graph
+from .sources import format_for, new_graph, oxigraph_copy, read_graph
 from .sparql import (
     NamedQuery,
-    json_term,
+    json_rows,
     named_query,
     prepare,
     to_frame,
@@ -215,13 +215,8 @@ class CimoGraph(Questions, Drawings):
         if kind == b"G":
             triples = Graph().parse(data=body.decode("utf-8"), format="nt")
             return "CONSTRUCT", None, list(triples)
-        result = json.loads(body)
-        columns = list(result["head"].get("vars", []))
-        rows = [
-            [json_term(binding[c]) if c in binding else None for c in columns]
-            for binding in result["results"]["bindings"]
-        ]
-        return "SELECT", columns, rows
+        columns, rows = json_rows(json.loads(body))
+        return "SELECT", columns, [[row[c] for c in columns] for row in rows]
 
     def _run(self, text: str, bindings: Mapping[str, Node]) -> list[Row]:
         if self.engine == "rdflib" or any(isinstance(v, BNode) for v in bindings.values()):
@@ -255,10 +250,7 @@ class CimoGraph(Questions, Drawings):
             return self._graph.store._inner, to_ox(self._graph.identifier)
         version = self._index_key()
         if self._copy is None or self._copy[0] != version:
-            copy = ox.Store()
-            default = ox.DefaultGraph()
-            copy.extend([ox.Quad(to_ox(s), to_ox(p), to_ox(o), default) for s, p, o in self._graph])
-            self._copy = (version, copy)
+            self._copy = (version, oxigraph_copy([self._graph]))
         return self._copy[1], ox.DefaultGraph()
 
     def _lookup_rows(self) -> Iterable[tuple[Node, str, str, str]]:

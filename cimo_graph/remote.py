@@ -37,7 +37,7 @@ from .namespace import PREFIXES
 from .questions import Questions, Row
 from .sparql import (
     NamedQuery,
-    json_term,
+    json_rows,
     prefix_lines,
     prepare,
     query_form,
@@ -357,17 +357,12 @@ class RemoteGraph(Questions, Drawings):
         self.__dict__.pop("_name_cache", None)
 
     def _rows(self, result: Mapping[str, Any]) -> tuple[list[str], list[Row]]:
-        columns = list(result["head"].get("vars", []))
         try:
-            rows = [
-                {name: json_term(binding[name]) if name in binding else None for name in columns}
-                for binding in result["results"]["bindings"]
-            ]
+            return json_rows(result)
         except (KeyError, TypeError, ValueError) as error:  # InvalidIRIError too
             raise MalformedResponseError(
                 self.endpoint.url, f"malformed bindings ({error})"
             ) from error
-        return columns, rows
 
     def _select(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[Row]:
         text = with_values(query.text, list(bindings), [list(bindings.values())])

@@ -116,12 +116,11 @@ def check(graphs: list[Graph], constraints: list[SparqlConstraint]) -> list[Spar
     from a copy (a few milliseconds, where rdflib's engine takes tens)."""
     if not constraints:
         return []
-    import pyoxigraph as ox
-    from oxrdflib._converter import from_ox, to_ox
+    from oxrdflib._converter import from_ox
 
-    store = ox.Store()
-    default = ox.DefaultGraph()
-    store.extend([ox.Quad(to_ox(s), to_ox(p), to_ox(o), default) for g in graphs for s, p, o in g])
+    from .sources import oxigraph_copy
+
+    store = oxigraph_copy(graphs)
     results = []
     for constraint in constraints:
         solutions = store.query(_query(constraint))

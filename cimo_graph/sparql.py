@@ -225,6 +225,20 @@ def json_term(value: Mapping[str, str]) -> Node:
     raise ValueError(f"unknown term type {kind!r}")
 
 
+def json_rows(result: Mapping[str, Any]) -> tuple[list[str], list[dict[str, Node | None]]]:
+    """The columns and rows of a SPARQL JSON SELECT result, terms as rdflib terms.
+
+    Raises ``KeyError``, ``TypeError`` or ``ValueError`` (an
+    :class:`~cimo_graph.InvalidIRIError` among them) for a malformed result.
+    """
+    columns = list(result["head"].get("vars", []))
+    rows = [
+        {name: json_term(binding[name]) if name in binding else None for name in columns}
+        for binding in result["results"]["bindings"]
+    ]
+    return columns, rows
+
+
 def to_frame(
     columns: list[str], rows: list[list[Node | None]], names: NamespaceManager, *, raw: bool
 ) -> Any:
