@@ -78,6 +78,13 @@ def _parser() -> argparse.ArgumentParser:
             default=None,
             help="RDF format of the study file, when its suffix does not tell",
         )
+        sub.add_argument(
+            "--location",
+            default=None,
+            metavar="DIR",
+            help="keep the study in an Oxigraph store in DIR, and next time open it from "
+            "there without parsing (while the study file is unchanged)",
+        )
         sub.set_defaults(run=run)
         return sub
 
@@ -353,7 +360,7 @@ def _load(args: argparse.Namespace) -> Any:
         from .remote import connect
 
         return connect(args.endpoint, graph=args.graph)
-    return load(args.study, format=args.rdf_format)
+    return load(args.study, format=args.rdf_format, location=getattr(args, "location", None))
 
 
 def emit(frame: pd.DataFrame, fmt: str, columns: Sequence[str] | None = None) -> None:

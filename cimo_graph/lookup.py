@@ -1,17 +1,18 @@
-"""Finding themes and nodes by what a researcher types: ids, labels, synonyms, any case."""
+"""Finding themes and nodes by what a researcher types: ids, labels, synonyms, any case,
+by bound queries (never by reading every name of a large graph)."""
 
 from __future__ import annotations
 
 import difflib
 import re
 import unicodedata
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from rdflib.term import Node, URIRef
+from rdflib.term import Literal, Node, URIRef
 
 from .errors import AmbiguousNameError, UnknownNodeError, UnknownThemeError
+from .iris import iri_problem
 
 __all__ = ["NameIndex", "normalise"]
 
@@ -40,55 +41,68 @@ def local_name(iri: str) -> str:
     return re.split(r"[/#]", iri.rstrip("/#"))[-1]
 
 
+#: How many names a lookup's fallback reads at most to find a spelling or suggest one.
+SCAN_LIMIT = 200_000
+
+
 @dataclass
-class _Names:
-    """Normalised names of one kind of node: exact ids first, then labels."""
+class Found:
+    """The nodes one name stands for: by id (identifier, notation, IRI, local name) or by
+    label (any label or synonym), of elements and of themes."""
 
-    ids: dict[str, set[Node]] = field(default_factory=lambda: defaultdict(set))
-    labels: dict[str, set[Node]] = field(default_factory=lambda: defaultdict(set))
-    display: dict[Node, str] = field(default_factory=dict)
-    nodes: set[Node] = field(default_factory=set)
+    element_ids: set[Node] = field(default_factory=set)
+    element_labels: set[Node] = field(default_factory=set)
+    theme_ids: set[Node] = field(default_factory=set)
+    theme_labels: set[Node] = field(default_factory=set)
+    #: close names, for the error when nothing was found: (normalised name, kind, node)
+    near: list[tuple[str, str, Node]] = field(default_factory=list)
 
-    def find(self, key: str) -> set[Node]:
-        return self.ids.get(key) or self.labels.get(key) or set()
+    def __bool__(self) -> bool:
+        return bool(self.element_ids or self.element_labels or self.theme_ids or self.theme_labels)
 
-    def suggestions(self, key: str, limit: int = 3) -> list[str]:
-        by_key: dict[str, str] = {}
-        for names in (self.ids, self.labels):
-            for name, nodes in names.items():
-                for node in nodes:
-                    by_key.setdefault(name, self.display[node])
-        close = difflib.get_close_matches(key, list(by_key), n=limit * 3, cutoff=0.6)
-        unique: list[str] = []
-        for name in close:
-            if by_key[name] not in unique:
-                unique.append(by_key[name])
-        return unique[:limit]
+    def add(self, node: Node, kind: str, field_: str) -> None:
+        if kind == "theme":
+            (self.theme_ids if field_ == "id" else self.theme_labels).add(node)
+        else:
+            (self.element_ids if field_ == "id" else self.element_labels).add(node)
+
+    @property
+    def themes(self) -> set[Node]:
+        return self.theme_ids or self.theme_labels
 
 
 class NameIndex:
-    """Every name a theme or a study element answers to.
+    """Every name a theme or a study element answers to, looked up by query.
 
-    Built from rows of ``(node, kind, field, key)``: ``kind`` is ``"theme"`` or
-    ``"element"``; ``field`` is ``"id"`` (identifier, notation, IRI, local name) or
-    ``"label"`` (any label or synonym). Ids win over labels.
+    A name is found by index, never by reading every name of the graph: the IRI it is (or,
+    as a prefixed name, expands to); the spellings of it (as typed, lower case, upper
+    case, capitalised; plain and in each label language of the studies) among
+    identifiers, notations, labels and synonyms (``name-keys.rq``); as a local name in
+    each namespace the graph binds. Only when none of these finds it: as a local name in
+    each study's namespace, then among the names that begin with its first letter
+    (``lookup-index.rq``), compared in the normalised form (:func:`normalise`: any case,
+    accents, punctuation), which also gives the close names an error suggests.
+
+    ``select(query_name, bindings)`` and ``select_each(query_name, variable, terms)`` run
+    the library's named queries; answers are kept for the life of the index (one version
+    of the data).
     """
 
-    def __init__(self, rows: Iterable[tuple[Node, str, str, str]], prefixes: dict[str, str]):
-        self.themes = _Names()
-        self.elements = _Names()
-        self._prefixes = prefixes
-        for node, kind, field_, key in rows:
-            names = self.themes if kind == "theme" else self.elements
-            (names.ids if field_ == "id" else names.labels)[normalise(key)].add(node)
-            if field_ == "id":
-                names.display.setdefault(node, key)
-            names.nodes.add(node)
-        for names in (self.themes, self.elements):
-            for node in names.nodes:
-                names.ids[normalise(str(node))].add(node)
-                names.ids[normalise(local_name(str(node)))].add(node)
-                names.display.setdefault(node, local_name(str(node)))
+    def __init__(
+        self,
+        select: Callable[[str, Mapping[str, Node]], list[dict[str, Node | None]]],
+        select_each: Callable[[str, str, Iterable[Node]], list[dict[str, Node | None]]],
+        prefixes: Mapping[str, str],
+    ) -> None:
+        self._select = select
+        self._select_each = select_each
+        self._prefixes = dict(prefixes)
+        self._found: dict[str, Found] = {}
+        self._display: dict[Node, str] = {}
+        self._languages: list[str] | None = None
+        self._study_namespaces: list[str] | None = None
+
+    # --- finding -----------------------------------------------------------------------
 
     def _expand(self, name: str) -> str:
         prefix, _, rest = name.partition(":")
@@ -96,28 +110,113 @@ class NameIndex:
             return self._prefixes[prefix] + rest
         return name
 
-    def _one(self, name: str, nodes: set[Node], names: _Names) -> Node:
+    def find(self, name: str | URIRef) -> Found:
+        """Every node ``name`` stands for (cached)."""
+        text = str(name).strip()
+        found = self._found.get(text)
+        if found is None:
+            found = self._found[text] = self._lookup(text)
+        return found
+
+    def _lookup(self, text: str) -> Found:
+        found = Found()
+        expanded = self._expand(text)
+        self._add_nodes(found, self._candidate_iris(expanded, self._prefixes.values()))
+        rows = self._select_each(
+            "name-keys", "key", [Literal(v, lang=t) for v in _spellings(text) for t in self._tags()]
+        )
+        for row in rows:
+            found.add(row["node"], str(row["kind"]), str(row["field"]))
+        if not found:
+            self._add_nodes(found, self._candidate_iris(text, self._namespaces()))
+        if not found:
+            self._scan(found, normalise(expanded), expanded.lower()[:2])
+        return found
+
+    def _candidate_iris(self, name: str, namespaces: Iterable[str]) -> list[URIRef]:
+        candidates = [name] if iri_problem(name) is None else []
+        if _is_local_name(name):
+            candidates += [namespace + name for namespace in namespaces]
+        return [URIRef(c) for c in dict.fromkeys(candidates) if iri_problem(c) is None]
+
+    def _add_nodes(self, found: Found, candidates: list[URIRef]) -> None:
+        for row in self._select_each("name-nodes", "node", candidates):
+            found.add(row["node"], str(row["kind"]), "id")
+
+    def _tags(self) -> list[str | None]:
+        """``None`` (a plain literal) and each label language the studies declare."""
+        if self._languages is None:
+            rows = self._select("study-languages", {})
+            self._languages = sorted({str(r["lang"]) for r in rows})
+        return [None, *self._languages]
+
+    def _namespaces(self) -> list[str]:
+        """The namespaces the studies' own IRIs open: ``.../study/x`` gives ``.../study/x/``
+        and ``.../study/``."""
+        if self._study_namespaces is None:
+            spaces: dict[str, None] = {}
+            for row in self._select("study-iris", {}):
+                iri = str(row["study"])
+                spaces[iri.rstrip("/#") + "/"] = None
+                cut = max(iri.rstrip("/#").rfind("/"), iri.rfind("#"))
+                if cut > iri.find("://") + 2:
+                    spaces[iri[: cut + 1]] = None
+            self._study_namespaces = list(spaces)
+        return self._study_namespaces
+
+    def _scan(self, found: Found, key: str, start: str) -> None:
+        """The fallback: the names that begin with ``start`` (the first two letters typed,
+        in lower case), compared with ``key`` normalised; the others kept as close names."""
+        if not key or not start:
+            return
+        rows = self._select("lookup-index", {"start": Literal(start)})
+        for row in rows[:SCAN_LIMIT]:
+            node, kind, field_ = row["node"], str(row["kind"]), str(row["field"])
+            name = normalise(str(row["key"]))
+            if name == key or normalise(local_name(str(node))) == key:
+                found.add(node, kind, "id" if name != key else field_)
+            else:
+                found.near.append((name, kind, node))
+
+    # --- choosing ----------------------------------------------------------------------
+
+    def _one(self, name: str, nodes: set[Node]) -> Node:
         if len(nodes) > 1:
-            shown = [names.display.get(n, str(n)) for n in nodes]
+            self.prefetch(nodes)
+            shown = [self.display(n) for n in nodes]
             if len(set(shown)) < len(shown):  # the same id in several studies: show IRIs
                 shown = [f"{s} <{n}>" for s, n in zip(shown, nodes, strict=True)]
             raise AmbiguousNameError(name, sorted(shown))
         return next(iter(nodes))
 
+    def _suggestions(self, name: str, kinds: tuple[str, ...], limit: int = 3) -> list[str]:
+        found = self.find(name)
+        key = normalise(self._expand(str(name).strip()))
+        by_name: dict[str, list[Node]] = {}
+        for near, kind, node in found.near:
+            if kind in kinds:
+                by_name.setdefault(near, []).append(node)
+        close = difflib.get_close_matches(key, list(by_name), n=limit * 3, cutoff=0.6)
+        nodes = [by_name[c][0] for c in close]
+        self.prefetch(nodes)
+        unique: list[str] = []
+        for node in nodes:
+            if self.display(node) not in unique:
+                unique.append(self.display(node))
+        return unique[:limit]
+
     def theme(self, name: str | URIRef) -> Node:
         """The theme named ``name``: its IRI, notation, preferred label or any synonym."""
-        key = normalise(self._expand(str(name)))
-        nodes = self.themes.find(key)
+        nodes = self.find(name).themes
         if not nodes:
-            raise UnknownThemeError(str(name), self.themes.suggestions(key))
-        return self._one(str(name), nodes, self.themes)
+            raise UnknownThemeError(str(name), self._suggestions(name, ("theme",)))
+        return self._one(str(name), nodes)
 
     def themes_named(self, name: str | URIRef) -> list[Node]:
         """Every theme named ``name``: one per study when several studies share it."""
-        key = normalise(self._expand(str(name)))
-        nodes = self.themes.find(key)
+        nodes = self.find(name).themes
         if not nodes:
-            raise UnknownThemeError(str(name), self.themes.suggestions(key))
+            raise UnknownThemeError(str(name), self._suggestions(name, ("theme",)))
         return sorted(nodes, key=str)
 
     def node(self, name: str | URIRef, *, themes: bool = False) -> tuple[Node, str]:
@@ -126,26 +225,44 @@ class NameIndex:
         Returns the node and ``"element"`` or ``"theme"``. An element's id or IRI wins,
         then a theme's name, then an element's label.
         """
-        key = normalise(self._expand(str(name)))
-        nodes = self.elements.ids.get(key)
-        if nodes:
-            return self._one(str(name), nodes, self.elements), "element"
-        if themes:
-            theme_nodes = self.themes.find(key)
-            if theme_nodes:
-                return sorted(theme_nodes, key=str)[0], "theme"
-        nodes = self.elements.labels.get(key)
-        if nodes:
-            return self._one(str(name), nodes, self.elements), "element"
-        suggestions = self.elements.suggestions(key)
-        if themes:
-            suggestions = (suggestions + self.themes.suggestions(key))[:5]
-        raise UnknownNodeError(str(name), suggestions)
+        found = self.find(name)
+        if found.element_ids:
+            return self._one(str(name), found.element_ids), "element"
+        if themes and found.themes:
+            return sorted(found.themes, key=str)[0], "theme"
+        if found.element_labels:
+            return self._one(str(name), found.element_labels), "element"
+        kinds = ("element", "theme") if themes else ("element",)
+        raise UnknownNodeError(str(name), self._suggestions(name, kinds, 5 if themes else 3))
+
+    # --- showing -----------------------------------------------------------------------
+
+    def prefetch(self, nodes: Iterable[Node]) -> None:
+        """Read the ids of ``nodes`` in one query, for :meth:`display`."""
+        wanted = [n for n in dict.fromkeys(nodes) if n is not None and n not in self._display]
+        if not wanted:
+            return
+        ids: dict[Node, list[str]] = {}
+        for row in self._select_each("names", "node", wanted):
+            if str(row["field"]) == "id":
+                ids.setdefault(row["node"], []).append(str(row["value"]))
+        for node in wanted:
+            self._display[node] = sorted(ids[node])[0] if node in ids else local_name(str(node))
 
     def display(self, node: Node) -> str:
         """The id a node is shown by: its identifier or notation, else its local name."""
-        return (
-            self.elements.display.get(node)
-            or self.themes.display.get(node)
-            or local_name(str(node))
-        )
+        if node not in self._display:
+            self.prefetch([node])
+        return self._display[node]
+
+
+def _spellings(text: str) -> list[str]:
+    """The spellings of a typed name worth looking up as they are stored."""
+    plain = " ".join(text.split())
+    forms = [text, plain, plain.lower(), plain.upper(), plain.capitalize(), plain.title()]
+    return [form for form in dict.fromkeys(forms) if form]
+
+
+def _is_local_name(text: str) -> bool:
+    """Whether ``text`` could end an IRI: no spaces, no scheme."""
+    return bool(text) and not any(c.isspace() for c in text) and iri_problem(text) is not None

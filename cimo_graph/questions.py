@@ -164,9 +164,12 @@ def per_study(method: Any) -> Any:
         if len(self._select(named_query("study-iris"), {})) < 2:
             return frame
         nodes = [URIRef(iri) for iri in frame["iri"]]
+        rows = self._select_each(named_query("node-study"), "node", nodes)
+        names = self._names()
+        names.prefetch(row["study"] for row in rows)
         owner: dict[str, set[str]] = defaultdict(set)
-        for row in self._select_each(named_query("node-study"), "node", nodes):
-            owner[str(row["node"])].add(self._names().display(row["study"]))
+        for row in rows:
+            owner[str(row["node"])].add(names.display(row["study"]))
         column = [_ID_SEPARATOR.join(sorted(owner.get(iri, ()))) for iri in frame["iri"]]
         frame.insert(list(frame.columns).index("label") + 1, "study", column)
         return frame
@@ -196,20 +199,18 @@ class Questions:
 
     def _names(self) -> NameIndex:
         pinned = getattr(self, "_pinned_names", None)
-        if pinned is not None:  # inside one question: the index was checked at its start
+        if pinned is not None:  # inside one question: the version was checked at its start
             return pinned
         key = self._index_key()
         cached = getattr(self, "_name_cache", None)
         if cached is None or cached[0] != key:
-            with collector_paused():
-                index = NameIndex(self._lookup_rows(), self._prefixes())
+            index = NameIndex(
+                lambda name, bindings: self._select(named_query(name), bindings),
+                lambda name, variable, terms: self._select_each(named_query(name), variable, terms),
+                self._prefixes(),
+            )
             self._name_cache = (key, index)
         return self._name_cache[1]
-
-    def _lookup_rows(self) -> Iterable[tuple[Node, str, str, str]]:
-        """``(node, kind, field, key)`` rows of the lookup-index query."""
-        for r in self._select(named_query("lookup-index"), {}):
-            yield r["node"], str(r["kind"]), str(r["field"]), str(r["key"])
 
     def theme(self, name: str | URIRef) -> URIRef:
         """The IRI of the theme called ``name``: its id, Dutch or English label or any
@@ -345,9 +346,10 @@ class Questions:
         if node is None:
             return ""
         info = infos.get(node)
-        if info is not None and info.ids:
-            return sorted(info.ids)[0]
-        return self._names().display(node)
+        if info is None:
+            return self._names().display(node)
+        # the annotations were read with the ids: a node without one shows its local name
+        return sorted(info.ids)[0] if info.ids else local_name(str(node))
 
     def _label(self, node: Node | None, infos: Mapping[Node, Info], lang: str) -> str:
         if node is None:
@@ -510,6 +512,7 @@ class Questions:
                 *entry["roles"],
             }
         infos = self._annotate(nodes)
+        self._names().prefetch(study for info in infos.values() for study in info.studies)
         table = []
         for entry in members.values():
             info = infos.get(entry["node"], Info(entry["node"]))
@@ -1121,6 +1124,7 @@ class Questions:
             else:
                 counts.setdefault(row["study"], {})
         infos = self._annotate(counts)
+        self._names().prefetch(counts)
         table = []
         for study, by_class in counts.items():
             table.append(
@@ -1174,6 +1178,7 @@ class Questions:
             "aim": "outcomes",
         }
         infos = self._annotate({r["node"] for r in rows} | {r["theme"] for r in rows})
+        self._names().prefetch(study for info in infos.values() for study in info.studies)
         cells: dict[tuple[str, str], dict[str, set[Node]]] = defaultdict(lambda: defaultdict(set))
         labels: dict[str, Node] = {}
         for row in rows:

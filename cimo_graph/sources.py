@@ -159,9 +159,10 @@ def read_graph(
     *,
     max_bytes: int = MAX_FILE_BYTES,
     contexts: Mapping[str, Any] | None = None,
+    into: Graph | None = None,
 ) -> Graph:
-    """Parse the RDF file at ``path`` into a new rdflib ``Graph`` in ``store``; the
-    Oxigraph store parses with Oxigraph's own parsers.
+    """Parse the RDF file at ``path`` into a new rdflib ``Graph`` in ``store`` (or into
+    the graph ``into``); the Oxigraph store parses with Oxigraph's own parsers.
 
     Nothing is fetched and nothing expands without bound (see :mod:`cimo_graph.guards`):
     a file over ``max_bytes``, RDF/XML with nested or external entities, or JSON-LD
@@ -180,13 +181,16 @@ def read_graph(
         check_xml(path)
     elif rdf_format == "json-ld":
         data = json_ld_data(path, contexts)
-    graph = new_graph(store)
+    graph = into if into is not None else new_graph(store)
     parser = f"ox-{rdf_format}" if store == "oxigraph" else rdf_format
+    # into a store on disk Oxigraph loads in bulk (4x faster than its transactional
+    # load; a failure part-way is cleared by the caller, cimo_graph.keep)
+    options = {"transactional": False} if into is not None and store == "oxigraph" else {}
     try:
         if data is None:
-            graph.parse(path, format=parser)
+            graph.parse(path, format=parser, **options)
         else:
-            graph.parse(data=data, format=parser, publicID=path.absolute().as_uri())
+            graph.parse(data=data, format=parser, publicID=path.absolute().as_uri(), **options)
     except Exception as error:  # every parser raises its own kind; translate them all
         raise _parse_error(path, rdf_format, error) from error
     graph.store.version += 1  # Oxigraph's own parsers write past the store's add()

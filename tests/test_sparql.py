@@ -174,3 +174,38 @@ def test_updates_are_refused(kg, update):
     with pytest.raises(cg.SparqlSyntaxError, match="SPARQL Update"):
         kg.sparql(update)
     assert len(kg) == size
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT ?o WHERE { ?s ?p ?o }",  # the projection would be empty
+        "SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s",
+        "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?o",
+        "SELECT ?s WHERE { { SELECT ?o WHERE { ?o ?p ?q } } ?s ?p ?o }",
+        "SELECT ?s WHERE { ?s ?p ?x BIND (?x AS ?o) }",
+        "SELECT ?s WHERE { VALUES ?o { 1 } ?s ?p ?o }",
+        "SELECT ?s WHERE { ?s ?p '?o' }",  # a string, no variable
+        "ASK { ?s ?p ?o }",
+    ],
+)
+def test_constants_only_where_they_mean_the_same(text):
+    """A bound term is written into the pattern only where it means what VALUES means;
+    elsewhere ``with_constants`` declines and the caller binds with VALUES."""
+    from cimo_graph.sparql import with_constants
+
+    assert with_constants(text, {"o": URIRef("http://example.org/a")}) is None
+
+
+def test_constants_are_written_by_rdflib():
+    """A hostile literal becomes one escaped constant; the projection loses the variable
+    (the helpers add its known value back)."""
+    from cimo_graph.sparql import prepare, with_constants
+
+    text = with_constants(
+        "SELECT ?s ?o WHERE { ?s rdfs:label ?o . ?s a ?o }",
+        {"o": Literal('x" } ; DROP ALL ; #', lang="en")},
+    )
+    assert text.count('"x\\" } ; DROP ALL ; #"@en') == 2
+    assert "?o" not in text
+    prepare(text)  # still one well-formed query
