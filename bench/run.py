@@ -6,9 +6,12 @@
 Each size and store runs in a fresh process (so peak memory is its own). For each it
 measures loading, every question helper, a free SPARQL query, ``to_networkx`` and the
 interactive render of a focused subgraph, cold (first call) and warm (min and median of
-``--runs`` calls), and prints ratios against plain rdflib measured in the same run. It
-also times ``import cimo_graph`` against ``import rdflib`` and ``cg.load()`` of the
-bundled study. Nothing here is a test: machines are shared and noisy, so read ratios.
+``--runs`` calls), and prints ratios against plain rdflib measured in the same run, and
+against the limit: pyoxigraph alone answering each question with one raw query
+(bench/raw.py), whose peak memory is also the limit of the Oxigraph store's. It also
+times ``import cimo_graph`` against ``import rdflib``, ``cg.load()`` and ``kg.validate()``
+of the bundled study and loading the example template. Nothing here is a test: machines
+are shared and noisy, so read ratios.
 """
 
 from __future__ import annotations
@@ -206,6 +209,45 @@ def measure(path: str, store: str, runs: int, cap: float) -> dict:
     return out
 
 
+def measure_raw(path: str, runs: int, cap: float) -> dict:
+    """Run in a child process: pyoxigraph alone, the limit the helpers are measured
+    against. Its ``bulk_load`` of the file, each helper's raw queries (bench/raw.py) with
+    every value read as a string, and the peak memory of a process holding the store."""
+    import pyoxigraph as ox
+    import raw
+
+    signal.signal(signal.SIGALRM, _raise_too_slow)
+    last = int(Path(path).stem.rsplit("-", 1)[1]) - 1
+    stores: list = []
+
+    def load() -> None:
+        store = ox.Store()
+        store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES)
+        stores[:] = [store]
+
+    out: dict = {"load": timed(load, max(1, runs // 2))}
+    store = stores[0]
+    for name, texts in raw.queries(last).items():
+        out[name] = timed(lambda texts=texts: raw.answer(store, texts), runs, cap)
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def validation_times(runs: int) -> dict:
+    """``kg.validate()`` of the bundled study (warm), and loading the example template
+    (built from YAML and checked with the shapes)."""
+    import cimo_graph as cg
+    from cimo_graph.authoring import example_path
+
+    kg = cg.load()
+    template = example_path()
+    return {
+        "validate": timed(kg.validate, runs),
+        "template": timed(lambda: cg.load(template), runs),
+        "template_triples": len(cg.load(template)),
+    }
+
+
 def import_times(runs: int) -> dict:
     # pip compiles a package's bytecode when it installs it; an editable install (and a
     # machine with PYTHONDONTWRITEBYTECODE) would otherwise compile cimo_graph at every import
@@ -233,7 +275,13 @@ def import_times(runs: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 100, 1000, 10000])
-    parser.add_argument("--stores", nargs="+", default=["rdflib", "memory", "oxigraph"])
+    parser.add_argument(
+        "--stores",
+        nargs="+",
+        default=["rdflib", "memory", "oxigraph", "raw"],
+        help="rdflib (the baseline), memory, oxigraph (cimo-graph's stores) and raw "
+        "(pyoxigraph alone answering each question with one query: the limit)",
+    )
     parser.add_argument(
         "--memory-up-to",
         type=int,
@@ -259,7 +307,12 @@ def main() -> None:
         return
     if args.child:
         path, store, runs, cap = args.child
-        print(json.dumps(measure(path, store, int(runs), float(cap))))
+        measured = (
+            measure_raw(path, int(runs), float(cap))
+            if store == "raw"
+            else measure(path, store, int(runs), float(cap))
+        )
+        print(json.dumps(measured))
         return
 
     import cimo_graph as cg
@@ -280,6 +333,18 @@ def main() -> None:
     print(
         f"cg.load() bundled  cold {bundled['cold'] * 1000:6.1f} ms  warm min "
         f"{bundled['min'] * 1000:6.1f} ms  median {bundled['median'] * 1000:6.1f} ms"
+    )
+    report["validation"] = checks = validation_times(max(args.runs, 5))
+    print(
+        f"kg.validate()      cold {checks['validate']['cold'] * 1000:6.1f} ms  warm min "
+        f"{checks['validate']['min'] * 1000:6.1f} ms  median "
+        f"{checks['validate']['median'] * 1000:6.1f} ms  (bundled study)"
+    )
+    print(
+        f"load template      cold {checks['template']['cold'] * 1000:6.1f} ms  warm min "
+        f"{checks['template']['min'] * 1000:6.1f} ms  median "
+        f"{checks['template']['median'] * 1000:6.1f} ms  "
+        f"(example.yaml, {checks['template_triples']} triples, built and checked)"
     )
     with tempfile.TemporaryDirectory() as folder:
         for size in args.sizes:
@@ -316,38 +381,53 @@ def main() -> None:
 
 
 def _print_size(size: int, triples: int, results: dict) -> None:
-    stores = [store for store in ("rdflib", "memory", "oxigraph") if store in results]
+    stores = [store for store in ("rdflib", "memory", "oxigraph", "raw") if store in results]
     print(
         f"\n== {size} studies, {triples} triples. Seconds: cold | warm min | warm median. "
         "rdflib = plain rdflib (Graph().parse; helpers answered by rdflib's SPARQL engine); "
-        "ratio = rdflib / oxigraph, warm medians (cold for the first question)"
+        "raw = pyoxigraph alone, one query per question (bench/raw.py). "
+        "vs rdflib = rdflib / oxigraph; vs raw = oxigraph / raw: warm medians (cold for "
+        "the first question)"
     )
-    print(f"{'':26s} " + " ".join(f"{store:^26s}" for store in stores) + "   ratio")
+    print(
+        f"{'':28s} "
+        + " ".join(f"{store:^26s}" for store in stores)
+        + f" {'vs rdflib':>9s} {'vs raw':>8s}"
+    )
     names = [n for store in stores for n, v in results[store].items() if isinstance(v, dict)]
     for name in dict.fromkeys(names):
         cells = [results[store].get(name) for store in stores]
-        print(f"{name:26s} " + " ".join(_cells(c) for c in cells) + "   " + _ratio(results, name))
+        print(
+            f"{name:28s} "
+            + " ".join(_cells(c) for c in cells)
+            + f" {_ratio(results, name, 'rdflib', 'oxigraph'):>9s}"
+            + f" {_ratio(results, name, 'oxigraph', 'raw'):>8s}"
+        )
     for store in stores:
         entry = results[store]
         if "peak_rss_mb" in entry:
-            print(f"peak memory {store:9s} {entry['peak_rss_mb']:8.0f} MB")
+            share = ""
+            if store == "oxigraph" and "peak_rss_mb" in results.get("raw", {}):
+                share = f"  ({entry['peak_rss_mb'] / results['raw']['peak_rss_mb']:.2f}x raw)"
+            print(f"peak memory {store:9s} {entry['peak_rss_mb']:8.0f} MB{share}")
         elif "error" in entry:
             print(f"{store}: failed: {entry['error']}")
         elif "skipped" in entry:
             print(f"{store}: not measured ({entry['skipped']})")
 
 
-def _ratio(results: dict, name: str) -> str:
-    base = results.get("rdflib", {}).get(name)
-    fast = results.get("oxigraph", {}).get(name)
-    if not isinstance(base, dict) or not isinstance(fast, dict) or "over" in fast:
+def _ratio(results: dict, name: str, slow: str, fast: str) -> str:
+    """``slow``'s time over ``fast``'s, warm medians (cold where only that was taken)."""
+    base = results.get(slow, {}).get(name)
+    quick = results.get(fast, {}).get(name)
+    if not isinstance(base, dict) or not isinstance(quick, dict) or "over" in quick:
         return ""
-    key = "median" if "median" in fast and "median" in base else "cold"
+    key = "median" if "median" in quick and "median" in base else "cold"
     if "over" in base:
-        return f">{base['over'] / fast[key]:.0f}x"
-    if key not in base or fast[key] <= 0:
+        return f">{base['over'] / quick[key]:.0f}x"
+    if key not in base or quick[key] <= 0:
         return ""
-    return f"{base[key] / fast[key]:.1f}x"
+    return f"{base[key] / quick[key]:.1f}x"
 
 
 def _cells(figures: dict | None) -> str:

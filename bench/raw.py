@@ -1,0 +1,167 @@
+"""The limit a helper is measured against: one raw pyoxigraph query (or a few) answering the
+same question on the same data, values read as plain strings.
+
+Each query returns the rows the helper shows, with the columns that cost something to
+find (labels in the asked language, source texts, the parts of each proposition, the
+study), so the ratio helper / raw is what cimo-graph adds to the store's own work. The
+synthetic studies are those of ``run.synthetic``; ``{last}`` is the last study's number.
+"""
+
+from __future__ import annotations
+
+PREFIXES = """PREFIX cimo: <https://w3id.org/cimo-graph/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX s0: <https://example.org/bench/s0/>
+"""
+
+_ROUTES = """
+    {
+        THEME ?via cimo:theme ?theme .
+        { ?through cimo:hasAddedValue ?via } UNION { ?through cimo:hasOutcome ?via }
+        ?through cimo:hasIntervention ?node . BIND ("proposition" AS ?route)
+    } UNION {
+        THEME ?via cimo:theme ?theme . ?through cimo:hasAim ?via .
+        { ?through cimo:hasMeans ?node } UNION { ?through cimo:shapedBy ?node }
+        BIND ("pillar" AS ?route)
+    } UNION {
+        THEME ?node cimo:theme ?theme . ?node a cimo:Intervention . BIND ("mention" AS ?route)
+    }
+    OPTIONAL { ?node rdfs:label ?label FILTER (LANG(?label) = "en") }
+    OPTIONAL { ?node cimo:sourceText ?text }
+    OPTIONAL { ?node cimo:carriedOutBy ?role }
+    OPTIONAL { ?node cimo:partOfStudy ?study }
+"""
+
+_PARTS = """
+    { ?whole cimo:hasContext ?part BIND ("context" AS ?kind) }
+    UNION { ?whole cimo:hasIntervention ?part BIND ("intervention" AS ?kind) }
+    UNION { ?whole cimo:hasMechanism ?part BIND ("mechanism" AS ?kind) }
+    UNION { ?whole cimo:hasOutcome ?part BIND ("outcome" AS ?kind) }
+    UNION { ?whole cimo:hasAddedValue ?part BIND ("added value" AS ?kind) }
+    UNION { ?whole cimo:hasAim ?part BIND ("aim" AS ?kind) }
+    UNION { ?whole cimo:hasMeans ?part BIND ("means" AS ?kind) }
+    OPTIONAL { ?part dcterms:identifier ?partId }
+    BIND (COALESCE(?partId, REPLACE(STR(?part), "^.*[/#]", "")) AS ?id)
+"""
+
+#: helper name (as bench/run.py names it) -> the raw queries answering the same question
+RAW: dict[str, list[str]] = {
+    "first question (index)": [
+        # the element named s0-W: by identifier, or by local name in a study's namespace
+        """SELECT ?node WHERE {
+            { ?node dcterms:identifier "s0-W" } UNION { s0:s0-W cimo:partOfStudy ?study
+              BIND (s0:s0-W AS ?node) } }"""
+    ],
+    "interventions_for": [
+        "SELECT ?node ?route ?through ?via ?label ?text ?role ?study WHERE {"
+        + _ROUTES.replace("THEME", '?theme skos:notation "feedback" .')
+        + "}"
+    ],
+    "interventions_for (1 study)": [
+        "SELECT ?node ?route ?through ?via ?label ?text ?role ?study WHERE {"
+        + _ROUTES.replace("THEME ", "").replace(
+            "?theme", "<https://example.org/bench/s0/theme/feedback>"
+        )
+        + "}"
+    ],
+    "mechanisms_for": [
+        """SELECT ?node ?label ?text WHERE { s0:s0-W cimo:hasMechanism ?node .
+            OPTIONAL { ?node rdfs:label ?label FILTER (LANG(?label) = "en") }
+            OPTIONAL { ?node cimo:sourceText ?text } }"""
+    ],
+    "outcomes_of": [
+        """SELECT ?node ?through ?label ?text WHERE { ?through cimo:hasIntervention s0:s0-W-I1 ;
+            cimo:hasOutcome ?node .
+            OPTIONAL { ?node rdfs:label ?label FILTER (LANG(?label) = "en") }
+            OPTIONAL { ?node cimo:sourceText ?text } }"""
+    ],
+    "evidence": [
+        """SELECT ?kind ?text WHERE {
+            { s0:s0-W-I1 cimo:sourceText ?text BIND ("source text" AS ?kind) }
+            UNION { s0:s0-W-I1 cimo:sourceLocation ?text BIND ("location" AS ?kind) }
+            UNION { s0:s0-W-I1 cimo:interpretationNote ?text BIND ("note" AS ?kind) } }"""
+    ],
+    "shared_elements": [
+        """SELECT ?theme ?a ?b WHERE {
+            s0:s0-W ?p ?a . ?a cimo:theme ?theme .
+            <https://example.org/bench/s{last}/s{last}-W> ?q ?b . ?b cimo:theme ?theme }"""
+    ],
+    "describe": [
+        """SELECT ?p ?o ?label WHERE { s0:s0-W ?p ?o .
+            OPTIONAL { ?o rdfs:label ?label FILTER (LANG(?label) = "en") } }"""
+    ],
+    "propositions": [
+        "SELECT ?whole ?kind (GROUP_CONCAT(?id; separator='; ') AS ?ids) WHERE {\n"
+        "    ?whole a cimo:DesignProposition ." + _PARTS + "} GROUP BY ?whole ?kind",
+        """SELECT ?whole ?label ?text WHERE { ?whole a cimo:DesignProposition .
+            OPTIONAL { ?whole rdfs:label ?label FILTER (LANG(?label) = "en") }
+            OPTIONAL { ?whole cimo:sourceText ?text } }""",
+    ],
+    "pillars": [
+        "SELECT ?whole ?kind (GROUP_CONCAT(?id; separator='; ') AS ?ids) WHERE {\n"
+        "    ?whole a cimo:Pillar ." + _PARTS + "} GROUP BY ?whole ?kind",
+        """SELECT ?whole ?label ?context WHERE { ?whole a cimo:Pillar .
+            OPTIONAL { ?context cimo:hasPillar ?whole }
+            OPTIONAL { ?whole rdfs:label ?label FILTER (LANG(?label) = "en") } }""",
+    ],
+    "roles": [
+        """SELECT ?role ?label (GROUP_CONCAT(?id; separator='; ') AS ?carries) WHERE {
+            ?role a cimo:Role .
+            OPTIONAL { ?role rdfs:label ?label FILTER (LANG(?label) = "en") }
+            OPTIONAL { ?item cimo:carriedOutBy ?role .
+                       BIND (REPLACE(STR(?item), "^.*[/#]", "") AS ?id) }
+        } GROUP BY ?role ?label"""
+    ],
+    "themes": [
+        """SELECT ?theme ?notation ?label (COUNT(?element) AS ?elements) WHERE {
+            ?theme a skos:Concept ; skos:notation ?notation .
+            OPTIONAL { ?theme skos:prefLabel ?label FILTER (LANG(?label) = "en") }
+            OPTIONAL { ?element cimo:theme ?theme }
+        } GROUP BY ?theme ?notation ?label"""
+    ],
+    "sentences": [
+        "SELECT ?whole ?kind (GROUP_CONCAT(?label; separator='; ') AS ?labels) WHERE {\n"
+        "    ?whole a cimo:DesignProposition ."
+        + _PARTS
+        + '    OPTIONAL { ?part rdfs:label ?label FILTER (LANG(?label) = "en") }\n'
+        "} GROUP BY ?whole ?kind"
+    ],
+    "studies": [
+        """SELECT ?study ?class (COUNT(?element) AS ?count) WHERE {
+            ?study a cimo:Study . ?element cimo:partOfStudy ?study ; a ?class .
+        } GROUP BY ?study ?class"""
+    ],
+    "compare_studies": [
+        """SELECT ?notation ?study ?kind (GROUP_CONCAT(?id; separator='; ') AS ?ids) WHERE {
+            ?node cimo:theme ?theme . ?theme skos:notation ?notation .
+            ?node a ?kind ; cimo:partOfStudy ?study .
+            BIND (REPLACE(STR(?node), "^.*[/#]", "") AS ?id)
+        } GROUP BY ?notation ?study ?kind"""
+    ],
+    "sparql": [
+        "SELECT ?i WHERE { ?p cimo:hasIntervention ?i . ?i cimo:theme ?t . "
+        "?t skos:notation 'feedback' }"
+    ],
+}
+
+
+def queries(last: int) -> dict[str, list[str]]:
+    """The raw queries with the prefixes declared and ``{last}`` filled in."""
+    return {
+        name: [PREFIXES + text.replace("{last}", str(last)) for text in texts]
+        for name, texts in RAW.items()
+    }
+
+
+def answer(store, texts: list[str]) -> int:
+    """Run the queries on a pyoxigraph ``store``, reading every value as a string; the
+    number of rows."""
+    rows = 0
+    for text in texts:
+        for solution in store.query(text):
+            [term.value if term is not None else None for term in solution]
+            rows += 1
+    return rows

@@ -1,0 +1,384 @@
+"""What every question helper stands on: the backend's three methods, names, the query
+library, annotations (ids, labels, evidence of many nodes in one go) and the parts of
+propositions and pillars; the decorators that pin the name lookup for one question and add
+a ``study`` column to listings.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from ..errors import QueryParameterError
+from ..labels import choose_label
+from ..lookup import NameIndex, local_name
+from ..namespace import CIMO
+from ..sparql import NamedQuery, named_queries, named_query
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Base", "Info", "Row", "collector_paused", "natural_key", "one_lookup", "per_study"]
+
+Row = dict[str, Node | None]
+
+_TEXT_SEPARATOR = " | "
+#: Annotation fields shown in a fixed order: by language, then text.
+_SORTED_FIELDS = {"label", "synonym", "source_text", "note"}
+_ID_SEPARATOR = "; "
+
+
+@dataclass(slots=True)
+class Info:
+    """What the annotations query returned for one node."""
+
+    iri: Node
+    labels: list[Literal] = field(default_factory=list)
+    synonyms: list[Literal] = field(default_factory=list)
+    plurals: list[Literal] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    types: list[Node] = field(default_factory=list)
+    themes: list[Node] = field(default_factory=list)
+    source_texts: list[Literal] = field(default_factory=list)
+    locations: list[Literal] = field(default_factory=list)
+    notes: list[Literal] = field(default_factory=list)
+    studies: list[Node] = field(default_factory=list)
+    titles: list[Literal] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        """The node's CIMO class name (``Intervention``), or ``""``."""
+        names = sorted(local_name(str(t)) for t in self.types if str(t).startswith(str(CIMO._NS)))
+        specific = [n for n in names if n != "StudyElement"]
+        return specific[0] if specific else (names[0] if names else "")
+
+
+def natural_key(text: str) -> list[Any]:
+    """Sort ``C-I2`` before ``C-I10``."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+def _frame(rows: list[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=list(columns))
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while an answer (or the name index) is built.
+
+    A large answer makes hundreds of thousands of small objects and no reference cycles;
+    the collector would walk every live object again and again (half the time of
+    ``propositions()`` at 1,000 studies, bench/run.py).
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def one_lookup(method: Any) -> Any:
+    """Check the name index once per question, not at every name looked up in it; and
+    build the answer with the cycle collector paused."""
+
+    @functools.wraps(method)
+    def wrapper(self: Base, *args: Any, **kwargs: Any) -> Any:
+        if getattr(self, "_pinned_names", None) is not None:
+            return method(self, *args, **kwargs)
+        with collector_paused():
+            self._pinned_names = self._names()
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                self._pinned_names = None
+
+    return wrapper
+
+
+def per_study(method: Any) -> Any:
+    """A listing gains a ``study`` column, after ``label``, when the graph holds more than
+    one study: the same id may then stand in several, and each row says whose it is."""
+
+    @functools.wraps(method)
+    def wrapper(self: Base, *args: Any, **kwargs: Any) -> Any:
+        frame = method(self, *args, **kwargs)
+        if "study" in frame.columns or "iri" not in frame.columns:
+            return frame
+        if len(self._select(named_query("study-iris"), {})) < 2:
+            return frame
+        nodes = [URIRef(iri) for iri in frame["iri"]]
+        rows = self._select_each(named_query("node-study"), "node", nodes)
+        names = self._names()
+        names.prefetch(row["study"] for row in rows)
+        owner: dict[str, set[str]] = defaultdict(set)
+        for row in rows:
+            owner[str(row["node"])].add(names.display(row["study"]))
+        column = [_ID_SEPARATOR.join(sorted(owner.get(iri, ()))) for iri in frame["iri"]]
+        frame.insert(list(frame.columns).index("label") + 1, "study", column)
+        return frame
+
+    return wrapper
+
+
+class Base:
+    """The shared part of the question helpers; a backend supplies ``_select``,
+    ``_select_each`` and ``_prefixes`` (and ``sparql``)."""
+
+    # --- provided by the backend -------------------------------------------------------
+
+    def _select(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[Row]:
+        raise NotImplementedError
+
+    def _select_each(self, query: NamedQuery, variable: str, terms: Iterable[Node]) -> list[Row]:
+        raise NotImplementedError
+
+    def _prefixes(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def _index_key(self) -> object:
+        """A value that changes when the data does, so the name index is rebuilt."""
+        return None
+
+    # --- names -------------------------------------------------------------------------
+
+    def _names(self) -> NameIndex:
+        pinned = getattr(self, "_pinned_names", None)
+        if pinned is not None:  # inside one question: the version was checked at its start
+            return pinned
+        key = self._index_key()
+        cached = getattr(self, "_name_cache", None)
+        if cached is None or cached[0] != key:
+            index = NameIndex(
+                lambda name, bindings: self._select(named_query(name), bindings),
+                lambda name, variable, terms: self._select_each(named_query(name), variable, terms),
+                self._prefixes(),
+            )
+            self._name_cache = (key, index)
+        return self._name_cache[1]
+
+    def theme(self, name: str | URIRef) -> URIRef:
+        """The IRI of the theme called ``name``: its id, Dutch or English label or any
+        synonym, in any case and with or without accents.
+
+        Raises :class:`~cimo_graph.UnknownThemeError` naming the closest themes.
+
+        >>> kg = cg.load()
+        >>> kg.theme("Eigen regie") == kg.theme("self-direction") == kg.theme("zelfsturing")
+        True
+        >>> try:
+        ...     kg.theme("self-directon")
+        ... except cg.UnknownThemeError as error:
+        ...     print(error)
+        Unknown theme 'self-directon'. Did you mean: 'self-direction'?
+        """
+        return self._names().theme(name)
+
+    def node(self, name: str | URIRef) -> URIRef:
+        """The IRI of the study element called ``name``: its id (``W-I3``), prefixed name
+        (``lnw:W-I3``), IRI or label in either language.
+
+        >>> cg.load().node("W-I3")
+        rdflib.term.URIRef('https://w3id.org/cimo-graph/study/leernetwerken/W-I3')
+        """
+        return self._names().node(name)[0]
+
+    # --- the query library -------------------------------------------------------------
+
+    def queries(self) -> pd.DataFrame:
+        """The named queries: name, what each answers, and its parameters.
+
+        >>> "theme-routes" in cg.load().queries()["name"].tolist()
+        True
+        """
+        rows = [
+            {
+                "name": q.name,
+                "summary": q.summary,
+                "parameters": ", ".join(f"{p.name} ({p.kind})" for p in q.parameters),
+                "description": q.description,
+            }
+            for q in named_queries().values()
+        ]
+        return _frame(rows, ["name", "summary", "parameters", "description"])
+
+    def query(
+        self, name: str, *, timeout: float | None = None, **params: Any
+    ) -> pd.DataFrame | bool | Any:
+        """Run the named query ``name`` with its parameters bound, as :meth:`sparql` does.
+
+        A ``theme`` parameter takes any name of a theme, a ``node`` parameter any id or
+        label of an element; each is resolved to its IRI and bound, never pasted into the
+        query text. Parameters left out stay unbound (the query then ranges over all).
+        ``timeout`` (seconds) bounds the run as in :meth:`sparql`.
+
+        >>> kg = cg.load()
+        >>> kg.query("theme-routes", theme="zelfsturing")["through"].tolist()
+        ['lnw:C', 'lnw:P3']
+        """
+        query = named_query(name)
+        declared = {p.name: p for p in query.parameters}
+        unknown = sorted(set(params) - set(declared))
+        if unknown:
+            expected = ", ".join(declared) or "none"
+            raise QueryParameterError(
+                f"Query {name!r} takes no parameter {', '.join(map(repr, unknown))}; "
+                f"its parameters: {expected}."
+            )
+        bindings = {
+            key: self._parameter(declared[key].kind, value) for key, value in params.items()
+        }
+        limit = {} if timeout is None else {"timeout": timeout}
+        result = self.sparql(query.text, **limit, **bindings)
+        if hasattr(result, "sort_values") and len(result.columns):
+            # SPARQL leaves the order open; sort so that answers repeat
+            result = result.sort_values(
+                list(result.columns), key=lambda c: c.astype(str), ignore_index=True
+            )
+        return result
+
+    def _parameter(self, kind: str, value: Any) -> Node:
+        if isinstance(value, Node):
+            return value
+        if kind == "theme":
+            return self.theme(str(value))
+        if kind == "node":
+            return self._names().node(str(value), themes=True)[0]
+        return Literal(value)
+
+    def sparql(self, text: str, **bindings: Any) -> Any:
+        raise NotImplementedError
+
+    # --- annotations -------------------------------------------------------------------
+
+    def _annotate(
+        self, nodes: Iterable[Node | None], *, names_only: bool = False
+    ) -> dict[Node, Info]:
+        """What to show of each node; ``names_only``: its labels and ids alone."""
+        wanted = sorted({n for n in nodes if n is not None}, key=str)
+        infos = {node: Info(node) for node in wanted}
+        slots = {
+            "label": "labels",
+            "synonym": "synonyms",
+            "plural": "plurals",
+            "type": "types",
+            "theme": "themes",
+            "source_text": "source_texts",
+            "location": "locations",
+            "note": "notes",
+            "study": "studies",
+            "title": "titles",
+        }
+        query = named_query("names" if names_only else "annotations")
+        unsorted: list[list[Literal]] = []
+        for row in self._select_each(query, "node", wanted):
+            info = infos.get(row["node"])
+            if info is None:
+                continue
+            name, value = str(row["field"]), row["value"]
+            if name == "id":
+                info.ids.append(str(value))
+            elif name in slots:
+                values = getattr(info, slots[name])
+                values.append(value)
+                if len(values) == 2 and name in _SORTED_FIELDS:
+                    unsorted.append(values)
+        for values in unsorted:  # only lists of two or more need an order
+            values.sort(key=lambda v: (v.language or "", str(v)))
+        return infos
+
+    def _id(self, node: Node | None, infos: Mapping[Node, Info]) -> str:
+        if node is None:
+            return ""
+        info = infos.get(node)
+        if info is None:
+            return self._names().display(node)
+        # the annotations were read with the ids: a node without one shows its local name
+        return sorted(info.ids)[0] if info.ids else local_name(str(node))
+
+    def _label(self, node: Node | None, infos: Mapping[Node, Info], lang: str) -> str:
+        if node is None:
+            return ""
+        info = infos.get(node)
+        label = choose_label(info.labels, lang) if info is not None else None
+        return str(label) if label is not None else self._id(node, infos)
+
+    @staticmethod
+    def _texts(literals: Iterable[Literal]) -> str:
+        return _TEXT_SEPARATOR.join(str(t) for t in literals)
+
+    def _ids(self, nodes: Iterable[Node], infos: Mapping[Node, Info]) -> str:
+        return _ID_SEPARATOR.join(sorted({self._id(n, infos) for n in nodes}, key=natural_key))
+
+    def _label_list(
+        self, nodes: Iterable[Node], infos: Mapping[Node, Info], lang: str
+    ) -> list[str]:
+        ordered = sorted(set(nodes), key=lambda n: natural_key(self._id(n, infos)))
+        return [self._label(n, infos, lang) for n in ordered]
+
+    def _labels(self, nodes: Iterable[Node], infos: Mapping[Node, Info], lang: str) -> str:
+        return _TEXT_SEPARATOR.join(self._label_list(nodes, infos, lang))
+
+    # --- routes ------------------------------------------------------------------------
+
+    def _parts(self, wholes: Iterable[Node]) -> dict[Node, list[Row]]:
+        parts: dict[Node, list[Row]] = defaultdict(list)
+        for row in self._select_each(named_query("parts"), "whole", wholes):
+            parts[row["whole"]].append(row)
+        return parts
+
+    def _parts_by_kind(
+        self, wholes: Iterable[Node], *, roles: bool = False
+    ) -> tuple[dict[Node, dict[str, list[Node]]], dict[Node, Info]]:
+        """For each whole, its parts by kind (``"intervention"``, ...), and the annotations
+        of the wholes, their parts and (with ``roles``) the roles carrying them out."""
+        wholes = list(wholes)
+        grouped: dict[Node, dict[str, list[Node]]] = {w: defaultdict(list) for w in wholes}
+        nodes: set[Node] = set(wholes)
+        for whole, rows in self._parts(wholes).items():
+            for row in rows:
+                grouped[whole][str(row["kind"])].append(row["part"])
+                nodes.add(row["part"])
+                if roles and row.get("role") is not None:
+                    grouped[whole]["role"].append(row["role"])
+                    nodes.add(row["role"])
+        infos = self._annotate(nodes - set(wholes), names_only=True)
+        infos.update(self._annotate(wholes))
+        return grouped, infos
+
+    def _actors(
+        self, parts: Mapping[str, list[Node]], infos: Mapping[Node, Info], lang: str
+    ) -> str | None:
+        """The plural of the one role that carries out every intervention of a
+        proposition ("opleiders"), or ``None`` when there is no such single role."""
+        roles = set(parts["role"])
+        if len(roles) != 1 or len(parts["role"]) != len(parts["intervention"]):
+            return None
+        role = next(iter(roles))
+        plural = choose_label(infos[role].plurals, lang)
+        return str(plural) if plural is not None else self._label(role, infos, lang)
+
+    def _stated_links(self, wholes: Iterable[Node]) -> dict[Node, list[tuple[Node, Node]]]:
+        """For each proposition, the (from, to) links its study states between its parts:
+        intervention activates mechanism, mechanism leads to outcome."""
+        links: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+        if not self._select(named_query("any-stated-link"), {}):
+            return links  # most studies state none: one look at the index says so
+        for row in self._select_each(named_query("stated-links"), "whole", wholes):
+            links[row["whole"]].append((row["from"], row["to"]))
+        return links
+
+    def _holders(self, node: Node) -> list[Row]:
+        return self._select(named_query("parts"), {"part": node})
