@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +21,7 @@ from .errors import (
 )
 from .guards import MAX_FILE_BYTES
 from .namespace import PREFIXES
+from .oxterms import rows
 from .questions import Questions, Row
 from .sources import format_for, new_graph, oxigraph_copy, read_graph
 from .sparql import (
@@ -227,22 +227,14 @@ class CimoGraph(Questions, Drawings):
         # Oxigraph answers (the store itself, or its copy of the memory store). Bound
         # terms are written into the pattern as constants, so that its index does the
         # work, or else travel as a VALUES block; solutions are read from pyoxigraph
-        # directly, each distinct term converted once
+        # directly (cimo_graph.oxterms)
         store, default_graph = self._engine()
         constant = with_constants(text, bindings)
         if constant is None:
             text, known = with_values(text, list(bindings), [list(bindings.values())]), {}
         else:
             text, known = constant, dict(bindings)
-        solutions = store.query(text, default_graph=default_graph)
-        names = [variable.value for variable in solutions.variables]
-        return [
-            {
-                **known,
-                **{name: _from_oxigraph(solution[index]) for index, name in enumerate(names)},
-            }
-            for solution in solutions
-        ]
+        return rows(store.query(text, default_graph=default_graph), known)
 
     def _engine(self) -> tuple[Any, Any]:
         """The pyoxigraph store that answers the helpers' queries, and its default graph.
@@ -258,8 +250,19 @@ class CimoGraph(Questions, Drawings):
             return self._graph.store._inner, to_ox(self._graph.identifier)
         version = self._index_key()
         if self._copy is None or self._copy[0] != version:
-            self._copy = (version, oxigraph_copy([self._graph]))
+            # the ontology rides along in a named graph, for validation to ask over
+            self._copy = (version, oxigraph_copy([self._graph], ontology=True))
         return self._copy[1], ox.DefaultGraph()
+
+    def _engine_with_ontology(self) -> tuple[Any, Any]:
+        """The memory store's engine copy, and a default graph of the study and the
+        ontology together (for validation)."""
+        import pyoxigraph as ox
+
+        from .sources import ONTOLOGY_GRAPH
+
+        store, default_graph = self._engine()
+        return store, [default_graph, ox.NamedNode(ONTOLOGY_GRAPH)]
 
     def _select(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[Row]:
         return self._run(query.text, bindings)
@@ -381,7 +384,8 @@ class CimoGraph(Questions, Drawings):
         """
         from .validation import validate_graph
 
-        return validate_graph(self._graph, shapes=shapes, source=self.source)
+        engine = None if self._native else self._engine_with_ontology
+        return validate_graph(self._graph, shapes=shapes, source=self.source, engine=engine)
 
     def serialize(
         self, destination: Path | str | None = None, *, format: str | None = None
@@ -588,11 +592,3 @@ def _counting_oxigraph() -> type:
     from .sources import _counting
 
     return _counting(_oxigraph_store())
-
-
-@lru_cache(maxsize=500_000)
-def _from_oxigraph(term: Any) -> Node | None:
-    """An Oxigraph term as an rdflib one; repeated terms are converted once."""
-    from oxrdflib._converter import from_ox
-
-    return from_ox(term)

@@ -37,8 +37,13 @@ _PUNCTUATION = re.compile(r"[\W_]+")
 
 
 def local_name(iri: str) -> str:
-    """The part of an IRI after its last ``/`` or ``#``."""
-    return re.split(r"[/#]", iri.rstrip("/#"))[-1]
+    """The part of an IRI after its last ``/`` or ``#``.
+
+    >>> local_name("https://w3id.org/cimo-graph/study/leernetwerken/W-I3")
+    'W-I3'
+    """
+    iri = iri.rstrip("/#")
+    return iri[max(iri.rfind("/"), iri.rfind("#")) + 1 :]
 
 
 #: How many names a lookup's fallback reads at most to find a spelling or suggest one.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, Literal
 from rdflib.collection import Collection
@@ -77,25 +79,43 @@ def validate_graph(
     *,
     shapes: Graph | None = None,
     source: Path | str | None = None,
+    engine: Callable[[], tuple[Any, Any]] | None = None,
 ) -> ValidationReport:
     """Validate ``graph`` against the CIMO shapes (or ``shapes``) with the ontology mixed in,
-    so that subclass links count (a cimo:Pillar is a cimo:StudyElement)."""
+    so that subclass links count (a cimo:Pillar is a cimo:StudyElement).
+
+    ``engine()``, when given, returns a pyoxigraph store holding ``graph`` and the
+    ontology, and the default graph to ask over both: the SPARQL constraints are checked
+    there instead of in a copy made for them.
+    """
     import pyshacl  # heavy: imported on first validation
 
     from .shacl_sparql import add_to_report, check
+    from .sources import oxigraph_copy
 
     shapes = shapes if shapes is not None else shapes_graph()
     # SPARQL constraints are checked with one query each, not once per focus node
     core, constraints = _split(shapes)
+    # pySHACL mixes the ontology into a clone of the data (35-45 ms for the bundled
+    # study); a plain copy with the ontology added, validated in place, takes 15 ms
+    mixed = Graph()
+    mixed += graph
+    mixed += ontology_graph()
     conforms, results, text = pyshacl.validate(
-        graph,
+        mixed,
         shacl_graph=core,
-        ont_graph=ontology_graph(),
+        inplace=True,
         advanced=True,
         allow_warnings=True,
     )
     if constraints:
-        found = check([graph, ontology_graph()], constraints)
+        if engine is not None:
+            store, default_graph = engine()
+        else:
+            import pyoxigraph as ox
+
+            store, default_graph = oxigraph_copy([graph, ontology_graph()]), ox.DefaultGraph()
+        found = check(store, default_graph, constraints)
         if found:
             conforms = False
             add_to_report(results, found)

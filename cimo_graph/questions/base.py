@@ -10,7 +10,7 @@ import functools
 import gc
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -64,7 +64,10 @@ class Info:
 
 def natural_key(text: str) -> list[Any]:
     """Sort ``C-I2`` before ``C-I10``."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+    return [int(part) if part.isdigit() else part for part in _DIGITS.split(text)]
+
+
+_DIGITS = re.compile(r"(\d+)")
 
 
 def _frame(rows: list[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
@@ -340,21 +343,44 @@ class Base:
         return parts
 
     def _parts_by_kind(
-        self, wholes: Iterable[Node], *, roles: bool = False
+        self,
+        wholes: Iterable[Node],
+        *,
+        roles: bool = False,
+        labelled: Collection[str] | None = None,
     ) -> tuple[dict[Node, dict[str, list[Node]]], dict[Node, Info]]:
         """For each whole, its parts by kind (``"intervention"``, ...), and the annotations
-        of the wholes, their parts and (with ``roles``) the roles carrying them out."""
+        of the wholes, their parts and (with ``roles``) the roles carrying them out.
+
+        The parts' ids come with them; their labels are read for the kinds in
+        ``labelled`` only (every kind when ``None``), so that a listing that shows most
+        parts by id reads no labels for them.
+        """
         wholes = list(wholes)
         grouped: dict[Node, dict[str, list[Node]]] = {w: defaultdict(list) for w in wholes}
-        nodes: set[Node] = set(wholes)
+        parts: dict[Node, Info] = {}
+        named: set[Node] = set()
         for whole, rows in self._parts(wholes).items():
+            seen: set[tuple[Node | None, ...]] = set()
             for row in rows:
-                grouped[whole][str(row["kind"])].append(row["part"])
-                nodes.add(row["part"])
-                if roles and row.get("role") is not None:
-                    grouped[whole]["role"].append(row["role"])
-                    nodes.add(row["role"])
-        infos = self._annotate(nodes - set(wholes), names_only=True)
+                part, kind, role = row["part"], str(row["kind"]), row.get("role")
+                info = parts.get(part)
+                if info is None:
+                    info = parts[part] = Info(part)
+                if row.get("partId") is not None and str(row["partId"]) not in info.ids:
+                    info.ids.append(str(row["partId"]))
+                if (part, kind, role) in seen:
+                    continue  # another id of the same part
+                seen.add((part, kind, role))
+                if part not in grouped[whole][kind]:
+                    grouped[whole][kind].append(part)
+                if labelled is None or kind in labelled:
+                    named.add(part)
+                if roles and role is not None:
+                    grouped[whole]["role"].append(role)
+                    named.add(role)
+        infos = {node: info for node, info in parts.items() if node not in named}
+        infos.update(self._annotate(named - set(wholes), names_only=True))
         infos.update(self._annotate(wholes))
         return grouped, infos
 

@@ -41,7 +41,7 @@ class Listings(Base):
         """
         rows = self._select(named_query("propositions"), {})
         propositions = sorted({r["proposition"] for r in rows}, key=str)
-        grouped, infos = self._parts_by_kind(propositions)
+        grouped, infos = self._parts_by_kind(propositions, labelled={"context", "added value"})
         table = []
         for proposition in propositions:
             by_kind = grouped[proposition]
@@ -95,7 +95,7 @@ class Listings(Base):
         rows = self._select(named_query("pillars"), {})
         pillars = sorted({r["pillar"] for r in rows}, key=str)
         contexts = {r["pillar"]: r["context"] for r in rows if r.get("context") is not None}
-        grouped, infos = self._parts_by_kind(pillars)
+        grouped, infos = self._parts_by_kind(pillars, labelled={"aim", "means", "shaping"})
         infos.update(self._annotate(contexts.values()))
         table = []
         for pillar in pillars:

@@ -147,17 +147,24 @@ class Routes(Base):
                     "roles": set(),
                 },
             )
-        nodes: set[Node] = set()
+        # the rows' own nodes with their evidence; the propositions, pillars, carriers
+        # and roles they name by label or id, their names alone; mechanisms, shown by
+        # id, with the ids their proposition's parts came with
+        shown = {entry["node"] for entry in members.values()}
+        named: set[Node] = set()
         for entry in members.values():
-            nodes |= {
-                entry["node"],
-                entry["through"],
-                *entry["via"],
-                *entry["mechanisms"],
-                *entry["roles"],
-            }
-        infos = self._annotate(nodes)
-        self._names().prefetch(study for info in infos.values() for study in info.studies)
+            named |= {entry["through"], *entry["via"], *entry["roles"]}
+        infos = self._annotate(shown)
+        infos.update(self._annotate(named - shown, names_only=True))
+        for rows in parts.values():
+            for row in rows:
+                if str(row["kind"]) == "mechanism" and row["part"] not in infos:
+                    infos[row["part"]] = Info(row["part"])
+                if row.get("partId") is not None and row["part"] not in shown | named:
+                    ids = infos[row["part"]].ids if row["part"] in infos else None
+                    if ids is not None and str(row["partId"]) not in ids:
+                        ids.append(str(row["partId"]))
+        self._names().prefetch(study for node in shown for study in infos[node].studies)
         table = []
         for entry in members.values():
             info = infos.get(entry["node"], Info(entry["node"]))
