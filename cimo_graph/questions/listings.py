@@ -159,11 +159,12 @@ class Listings(Base):
             if row.get("item") is not None:
                 entry[str(row["kind"])].add(row["item"])
                 entry["stated_for"].add(row["statedFor"])
-        nodes = set(grouped)
+        named: set[Node] = set()
         for entry in grouped.values():
             for values in entry.values():
-                nodes |= values
-        infos = self._annotate(nodes)
+                named |= values
+        infos = self._annotate(named - set(grouped), names_only=True)
+        infos.update(self._annotate(grouped))
         table = []
         for role, entry in grouped.items():
             info = infos[role]
@@ -271,7 +272,7 @@ class Listings(Base):
         ('zelfsturing', 7)
         """
         rows = self._select(named_query("themes"), {})
-        infos = self._annotate(r["theme"] for r in rows)
+        infos = self._annotate((r["theme"] for r in rows), names_only=True)
         other = "nl" if lang == "en" else "en"
         table = []
         for row in rows:

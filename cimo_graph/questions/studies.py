@@ -41,7 +41,7 @@ class Studies(Base):
                 counts[row["study"]][local_name(str(row["class"]))] = int(row["count"].toPython())
             else:
                 counts.setdefault(row["study"], {})
-        infos = self._annotate(counts)
+        infos = self._annotate(counts, names_only=True)
         self._names().prefetch(counts)
         table = []
         for study, by_class in counts.items():
@@ -95,7 +95,12 @@ class Studies(Base):
             "added value": "outcomes",
             "aim": "outcomes",
         }
-        infos = self._annotate({r["node"] for r in rows} | {r["theme"] for r in rows})
+        infos = self._annotate(
+            {r["node"] for r in rows} | {r["theme"] for r in rows}, names_only=True
+        )
+        for row in rows:  # theme-mentions says whose study each node is
+            if row.get("study") is not None and row["study"] not in infos[row["node"]].studies:
+                infos[row["node"]].studies.append(row["study"])
         self._names().prefetch(study for info in infos.values() for study in info.studies)
         cells: dict[tuple[str, str], dict[str, set[Node]]] = defaultdict(lambda: defaultdict(set))
         labels: dict[str, Node] = {}
