@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rdflib import Literal
 from rdflib.term import Node
@@ -28,13 +29,23 @@ def choose_label(literals: Iterable[Node], lang: str = "en") -> Literal | None:
     >>> str(choose_label(labels[:1], "en"))
     'leernetwerk'
     """
-    preference = (lang, *(other for other in LANGUAGES if other != lang))
+    order = _preference(lang)
+    plain, others = len(order), len(order) + 1
+    best: Literal | None = None
+    best_key: tuple[int, str] | None = None
+    for node in literals:
+        if not isinstance(node, Literal):
+            continue
+        tag = node.language
+        rank = order.get(tag.lower(), others) if tag else plain
+        key = (rank, str(node))
+        if best_key is None or key < best_key:
+            best, best_key = node, key
+    return best
 
-    def rank(literal: Literal) -> tuple[int, str]:
-        tag = (literal.language or "").lower()
-        if tag in preference:
-            return preference.index(tag), str(literal)
-        return (len(preference), str(literal)) if not tag else (len(preference) + 1, str(literal))
 
-    candidates = [node for node in literals if isinstance(node, Literal)]
-    return min(candidates, key=rank) if candidates else None
+@lru_cache(maxsize=64)
+def _preference(lang: str) -> dict[str, int]:
+    """Rank of each preferred language tag: ``lang`` first, then :data:`LANGUAGES`."""
+    order = (lang, *(other for other in LANGUAGES if other != lang))
+    return {tag: rank for rank, tag in enumerate(dict.fromkeys(order))}

@@ -62,9 +62,10 @@ class Info:
         return specific[0] if specific else (names[0] if names else "")
 
 
-def natural_key(text: str) -> list[Any]:
-    """Sort ``C-I2`` before ``C-I10``."""
-    return [int(part) if part.isdigit() else part for part in _DIGITS.split(text)]
+@functools.lru_cache(maxsize=65_536)
+def natural_key(text: str) -> tuple[Any, ...]:
+    """Sort ``C-I2`` before ``C-I10`` (kept per id: a listing sorts the same ids often)."""
+    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(text))
 
 
 _DIGITS = re.compile(r"(\d+)")
