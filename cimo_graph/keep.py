@@ -11,6 +11,7 @@ is loaded again into the same folder. A folder that holds anything else is never
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,10 @@ from ._files import write_text
 from .errors import CimoGraphError
 
 __all__ = ["MANIFEST", "kept_graph"]
+
+#: The graphs of the stores open in this process, by folder (Oxigraph lets one open a
+#: store on disk at a time; a notebook cell run again shares the store instead)
+_OPEN: dict[str, weakref.ref] = {}
 
 #: The file in a kept store's folder that says what the store was made from.
 MANIFEST = "cimo-graph-store.json"
@@ -62,8 +67,23 @@ def kept_graph(
             f"{folder} is not empty and holds no {MANIFEST}: cimo-graph keeps a store only "
             "in a new or empty folder, or in one it made before (nothing was changed)."
         )
-    graph, store = _open(folder)
     unchanged = manifest is not None and manifest.get("sources") == expected
+    earlier = _OPEN.get(str(folder.resolve()))
+    earlier_graph = earlier() if earlier is not None else None
+    if earlier_graph is not None:
+        # open already in this process (a notebook cell run again): share its store
+        if not unchanged:
+            raise CimoGraphError(
+                f"The store in {folder} is open in this process by an earlier graph, and "
+                "its sources changed since: let go of the earlier graph first (del kg), "
+                "then load again."
+            )
+        graph = _wrap(earlier_graph.store._inner)
+        for prefix, namespace in manifest.get("prefixes", {}).items():
+            graph.bind(prefix, namespace, override=True, replace=True)
+        return graph, True
+    graph, store = _open(folder)
+    _OPEN[str(folder.resolve())] = weakref.ref(graph)
     if unchanged and len(store) == manifest.get("triples"):
         for prefix, namespace in manifest.get("prefixes", {}).items():
             graph.bind(prefix, namespace, override=True, replace=True)
@@ -100,9 +120,6 @@ def _read_manifest(path: Path) -> dict[str, Any] | None:
 
 def _open(folder: Path) -> tuple[Graph, Any]:
     import pyoxigraph as ox
-    from oxrdflib import OxigraphStore
-
-    from .sources import _counting
 
     folder.mkdir(parents=True, exist_ok=True)
     try:
@@ -113,5 +130,13 @@ def _open(folder: Path) -> tuple[Graph, Any]:
             "another (Oxigraph lets one at a time open a store on disk). Close that graph "
             f"first (del kg), or pass another location. Oxigraph said: {error}"
         ) from None
-    graph = Graph(store=_counting(OxigraphStore)(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
-    return graph, store
+    return _wrap(store), store
+
+
+def _wrap(store: Any) -> Graph:
+    """An rdflib graph over the default graph of the pyoxigraph ``store``."""
+    from oxrdflib import OxigraphStore
+
+    from .sources import _counting
+
+    return Graph(store=_counting(OxigraphStore)(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)

@@ -75,11 +75,34 @@ def test_a_failed_load_leaves_no_partial_store(tmp_path):
     assert len(cg.load(broken, location=folder)) == len(cg.load())
 
 
-def test_an_open_store_cannot_be_opened_twice(tmp_path):
-    kg = cg.load(location=tmp_path / "kept")
-    with pytest.raises(cg.CimoGraphError, match="open already"):
-        cg.load(location=tmp_path / "kept")
-    assert len(kg) > 0
+def test_a_cell_run_again_shares_the_open_store(tmp_path):
+    """Loading again while an earlier graph holds the store (a notebook cell run twice)
+    shares it; a store open in another process is refused with a clear message."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "kept"
+    first = cg.load(location=folder)
+    second = cg.load(location=folder)
+    assert len(second) == len(first)
+    assert second.interventions_for("zelfsturing").equals(first.interventions_for("zelfsturing"))
+    other = subprocess.run(
+        [sys.executable, "-c", f"import cimo_graph as cg; cg.load(location={str(folder)!r})"],
+        capture_output=True,
+        text=True,
+    )
+    assert other.returncode != 0
+    assert "open already, in this process or another" in other.stderr
+
+
+def test_a_changed_source_waits_for_the_earlier_graph(tmp_path):
+    source = tmp_path / "study.ttl"
+    source.write_text(cg.load().serialize(format="turtle"), encoding="utf-8")
+    earlier = cg.load(source, location=tmp_path / "kept")
+    source.write_text(source.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    with pytest.raises(cg.CimoGraphError, match="let go of the earlier graph first"):
+        cg.load(source, location=tmp_path / "kept")
+    assert len(earlier) > 0
 
 
 def test_only_oxigraph_is_kept(tmp_path):
