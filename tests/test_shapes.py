@@ -99,7 +99,7 @@ def test_sparql_constraints_are_checked_once_not_per_focus_node(kg, shapes, monk
     import cimo_graph.shacl_sparql as shacl_sparql
     from cimo_graph.validation import _split
 
-    core, constraints = _split(shapes)
+    core, constraints, _ = _split(shapes)
     assert (None, SH.sparql, None) in shapes and (None, SH.sparql, None) not in core
     assert [c.target for c in constraints] == [CIMO.StudyElement]
     built = []
@@ -107,3 +107,28 @@ def test_sparql_constraints_are_checked_once_not_per_focus_node(kg, shapes, monk
     monkeypatch.setattr(shacl_sparql, "_query", lambda c: built.append(c) or original(c))
     assert validate_graph(kg.graph, shapes=shapes).conforms
     assert len(built) == len(constraints) == 1
+
+
+def test_shapes_with_advanced_features_get_them(kg, shapes):
+    """SHACL-AF (here a SPARQL-based target) is switched on for shapes that use it; the
+    bundled shapes use none and are checked without it."""
+    from cimo_graph.validation import _split
+
+    assert _split(shapes)[2] is False
+    custom = Graph().parse(
+        data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix cimo: <https://w3id.org/cimo-graph/ontology#> .
+        @prefix ex: <https://example.org/shapes#> .
+        ex:NeedsColour a sh:NodeShape ;
+            sh:target [ a sh:SPARQLTarget ;
+                sh:prefixes [ sh:declare [ sh:prefix "cimo" ;
+                    sh:namespace "https://w3id.org/cimo-graph/ontology#"^^<http://www.w3.org/2001/XMLSchema#anyURI> ] ] ;
+                sh:select "SELECT ?this WHERE { ?this a cimo:Intervention }" ] ;
+            sh:property [ sh:path ex:colour ; sh:minCount 1 ] .
+        """,
+        format="turtle",
+    )
+    report = kg.validate(shapes=custom)
+    assert not report.conforms
+    assert len({v.focus for v in report.violations}) == 12  # every intervention
