@@ -178,8 +178,9 @@ def measure(path: str, store: str, runs: int, cap: float) -> dict:
     # the graphs loaded for timing go now, not inside the first timed question (freeing a
     # 1.3M-triple store takes most of a second)
     gc.collect()
-    # the first question builds the name index (and, for the memory store, Oxigraph's
-    # copy of the graph); it is timed on its own so the helpers below compare like for like
+    # the first question resolves a name by query (and, for the memory store, makes
+    # Oxigraph's copy of the graph); it is timed on its own so the helpers below compare
+    # like for like
     first = timed(lambda: kg.node("s0-W"), 0, cap * 20)
     out["first question (index)"] = first if "over" in first else {"cold": first["cold"]}
     calls = {

@@ -79,7 +79,7 @@ def _frame(rows: list[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while an answer (or the name index) is built.
+    """Pause Python's cycle collector while an answer is built.
 
     A large answer makes hundreds of thousands of small objects and no reference cycles;
     the collector would walk every live object again and again (half the time of
@@ -95,8 +95,9 @@ def collector_paused() -> Iterator[None]:
 
 
 def one_lookup(method: Any) -> Any:
-    """Check the name index once per question, not at every name looked up in it; and
-    build the answer with the cycle collector paused."""
+    """Check once per question that the data did not change (the name lookup and its
+    answers are kept per version), not at every name looked up; and build the answer
+    with the cycle collector paused."""
 
     @functools.wraps(method)
     def wrapper(self: Base, *args: Any, **kwargs: Any) -> Any:
