@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .errors import (
     AmbiguousNameError,
+    AnswerCappedError,
     CimoGraphError,
     DrawingTooLargeError,
     EmptyStudyError,
@@ -85,6 +86,7 @@ __all__ = [
     "LEERNETWERKEN",
     "LEERNETWERKEN_THEME",
     "AmbiguousNameError",
+    "AnswerCappedError",
     "CimoGraph",
     "CimoGraphError",
     "DrawingTooLargeError",

@@ -247,6 +247,12 @@ class ResponseTooLargeError(MalformedResponseError):
     there, so a huge answer never fills the memory."""
 
 
+class AnswerCappedError(RemoteError):
+    """Raised when an answer came back with a round number of rows, which may be the
+    server's row cap, and the query could not be read again in pages; rather than a
+    part of the answer passed off as the whole."""
+
+
 class RemoteSyntaxError(SparqlSyntaxError, RemoteError):
     """Raised when the endpoint rejects a query as malformed (HTTP 400); the message
     holds the server's own explanation."""

@@ -22,6 +22,7 @@ from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
 from .errors import (
+    AnswerCappedError,
     EndpointAuthError,
     EndpointClientError,
     EndpointServerError,
@@ -42,6 +43,7 @@ from .sparql import (
     prepare,
     query_form,
     refuse_service,
+    split_prologue,
     to_frame,
     with_values,
 )
@@ -59,6 +61,16 @@ TRANSIENT = frozenset({429, 502, 503, 504})
 #: Queries longer than this (URL-encoded) go by POST; shorter ones by GET.
 POST_THRESHOLD = 2000
 _CHUNK = 100
+#: Rows asked for a page, when an answer has to be read in pages.
+PAGE_SIZE = 5_000
+
+
+def _may_be_capped(rows: int) -> bool:
+    """Whether an answer of ``rows`` rows may have been cut at a server's row cap: caps
+    are round numbers (Virtuoso's packaged 10,000; public endpoints 1,000 to 100,000)."""
+    return rows >= 500 and rows % 500 == 0
+
+
 #: The largest answer read from an endpoint, in bytes (``connect(max_bytes=...)``).
 MAX_BYTES = 256 * 2**20
 
@@ -366,7 +378,41 @@ class RemoteGraph(Questions, Drawings):
 
     def _select(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[Row]:
         text = with_values(query.text, list(bindings), [list(bindings.values())])
-        return self._rows(self.endpoint.query(text))[1]
+        return self._whole(text)[1]
+
+    def _whole(self, text: str) -> tuple[list[str], list[Row]]:
+        """A SELECT's answer, read whole whatever the server's row cap.
+
+        Asked once; an answer whose size could be a cap (a round number of rows: Virtuoso
+        cuts at 10,000 without saying so) is read again in ordered pages, each starting
+        where the rows read so far end, until a page comes back empty.
+        """
+        columns, rows = self._rows(self.endpoint.query(text))
+        if not _may_be_capped(len(rows)):
+            return columns, rows
+        prologue, select = split_prologue(text)
+        order = " ".join(f"?{column}" for column in columns)
+        capped, rows = len(rows), []
+        while True:
+            # ordered in a subquery, paged outside it: Virtuoso refuses to sort for an
+            # OFFSET past 10,000 rows (SR353) but pages an ordered subquery
+            page = (
+                f"{prologue}SELECT * WHERE {{ {{ SELECT * WHERE {{ {{ {select} }} }} "
+                f"ORDER BY {order} }} }} LIMIT {PAGE_SIZE} OFFSET {len(rows)}"
+            )
+            try:
+                found = self._rows(self.endpoint.query(page))[1]
+            except RemoteSyntaxError as error:  # e.g. FROM, which no subquery may hold
+                raise AnswerCappedError(
+                    self.endpoint.url,
+                    f"the answer came back with {capped} rows, "
+                    "which may be the server's row cap, and the query cannot be read in "
+                    "pages (as a subquery ordered by its columns); ask for less (LIMIT, "
+                    f"a narrower pattern) or raise the server's cap. Server: {error}",
+                ) from error
+            if not found:
+                return columns, rows
+            rows.extend(found)
 
     def _select_each(self, query: NamedQuery, variable: str, terms: Iterable[Node]) -> list[Row]:
         terms = list(dict.fromkeys(terms))
@@ -374,7 +420,7 @@ class RemoteGraph(Questions, Drawings):
         for start in range(0, len(terms), _CHUNK):
             chunk = terms[start : start + _CHUNK]
             text = with_values(query.text, [variable], [[term] for term in chunk])
-            rows.extend(self._rows(self.endpoint.query(text))[1])
+            rows.extend(self._whole(text)[1])
         return rows
 
     def _prefixes(self) -> dict[str, str]:
@@ -419,6 +465,8 @@ class RemoteGraph(Questions, Drawings):
                 raise MalformedResponseError(self.endpoint.url, "an ASK answer without 'boolean'")
             return bool(result["boolean"])
         columns, rows = self._rows(result)
+        if _may_be_capped(len(rows)):
+            columns, rows = self._whole(full)
         return to_frame(
             columns, [[row[c] for c in columns] for row in rows], self._names_manager, raw=raw
         )

@@ -451,6 +451,19 @@ def _constant_plan(text: str, names: tuple[str, ...]) -> tuple[tuple[int, int, s
     return tuple(edits)
 
 
+def split_prologue(text: str) -> tuple[str, str]:
+    """``text`` cut before its query form: the prologue (BASE, PREFIX, comments) and the
+    query itself, which can then stand as a subquery.
+
+    >>> split_prologue("PREFIX ex: <http://x/> SELECT ?s WHERE { ?s ?p ?o }")
+    ('PREFIX ex: <http://x/> ', 'SELECT ?s WHERE { ?s ?p ?o }')
+    """
+    for index, token in _tokens(text):
+        if token in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return text[:index], text[index:]
+    return "", text
+
+
 def _n3(term: Node) -> str:
     """``term`` as SPARQL writes it. rdflib refuses an IRI holding any character that could
     end it (``<>"{}|^`\\`` or a space), which is checked here for every bound value at

@@ -181,10 +181,13 @@ def test_a_triple_lost_in_a_page_fails_the_publish_and_is_named(kg, virtuoso):
         )
 
 
-@pytest.mark.slow
-def test_publish_verifies_past_the_servers_row_cap(virtuoso, tmp_path):
-    """Virtuoso cuts every answer at 10,000 rows without saying so (its packaged ini); a
-    collection of 12,700 triples still publishes verified."""
+COLLECTION_GRAPH = "https://example.org/test/collection"
+
+
+@pytest.fixture(scope="module")
+def collection(virtuoso, tmp_path_factory):
+    """100 synthetic studies (12,700 triples: more than Virtuoso's 10,000-row cap),
+    published to the tests' Virtuoso; the local graph."""
     import sys
     from pathlib import Path
 
@@ -193,14 +196,53 @@ def test_publish_verifies_past_the_servers_row_cap(virtuoso, tmp_path):
         import run
     finally:
         sys.path.pop(0)
-    path = tmp_path / "studies-100.nt"
+    path = tmp_path_factory.mktemp("collection") / "studies-100.nt"
     path.write_text(run.synthetic(100), encoding="utf-8")
-    collection = cg.load(path)
-    assert len(collection) > 10_000
-    graph = "https://example.org/test/collection"
-    report = collection.publish(virtuoso.update_url, graph, auth=("dba", "dba"))
-    assert report.verified and report.triples == len(collection)
-    assert len(cg.connect(virtuoso.url, graph=graph)) == len(collection)
+    local = cg.load(path)
+    assert len(local) > 10_000
+    report = local.publish(virtuoso.update_url, COLLECTION_GRAPH, auth=("dba", "dba"))
+    assert report.verified and report.triples == len(local)
+    return local
+
+
+@pytest.mark.slow
+def test_publish_verifies_past_the_servers_row_cap(collection, virtuoso):
+    """Virtuoso cuts every answer at 10,000 rows without saying so (its packaged ini); the
+    collection still publishes verified, and is there whole."""
+    assert len(cg.connect(virtuoso.url, graph=COLLECTION_GRAPH)) == len(collection)
+
+
+@pytest.mark.slow
+def test_an_answer_past_the_row_cap_is_read_whole(collection, virtuoso):
+    """A SELECT whose answer Virtuoso would cut at 10,000 rows comes back whole, read in
+    pages; helpers over the collection answer as the local graph does."""
+    remote = cg.connect(virtuoso.url, graph=COLLECTION_GRAPH)
+    every = remote.sparql("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", raw=True)
+    assert len(every) == len(collection)
+    assert {tuple(row) for row in every.itertuples(index=False)} == set(collection.graph)
+    assert remote.query("annotations").equals(collection.query("annotations"))
+    assert remote.propositions().equals(collection.propositions())
+
+
+class Unpageable(Endpoint):
+    """An endpoint that answers 1,000 rows (a round number: maybe its cap) and rejects the
+    ordered subquery that would read the answer in pages."""
+
+    def query(self, text: str, *, accept: str = "json"):
+        if "OFFSET" in text:
+            raise cg.RemoteSyntaxError(self.url, "subqueries are not supported here")
+        rows = [{"n": {"type": "literal", "value": str(i)}} for i in range(1000)]
+        return {"head": {"vars": ["n"]}, "results": {"bindings": rows}}
+
+
+def test_a_possibly_capped_answer_that_cannot_be_paged_is_refused():
+    """Rather than pass off a part as the whole, a round-numbered answer that cannot be
+    read again in pages raises AnswerCappedError saying so."""
+    from cimo_graph.remote import RemoteGraph
+
+    remote = RemoteGraph(Unpageable("http://127.0.0.1:9/sparql"), check_syntax=False)
+    with pytest.raises(cg.AnswerCappedError, match="1000 rows, which may be the server's"):
+        remote.sparql("SELECT ?n WHERE { ?s ?p ?n }")
 
 
 def test_publish_refuses_a_relative_graph_name(kg, virtuoso):
