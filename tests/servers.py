@@ -43,8 +43,9 @@ class Virtuoso:
     """A private Virtuoso: own database folder, own ports, SPARQL at /sparql and, with
     digest authentication (dba/dba), updates at /sparql-auth."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, max_rows: int | None = None) -> None:
         self.folder = folder
+        self.max_rows = max_rows  # its cap on every answer; None: the packaged 10,000
         self.http_port = free_port()
         self.sql_port = free_port()
         self.url = f"http://127.0.0.1:{self.http_port}/sparql"
@@ -63,6 +64,10 @@ class Virtuoso:
             f"DirsAllowed = ., /usr/share/virtuoso-opensource-7/vad, {self.folder}",
             text,
         )
+        if self.max_rows is not None:
+            text = re.sub(
+                r"(?m)^ResultSetMaxRows\s*=.*$", f"ResultSetMaxRows = {self.max_rows}", text
+            )
         (self.folder / "virtuoso.ini").write_text(text, encoding="utf-8")
 
     def start(self) -> float:

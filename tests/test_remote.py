@@ -224,6 +224,53 @@ def test_an_answer_past_the_row_cap_is_read_whole(collection, virtuoso):
     assert remote.propositions().equals(collection.propositions())
 
 
+@pytest.fixture(scope="module")
+def capped(collection, tmp_path_factory):
+    """A second private Virtuoso that cuts every answer at 1,000 rows, with the
+    collection published to it."""
+    from .servers import VIRTUOSO, VIRTUOSO_INI
+
+    if VIRTUOSO is None or not VIRTUOSO_INI.exists():
+        pytest.skip("Virtuoso is not installed (scripts/test.sh installs it, as root)")
+    server = Virtuoso(tmp_path_factory.mktemp("capped"), max_rows=1000)
+    server.start()
+    collection.publish(server.update_url, COLLECTION_GRAPH, auth=("dba", "dba"))
+    yield cg.connect(server.url, graph=COLLECTION_GRAPH, timeout=120)
+    server.stop()
+
+
+EVERY_HELPER = {
+    "interventions_for": lambda g: g.interventions_for("feedback"),
+    "interventions_for (1 study)": lambda g: g.interventions_for(
+        "https://example.org/bench/s7/theme/feedback"
+    ),
+    "mechanisms_for": lambda g: g.mechanisms_for("s7-W"),
+    "outcomes_of": lambda g: g.outcomes_of("s7-W-I1"),
+    "evidence": lambda g: g.evidence("s7-W-I1"),
+    "shared_elements": lambda g: g.shared_elements("s7-W", "s99-W"),
+    "describe": lambda g: g.describe("s7-W"),
+    "propositions": lambda g: g.propositions(),
+    "pillars": lambda g: g.pillars(),
+    "roles": lambda g: g.roles(),
+    "themes": lambda g: g.themes(),
+    "sentences": lambda g: g.sentences(),
+    "studies": lambda g: g.studies(),
+    "compare_studies": lambda g: g.compare_studies(),
+    "recommendations": lambda g: g.recommendations(),
+    "query": lambda g: g.query("annotations"),
+    "sparql": lambda g: g.sparql("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("helper", list(EVERY_HELPER))
+def test_every_helper_answers_whole_past_a_row_cap(collection, capped, helper):
+    """Against a Virtuoso that cuts every answer at 1,000 rows, each helper over the
+    100-study collection answers exactly as the local graph does."""
+    expected = EVERY_HELPER[helper](collection)
+    assert EVERY_HELPER[helper](capped).equals(expected)
+
+
 class Unpageable(Endpoint):
     """An endpoint that answers 1,000 rows (a round number: maybe its cap) and rejects the
     ordered subquery that would read the answer in pages."""

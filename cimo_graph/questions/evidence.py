@@ -108,7 +108,7 @@ class Evidence(Base):
             }
             for theme, s in shared.items()
         ]
-        table.sort(key=lambda r: r["theme"])
+        table.sort(key=lambda r: (r["theme"], r["a"], r["b"]))
         return _frame(table, ["theme", "label", "a", "b", "a_labels", "b_labels"])
 
     @one_lookup

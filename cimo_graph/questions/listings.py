@@ -63,7 +63,7 @@ class Listings(Base):
                     "iri": str(proposition),
                 }
             )
-        table.sort(key=lambda r: natural_key(r["id"]))
+        table.sort(key=lambda r: (natural_key(r["id"]), r["iri"]))  # ids repeat across studies
         return _frame(
             table,
             [
@@ -119,7 +119,7 @@ class Listings(Base):
                     "iri": str(pillar),
                 }
             )
-        table.sort(key=lambda r: natural_key(r["id"]))
+        table.sort(key=lambda r: (natural_key(r["id"]), r["iri"]))  # ids repeat across studies
         return _frame(
             table,
             [
@@ -182,7 +182,7 @@ class Listings(Base):
                     "iri": str(role),
                 }
             )
-        table.sort(key=lambda r: r["id"])
+        table.sort(key=lambda r: (r["id"], r["iri"]))
         return _frame(
             table,
             [
@@ -242,6 +242,7 @@ class Listings(Base):
         table.sort(
             key=lambda r: (
                 natural_key(r["id"]),
+                r["iri"],
                 r["strengthens_kind"] != "pillar",
                 natural_key(r["strengthens"]),
             )
@@ -289,7 +290,7 @@ class Listings(Base):
                     "iri": str(row["theme"]),
                 }
             )
-        table.sort(key=lambda r: r["id"])
+        table.sort(key=lambda r: (r["id"], r["iri"]))
         return _frame(
             table,
             ["id", "label", "other_label", "synonyms", "definition", "elements", "scheme", "iri"],
@@ -339,5 +340,5 @@ class Listings(Base):
                     "iri": str(proposition),
                 }
             )
-        table.sort(key=lambda r: natural_key(r["id"]))
+        table.sort(key=lambda r: (natural_key(r["id"]), r["iri"]))  # ids repeat across studies
         return _frame(table, ["id", "label", "lang", "sentence", "iri"])

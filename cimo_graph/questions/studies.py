@@ -60,7 +60,7 @@ class Studies(Base):
                     "iri": str(study),
                 }
             )
-        table.sort(key=lambda r: r["id"])
+        table.sort(key=lambda r: (r["id"], r["iri"]))
         return _frame(
             table,
             [
