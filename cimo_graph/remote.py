@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from rdflib import Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
@@ -38,6 +38,7 @@ from .namespace import PREFIXES
 from .questions import Questions, Row
 from .sparql import (
     NamedQuery,
+    construct_pattern,
     json_rows,
     prefix_lines,
     prepare,
@@ -426,6 +427,41 @@ class RemoteGraph(Questions, Drawings):
     def _prefixes(self) -> dict[str, str]:
         return dict(PREFIXES)
 
+    def _constructed_whole(self, text: str, form: str, triples: int) -> Graph:
+        """A CONSTRUCT's graph when its answer may have been cut at a cap: its pattern's
+        solutions read whole (:meth:`_whole`), the template filled in here, as SPARQL
+        fills it (a fresh blank node per solution, no triple with an unbound term)."""
+        pattern = construct_pattern(text) if form == "CONSTRUCT" else None
+        if pattern is None:
+            raise AnswerCappedError(
+                self.endpoint.url,
+                f"the {form} answer came back with {triples} triples, which may be the "
+                "server's cap, and cannot be read again in pages; ask for less, or SELECT "
+                "the triples (a SELECT is read in pages).",
+            )
+        select, template = pattern
+        _, rows = self._whole(select)
+        graph = Graph()
+        for row in rows:
+            fresh: dict[BNode, BNode] = {}
+            for triple in template:
+                made = []
+                for term in triple:
+                    if isinstance(term, Variable):
+                        term = row.get(str(term))
+                    elif isinstance(term, BNode):
+                        term = fresh.setdefault(term, BNode())
+                    made.append(term)
+                subject, predicate, value = made
+                if (
+                    subject is not None
+                    and not isinstance(subject, Literal)
+                    and isinstance(predicate, URIRef)
+                    and value is not None
+                ):
+                    graph.add((subject, predicate, value))
+        return graph
+
     def sparql(
         self,
         text: str,
@@ -458,7 +494,11 @@ class RemoteGraph(Questions, Drawings):
         full = prefix_lines(text) + with_values(text, list(terms), [list(terms.values())])
         form = query_form(text)
         if form in ("CONSTRUCT", "DESCRIBE"):
-            return CimoGraph(self.endpoint.query(full, accept="turtle"))
+            graph = self.endpoint.query(full, accept="turtle")
+            # Virtuoso cuts a CONSTRUCT at its cap plus one triple (10,001)
+            if _may_be_capped(len(graph)) or _may_be_capped(len(graph) - 1):
+                graph = self._constructed_whole(full, form, len(graph))
+            return CimoGraph(graph)
         result = self.endpoint.query(full)
         if form == "ASK":
             if "boolean" not in result:

@@ -451,6 +451,64 @@ def _constant_plan(text: str, names: tuple[str, ...]) -> tuple[tuple[int, int, s
     return tuple(edits)
 
 
+def construct_pattern(text: str) -> tuple[str, list[tuple[Node, Node, Node]]] | None:
+    """A CONSTRUCT query as a ``SELECT *`` of its pattern (with its prologue and solution
+    modifiers) and its template's triples, for reading its solutions in pages; ``None``
+    when the query is no CONSTRUCT rdflib can read.
+
+    >>> select, template = construct_pattern("CONSTRUCT { ?s a ?o } WHERE { ?s ?p ?o }")
+    >>> select
+    'SELECT * WHERE { ?s ?p ?o }'
+    >>> len(template)
+    1
+    """
+    short = _short_construct(text)
+    if short is not None:  # CONSTRUCT WHERE { P } is CONSTRUCT { P } WHERE { P }
+        return construct_pattern(short)
+    try:
+        algebra = prepare(text).algebra
+    except SparqlSyntaxError:
+        return None
+    if algebra.name != "ConstructQuery" or algebra.template is None:
+        return None
+    template = [tuple(triple) for triple in algebra.template]
+    depth, start, opened = 0, None, None
+    for index, token in _tokens(text):
+        if token == "CONSTRUCT" and depth == 0:
+            start = index
+        elif token == "{":
+            if depth == 0 and start is not None and opened is None:
+                opened = index
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth == 0 and opened is not None:
+                head = text[:start]
+                rest = text[index + 1 :].lstrip()
+                if not rest.upper().startswith("WHERE"):
+                    rest = f"WHERE {rest}"
+                return f"{head}SELECT * {rest}", template
+    return None
+
+
+def _short_construct(text: str) -> str | None:
+    """``CONSTRUCT WHERE { P } ...`` written as ``CONSTRUCT { P } WHERE { P } ...``;
+    ``None`` for any other query."""
+    tokens = list(_tokens(text))
+    for position, (index, token) in enumerate(tokens[:-2]):
+        if token == "CONSTRUCT":
+            if tokens[position + 1][1] != "WHERE" or tokens[position + 2][1] != "{":
+                return None
+            opened, depth = tokens[position + 2][0], 0
+            for close, brace in tokens[position + 2 :]:
+                depth += 1 if brace == "{" else -1 if brace == "}" else 0
+                if depth == 0:
+                    group = text[opened : close + 1]
+                    return f"{text[:index]}CONSTRUCT {group} WHERE {group}{text[close + 1 :]}"
+            return None
+    return None
+
+
 def split_prologue(text: str) -> tuple[str, str]:
     """``text`` cut before its query form: the prologue (BASE, PREFIX, comments) and the
     query itself, which can then stand as a subquery.

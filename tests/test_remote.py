@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from rdflib import Graph, Literal
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 import cimo_graph as cg
@@ -269,6 +269,37 @@ def test_every_helper_answers_whole_past_a_row_cap(collection, capped, helper):
     100-study collection answers exactly as the local graph does."""
     expected = EVERY_HELPER[helper](collection)
     assert EVERY_HELPER[helper](capped).equals(expected)
+
+
+@pytest.mark.slow
+def test_a_construct_past_a_row_cap_is_read_whole(collection, capped):
+    """A CONSTRUCT whose graph the server cuts at its cap is made again from its pattern's
+    solutions, read in pages: the whole graph, blank nodes as SPARQL makes them."""
+    from cimo_graph.sources import plain_strings
+
+    whole = capped.sparql("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph
+    assert len(whole) == len(collection)
+    assert isomorphic(plain_strings(whole), plain_strings(collection.graph))
+    short = capped.sparql("CONSTRUCT WHERE { ?s a ?type }").graph
+    assert len(short) == len(set(collection.graph.subject_objects(RDF.type)))
+
+
+class Describing(Endpoint):
+    """An endpoint whose DESCRIBE answers 1,000 triples: maybe its cap."""
+
+    def query(self, text: str, *, accept: str = "json"):
+        graph = Graph()
+        for i in range(1000):
+            graph.add((URIRef(f"urn:x:{i}"), RDF.value, Literal(i)))
+        return graph
+
+
+def test_a_possibly_capped_describe_is_refused():
+    from cimo_graph.remote import RemoteGraph
+
+    remote = RemoteGraph(Describing("http://127.0.0.1:9/sparql"), check_syntax=False)
+    with pytest.raises(cg.AnswerCappedError, match="DESCRIBE answer came back with 1000"):
+        remote.sparql("DESCRIBE <urn:x:1>")
 
 
 class Unpageable(Endpoint):
