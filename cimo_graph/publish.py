@@ -20,9 +20,8 @@ from rdflib.compare import graph_diff, isomorphic
 
 from .errors import InvalidIRIError, MalformedResponseError, PublishError, RemoteError
 from .iris import checked_iri, iri_problem
-from .remote import Endpoint
+from .remote import Endpoint, read_in_pages
 from .sources import plain_strings
-from .sparql import json_rows
 
 __all__ = ["PublishReport", "publish_graph"]
 
@@ -122,9 +121,7 @@ def _read_back(reader: Endpoint, target: URIRef, expected: int, page_size: int) 
     """The graph ``target`` as the server holds it, read whole whatever its row cap.
 
     A graph of up to ``page_size`` triples comes in one CONSTRUCT; a larger one (or one
-    whose CONSTRUCT came back short: a cap) in ordered pages, each at the offset of the
-    triples read so far, until a page comes back empty, so that a server capping pages
-    below ``page_size`` is still read whole.
+    whose CONSTRUCT came back short: a cap) in pages (:func:`~cimo_graph.remote.read_in_pages`).
     """
     if expected <= page_size:
         back = reader.query(
@@ -134,30 +131,10 @@ def _read_back(reader: Endpoint, target: URIRef, expected: int, page_size: int) 
         if len(back) >= expected:
             return back
     back = Graph()
-    read = 0
-    while True:
-        # the order in a subquery, the page outside it: Virtuoso refuses to sort for an
-        # OFFSET past 10,000 rows (SR353) but pages an ordered subquery
-        result = reader.query(
-            f"SELECT ?s ?p ?o WHERE {{ {{ SELECT ?s ?p ?o WHERE {{ GRAPH {target.n3()} "
-            f"{{ ?s ?p ?o }} }} ORDER BY ?s ?p ?o }} }} LIMIT {page_size} OFFSET {read}"
-        )
-        try:
-            _, rows = json_rows(result)
-        except (KeyError, TypeError, ValueError) as error:
-            raise MalformedResponseError(reader.url, f"malformed bindings ({error})") from error
-        if not rows:
-            return back
-        for row in rows:
-            back.add((row["s"], row["p"], row["o"]))
-        read += len(rows)
-        if read > expected + page_size:  # a server that ignores OFFSET sends page 1 again
-            raise PublishError(
-                reader.url,
-                f"reading <{target}> back: {read} rows for a graph of {expected} triples; "
-                "the server does not page with LIMIT/OFFSET. Publish with verify=False "
-                "and compare counts instead.",
-            )
+    text = f"SELECT ?s ?p ?o WHERE {{ GRAPH {target.n3()} {{ ?s ?p ?o }} }}"
+    for row in read_in_pages(reader, text, ["s", "p", "o"], page_size=page_size):
+        back.add((row["s"], row["p"], row["o"]))
+    return back
 
 
 def publish_graph(

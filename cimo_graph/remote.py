@@ -66,6 +66,68 @@ _CHUNK = 100
 PAGE_SIZE = 5_000
 
 
+def answer_rows(url: str, result: Mapping[str, Any]) -> tuple[list[str], list[Row]]:
+    """The columns and rows of a SPARQL JSON ``result`` from the endpoint at ``url``;
+    :class:`~cimo_graph.MalformedResponseError` for bindings that are no RDF terms."""
+    try:
+        return json_rows(result)
+    except (KeyError, TypeError, ValueError) as error:  # InvalidIRIError too
+        raise MalformedResponseError(url, f"malformed bindings ({error})") from error
+
+
+def read_in_pages(
+    endpoint: Endpoint,
+    text: str,
+    columns: list[str],
+    *,
+    page_size: int = PAGE_SIZE,
+    came_back: int | None = None,
+) -> list[Row]:
+    """The rows of the SELECT ``text``, read whole in ordered pages whatever the server's
+    row cap: ordered by ``columns`` in a subquery (Virtuoso refuses to sort for an OFFSET
+    past 10,000 rows, SR353, but pages an ordered subquery), each page starting where the
+    rows read so far end (so a page cut at a cap is re-read by the next), until a page
+    comes back empty.
+
+    Raises :class:`~cimo_graph.AnswerCappedError` where the query cannot be paged so, or
+    the server sends the same page again (it ignores OFFSET); ``came_back`` is how many
+    rows the query's own answer held, for that message.
+    """
+    cut = (
+        f"the answer came back with {came_back} rows, which may be the server's row cap"
+        if came_back is not None
+        else "the answer may have been cut at the server's row cap"
+    )
+    prologue, select = split_prologue(text)
+    order = " ".join(f"?{column}" for column in columns)
+    rows: list[Row] = []
+    first: Row | None = None
+    while True:
+        page = (
+            f"{prologue}SELECT * WHERE {{ {{ SELECT * WHERE {{ {{ {select} }} }} "
+            f"ORDER BY {order} }} }} LIMIT {page_size} OFFSET {len(rows)}"
+        )
+        try:
+            found = answer_rows(endpoint.url, endpoint.query(page))[1]
+        except RemoteSyntaxError as error:  # e.g. FROM, which no subquery may hold
+            raise AnswerCappedError(
+                endpoint.url,
+                f"{cut}, and the query cannot be read in pages (as a subquery ordered by "
+                "its columns); ask for less (LIMIT, a narrower pattern) or raise the "
+                f"server's cap. Server: {error}",
+            ) from error
+        if not found:
+            return rows
+        if rows and found[0] == first:
+            raise AnswerCappedError(
+                endpoint.url,
+                f"{cut}, and the server sent the same page again for a later OFFSET: it "
+                "does not page, so the answer cannot be read whole; ask for less.",
+            )
+        first = found[0]
+        rows.extend(found)
+
+
 def _may_be_capped(rows: int) -> bool:
     """Whether an answer of ``rows`` rows may have been cut at a server's row cap: caps
     are round numbers (Virtuoso's packaged 10,000; public endpoints 1,000 to 100,000)."""
@@ -370,12 +432,7 @@ class RemoteGraph(Questions, Drawings):
         self.__dict__.pop("_name_cache", None)
 
     def _rows(self, result: Mapping[str, Any]) -> tuple[list[str], list[Row]]:
-        try:
-            return json_rows(result)
-        except (KeyError, TypeError, ValueError) as error:  # InvalidIRIError too
-            raise MalformedResponseError(
-                self.endpoint.url, f"malformed bindings ({error})"
-            ) from error
+        return answer_rows(self.endpoint.url, result)
 
     def _select(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[Row]:
         text = with_values(query.text, list(bindings), [list(bindings.values())])
@@ -391,29 +448,7 @@ class RemoteGraph(Questions, Drawings):
         columns, rows = self._rows(self.endpoint.query(text))
         if not _may_be_capped(len(rows)):
             return columns, rows
-        prologue, select = split_prologue(text)
-        order = " ".join(f"?{column}" for column in columns)
-        capped, rows = len(rows), []
-        while True:
-            # ordered in a subquery, paged outside it: Virtuoso refuses to sort for an
-            # OFFSET past 10,000 rows (SR353) but pages an ordered subquery
-            page = (
-                f"{prologue}SELECT * WHERE {{ {{ SELECT * WHERE {{ {{ {select} }} }} "
-                f"ORDER BY {order} }} }} LIMIT {PAGE_SIZE} OFFSET {len(rows)}"
-            )
-            try:
-                found = self._rows(self.endpoint.query(page))[1]
-            except RemoteSyntaxError as error:  # e.g. FROM, which no subquery may hold
-                raise AnswerCappedError(
-                    self.endpoint.url,
-                    f"the answer came back with {capped} rows, "
-                    "which may be the server's row cap, and the query cannot be read in "
-                    "pages (as a subquery ordered by its columns); ask for less (LIMIT, "
-                    f"a narrower pattern) or raise the server's cap. Server: {error}",
-                ) from error
-            if not found:
-                return columns, rows
-            rows.extend(found)
+        return columns, read_in_pages(self.endpoint, text, columns, came_back=len(rows))
 
     def _select_each(self, query: NamedQuery, variable: str, terms: Iterable[Node]) -> list[Row]:
         terms = list(dict.fromkeys(terms))

@@ -323,6 +323,24 @@ def test_a_possibly_capped_answer_that_cannot_be_paged_is_refused():
         remote.sparql("SELECT ?n WHERE { ?s ?p ?n }")
 
 
+class Unpaging(Endpoint):
+    """An endpoint that ignores LIMIT and OFFSET: the same 1,000 rows for every query."""
+
+    def query(self, text: str, *, accept: str = "json"):
+        rows = [{"n": {"type": "literal", "value": str(i)}} for i in range(1000)]
+        return {"head": {"vars": ["n"]}, "results": {"bindings": rows}}
+
+
+def test_a_server_that_does_not_page_is_caught():
+    """Read in pages, a server sending the first page again for every OFFSET would make
+    the answer endless; it is refused instead."""
+    from cimo_graph.remote import RemoteGraph
+
+    remote = RemoteGraph(Unpaging("http://127.0.0.1:9/sparql"), check_syntax=False)
+    with pytest.raises(cg.AnswerCappedError, match="sent the same page again"):
+        remote.sparql("SELECT ?n WHERE { ?s ?p ?n }")
+
+
 def test_publish_refuses_a_relative_graph_name(kg, virtuoso):
     """The graph name must be an absolute IRI."""
     with pytest.raises(cg.PublishError, match="'my-graph' is not an IRI: it has no scheme"):
