@@ -64,6 +64,9 @@ POST_THRESHOLD = 2000
 _CHUNK = 100
 #: Rows asked for a page, when an answer has to be read in pages.
 PAGE_SIZE = 5_000
+#: The fewest bytes a row takes in SPARQL JSON results: the answer read in pages stops
+#: where its rows could not have fit in ``max_bytes``, as one answer does
+_MIN_ROW_BYTES = 32
 
 
 def answer_rows(url: str, result: Mapping[str, Any]) -> tuple[list[str], list[Row]]:
@@ -91,7 +94,9 @@ def read_in_pages(
 
     Raises :class:`~cimo_graph.AnswerCappedError` where the query cannot be paged so, or
     the server sends the same page again (it ignores OFFSET); ``came_back`` is how many
-    rows the query's own answer held, for that message.
+    rows the query's own answer held, for that message. Raises
+    :class:`~cimo_graph.ResponseTooLargeError` once the rows read could not have fit in
+    the endpoint's ``max_bytes``, so a server sending new rows without end is left.
     """
     cut = (
         f"the answer came back with {came_back} rows, which may be the server's row cap"
@@ -118,6 +123,13 @@ def read_in_pages(
             ) from error
         if not found:
             return rows
+        if (len(rows) + len(found)) * _MIN_ROW_BYTES > endpoint.max_bytes:
+            raise ResponseTooLargeError(
+                endpoint.url,
+                f"{cut}; read in pages, it passed {len(rows) + len(found):,} rows, more "
+                f"than max_bytes ({endpoint.max_bytes:,}) can hold; ask for less (LIMIT) "
+                "or pass a larger max_bytes",
+            )
         if rows and found[0] == first:
             raise AnswerCappedError(
                 endpoint.url,

@@ -825,3 +825,26 @@ def test_served_study_still_answers(served, kg):
         remote.interventions_for("zelfsturing")["id"].tolist()
         == kg.interventions_for("zelfsturing")["id"].tolist()
     )
+
+
+class EndlessPages(Endpoint):
+    """A server that answers every page with 1,000 rows never seen before."""
+
+    served = 0
+
+    def query(self, text: str, *, accept: str = "json"):
+        start, self.served = self.served, self.served + 1000
+        rows = [{"n": {"type": "literal", "value": str(i)}} for i in range(start, start + 1000)]
+        return {"head": {"vars": ["n"]}, "results": {"bindings": rows}}
+
+
+def test_a_server_sending_pages_without_end_is_left():
+    """Read in pages, an answer stops where its rows could not fit in max_bytes, as one
+    answer does: a server that keeps sending new rows cannot fill the memory."""
+    from cimo_graph.remote import RemoteGraph
+
+    endpoint = EndlessPages("http://127.0.0.1:9/sparql", max_bytes=1_000_000)
+    remote = RemoteGraph(endpoint, check_syntax=False)
+    with pytest.raises(cg.ResponseTooLargeError, match="read in pages, it passed"):
+        remote.sparql("SELECT ?n WHERE { ?s ?p ?n }")
+    assert endpoint.served <= 1_000_000 // 32 + 3_000  # a page or two past the limit
