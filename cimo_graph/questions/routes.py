@@ -156,14 +156,14 @@ class Routes(Base):
             named |= {entry["through"], *entry["via"], *entry["roles"]}
         infos = self._annotate(shown)
         infos.update(self._annotate(named - shown, names_only=True))
+        annotated = shown | named
         for rows in parts.values():
             for row in rows:
-                if str(row["kind"]) == "mechanism" and row["part"] not in infos:
-                    infos[row["part"]] = Info(row["part"])
-                if row.get("partId") is not None and row["part"] not in shown | named:
-                    ids = infos[row["part"]].ids if row["part"] in infos else None
-                    if ids is not None and str(row["partId"]) not in ids:
-                        ids.append(str(row["partId"]))
+                if str(row["kind"]) != "mechanism" or row["part"] in annotated:
+                    continue
+                info = infos.setdefault(row["part"], Info(row["part"]))
+                if row.get("partId") is not None and str(row["partId"]) not in info.ids:
+                    info.ids.append(str(row["partId"]))
         self._names().prefetch(study for node in shown for study in infos[node].studies)
         table = []
         for entry in members.values():
