@@ -236,6 +236,27 @@ class CimoGraph(Questions, Drawings):
             text, known = constant, dict(bindings)
         return rows(store.query(text, default_graph=default_graph), known)
 
+    def _strings(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[list[str | None]]:
+        if self.engine == "rdflib" or any(isinstance(v, BNode) for v in bindings.values()):
+            return super()._strings(query, bindings)
+        store, default_graph = self._engine()
+        text = with_constants(query.text, bindings)
+        known = {name: str(value) for name, value in bindings.items()}
+        if text is None:
+            text, known = with_values(query.text, list(bindings), [list(bindings.values())]), {}
+        solutions = store.query(text, default_graph=default_graph)
+        names = [variable.value for variable in solutions.variables]
+        columns = list(query.projection)
+        if names == columns:
+            return [[t.value if t is not None else None for t in s] for s in solutions]
+        where = {name: index for index, name in enumerate(names)}
+        picks = [(where.get(column), known.get(column)) for column in columns]
+        rows = []
+        for solution in solutions:
+            values = [t.value if t is not None else None for t in solution]
+            rows.append([value if index is None else values[index] for index, value in picks])
+        return rows
+
     def _engine(self) -> tuple[Any, Any]:
         """The pyoxigraph store that answers the helpers' queries, and its default graph.
 

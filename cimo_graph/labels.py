@@ -8,7 +8,7 @@ from functools import lru_cache
 from rdflib import Literal
 from rdflib.term import Node
 
-__all__ = ["LANGUAGES", "choose_label"]
+__all__ = ["LANGUAGES", "choose_label", "choose_text"]
 
 #: The languages labels are looked up in, in order of preference after the asked one.
 LANGUAGES: tuple[str, ...] = ("en", "nl")
@@ -42,6 +42,22 @@ def choose_label(literals: Iterable[Node], lang: str = "en") -> Literal | None:
         if best_key is None or key < best_key:
             best, best_key = node, key
     return best
+
+
+def choose_text(labels: Iterable[tuple[str, str]], lang: str = "en") -> str | None:
+    """:func:`choose_label` for labels read as strings: (text, language tag or ``""``).
+
+    >>> choose_text([("leernetwerk", "nl"), ("learning network", "en")], "nl")
+    'leernetwerk'
+    """
+    order = _preference(lang)
+    plain, others = len(order), len(order) + 1
+    best: tuple[int, str] | None = None
+    for text, tag in labels:
+        key = (order.get(tag.lower(), others) if tag else plain, text)
+        if best is None or key < best:
+            best = key
+    return None if best is None else best[1]
 
 
 @lru_cache(maxsize=64)

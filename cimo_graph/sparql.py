@@ -76,6 +76,32 @@ class NamedQuery:
         """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``."""
         return query_form(self.text)
 
+    @property
+    def projection(self) -> tuple[str, ...]:
+        """The names a SELECT answers with, in order (``()`` for ``SELECT *``)."""
+        return projection(self.text)
+
+
+@lru_cache(maxsize=256)
+def projection(text: str) -> tuple[str, ...]:
+    """The variables a SELECT query projects, in order: each plain variable and each
+    expression's ``AS`` name (``()`` for ``SELECT *`` and other forms).
+
+    >>> projection("SELECT ?a (COUNT(?b) AS ?n) WHERE { ?a ?p ?b } GROUP BY ?a")
+    ('a', 'n')
+    """
+    names: list[str] = []
+    nesting, previous = 0, ""
+    for _, token in _tokens(text, with_variables=True):
+        if token == "{" or token == "WHERE":
+            break
+        if token in "()":
+            nesting += 1 if token == "(" else -1
+        elif token[0] in "?$" and (nesting == 0 or previous == "AS"):
+            names.append(token[1:])
+        previous = token
+    return tuple(names)
+
 
 def _parse_header(name: str, text: str) -> NamedQuery:
     comments = []

@@ -9,6 +9,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 import cimo_graph as cg
+from cimo_graph.namespace import CIMO
 from cimo_graph.sparql import QUERY_DIR, named_queries
 
 QUERIES = sorted(named_queries())
@@ -221,6 +222,11 @@ SAMPLE_FOR = {
     ("citation", "work"): "leernetwerken",
     ("name-keys", "key"): "W-I3",
     ("network", "source"): "W",
+    ("listing-nodes", "class"): CIMO.DesignProposition,
+    ("listing-parts", "class"): CIMO.Pillar,
+    ("listing-labels", "class"): CIMO.Pillar,
+    ("listing-labels", "link"): CIMO.hasAim,
+    ("listing-labels", "language"): "nl",
 }
 
 

@@ -65,9 +65,30 @@ class Info:
 @functools.lru_cache(maxsize=65_536)
 def natural_key(text: str) -> tuple[Any, ...]:
     """Sort ``C-I2`` before ``C-I10`` (kept per id: a listing sorts the same ids often)."""
-    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(text))
+    parts: list[Any] = _DIGITS.split(text)
+    parts[1::2] = map(int, parts[1::2])  # the split's odd places are its runs of digits
+    return tuple(parts)
 
 
+def natural_sorted(texts: Iterable[str]) -> list[str]:
+    """``texts`` in the order of :func:`natural_key`.
+
+    When all have their ASCII digits in the same places (``s12-W-I1`` to ``s12-W-I6``),
+    that order is the plain one, which is found without a key for each (a listing of
+    10,000 studies sorts 170,000 ids).
+
+    >>> natural_sorted(["C-I10", "C-I2", "C-I1"])
+    ['C-I1', 'C-I2', 'C-I10']
+    """
+    ordered = sorted(texts)
+    if len(ordered) > 1:
+        shape = ordered[0].translate(_DIGIT_SHAPE)
+        if any(text.translate(_DIGIT_SHAPE) != shape for text in ordered):
+            ordered.sort(key=natural_key)
+    return ordered
+
+
+_DIGIT_SHAPE = str.maketrans("0123456789", "0000000000")
 _DIGITS = re.compile(r"(\d+)")
 
 
@@ -152,6 +173,19 @@ class Base:
 
     def _prefixes(self) -> dict[str, str]:
         raise NotImplementedError
+
+    def _strings(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[list[str | None]]:
+        """The answer as rows of plain strings in the order of the query's projection: an
+        IRI or blank node by its name, a literal by its lexical form, ``None`` unbound.
+
+        What a listing over a whole collection reads (:mod:`.collection`); a backend may
+        read its store's answer without making terms (the Oxigraph engine does).
+        """
+        columns = query.projection
+        return [
+            [None if (value := row.get(column)) is None else str(value) for column in columns]
+            for row in self._select(query, bindings)
+        ]
 
     def _index_key(self) -> object:
         """A value that changes when the data does, so the name index is rebuilt."""

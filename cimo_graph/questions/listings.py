@@ -3,12 +3,17 @@ recommendations, themes and the propositions stated as sentences."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from rdflib import URIRef
 from rdflib.term import Node
 
 from ..errors import CimoGraphError
+from ..labels import choose_label
+from ..namespace import CIMO
 from ..sentences import proposition_sentence
 from ..sparql import named_query
 from .base import (
@@ -20,6 +25,7 @@ from .base import (
     one_lookup,
     per_study,
 )
+from .collection import Parts, Shown, id_of, listing_parts, shown_nodes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,49 +45,28 @@ class Listings(Base):
         >>> cg.load().propositions()[["id", "interventions"]].values.tolist()
         [['C', 'C-I1; C-I2; C-I3; C-I4; C-I5; C-I6'], ['W', 'W-I1; W-I2; W-I3; W-I4; W-I5; W-I6']]
         """
-        rows = self._select(named_query("propositions"), {})
-        propositions = sorted({r["proposition"] for r in rows}, key=str)
-        grouped, infos = self._parts_by_kind(propositions, labelled={"context", "added value"})
-        table = []
-        for proposition in propositions:
-            by_kind = grouped[proposition]
-            info = infos[proposition]
-            table.append(
-                {
-                    "id": self._id(proposition, infos),
-                    "label": self._label(proposition, infos, lang),
-                    "context": self._ids(by_kind["context"], infos),
-                    "context_label": self._labels(by_kind["context"], infos, lang),
-                    "interventions": self._ids(by_kind["intervention"], infos),
-                    "mechanisms": self._ids(by_kind["mechanism"], infos),
-                    "outcomes": self._ids(by_kind["outcome"], infos),
-                    "added_value": self._ids(by_kind["added value"], infos),
-                    "added_value_label": self._labels(by_kind["added value"], infos, lang),
-                    "themes": self._ids(info.themes, infos),
-                    "source_text": self._texts(info.source_texts),
-                    "notes": self._texts(info.notes),
-                    "iri": str(proposition),
-                }
-            )
-        table.sort(key=lambda r: (natural_key(r["id"]), r["iri"]))  # ids repeat across studies
-        return _frame(
-            table,
-            [
-                "id",
-                "label",
-                "context",
-                "context_label",
-                "interventions",
-                "mechanisms",
-                "outcomes",
-                "added_value",
-                "added_value_label",
-                "themes",
-                "source_text",
-                "notes",
-                "iri",
-            ],
+        shown = shown_nodes(self._strings, CIMO.DesignProposition)
+        parts = listing_parts(
+            self._strings, CIMO.DesignProposition, lang, labelled={"context", "added value"}
         )
+        order = _in_order(shown)
+        of = parts.of
+        columns = {
+            "id": [shown[p].id for p in order],
+            "label": [shown[p].label(lang) for p in order],
+            "context": [parts.joined_ids(of(p, "context")) for p in order],
+            "context_label": [parts.joined_labels(of(p, "context")) for p in order],
+            "interventions": [parts.joined_ids(of(p, "intervention")) for p in order],
+            "mechanisms": [parts.joined_ids(of(p, "mechanism")) for p in order],
+            "outcomes": [parts.joined_ids(of(p, "outcome")) for p in order],
+            "added_value": [parts.joined_ids(of(p, "added value")) for p in order],
+            "added_value_label": [parts.joined_labels(of(p, "added value")) for p in order],
+            "themes": [shown[p].theme_ids() for p in order],
+            "source_text": [shown[p].texts(shown[p].source_texts) for p in order],
+            "notes": [shown[p].texts(shown[p].notes) for p in order],
+            "iri": order,
+        }
+        return self._listing(columns, shown, order)
 
     @per_study
     @one_lookup
@@ -92,51 +77,56 @@ class Listings(Base):
         >>> cg.load().pillars()[["id", "aim", "means", "shaping"]].values.tolist()[2]
         ['P3', 'P3-aim', 'P3-means-1', 'P3-means-2; P3-means-3']
         """
-        rows = self._select(named_query("pillars"), {})
-        pillars = sorted({r["pillar"] for r in rows}, key=str)
-        contexts = {r["pillar"]: r["context"] for r in rows if r.get("context") is not None}
-        grouped, infos = self._parts_by_kind(pillars, labelled={"aim", "means", "shaping"})
-        infos.update(self._annotate(contexts.values()))
-        table = []
-        for pillar in pillars:
-            by_kind = grouped[pillar]
-            info = infos[pillar]
-            table.append(
-                {
-                    "id": self._id(pillar, infos),
-                    "label": self._label(pillar, infos, lang),
-                    "aim": self._ids(by_kind["aim"], infos),
-                    "aim_label": self._labels(by_kind["aim"], infos, lang),
-                    "means": self._ids(by_kind["means"], infos),
-                    "shaping": self._ids(by_kind["shaping"], infos),
-                    "means_labels": self._labels(
-                        by_kind["means"] + by_kind["shaping"], infos, lang
-                    ),
-                    "context": self._id(contexts.get(pillar), infos),
-                    "themes": self._ids(info.themes, infos),
-                    "source_text": self._texts(info.source_texts),
-                    "notes": self._texts(info.notes),
-                    "iri": str(pillar),
-                }
-            )
-        table.sort(key=lambda r: (natural_key(r["id"]), r["iri"]))  # ids repeat across studies
-        return _frame(
-            table,
-            [
-                "id",
-                "label",
-                "aim",
-                "aim_label",
-                "means",
-                "shaping",
-                "means_labels",
-                "context",
-                "themes",
-                "source_text",
-                "notes",
-                "iri",
-            ],
+        shown = shown_nodes(self._strings, CIMO.Pillar)
+        parts = listing_parts(
+            self._strings, CIMO.Pillar, lang, labelled={"aim", "means", "shaping"}
         )
+        contexts: dict[str, set[str]] = defaultdict(set)
+        context_ids: dict[str, list[str]] = defaultdict(list)
+        for pillar, context, context_id in self._strings(named_query("pillar-contexts"), {}):
+            contexts[pillar].add(context)
+            if context_id is not None:
+                context_ids[context].append(context_id)
+        order = _in_order(shown)
+        of = parts.of
+        columns = {
+            "id": [shown[p].id for p in order],
+            "label": [shown[p].label(lang) for p in order],
+            "aim": [parts.joined_ids(of(p, "aim")) for p in order],
+            "aim_label": [parts.joined_labels(of(p, "aim")) for p in order],
+            "means": [parts.joined_ids(of(p, "means")) for p in order],
+            "shaping": [parts.joined_ids(of(p, "shaping")) for p in order],
+            "means_labels": [
+                _TEXT_SEPARATOR.join(
+                    [*parts.label_list(of(p, "means")), *parts.label_list(of(p, "shaping"))]
+                )
+                for p in order
+            ],
+            "context": [
+                min((id_of(c, context_ids[c]) for c in contexts[p]), default="") for p in order
+            ],
+            "themes": [shown[p].theme_ids() for p in order],
+            "source_text": [shown[p].texts(shown[p].source_texts) for p in order],
+            "notes": [shown[p].texts(shown[p].notes) for p in order],
+            "iri": order,
+        }
+        return self._listing(columns, shown, order)
+
+    def _listing(
+        self, columns: dict[str, list[Any]], shown: Mapping[str, Shown], order: list[str]
+    ) -> pd.DataFrame:
+        """The listing's frame, built column by column, with a ``study`` column after
+        ``label`` when the graph holds several studies."""
+        import pandas as pd
+
+        if not order:
+            return _frame([], list(columns))  # per_study adds the study column
+        if len(self._select(named_query("study-iris"), {})) > 1:
+            study = [shown[node].study_ids() for node in order]
+            at = list(columns).index("label") + 1
+            items = list(columns.items())
+            columns = dict([*items[:at], ("study", study), *items[at:]])
+        return pd.DataFrame(columns, columns=list(columns))
 
     @per_study
     @one_lookup
@@ -316,29 +306,60 @@ class Listings(Base):
                 f"(its languages: {', '.join(known)}); a sentence would mix languages. "
                 f"Ask in one of {', '.join(known)}."
             )
-        propositions = sorted(
-            {r["proposition"] for r in self._select(named_query("propositions"), {})}, key=str
-        )
-        grouped, infos = self._parts_by_kind(propositions, roles=True)
-        table = []
-        for proposition in propositions:
-            by_kind = grouped[proposition]
-            actors = self._actors(by_kind, infos, lang)
-            table.append(
-                {
-                    "id": self._id(proposition, infos),
-                    "label": self._label(proposition, infos, lang),
-                    "lang": lang,
-                    "sentence": proposition_sentence(
-                        lang,
-                        context=", ".join(self._label_list(by_kind["context"], infos, lang)),
-                        outcomes=self._label_list(by_kind["outcome"], infos, lang),
-                        interventions=self._label_list(by_kind["intervention"], infos, lang),
-                        mechanisms=self._label_list(by_kind["mechanism"], infos, lang),
-                        actors=actors,
-                    ),
-                    "iri": str(proposition),
-                }
+        shown = shown_nodes(self._strings, CIMO.DesignProposition)
+        labelled = ("context", "intervention", "mechanism", "outcome")
+        parts = listing_parts(self._strings, CIMO.DesignProposition, lang, labelled=labelled)
+        order = _in_order(shown)
+        plurals = self._plurals(parts, lang)
+        sentences = []
+        for proposition in order:
+            labels = functools.partial(_kind_labels, parts, proposition)
+            sentences.append(
+                proposition_sentence(
+                    lang,
+                    context=", ".join(labels("context")),
+                    outcomes=labels("outcome"),
+                    interventions=labels("intervention"),
+                    mechanisms=labels("mechanism"),
+                    actors=_actors(parts, proposition, plurals),
+                )
             )
-        table.sort(key=lambda r: (natural_key(r["id"]), r["iri"]))  # ids repeat across studies
-        return _frame(table, ["id", "label", "lang", "sentence", "iri"])
+        columns = {
+            "id": [shown[p].id for p in order],
+            "label": [shown[p].label(lang) for p in order],
+            "lang": [lang] * len(order),
+            "sentence": sentences,
+            "iri": order,
+        }
+        return self._listing(columns, shown, order)
+
+    def _plurals(self, parts: Parts, lang: str) -> dict[str, str]:
+        """What each role carrying out interventions is called in a sentence: its plural
+        label in ``lang`` (with fallbacks), else its label."""
+        roles = {role for carried in parts.roles.values() for role in carried}
+        infos = self._annotate((URIRef(role) for role in roles), names_only=True)
+        called = {}
+        for node, info in infos.items():
+            plural = choose_label(info.plurals, lang)
+            called[str(node)] = (
+                str(plural) if plural is not None else self._label(node, infos, lang)
+            )
+        return called
+
+
+def _in_order(shown: Mapping[str, Shown]) -> list[str]:
+    """The nodes in the natural order of their ids (an id may repeat across studies)."""
+    return sorted(shown, key=lambda node: (natural_key(shown[node].id), node))
+
+
+def _kind_labels(parts: Parts, whole: str, kind: str) -> list[str]:
+    return parts.label_list(parts.of(whole, kind))
+
+
+def _actors(parts: Parts, whole: str, plurals: Mapping[str, str]) -> str | None:
+    """The plural of the one role that carries out every intervention of a proposition
+    ("opleiders"), or ``None`` when there is no such single role."""
+    roles = parts.roles.get(whole, [])
+    if len(set(roles)) != 1 or len(roles) != len(parts.of(whole, "intervention")):
+        return None
+    return plurals.get(roles[0])

@@ -1,0 +1,236 @@
+"""Listings over a whole collection, read as plain strings.
+
+A listing of every proposition or pillar of 10,000 studies reads hundreds of thousands
+of values. It asks a few queries that return everything it shows (``listing-nodes``: the
+labels, ids, themes, texts and studies of every node of a class; ``listing-parts``: the
+parts of every whole with their ids and labels in one language) and reads the answers as
+strings (``Base._strings``), without making a term object for any value, then builds its
+table column by column.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from ..labels import choose_text
+from ..lookup import local_name
+from ..namespace import CIMO
+from ..sparql import NamedQuery, named_query
+
+__all__ = ["Parts", "Shown", "id_of", "joined_ids", "listing_parts", "shown_nodes"]
+
+_ID_SEPARATOR = "; "
+_TEXT_SEPARATOR = " | "
+
+#: A text value and its language tag ("" for none).
+Text = tuple[str, str]
+#: ``Base._strings``: a named query's answer, each row as strings in projection order.
+Strings = Callable[[NamedQuery, Mapping[str, Node]], list[list[str | None]]]
+
+
+@dataclass(slots=True)
+class Shown:
+    """What a listing shows of one node, as strings."""
+
+    iri: str
+    ids: list[str] = field(default_factory=list)
+    labels: list[Text] = field(default_factory=list)
+    synonyms: list[Text] = field(default_factory=list)
+    plurals: list[Text] = field(default_factory=list)
+    source_texts: list[Text] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)
+    #: (IRI, id) of each theme and study (``None``: it has no id; its local name shows)
+    themes: list[tuple[str, str | None]] = field(default_factory=list)
+    studies: list[tuple[str, str | None]] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        """Its identifier or notation (the first in order), else its local name."""
+        return min(self.ids) if self.ids else local_name(self.iri)
+
+    def label(self, lang: str) -> str:
+        """Its label in ``lang`` (with the fallbacks of :func:`~cimo_graph.labels.choose_label`),
+        else its id."""
+        label = choose_text(self.labels, lang)
+        return self.id if label is None else label
+
+    def texts(self, values: list[Text]) -> str:
+        """``values`` (source texts, notes) joined in order of language, then text."""
+        return _TEXT_SEPARATOR.join(text for text, _ in sorted(values, key=_by_language))
+
+    def theme_ids(self) -> str:
+        return joined_ids(id_of(iri, ids) for iri, ids in _grouped(self.themes).items())
+
+    def study_ids(self) -> str:
+        return joined_ids(id_of(iri, ids) for iri, ids in _grouped(self.studies).items())
+
+
+def _by_language(value: Text) -> tuple[str, str]:
+    return value[1], value[0]
+
+
+def _grouped(pairs: Iterable[tuple[str, str | None]]) -> dict[str, list[str]]:
+    ids: dict[str, list[str]] = {}
+    for iri, value in pairs:
+        known = ids.setdefault(iri, [])
+        if value is not None:
+            known.append(value)
+    return ids
+
+
+def id_of(iri: str, ids: Iterable[str]) -> str:
+    """The id a node shows: its first identifier or notation, else its local name."""
+    return min(ids, default=None) or local_name(iri)
+
+
+def joined_ids(ids: Iterable[str]) -> str:
+    """Distinct ids in natural order (``C-I2`` before ``C-I10``), joined."""
+    from .base import natural_sorted
+
+    return _ID_SEPARATOR.join(natural_sorted(set(ids)))
+
+
+def shown_nodes(select: Strings, cls: URIRef) -> dict[str, Shown]:
+    """What to show of every node of class ``cls``, by IRI."""
+    shown: dict[str, Shown] = {}
+    lists = {
+        "label": "labels",
+        "synonym": "synonyms",
+        "plural": "plurals",
+        "source_text": "source_texts",
+        "note": "notes",
+    }
+    for node, name, value, value_id, tag in select(named_query("listing-nodes"), {"class": cls}):
+        entry = shown.get(node)
+        if entry is None:
+            entry = shown[node] = Shown(node)
+        if value is None:
+            continue
+        if name == "id":
+            entry.ids.append(value)
+        elif name == "theme":
+            entry.themes.append((value, value_id))
+        elif name == "study":
+            entry.studies.append((value, value_id))
+        elif name in lists:
+            getattr(entry, lists[name]).append((value, tag or ""))
+    return shown
+
+
+@dataclass(slots=True)
+class Parts:
+    """The parts of every whole of a class by whole and kind (each once, in the order
+    read), the roles carrying out each whole's interventions, each part's id and label."""
+
+    by_whole: dict[str, dict[str, dict[str, None]]]
+    roles: dict[str, list[str]]
+    #: every part's id (its local name when it has none)
+    ids: dict[str, str]
+    labels: dict[str, str]
+
+    def of(self, whole: str, kind: str) -> Collection[str]:
+        return self.by_whole.get(whole, {}).get(kind, {}).keys()
+
+    def id(self, part: str) -> str:
+        return self.ids[part]
+
+    def joined_ids(self, parts: Collection[str]) -> str:
+        if len(parts) == 1:
+            return self.ids[next(iter(parts))]
+        ids = self.ids
+        return joined_ids({ids[part] for part in parts})
+
+    def label(self, part: str) -> str:
+        label = self.labels.get(part)
+        return self.id(part) if label is None else label
+
+    def label_list(self, parts: Iterable[str]) -> list[str]:
+        """The parts' labels, in the natural order of their ids."""
+        from .base import natural_sorted
+
+        by_id: dict[str, list[str]] = defaultdict(list)
+        for part in set(parts):
+            by_id[self.id(part)].append(part)
+        return [self.label(p) for key in natural_sorted(by_id) for p in sorted(by_id[key])]
+
+    def joined_labels(self, parts: Iterable[str]) -> str:
+        return _TEXT_SEPARATOR.join(self.label_list(parts))
+
+
+#: The link from a whole to its parts of each kind.
+LINKS = {
+    "context": CIMO.hasContext,
+    "intervention": CIMO.hasIntervention,
+    "mechanism": CIMO.hasMechanism,
+    "outcome": CIMO.hasOutcome,
+    "added value": CIMO.hasAddedValue,
+    "aim": CIMO.hasAim,
+    "means": CIMO.hasMeans,
+    "shaping": CIMO.shapedBy,
+}
+
+
+def listing_parts(
+    select: Strings, cls: URIRef, lang: str, *, labelled: Iterable[str] = ()
+) -> Parts:
+    """The parts of every whole of class ``cls`` with their ids, and the labels of the
+    parts of the kinds in ``labelled`` in ``lang``; a part with no label in ``lang`` gets
+    one in another language (:func:`~cimo_graph.labels.choose_label`)."""
+    # each kind's parts as the keys of a dict: a set that keeps the order read
+    by_whole: dict[str, dict[str, dict[str, None]]] = {}
+    roles: dict[str, list[str]] = defaultdict(list)
+    ids: dict[str, str] = {}
+    carrying: set[tuple[str, str, str]] = set()
+    for whole, kind, part, part_id, role in select(named_query("listing-parts"), {"class": cls}):
+        if part_id is not None and (part not in ids or part_id < ids[part]):
+            ids[part] = part_id
+        kinds = by_whole.get(whole)
+        if kinds is None:
+            kinds = by_whole[whole] = {}
+        members = kinds.get(kind)
+        if members is None:
+            members = kinds[kind] = {}
+        members[part] = None
+        if role is not None and (whole, part, role) not in carrying:
+            carrying.add((whole, part, role))
+            roles[whole].append(role)
+    of_kind: dict[str, set[str]] = defaultdict(set)
+    for kinds in by_whole.values():
+        for kind, members in kinds.items():
+            of_kind[kind].update(members)
+    labels: dict[str, str] = {}
+    for kind in labelled:
+        if of_kind[kind]:
+            labels.update(_labels(select, cls, LINKS[kind], lang, of_kind[kind]))
+    for members in of_kind.values():
+        for part in members - ids.keys():
+            ids[part] = local_name(part)
+    return Parts(by_whole, roles, ids, labels)
+
+
+def _labels(
+    select: Strings, cls: URIRef, link: URIRef, lang: str, parts: set[str]
+) -> dict[str, str]:
+    """The label in ``lang`` of each of ``parts`` (linked by ``link``); labels in other
+    languages are read only when some part has none in ``lang``."""
+    query = named_query("listing-labels")
+    chosen: dict[str, str] = {}
+    for part, label, _ in select(query, {"class": cls, "link": link, "language": Literal(lang)}):
+        if label is not None and (part not in chosen or label < chosen[part]):
+            chosen[part] = label
+    if parts <= chosen.keys():
+        return chosen
+    every: dict[str, list[Text]] = defaultdict(list)
+    for part, label, tag in select(query, {"class": cls, "link": link}):
+        if part not in chosen and label is not None:
+            every[part].append((label, tag or ""))
+    for part, found in every.items():
+        label = choose_text(found, lang)
+        if label is not None:
+            chosen[part] = label
+    return chosen
