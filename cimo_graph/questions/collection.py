@@ -22,7 +22,15 @@ from ..lookup import local_name
 from ..namespace import CIMO
 from ..sparql import NamedQuery, named_query
 
-__all__ = ["Parts", "Shown", "id_of", "joined_ids", "listing_parts", "shown_nodes"]
+__all__ = [
+    "Parts",
+    "Shown",
+    "id_of",
+    "in_language_order",
+    "joined_ids",
+    "listing_parts",
+    "shown_nodes",
+]
 
 _ID_SEPARATOR = "; "
 _TEXT_SEPARATOR = " | "
@@ -61,7 +69,7 @@ class Shown:
 
     def texts(self, values: list[Text]) -> str:
         """``values`` (source texts, notes) joined in order of language, then text."""
-        return _TEXT_SEPARATOR.join(text for text, _ in sorted(values, key=_by_language))
+        return _TEXT_SEPARATOR.join(in_language_order(values))
 
     def theme_ids(self) -> str:
         return joined_ids(id_of(iri, ids) for iri, ids in _grouped(self.themes).items())
@@ -70,8 +78,9 @@ class Shown:
         return joined_ids(id_of(iri, ids) for iri, ids in _grouped(self.studies).items())
 
 
-def _by_language(value: Text) -> tuple[str, str]:
-    return value[1], value[0]
+def in_language_order(values: Iterable[Text]) -> list[str]:
+    """The texts in order of their language, then of text (a fixed order to show)."""
+    return [text for text, _ in sorted(values, key=lambda value: (value[1], value[0]))]
 
 
 def _grouped(pairs: Iterable[tuple[str, str | None]]) -> dict[str, list[str]]:
@@ -92,7 +101,10 @@ def joined_ids(ids: Iterable[str]) -> str:
     """Distinct ids in natural order (``C-I2`` before ``C-I10``), joined."""
     from .base import natural_sorted
 
-    return _ID_SEPARATOR.join(natural_sorted(set(ids)))
+    unique = ids if isinstance(ids, set) else set(ids)
+    if len(unique) == 1:
+        return next(iter(unique))
+    return _ID_SEPARATOR.join(natural_sorted(unique))
 
 
 def shown_nodes(select: Strings, cls: URIRef) -> dict[str, Shown]:

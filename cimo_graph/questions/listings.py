@@ -8,12 +8,12 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import CimoGraphError
-from ..labels import choose_label
-from ..namespace import CIMO
+from ..labels import choose_label, choose_text
+from ..namespace import CIMO, SKOS
 from ..sentences import proposition_sentence
 from ..sparql import named_query
 from .base import (
@@ -22,10 +22,20 @@ from .base import (
     Base,
     _frame,
     natural_key,
+    natural_sorted,
     one_lookup,
     per_study,
 )
-from .collection import Parts, Shown, id_of, listing_parts, shown_nodes
+from .collection import (
+    Parts,
+    Shown,
+    Text,
+    id_of,
+    in_language_order,
+    joined_ids,
+    listing_parts,
+    shown_nodes,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -140,54 +150,71 @@ class Listings(Base):
         >>> roles.loc["educator", "carries_out"]
         'W-I1; W-I2; W-I3; W-I4; W-I5; W-I6'
         """
-        rows = self._select(named_query("roles"), {})
-        grouped: dict[Node, dict[str, set]] = defaultdict(lambda: defaultdict(set))
-        for row in rows:
-            entry = grouped[row["role"]]
-            if row.get("broader") is not None:
-                entry["broader"].add(row["broader"])
-            if row.get("item") is not None:
-                entry[str(row["kind"])].add(row["item"])
-                entry["stated_for"].add(row["statedFor"])
-        named: set[Node] = set()
+        shown = shown_nodes(self._strings, CIMO.Role)
+        query = named_query("listing-roles")
+        sets = ("broader", "intervention", "statement", "stated_for")
+        grouped: dict[str, dict[str, set[str]]] = {
+            role: {name: set() for name in sets} for role in shown
+        }
+        item_ids: dict[str, list[str]] = defaultdict(list)
+        labels: dict[str, set[Text]] = defaultdict(set)
+        for role, broader, item, kind, stated_for, item_id, label, tag in self._strings(
+            query, {"language": Literal(lang)}
+        ):
+            entry = grouped[role]
+            if broader is not None:
+                entry["broader"].add(broader)
+            if item is not None and kind is not None and stated_for is not None:
+                entry[kind].add(item)
+                entry["stated_for"].add(stated_for)
+                known = item_ids[item]
+                if item_id is not None:
+                    known.append(item_id)
+                if label is not None:
+                    labels[item].add((label, tag or ""))
+        lacking = item_ids.keys() - labels.keys()
+        if lacking:  # some have no label in lang: read every label of those
+            for row in self._strings(query, {}):
+                if row[2] in lacking and row[6] is not None:
+                    labels[row[2]].add((row[6], row[7] or ""))
+        # each node's id, found once: the roles', the items', any other's (a broader role
+        # not typed as one) by its name
+        ids = {node: id_of(node, known) for node, known in item_ids.items()}
+        ids.update((role, entry.id) for role, entry in shown.items())
+        names = self._names()
         for entry in grouped.values():
-            for values in entry.values():
-                named |= values
-        infos = self._annotate(named - set(grouped), names_only=True)
-        infos.update(self._annotate(grouped))
-        table = []
-        for role, entry in grouped.items():
-            info = infos[role]
-            table.append(
-                {
-                    "id": self._id(role, infos),
-                    "label": self._label(role, infos, lang),
-                    "broader": self._ids(entry["broader"], infos),
-                    "carries_out": self._ids(entry["intervention"], infos),
-                    "carries_out_labels": self._labels(entry["intervention"], infos, lang),
-                    "statements": self._ids(entry["statement"], infos),
-                    "statement_labels": self._labels(entry["statement"], infos, lang),
-                    "stated_for": self._ids(entry["stated_for"], infos),
-                    "source_text": self._texts(info.source_texts),
-                    "iri": str(role),
-                }
+            for node in (*entry["broader"], *entry["stated_for"]):
+                if node not in ids:
+                    ids[node] = names.display(URIRef(node))
+        shown_labels = {node: choose_text(found, lang) for node, found in labels.items()}
+
+        def ordered_labels(nodes: set[str]) -> str:
+            by_id: dict[str, list[str]] = defaultdict(list)
+            for node in nodes:
+                by_id[ids[node]].append(node)
+            return _TEXT_SEPARATOR.join(
+                shown_labels.get(node) or ids[node]
+                for key in natural_sorted(by_id)
+                for node in sorted(by_id[key])
             )
-        table.sort(key=lambda r: (r["id"], r["iri"]))
-        return _frame(
-            table,
-            [
-                "id",
-                "label",
-                "broader",
-                "carries_out",
-                "carries_out_labels",
-                "statements",
-                "statement_labels",
-                "stated_for",
-                "source_text",
-                "iri",
-            ],
-        )
+
+        def ids_of(nodes: set[str]) -> str:
+            return joined_ids({ids[node] for node in nodes})
+
+        order = sorted(shown, key=lambda role: (shown[role].id, role))
+        columns = {
+            "id": [shown[r].id for r in order],
+            "label": [shown[r].label(lang) for r in order],
+            "broader": [ids_of(grouped[r]["broader"]) for r in order],
+            "carries_out": [ids_of(grouped[r]["intervention"]) for r in order],
+            "carries_out_labels": [ordered_labels(grouped[r]["intervention"]) for r in order],
+            "statements": [ids_of(grouped[r]["statement"]) for r in order],
+            "statement_labels": [ordered_labels(grouped[r]["statement"]) for r in order],
+            "stated_for": [ids_of(grouped[r]["stated_for"]) for r in order],
+            "source_text": [shown[r].texts(shown[r].source_texts) for r in order],
+            "iri": order,
+        }
+        return self._listing(columns, shown, order)
 
     @per_study
     @one_lookup
@@ -262,29 +289,27 @@ class Listings(Base):
         >>> themes.loc["self-direction", "label"], int(themes.loc["self-direction", "elements"])
         ('zelfsturing', 7)
         """
-        rows = self._select(named_query("themes"), {})
-        infos = self._annotate((r["theme"] for r in rows), names_only=True)
+        shown = shown_nodes(self._strings, SKOS.Concept)
         other = "nl" if lang == "en" else "en"
-        table = []
-        for row in rows:
-            info = infos[row["theme"]]
-            table.append(
-                {
-                    "id": self._id(row["theme"], infos),
-                    "label": self._label(row["theme"], infos, lang),
-                    "other_label": self._label(row["theme"], infos, other),
-                    "synonyms": _ID_SEPARATOR.join(str(s) for s in info.synonyms),
-                    "definition": str(row["definition"]) if row.get("definition") else "",
-                    "elements": int(row["elements"].toPython()) if row.get("elements") else 0,
-                    "scheme": self._id(row.get("scheme"), infos),
-                    "iri": str(row["theme"]),
-                }
-            )
-        table.sort(key=lambda r: (r["id"], r["iri"]))
-        return _frame(
-            table,
-            ["id", "label", "other_label", "synonyms", "definition", "elements", "scheme", "iri"],
-        )
+        rows = self._strings(named_query("listing-themes"), {})
+        scheme_ids: dict[str, list[str]] = defaultdict(list)
+        for _, scheme, scheme_id, _, _ in rows:
+            if scheme is not None and scheme_id is not None:
+                scheme_ids[scheme].append(scheme_id)
+        # a row per theme and scheme id: one per theme, scheme and definition
+        rows = list({(r[0], r[1], r[3]): r for r in rows}.values())
+        rows.sort(key=lambda r: (shown[r[0]].id, r[0]))
+        columns = {
+            "id": [shown[r[0]].id for r in rows],
+            "label": [shown[r[0]].label(lang) for r in rows],
+            "other_label": [shown[r[0]].label(other) for r in rows],
+            "synonyms": [_ID_SEPARATOR.join(in_language_order(shown[r[0]].synonyms)) for r in rows],
+            "definition": [r[3] or "" for r in rows],
+            "elements": [int(r[4]) if r[4] else 0 for r in rows],
+            "scheme": [id_of(r[1], scheme_ids[r[1]]) if r[1] else "" for r in rows],
+            "iri": [r[0] for r in rows],
+        }
+        return self._listing(columns, shown, [r[0] for r in rows])
 
     @per_study
     @one_lookup
