@@ -52,6 +52,7 @@ class Shown:
     plurals: list[Text] = field(default_factory=list)
     source_texts: list[Text] = field(default_factory=list)
     notes: list[Text] = field(default_factory=list)
+    titles: list[Text] = field(default_factory=list)
     #: (IRI, id) of each theme and study (``None``: it has no id; its local name shows)
     themes: list[tuple[str, str | None]] = field(default_factory=list)
     studies: list[tuple[str, str | None]] = field(default_factory=list)
@@ -116,6 +117,7 @@ def shown_nodes(select: Strings, cls: URIRef) -> dict[str, Shown]:
         "plural": "plurals",
         "source_text": "source_texts",
         "note": "notes",
+        "title": "titles",
     }
     for node, name, value, value_id, tag in select(named_query("listing-nodes"), {"class": cls}):
         entry = shown.get(node)

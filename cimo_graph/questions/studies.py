@@ -6,16 +6,17 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from rdflib import URIRef
-from rdflib.term import Node
 
-from ..labels import choose_label
+from ..labels import choose_label, choose_text
 from ..lookup import local_name
+from ..namespace import CIMO, SKOS
 from ..sparql import named_query
 from .base import (
     Base,
     _frame,
     one_lookup,
 )
+from .collection import Shown, id_of, joined_ids, shown_nodes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,30 +35,25 @@ class Studies(Base):
         >>> cg.load().studies()[["id", "propositions", "interventions"]].values.tolist()
         [['leernetwerken', 2, 12]]
         """
-        rows = self._select(named_query("studies"), {})
-        counts: dict[Node, dict[str, int]] = defaultdict(dict)
-        for row in rows:
-            if row.get("class") is not None:
-                counts[row["study"]][local_name(str(row["class"]))] = int(row["count"].toPython())
-            else:
-                counts.setdefault(row["study"], {})
-        infos = self._annotate(counts, names_only=True)
-        self._names().prefetch(counts)
+        shown = shown_nodes(self._strings, CIMO.Study)
+        counts: dict[str, dict[str, int]] = {study: {} for study in shown}
+        for study, cls, count in self._strings(named_query("studies"), {}):
+            if cls is not None:
+                counts.setdefault(study, {})[local_name(cls)] = int(count or 0)
         table = []
         for study, by_class in counts.items():
+            entry = shown.get(study) or Shown(study)
             table.append(
                 {
-                    "id": self._names().display(study),
-                    "title": str(
-                        choose_label(infos[study].titles, lang) or self._label(study, infos, lang)
-                    ),
+                    "id": entry.id,
+                    "title": choose_text(entry.titles, lang) or entry.label(lang),
                     "propositions": by_class.get("DesignProposition", 0),
                     "pillars": by_class.get("Pillar", 0),
                     "interventions": by_class.get("Intervention", 0),
                     "mechanisms": by_class.get("Mechanism", 0),
                     "outcomes": by_class.get("Outcome", 0),
                     "elements": sum(by_class.values()),
-                    "iri": str(study),
+                    "iri": study,
                 }
             )
         table.sort(key=lambda r: (r["id"], r["iri"]))
@@ -86,7 +82,6 @@ class Studies(Base):
         >>> cg.load().compare_studies().set_index("theme").loc["feedback", "mechanisms"]
         'C-M5; C-M6; W-M2'
         """
-        rows = self._select(named_query("theme-mentions"), {})
         groups = {
             "intervention": "interventions",
             "means": "interventions",
@@ -95,33 +90,36 @@ class Studies(Base):
             "added value": "outcomes",
             "aim": "outcomes",
         }
-        infos = self._annotate(
-            {r["node"] for r in rows} | {r["theme"] for r in rows}, names_only=True
-        )
-        for row in rows:  # theme-mentions says whose study each node is
-            if row.get("study") is not None and row["study"] not in infos[row["node"]].studies:
-                infos[row["node"]].studies.append(row["study"])
-        self._names().prefetch(study for info in infos.values() for study in info.studies)
-        cells: dict[tuple[str, str], dict[str, set[Node]]] = defaultdict(lambda: defaultdict(set))
-        labels: dict[str, Node] = {}
-        for row in rows:
-            theme = self._id(row["theme"], infos)
-            labels.setdefault(theme, row["theme"])
-            for study in infos[row["node"]].studies:
-                cells[(theme, self._names().display(study))][groups[str(row["kind"])]].add(
-                    row["node"]
-                )
+        ids: dict[str, list[str]] = defaultdict(list)
+        rows = self._strings(named_query("listing-mentions"), {})
+        for theme, theme_id, node, node_id, _, study, study_id in rows:
+            for iri, known in ((theme, theme_id), (node, node_id), (study, study_id)):
+                if known is not None:
+                    ids[iri].append(known)
+                elif iri not in ids:
+                    ids[iri] = []
+        shown_id = {iri: id_of(iri, known) for iri, known in ids.items()}
+        cells: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        themes: dict[str, set[str]] = defaultdict(set)
+        for theme, _, node, _, kind, study, _ in rows:
+            themes[shown_id[theme]].add(theme)
+            cells[shown_id[theme], shown_id[study]][groups[kind]].add(shown_id[node])
+        concepts = shown_nodes(self._strings, SKOS.Concept)
+        labels = {
+            theme: concepts[min(iris)].label(lang) if min(iris) in concepts else theme
+            for theme, iris in themes.items()
+        }
         sharing = defaultdict(set)
         for theme, study in cells:
             sharing[theme].add(study)
         table = [
             {
                 "theme": theme,
-                "label": self._label(labels[theme], infos, lang),
+                "label": labels[theme],
                 "study": study,
-                "interventions": self._ids(found["interventions"], infos),
-                "mechanisms": self._ids(found["mechanisms"], infos),
-                "outcomes": self._ids(found["outcomes"], infos),
+                "interventions": joined_ids(found["interventions"]),
+                "mechanisms": joined_ids(found["mechanisms"]),
+                "outcomes": joined_ids(found["outcomes"]),
                 "studies": len(sharing[theme]),
             }
             for (theme, study), found in cells.items()
