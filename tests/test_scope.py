@@ -28,22 +28,24 @@ def _synthetic(studies: int) -> str:
 
 @pytest.fixture(scope="module")
 def collections(tmp_path_factory):
-    """Studies-1 and studies-30 files of the benchmark's synthetic studies."""
+    """Studies-1, studies-30 and studies-300 files of the benchmark's synthetic studies."""
     folder = tmp_path_factory.mktemp("collections")
     paths = {}
-    for size in (1, 30):
+    for size in (1, 30, 300):
         paths[size] = folder / f"studies-{size}.nt"
         paths[size].write_text(_synthetic(size), encoding="utf-8")
     return paths
 
 
 class _CountingStore:
-    """A pyoxigraph store that counts, per query, the solutions it hands out."""
+    """A pyoxigraph store that counts, per query, the solutions it hands out (and, in
+    ``calls``, how often each query is asked)."""
 
-    def __init__(self, store, counts: Counter) -> None:
-        self._store, self._counts = store, counts
+    def __init__(self, store, counts: Counter, calls: Counter) -> None:
+        self._store, self._counts, self._calls = store, counts, calls
 
     def query(self, text, **options):
+        self._calls[_query_name(text)] += 1
         result = self._store.query(text, **options)
         if not hasattr(result, "variables"):
             return result
@@ -58,15 +60,17 @@ class _Solutions(list):
         self.variables = variables
 
 
-def _counting(kg: cg.CimoGraph) -> Counter:
+def _counting(kg: cg.CimoGraph, calls: Counter | None = None) -> Counter:
     """Count, per query, the rows the store returns to ``kg`` from now on (every read
-    of the helpers and of the name lookup goes through ``kg._engine()``)."""
+    of the helpers and of the name lookup goes through ``kg._engine()``), and in
+    ``calls`` the queries asked."""
     counts: Counter = Counter()
+    calls = Counter() if calls is None else calls
     engine = kg._engine
 
     def counted():
         store, default_graph = engine()
-        return _CountingStore(store, counts), default_graph
+        return _CountingStore(store, counts, calls), default_graph
 
     kg._engine = counted
     return counts
@@ -105,6 +109,24 @@ def test_a_scoped_question_reads_the_same_rows_in_any_collection(collections, st
         reads.append(counts)
     assert answers[0].equals(answers[1])
     assert reads[0] == reads[1], f"{question} read more rows in the larger collection"
+
+
+LISTINGS = ["propositions", "pillars", "sentences", "roles", "themes", "studies"]
+
+
+@pytest.mark.parametrize("listing", [*LISTINGS, "compare_studies"])
+def test_a_listing_asks_as_many_queries_of_300_studies_as_of_one(collections, listing):
+    """A listing over a collection is answered by a few queries over the whole class,
+    each read in one go: not by batches of its rows, nor by queries per study."""
+    asked = []
+    for size in (1, 300):
+        kg = cg.load(collections[size], store="oxigraph")
+        calls: Counter = Counter()
+        _counting(kg, calls)
+        getattr(kg, listing)()
+        asked.append(calls)
+    assert asked[0] == asked[1], f"{listing} asked more queries of the larger collection"
+    assert sum(asked[1].values()) <= 10, asked[1]
 
 
 def test_a_name_is_found_without_reading_every_name(collections):

@@ -227,6 +227,7 @@ SAMPLE_FOR = {
     ("listing-labels", "class"): CIMO.Pillar,
     ("listing-labels", "link"): CIMO.hasAim,
     ("listing-labels", "language"): "nl",
+    ("listing-roles", "language"): "en",
 }
 
 

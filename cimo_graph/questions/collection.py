@@ -232,15 +232,15 @@ def _labels(
 ) -> dict[str, str]:
     """The label in ``lang`` of each of ``parts`` (linked by ``link``); labels in other
     languages are read only when some part has none in ``lang``."""
-    query = named_query("listing-labels")
     chosen: dict[str, str] = {}
-    for part, label, _ in select(query, {"class": cls, "link": link, "language": Literal(lang)}):
+    bindings = {"class": cls, "link": link, "language": Literal(lang)}
+    for part, label, _ in select(named_query("listing-labels"), bindings):
         if label is not None and (part not in chosen or label < chosen[part]):
             chosen[part] = label
     if parts <= chosen.keys():
         return chosen
     every: dict[str, list[Text]] = defaultdict(list)
-    for part, label, tag in select(query, {"class": cls, "link": link}):
+    for part, label, tag in select(named_query("listing-labels"), {"class": cls, "link": link}):
         if part not in chosen and label is not None:
             every[part].append((label, tag or ""))
     for part, found in every.items():

@@ -12,7 +12,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import CimoGraphError
-from ..labels import choose_label, choose_text
+from ..labels import choose_text
 from ..namespace import CIMO, SKOS
 from ..sentences import proposition_sentence
 from ..sparql import named_query
@@ -46,7 +46,6 @@ __all__ = ["Listings"]
 class Listings(Base):
     """One row per proposition, pillar, role, recommendation, theme."""
 
-    @per_study
     @one_lookup
     def propositions(self, *, lang: str = "en") -> pd.DataFrame:
         """The design propositions with their context, interventions, mechanisms, outcomes,
@@ -78,7 +77,6 @@ class Listings(Base):
         }
         return self._listing(columns, shown, order)
 
-    @per_study
     @one_lookup
     def pillars(self, *, lang: str = "en") -> pd.DataFrame:
         """The pillars with their aim, the means in their phrase and the practices that
@@ -126,19 +124,18 @@ class Listings(Base):
         self, columns: dict[str, list[Any]], shown: Mapping[str, Shown], order: list[str]
     ) -> pd.DataFrame:
         """The listing's frame, built column by column, with a ``study`` column after
-        ``label`` when the graph holds several studies."""
+        ``label`` when the graph holds several studies (as :func:`.base.per_study` adds)."""
         import pandas as pd
 
-        if not order:
-            return _frame([], list(columns))  # per_study adds the study column
         if len(self._select(named_query("study-iris"), {})) > 1:
             study = [shown[node].study_ids() for node in order]
             at = list(columns).index("label") + 1
             items = list(columns.items())
             columns = dict([*items[:at], ("study", study), *items[at:]])
+        if not order:
+            return _frame([], list(columns))
         return pd.DataFrame(columns, columns=list(columns))
 
-    @per_study
     @one_lookup
     def roles(self, *, lang: str = "en") -> pd.DataFrame:
         """The roles (actors), what each carries out and the statements about its role,
@@ -158,7 +155,7 @@ class Listings(Base):
         }
         item_ids: dict[str, list[str]] = defaultdict(list)
         labels: dict[str, set[Text]] = defaultdict(set)
-        for role, broader, item, kind, stated_for, item_id, label, tag in self._strings(
+        for role, broader, item, kind, stated_for, item_id, label in self._strings(
             query, {"language": Literal(lang)}
         ):
             entry = grouped[role]
@@ -171,12 +168,12 @@ class Listings(Base):
                 if item_id is not None:
                     known.append(item_id)
                 if label is not None:
-                    labels[item].add((label, tag or ""))
+                    labels[item].add((label, lang))
         lacking = item_ids.keys() - labels.keys()
         if lacking:  # some have no label in lang: read every label of those
-            for row in self._strings(query, {}):
-                if row[2] in lacking and row[6] is not None:
-                    labels[row[2]].add((row[6], row[7] or ""))
+            for item, label, tag in self._strings(named_query("listing-role-labels"), {}):
+                if item in lacking and label is not None:
+                    labels[item].add((label, tag or ""))
         # each node's id, found once: the roles', the items', any other's (a broader role
         # not typed as one) by its name
         ids = {node: id_of(node, known) for node, known in item_ids.items()}
@@ -279,7 +276,6 @@ class Listings(Base):
             ],
         )
 
-    @per_study
     @one_lookup
     def themes(self, *, lang: str = "en") -> pd.DataFrame:
         """The theme vocabulary: id, label in ``lang``, the label in the other language,
@@ -311,7 +307,6 @@ class Listings(Base):
         }
         return self._listing(columns, shown, [r[0] for r in rows])
 
-    @per_study
     @one_lookup
     def sentences(self, *, lang: str = "en") -> pd.DataFrame:
         """Each design proposition stated in the CIMO template, in Dutch or English.
@@ -361,14 +356,12 @@ class Listings(Base):
     def _plurals(self, parts: Parts, lang: str) -> dict[str, str]:
         """What each role carrying out interventions is called in a sentence: its plural
         label in ``lang`` (with fallbacks), else its label."""
-        roles = {role for carried in parts.roles.values() for role in carried}
-        infos = self._annotate((URIRef(role) for role in roles), names_only=True)
+        roles = shown_nodes(self._strings, CIMO.Role)
         called = {}
-        for node, info in infos.items():
-            plural = choose_label(info.plurals, lang)
-            called[str(node)] = (
-                str(plural) if plural is not None else self._label(node, infos, lang)
-            )
+        for carried in parts.roles.values():
+            for role in carried:
+                entry = roles.get(role) or Shown(role)
+                called[role] = choose_text(entry.plurals, lang) or entry.label(lang)
         return called
 
 
