@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import BNode, Node
 
 from ._files import write_text
@@ -256,6 +256,19 @@ class CimoGraph(Questions, Drawings):
             values = [t.value if t is not None else None for t in solution]
             rows.append([value if index is None else values[index] for index, value in picks])
         return rows
+
+    def _present(self, iris: list[URIRef]) -> list[URIRef]:
+        if self.engine == "rdflib":
+            return iris
+        import pyoxigraph as ox
+
+        store, default_graph = self._engine()
+        return [
+            iri
+            for iri in iris
+            if next(store.quads_for_pattern(ox.NamedNode(iri), None, None, default_graph), None)
+            is not None
+        ]
 
     def _engine(self) -> tuple[Any, Any]:
         """The pyoxigraph store that answers the helpers' queries, and its default graph.

@@ -54,6 +54,14 @@ class _CountingStore:
         return _Solutions(result.variables, rows)
 
 
+    def quads_for_pattern(self, *pattern):
+        """An index probe (the name lookup's check that an IRI names a subject): the
+        quads taken from it count as rows."""
+        for quad in self._store.quads_for_pattern(*pattern):
+            self._counts["quads_for_pattern"] += 1
+            yield quad
+
+
 class _Solutions(list):
     def __init__(self, variables, rows) -> None:
         super().__init__(rows)

@@ -187,6 +187,11 @@ class Base:
             for row in self._select(query, bindings)
         ]
 
+    def _present(self, iris: list[URIRef]) -> list[URIRef]:
+        """The IRIs among ``iris`` that name a subject; a backend may check by its index
+        (this one keeps them all: the lookup's query then finds which do)."""
+        return iris
+
     def _index_key(self) -> object:
         """A value that changes when the data does, so the name index is rebuilt."""
         return None
@@ -204,6 +209,7 @@ class Base:
                 lambda name, bindings: self._select(named_query(name), bindings),
                 lambda name, variable, terms: self._select_each(named_query(name), variable, terms),
                 self._prefixes(),
+                self._present,
             )
             self._name_cache = (key, index)
         return self._name_cache[1]
