@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -239,15 +239,36 @@ class CimoGraph(Questions, Drawings):
     def _strings(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[list[str | None]]:
         if self.engine == "rdflib" or any(isinstance(v, BNode) for v in bindings.values()):
             return super()._strings(query, bindings)
-        store, default_graph = self._engine()
         text = with_constants(query.text, bindings)
         known = {name: str(value) for name, value in bindings.items()}
         if text is None:
             text, known = with_values(query.text, list(bindings), [list(bindings.values())]), {}
+        return self._read_strings(text, query.projection, known)
+
+    def _strings_each(
+        self, query: NamedQuery, variable: str, terms: Iterable[Node]
+    ) -> list[list[str | None]]:
+        terms = list(dict.fromkeys(terms))
+        if len(terms) <= 1 or self.engine == "rdflib" or query.name in _SCANNED:
+            return super()._strings_each(query, variable, terms)
+        if any(isinstance(term, BNode) for term in terms):
+            return super()._strings_each(query, variable, terms)
+        rows: list[list[str | None]] = []
+        for start in range(0, len(terms), _BATCH):
+            batch = [[term] for term in terms[start : start + _BATCH]]
+            text = with_values(query.text, [variable], batch)
+            rows.extend(self._read_strings(text, query.projection, {}))
+        return rows
+
+    def _read_strings(
+        self, text: str, columns: Sequence[str], known: Mapping[str, str]
+    ) -> list[list[str | None]]:
+        """Oxigraph's answer to ``text`` as rows of strings in the order of ``columns``,
+        with the values of ``known`` (variables written as constants) in their places."""
+        store, default_graph = self._engine()
         solutions = store.query(text, default_graph=default_graph)
         names = [variable.value for variable in solutions.variables]
-        columns = list(query.projection)
-        if names == columns:
+        if names == list(columns):
             return [[t.value if t is not None else None for t in s] for s in solutions]
         where = {name: index for index, name in enumerate(names)}
         picks = [(where.get(column), known.get(column)) for column in columns]

@@ -187,6 +187,16 @@ class Base:
             for row in self._select(query, bindings)
         ]
 
+    def _strings_each(
+        self, query: NamedQuery, variable: str, terms: Iterable[Node]
+    ) -> list[list[str | None]]:
+        """:meth:`_select_each`, read as :meth:`_strings` reads."""
+        columns = query.projection
+        return [
+            [None if (value := row.get(column)) is None else str(value) for column in columns]
+            for row in self._select_each(query, variable, terms)
+        ]
+
     def _present(self, iris: list[URIRef]) -> list[URIRef]:
         """The IRIs among ``iris`` that name a subject; a backend may check by its index
         (this one keeps them all: the lookup's query then finds which do)."""

@@ -29,6 +29,7 @@ __all__ = [
     "in_language_order",
     "joined_ids",
     "listing_parts",
+    "shown_each",
     "shown_nodes",
 ]
 
@@ -39,6 +40,8 @@ _TEXT_SEPARATOR = " | "
 Text = tuple[str, str]
 #: ``Base._strings``: a named query's answer, each row as strings in projection order.
 Strings = Callable[[NamedQuery, Mapping[str, Node]], list[list[str | None]]]
+#: ``Base._strings_each``: the same for each of many terms bound to one variable.
+StringsEach = Callable[[NamedQuery, str, Iterable[Node]], list[list[str | None]]]
 
 
 @dataclass(slots=True)
@@ -53,14 +56,27 @@ class Shown:
     source_texts: list[Text] = field(default_factory=list)
     notes: list[Text] = field(default_factory=list)
     titles: list[Text] = field(default_factory=list)
+    #: its classes' IRIs
+    types: list[str] = field(default_factory=list)
     #: (IRI, id) of each theme and study (``None``: it has no id; its local name shows)
     themes: list[tuple[str, str | None]] = field(default_factory=list)
     studies: list[tuple[str, str | None]] = field(default_factory=list)
+    _id: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def kind(self) -> str:
+        """Its CIMO class name (``Intervention``), or ``""``: as :attr:`.base.Info.kind`."""
+        names = sorted(local_name(t) for t in self.types if t.startswith(str(CIMO._NS)))
+        specific = [n for n in names if n != "StudyElement"]
+        return specific[0] if specific else (names[0] if names else "")
 
     @property
     def id(self) -> str:
-        """Its identifier or notation (the first in order), else its local name."""
-        return min(self.ids) if self.ids else local_name(self.iri)
+        """Its identifier or notation (the first in order), else its local name (found
+        once: a listing asks for it often)."""
+        if self._id is None:
+            self._id = min(self.ids) if self.ids else local_name(self.iri)
+        return self._id
 
     def label(self, lang: str) -> str:
         """Its label in ``lang`` (with the fallbacks of :func:`~cimo_graph.labels.choose_label`),
@@ -91,6 +107,27 @@ def _grouped(pairs: Iterable[tuple[str, str | None]]) -> dict[str, list[str]]:
         if value is not None:
             known.append(value)
     return ids
+
+
+def shown_each(each: StringsEach, nodes: Iterable[Node]) -> dict[Node, Shown]:
+    """What to show of each of ``nodes`` (``shown-fields``), by node."""
+    by_name = {str(node): node for node in nodes}
+    shown = {node: Shown(name) for name, node in by_name.items()}
+    lists = {"label": "labels", "source_text": "source_texts", "note": "notes"}
+    for name, field_, value, tag in each(named_query("shown-fields"), "node", by_name.values()):
+        node = by_name.get(name)
+        if node is None or value is None:
+            continue
+        entry = shown[node]
+        if field_ == "id":
+            entry.ids.append(value)
+        elif field_ == "type":
+            entry.types.append(value)
+        elif field_ == "study":
+            entry.studies.append((value, None))
+        elif field_ in lists:
+            getattr(entry, lists[field_]).append((value, tag or ""))
+    return shown
 
 
 def id_of(iri: str, ids: Iterable[str]) -> str:

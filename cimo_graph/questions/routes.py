@@ -3,6 +3,7 @@ to a theme or through a proposition or pillar, with the evidence of each."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -10,16 +11,19 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from ..errors import CimoGraphError
+from ..labels import choose_text
 from ..sparql import named_query
 from .base import (
     _ID_SEPARATOR,
+    _TEXT_SEPARATOR,
     Base,
-    Info,
     Row,
     _frame,
     natural_key,
+    natural_sorted,
     one_lookup,
 )
+from .collection import Shown, joined_ids, shown_each
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -147,46 +151,67 @@ class Routes(Base):
                     "roles": set(),
                 },
             )
-        # the rows' own nodes with their evidence; the propositions, pillars, carriers
-        # and roles they name by label or id, their names alone; mechanisms, shown by
-        # id, with the ids their proposition's parts came with
-        shown = {entry["node"] for entry in members.values()}
+        # the rows' own nodes with their evidence, and the propositions, pillars, carriers
+        # and roles they name by label or id, read as text; mechanisms, shown by id, with
+        # the ids their proposition's parts came with
         named: set[Node] = set()
         for entry in members.values():
-            named |= {entry["through"], *entry["via"], *entry["roles"]}
-        infos = self._annotate(shown)
-        infos.update(self._annotate(named - shown, names_only=True))
-        annotated = shown | named
+            named |= {entry["node"], entry["through"], *entry["via"], *entry["roles"]}
+        named.discard(None)
+        infos = shown_each(self._strings_each, named)
         for rows in parts.values():
             for row in rows:
-                if str(row["kind"]) != "mechanism" or row["part"] in annotated:
+                if str(row["kind"]) != "mechanism" or row["part"] in infos:
                     continue
-                info = infos.setdefault(row["part"], Info(row["part"]))
+                info = infos[row["part"]] = Shown(str(row["part"]))
                 if row.get("partId") is not None and str(row["partId"]) not in info.ids:
                     info.ids.append(str(row["partId"]))
-        self._names().prefetch(study for node in shown for study in infos[node].studies)
+        names = self._names()
+        names.prefetch(
+            {URIRef(study) for e in members.values() for study, _ in infos[e["node"]].studies}
+        )
+
+        def ident(node: Node | None) -> str:
+            if node is None:
+                return ""
+            info = infos.get(node)
+            return info.id if info is not None else names.display(node)
+
+        def label(node: Node | None) -> str:
+            info = infos.get(node) if node is not None else None
+            chosen = choose_text(info.labels, lang) if info is not None else None
+            return chosen if chosen is not None else ident(node)
+
+        def labels(nodes: Iterable[Node]) -> str:
+            by_id: dict[str, list[Node]] = defaultdict(list)
+            for node in set(nodes):
+                by_id[ident(node)].append(node)
+            return _TEXT_SEPARATOR.join(
+                label(node) for key in natural_sorted(by_id) for node in sorted(by_id[key], key=str)
+            )
+
         table = []
         for entry in members.values():
-            info = infos.get(entry["node"], Info(entry["node"]))
+            info = infos[entry["node"]]
             table.append(
                 {
-                    "id": self._id(entry["node"], infos),
-                    "label": self._label(entry["node"], infos, lang),
+                    "id": info.id,
+                    "label": label(entry["node"]),
                     "kind": info.kind,
                     "match": entry["match"],
                     "route": entry["route"],
-                    "through": self._id(entry["through"], infos),
-                    "through_label": self._label(entry["through"], infos, lang),
-                    "via": self._ids(entry["via"], infos),
+                    "through": ident(entry["through"]),
+                    "through_label": label(entry["through"]) if entry["through"] else "",
+                    "via": joined_ids({ident(v) for v in entry["via"]}),
                     "via_kind": _ID_SEPARATOR.join(sorted(entry["via_kind"])),
-                    "via_label": self._labels(entry["via"], infos, lang),
-                    "mechanisms": self._ids(entry["mechanisms"], infos),
+                    "via_label": labels(entry["via"]),
+                    "mechanisms": joined_ids({ident(m) for m in entry["mechanisms"]}),
                     "link": _ID_SEPARATOR.join(sorted(entry["link"])),
-                    "carried_out_by": self._ids(entry["roles"], infos),
-                    "source_text": self._texts(info.source_texts),
-                    "notes": self._texts(info.notes),
+                    "carried_out_by": joined_ids({ident(r) for r in entry["roles"]}),
+                    "source_text": info.texts(info.source_texts),
+                    "notes": info.texts(info.notes),
                     "study": _ID_SEPARATOR.join(
-                        sorted(self._names().display(study) for study in info.studies)
+                        sorted(names.display(URIRef(study)) for study, _ in info.studies)
                     ),
                     "iri": str(entry["node"]),
                 }
