@@ -53,7 +53,6 @@ class _CountingStore:
         self._counts[_query_name(text)] += len(rows)
         return _Solutions(result.variables, rows)
 
-
     def quads_for_pattern(self, *pattern):
         """An index probe (the name lookup's check that an IRI names a subject): the
         quads taken from it count as rows."""
