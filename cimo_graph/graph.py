@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -224,26 +224,18 @@ class CimoGraph(Questions, Drawings):
             result = self._graph.query(prepare(text), initBindings=dict(bindings))
             names = variables(result)
             return [dict(zip(names, row, strict=True)) for row in result]
-        # Oxigraph answers (the store itself, or its copy of the memory store). Bound
-        # terms are written into the pattern as constants, so that its index does the
-        # work, or else travel as a VALUES block; solutions are read from pyoxigraph
-        # directly (cimo_graph.oxterms)
+        # Oxigraph answers (the store itself, or its copy of the memory store); solutions
+        # are read from pyoxigraph directly (cimo_graph.oxterms)
         store, default_graph = self._engine()
-        constant = with_constants(text, bindings)
-        if constant is None:
-            text, known = with_values(text, list(bindings), [list(bindings.values())]), {}
-        else:
-            text, known = constant, dict(bindings)
+        text, known = _bound(text, bindings)
         return rows(store.query(text, default_graph=default_graph), known)
 
     def _strings(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[list[str | None]]:
         if self.engine == "rdflib" or any(isinstance(v, BNode) for v in bindings.values()):
             return super()._strings(query, bindings)
-        text = with_constants(query.text, bindings)
-        known = {name: str(value) for name, value in bindings.items()}
-        if text is None:
-            text, known = with_values(query.text, list(bindings), [list(bindings.values())]), {}
-        return self._read_strings(text, query.projection, known)
+        text, known = _bound(query.text, bindings)
+        strings = {name: str(value) for name, value in known.items()}
+        return self._read_strings(text, query.projection, strings)
 
     def _strings_each(
         self, query: NamedQuery, variable: str, terms: Iterable[Node]
@@ -253,12 +245,11 @@ class CimoGraph(Questions, Drawings):
             return super()._strings_each(query, variable, terms)
         if any(isinstance(term, BNode) for term in terms):
             return super()._strings_each(query, variable, terms)
-        rows: list[list[str | None]] = []
-        for start in range(0, len(terms), _BATCH):
-            batch = [[term] for term in terms[start : start + _BATCH]]
-            text = with_values(query.text, [variable], batch)
-            rows.extend(self._read_strings(text, query.projection, {}))
-        return rows
+        return [
+            row
+            for text in _batched(query.text, variable, terms)
+            for row in self._read_strings(text, query.projection, {})
+        ]
 
     def _read_strings(
         self, text: str, columns: Sequence[str], known: Mapping[str, str]
@@ -333,11 +324,8 @@ class CimoGraph(Questions, Drawings):
             return [row for row in self._run(query.text, {}) if row.get(variable) in wanted]
         if len(terms) == 1 or any(isinstance(term, BNode) for term in terms):
             return [row for term in terms for row in self._run(query.text, {variable: term})]
-        rows: list[Row] = []
-        for start in range(0, len(terms), _BATCH):
-            batch = [[term] for term in terms[start : start + _BATCH]]
-            rows.extend(self._run(with_values(query.text, [variable], batch), {}))
-        return rows
+        batches = _batched(query.text, variable, terms)
+        return [row for text in batches for row in self._run(text, {})]
 
     def _prefixes(self) -> dict[str, str]:
         return {prefix: str(namespace) for prefix, namespace in self._graph.namespaces()}
@@ -631,6 +619,27 @@ def _copy(source: Graph, target: Graph) -> Graph:
 
 #: Terms bound in one VALUES block.
 _BATCH = 500
+
+
+def _bound(text: str, bindings: Mapping[str, Node]) -> tuple[str, dict[str, Node]]:
+    """``text`` with ``bindings`` written in, and the bound values the answer will lack.
+
+    Each term is written into the pattern as a constant, so that Oxigraph's index does
+    the work (and dropped from the answer: the caller adds it back), or else, where a
+    constant cannot stand for it, travels in a VALUES block."""
+    constant = with_constants(text, bindings)
+    if constant is None:
+        return with_values(text, list(bindings), [list(bindings.values())]), {}
+    return constant, dict(bindings)
+
+
+def _batched(text: str, variable: str, terms: list[Node]) -> Iterator[str]:
+    """``text`` with ``variable`` bound to ``terms``, a VALUES block of at most _BATCH
+    terms each."""
+    for start in range(0, len(terms), _BATCH):
+        yield with_values(text, [variable], [[term] for term in terms[start : start + _BATCH]])
+
+
 #: Queries that for more than one batch of terms run once over everything instead.
 _SCANNED = {"theme-routes"}
 

@@ -10,10 +10,10 @@ import functools
 import gc
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["Base", "Info", "Row", "collector_paused", "natural_key", "one_lookup", "per_study"]
 
 Row = dict[str, Node | None]
+T = TypeVar("T")
 
 _TEXT_SEPARATOR = " | "
 #: Annotation fields shown in a fixed order: by language, then text.
@@ -57,9 +58,15 @@ class Info:
     @property
     def kind(self) -> str:
         """The node's CIMO class name (``Intervention``), or ``""``."""
-        names = sorted(local_name(str(t)) for t in self.types if str(t).startswith(str(CIMO._NS)))
-        specific = [n for n in names if n != "StudyElement"]
-        return specific[0] if specific else (names[0] if names else "")
+        return cimo_kind(self.types)
+
+
+def cimo_kind(types: Iterable[object]) -> str:
+    """The CIMO class name (``Intervention``) among a node's classes, the most specific
+    (not ``StudyElement``) first, or ``""``."""
+    names = sorted(local_name(str(t)) for t in types if str(t).startswith(str(CIMO._NS)))
+    specific = [n for n in names if n != "StudyElement"]
+    return specific[0] if specific else (names[0] if names else "")
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -86,6 +93,22 @@ def natural_sorted(texts: Iterable[str]) -> list[str]:
         if any(text.translate(_DIGIT_SHAPE) != shape for text in ordered):
             ordered.sort(key=natural_key)
     return ordered
+
+
+def _as_strings(rows: Iterable[Row], columns: Sequence[str]) -> list[list[str | None]]:
+    return [
+        [None if (value := row.get(column)) is None else str(value) for column in columns]
+        for row in rows
+    ]
+
+
+def in_id_order(nodes: Iterable[T], ident: Callable[[T], str]) -> list[T]:
+    """The distinct ``nodes`` in the natural order of their ids (``ident``); nodes sharing
+    an id (in several studies) in the order of their names."""
+    by_id: dict[str, list[T]] = defaultdict(list)
+    for node in set(nodes):
+        by_id[ident(node)].append(node)
+    return [node for key in natural_sorted(by_id) for node in sorted(by_id[key], key=str)]
 
 
 _DIGIT_SHAPE = str.maketrans("0123456789", "0000000000")
@@ -181,21 +204,13 @@ class Base:
         What a listing over a whole collection reads (:mod:`.collection`); a backend may
         read its store's answer without making terms (the Oxigraph engine does).
         """
-        columns = query.projection
-        return [
-            [None if (value := row.get(column)) is None else str(value) for column in columns]
-            for row in self._select(query, bindings)
-        ]
+        return _as_strings(self._select(query, bindings), query.projection)
 
     def _strings_each(
         self, query: NamedQuery, variable: str, terms: Iterable[Node]
     ) -> list[list[str | None]]:
         """:meth:`_select_each`, read as :meth:`_strings` reads."""
-        columns = query.projection
-        return [
-            [None if (value := row.get(column)) is None else str(value) for column in columns]
-            for row in self._select_each(query, variable, terms)
-        ]
+        return _as_strings(self._select_each(query, variable, terms), query.projection)
 
     def _present(self, iris: list[URIRef]) -> list[URIRef]:
         """The IRIs among ``iris`` that name a subject; a backend may check by its index

@@ -21,6 +21,7 @@ from ..labels import choose_text
 from ..lookup import local_name
 from ..namespace import CIMO
 from ..sparql import NamedQuery, named_query
+from .base import cimo_kind, in_id_order, natural_sorted
 
 __all__ = [
     "Parts",
@@ -65,10 +66,8 @@ class Shown:
 
     @property
     def kind(self) -> str:
-        """Its CIMO class name (``Intervention``), or ``""``: as :attr:`.base.Info.kind`."""
-        names = sorted(local_name(t) for t in self.types if t.startswith(str(CIMO._NS)))
-        specific = [n for n in names if n != "StudyElement"]
-        return specific[0] if specific else (names[0] if names else "")
+        """Its CIMO class name (``Intervention``), or ``""``."""
+        return cimo_kind(self.types)
 
     @property
     def id(self) -> str:
@@ -137,8 +136,6 @@ def id_of(iri: str, ids: Iterable[str]) -> str:
 
 def joined_ids(ids: Iterable[str]) -> str:
     """Distinct ids in natural order (``C-I2`` before ``C-I10``), joined."""
-    from .base import natural_sorted
-
     unique = ids if isinstance(ids, set) else set(ids)
     if len(unique) == 1:
         return next(iter(unique))
@@ -202,12 +199,7 @@ class Parts:
 
     def label_list(self, parts: Iterable[str]) -> list[str]:
         """The parts' labels, in the natural order of their ids."""
-        from .base import natural_sorted
-
-        by_id: dict[str, list[str]] = defaultdict(list)
-        for part in set(parts):
-            by_id[self.id(part)].append(part)
-        return [self.label(p) for key in natural_sorted(by_id) for p in sorted(by_id[key])]
+        return [self.label(part) for part in in_id_order(parts, self.id)]
 
     def joined_labels(self, parts: Iterable[str]) -> str:
         return _TEXT_SEPARATOR.join(self.label_list(parts))

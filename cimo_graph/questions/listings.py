@@ -21,8 +21,8 @@ from .base import (
     _TEXT_SEPARATOR,
     Base,
     _frame,
+    in_id_order,
     natural_key,
-    natural_sorted,
     one_lookup,
     per_study,
 )
@@ -186,13 +186,8 @@ class Listings(Base):
         shown_labels = {node: choose_text(found, lang) for node, found in labels.items()}
 
         def ordered_labels(nodes: set[str]) -> str:
-            by_id: dict[str, list[str]] = defaultdict(list)
-            for node in nodes:
-                by_id[ids[node]].append(node)
             return _TEXT_SEPARATOR.join(
-                shown_labels.get(node) or ids[node]
-                for key in natural_sorted(by_id)
-                for node in sorted(by_id[key])
+                shown_labels.get(node) or ids[node] for node in in_id_order(nodes, ids.__getitem__)
             )
 
         def ids_of(nodes: set[str]) -> str:

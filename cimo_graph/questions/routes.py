@@ -3,7 +3,6 @@ to a theme or through a proposition or pillar, with the evidence of each."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +18,8 @@ from .base import (
     Base,
     Row,
     _frame,
+    in_id_order,
     natural_key,
-    natural_sorted,
     one_lookup,
 )
 from .collection import Shown, joined_ids, shown_each
@@ -183,12 +182,7 @@ class Routes(Base):
             return chosen if chosen is not None else ident(node)
 
         def labels(nodes: Iterable[Node]) -> str:
-            by_id: dict[str, list[Node]] = defaultdict(list)
-            for node in set(nodes):
-                by_id[ident(node)].append(node)
-            return _TEXT_SEPARATOR.join(
-                label(node) for key in natural_sorted(by_id) for node in sorted(by_id[key], key=str)
-            )
+            return _TEXT_SEPARATOR.join(label(node) for node in in_id_order(nodes, ident))
 
         table = []
         for entry in members.values():
