@@ -5,6 +5,12 @@ Each query returns the rows the helper shows, with the columns that cost somethi
 find (labels in the asked language, source texts, the parts of each proposition, the
 study), so the ratio helper / raw is what cimo-graph adds to the store's own work. The
 synthetic studies are those of ``run.synthetic``; ``{last}`` is the last study's number.
+
+The listings' queries read every column their helper shows (tests/test_bench.py checks
+that they answer for the same rows). The routes' query reads the element's own columns
+but not the labels and mechanisms of the proposition or pillar it is reached through: an
+OPTIONAL on those inside the query's UNION took Oxigraph 1.8 s for one study's theme, so
+that ratio is an upper bound.
 """
 
 from __future__ import annotations
@@ -43,9 +49,35 @@ _PARTS = """
     UNION { ?whole cimo:hasAddedValue ?part BIND ("added value" AS ?kind) }
     UNION { ?whole cimo:hasAim ?part BIND ("aim" AS ?kind) }
     UNION { ?whole cimo:hasMeans ?part BIND ("means" AS ?kind) }
+    UNION { ?whole cimo:shapedBy ?part BIND ("shaping" AS ?kind) }
     OPTIONAL { ?part dcterms:identifier ?partId }
     BIND (COALESCE(?partId, REPLACE(STR(?part), "^.*[/#]", "")) AS ?id)
+    OPTIONAL { ?part rdfs:label ?label FILTER (LANG(?label) = "en") }
 """
+
+# each part's ids and labels in the asked language, by whole and kind
+_PARTS_GROUPED = (
+    "SELECT ?whole ?kind (GROUP_CONCAT(?id; separator='; ') AS ?ids)\n"
+    "    (GROUP_CONCAT(?label; separator='; ') AS ?labels) WHERE {\n"
+    "    ?whole a CLASS ." + _PARTS + "} GROUP BY ?whole ?kind"
+)
+
+
+def _wholes(cls: str, more: str = "", pattern: str = "") -> str:
+    """What a listing shows of each whole of ``cls`` itself: id, label, source text,
+    notes, study and themes (and ``more`` variables bound by ``pattern``)."""
+    return f"""SELECT ?whole ?wholeId ?label ?text ?note ?study {more}
+    (GROUP_CONCAT(DISTINCT ?theme; separator='; ') AS ?themes) WHERE {{
+    ?whole a {cls} .
+    OPTIONAL {{ ?whole dcterms:identifier ?wholeId }}
+    OPTIONAL {{ ?whole rdfs:label ?label FILTER (LANG(?label) = "en") }}
+    OPTIONAL {{ ?whole cimo:sourceText ?text }}
+    OPTIONAL {{ ?whole cimo:interpretationNote ?note }}
+    OPTIONAL {{ ?whole cimo:partOfStudy/dcterms:identifier ?study }}
+    OPTIONAL {{ ?whole cimo:theme/skos:notation ?theme }}
+    {pattern}
+}} GROUP BY ?whole ?wholeId ?label ?text ?note ?study {more}"""
+
 
 #: helper name (as bench/run.py names it) -> the raw queries answering the same question
 RAW: dict[str, list[str]] = {
@@ -94,40 +126,60 @@ RAW: dict[str, list[str]] = {
             OPTIONAL { ?o rdfs:label ?label FILTER (LANG(?label) = "en") } }"""
     ],
     "propositions": [
-        "SELECT ?whole ?kind (GROUP_CONCAT(?id; separator='; ') AS ?ids) WHERE {\n"
-        "    ?whole a cimo:DesignProposition ." + _PARTS + "} GROUP BY ?whole ?kind",
-        """SELECT ?whole ?label ?text WHERE { ?whole a cimo:DesignProposition .
-            OPTIONAL { ?whole rdfs:label ?label FILTER (LANG(?label) = "en") }
-            OPTIONAL { ?whole cimo:sourceText ?text } }""",
+        _PARTS_GROUPED.replace("CLASS", "cimo:DesignProposition"),
+        _wholes("cimo:DesignProposition"),
     ],
     "pillars": [
-        "SELECT ?whole ?kind (GROUP_CONCAT(?id; separator='; ') AS ?ids) WHERE {\n"
-        "    ?whole a cimo:Pillar ." + _PARTS + "} GROUP BY ?whole ?kind",
-        """SELECT ?whole ?label ?context WHERE { ?whole a cimo:Pillar .
-            OPTIONAL { ?context cimo:hasPillar ?whole }
-            OPTIONAL { ?whole rdfs:label ?label FILTER (LANG(?label) = "en") } }""",
+        _PARTS_GROUPED.replace("CLASS", "cimo:Pillar"),
+        _wholes(
+            "cimo:Pillar",
+            "?context ?contextId",
+            "OPTIONAL { ?context cimo:hasPillar ?whole "
+            "OPTIONAL { ?context dcterms:identifier ?contextId } }",
+        ),
     ],
     "roles": [
-        """SELECT ?role ?label (GROUP_CONCAT(?id; separator='; ') AS ?carries) WHERE {
+        # what each role carries out or is said of it, also for a broader role
+        """SELECT ?role ?kind (GROUP_CONCAT(DISTINCT ?id; separator='; ') AS ?ids)
+            (GROUP_CONCAT(DISTINCT ?label; separator='; ') AS ?labels)
+            (GROUP_CONCAT(DISTINCT STR(?statedFor); separator='; ') AS ?for) WHERE {
+            ?role a cimo:Role ; cimo:broaderRole* ?statedFor .
+            { ?item cimo:carriedOutBy ?statedFor BIND ("intervention" AS ?kind) }
+            UNION { ?item cimo:describesRole ?statedFor BIND ("statement" AS ?kind) }
+            OPTIONAL { ?item dcterms:identifier ?itemId }
+            BIND (COALESCE(?itemId, REPLACE(STR(?item), "^.*[/#]", "")) AS ?id)
+            OPTIONAL { ?item rdfs:label ?label FILTER (LANG(?label) = "en") }
+        } GROUP BY ?role ?kind""",
+        # each role's id, label, source text, study and broader roles
+        """SELECT ?role ?roleId ?label ?text ?study
+            (GROUP_CONCAT(DISTINCT STR(?broader); separator='; ') AS ?broaders) WHERE {
             ?role a cimo:Role .
+            OPTIONAL { ?role dcterms:identifier ?roleId }
             OPTIONAL { ?role rdfs:label ?label FILTER (LANG(?label) = "en") }
-            OPTIONAL { ?item cimo:carriedOutBy ?role .
-                       BIND (REPLACE(STR(?item), "^.*[/#]", "") AS ?id) }
-        } GROUP BY ?role ?label"""
+            OPTIONAL { ?role cimo:sourceText ?text }
+            OPTIONAL { ?role cimo:partOfStudy/dcterms:identifier ?study }
+            OPTIONAL { ?role cimo:broaderRole ?broader }
+        } GROUP BY ?role ?roleId ?label ?text ?study""",
     ],
     "themes": [
-        """SELECT ?theme ?notation ?label (COUNT(?element) AS ?elements) WHERE {
+        """SELECT ?theme ?notation ?label ?other ?definition ?scheme
+            (GROUP_CONCAT(DISTINCT ?synonym; separator='; ') AS ?synonyms)
+            (COUNT(DISTINCT ?element) AS ?elements) WHERE {
             ?theme a skos:Concept ; skos:notation ?notation .
             OPTIONAL { ?theme skos:prefLabel ?label FILTER (LANG(?label) = "en") }
+            OPTIONAL { ?theme skos:prefLabel ?other FILTER (LANG(?other) != "en") }
+            OPTIONAL { ?theme skos:altLabel ?synonym }
+            OPTIONAL { ?theme skos:definition ?definition }
+            OPTIONAL { ?theme skos:inScheme ?scheme }
             OPTIONAL { ?element cimo:theme ?theme }
-        } GROUP BY ?theme ?notation ?label"""
+        } GROUP BY ?theme ?notation ?label ?other ?definition ?scheme"""
     ],
     "sentences": [
-        "SELECT ?whole ?kind (GROUP_CONCAT(?label; separator='; ') AS ?labels) WHERE {\n"
-        "    ?whole a cimo:DesignProposition ."
-        + _PARTS
-        + '    OPTIONAL { ?part rdfs:label ?label FILTER (LANG(?label) = "en") }\n'
-        "} GROUP BY ?whole ?kind"
+        _PARTS_GROUPED.replace("CLASS", "cimo:DesignProposition"),
+        """SELECT ?whole ?wholeId ?label ?study WHERE { ?whole a cimo:DesignProposition .
+            OPTIONAL { ?whole dcterms:identifier ?wholeId }
+            OPTIONAL { ?whole rdfs:label ?label FILTER (LANG(?label) = "en") }
+            OPTIONAL { ?whole cimo:partOfStudy/dcterms:identifier ?study } }""",
     ],
     "studies": [
         """SELECT ?study ?class (COUNT(?element) AS ?count) WHERE {
@@ -135,11 +187,13 @@ RAW: dict[str, list[str]] = {
         } GROUP BY ?study ?class"""
     ],
     "compare_studies": [
-        """SELECT ?notation ?study ?kind (GROUP_CONCAT(?id; separator='; ') AS ?ids) WHERE {
+        """SELECT ?notation ?label ?study ?kind (GROUP_CONCAT(?id; separator='; ') AS ?ids)
+        WHERE {
             ?node cimo:theme ?theme . ?theme skos:notation ?notation .
+            OPTIONAL { ?theme skos:prefLabel ?label FILTER (LANG(?label) = "en") }
             ?node a ?kind ; cimo:partOfStudy ?study .
             BIND (REPLACE(STR(?node), "^.*[/#]", "") AS ?id)
-        } GROUP BY ?notation ?study ?kind"""
+        } GROUP BY ?notation ?label ?study ?kind"""
     ],
     "sparql": [
         "SELECT ?i WHERE { ?p cimo:hasIntervention ?i . ?i cimo:theme ?t . "

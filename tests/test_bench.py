@@ -72,3 +72,45 @@ def test_synthetic_studies_load_and_answer(tmp_path):
     assert len(kg.propositions()) == 3
     assert kg.propositions()["interventions"].str.count(";").tolist() == [5, 5, 5]
     assert len(kg.interventions_for("feedback")) > 0
+
+
+def test_raw_queries_answer_what_the_listings_show(tmp_path):
+    """The limit is honest: each listing's raw queries (bench/raw.py) return a row for
+    every row the helper shows, and read the columns that cost something to find (the
+    parts' labels, the wholes' source texts and themes, the roles' statements)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import raw
+        import run
+    finally:
+        sys.path.pop(0)
+    import pyoxigraph as ox
+
+    import cimo_graph as cg
+
+    path = tmp_path / "studies-3.nt"
+    path.write_text(run.synthetic(3), encoding="utf-8")
+    kg = cg.load(path)
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    queries = raw.queries(2)
+
+    def first_column(name: str, index: int = 0) -> set[str]:
+        return {solution[0].value for solution in store.query(queries[name][index])}
+
+    for name, frame in [("propositions", kg.propositions()), ("pillars", kg.pillars())]:
+        assert first_column(name) == first_column(name, 1) == set(frame["iri"]), name
+    assert first_column("roles", 1) == set(kg.roles()["iri"])
+    assert first_column("themes") == set(kg.themes()["iri"])
+    assert first_column("sentences", 1) == set(kg.sentences()["iri"])
+    columns = {
+        "propositions": ["?labels", "?text", "?note", "?themes", "?study"],
+        "pillars": ["?labels", "?context", "?themes"],
+        "roles": ["?labels", "?statedFor", "?broader", "?text"],
+        "themes": ["?other", "?synonym", "?definition", "?scheme"],
+        "compare_studies": ["?label"],
+    }
+    for name, variables in columns.items():
+        text = " ".join(queries[name])
+        for variable in variables:
+            assert variable in text, (name, variable)
