@@ -161,6 +161,19 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--lang", choices=("en", "nl"), default="en", help="language of labels")
     sub.add_argument("--dpi", type=int, default=300, help="resolution of PNG figures")
     sub.add_argument(
+        "--width",
+        type=_positive_inches,
+        default=7.0,
+        help="figure width in inches (7 fits two journal columns, 3.5 one)",
+    )
+    sub.add_argument("--grayscale", action="store_true", help="figures in greys only")
+    sub.add_argument(
+        "--no-title",
+        dest="title",
+        action="store_false",
+        help="figures without their title (for a journal's own caption)",
+    )
+    sub.add_argument(
         "--out",
         default=None,
         metavar="FILE",
@@ -551,6 +564,17 @@ def _file_name(text: str) -> str:
     return slug(text) or "study"
 
 
+def _positive_inches(text: str) -> float:
+    """A figure width: a number of inches from 1 to 40."""
+    try:
+        inches = float(text)
+    except ValueError:
+        inches = float("nan")
+    if not 1.0 <= inches <= 40.0:  # also false for nan
+        raise argparse.ArgumentTypeError(f"width {text!r}: give inches from 1 to 40, like 3.5")
+    return inches
+
+
 def _render(args: argparse.Namespace) -> int:
     kg = _load(args)
     name = args.focus or (Path(args.study).stem if args.study else "leernetwerken")
@@ -563,6 +587,9 @@ def _render(args: argparse.Namespace) -> int:
         themes=args.themes or None,
         lang=args.lang,
         dpi=args.dpi,
+        width=args.width,
+        grayscale=args.grayscale,
+        title=args.title,
     )
     print(out)
     return 0

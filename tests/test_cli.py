@@ -201,6 +201,32 @@ def test_render_writes_each_format(tmp_path, capsys, fmt, focus):
     assert out.stat().st_size > 500
 
 
+def test_render_shapes_the_figure(tmp_path, capsys):
+    """`render --width 3.5 --grayscale --no-title` draws a one-column figure in greys with
+    no title: the SVG is 3.5 in wide, has no colour fill and no proposition title."""
+    out = tmp_path / "w.svg"
+    arguments = ["render", "--format", "svg", "--focus", "W", "--out", str(out)]
+    assert main([*arguments, "--width", "3.5", "--grayscale", "--no-title"]) == 0
+    svg = out.read_text(encoding="utf-8")
+    assert 'width="252pt"' in svg  # 3.5 in at 72 pt
+    assert "Design proposition: well-being" not in svg
+    fills = set(re.findall(r"fill: ?(#[0-9a-f]{6})", svg))
+    assert fills and all(f[1:3] == f[3:5] == f[5:7] for f in fills), fills
+    assert main(arguments) == 0
+    assert "Design proposition: well-being" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("width", ["0.2", "wide", "nan", "100"])
+def test_render_refuses_a_width_that_cannot_be(tmp_path, capsys, width):
+    """A width out of 1..40 inches exits 2 naming the width; nothing is written."""
+    out = tmp_path / "w.svg"
+    with pytest.raises(SystemExit) as exit:
+        main(["render", "--format", "svg", "--focus", "W", "--out", str(out), "--width", width])
+    assert exit.value.code == 2
+    assert f"width {width!r}" in capsys.readouterr().err
+    assert not out.exists()
+
+
 def test_render_figure_needs_a_focus(tmp_path, capsys):
     """A figure without --focus exits 2 and says what to give."""
     assert main(["render", "--format", "svg", "--out", str(tmp_path / "x.svg")]) == 2

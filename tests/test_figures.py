@@ -160,3 +160,31 @@ def test_figure_of_something_else(kg):
         kg.figure("P3")
     with pytest.raises(cg.CimoGraphError, match="pillars=True"):
         kg.figure()
+
+
+@pytest.mark.parametrize("grayscale", [False, True], ids=["colour", "grayscale"])
+@pytest.mark.parametrize("what", ["W", "pillars"])
+def test_kinds_print_as_distinct_greys(kg, what, grayscale):
+    """On the rendered image, converted to grey as a printer would (ITU-R 601 luma), the
+    fills of any two kinds in one figure lie at least 25 grey levels apart."""
+    import numpy as np
+    from PIL import Image
+
+    figure = _figure(kg, what, "en", grayscale=grayscale)
+    figure.canvas.draw()
+    grey = np.asarray(Image.fromarray(np.asarray(figure.canvas.buffer_rgba())).convert("L"))
+    height = grey.shape[0]
+    fills: dict[str, set[int]] = {}
+    for (_, box), kind in zip(figure.layout.boxes, figure.layout.box_kinds, strict=True):
+        extent = box.get_window_extent()
+        inside = grey[
+            height - int(extent.y1) + 3 : height - int(extent.y0) - 3,
+            int(extent.x0) + 3 : int(extent.x1) - 3,
+        ]
+        values, counts = np.unique(inside, return_counts=True)
+        fills.setdefault(kind, set()).add(int(values[counts.argmax()]))  # the fill, not text
+    assert len(fills) >= 3
+    for kind, levels in fills.items():
+        assert len(levels) == 1, (kind, levels)
+    for (a, [level_a]), (b, [level_b]) in itertools.combinations(fills.items(), 2):
+        assert abs(level_a - level_b) >= 25, (a, level_a, b, level_b)

@@ -138,6 +138,27 @@ def test_exports_read_back(kg, graph, tmp_path, fmt):
     )
 
 
+def test_cytoscape_export_opens_laid_out_and_styled(kg, graph, tmp_path):
+    """Cytoscape's preset layout reads ``position``: the nodes stand apart, in the
+    layered layout's places, and each class has its colour and shape."""
+    data = json.loads(kg.export(tmp_path / "study.cyjs").read_text(encoding="utf-8"))
+    nodes = data["elements"]["nodes"]
+    places = {(n["position"]["x"], n["position"]["y"]) for n in nodes}
+    assert len(places) == len(nodes) == graph.number_of_nodes()
+    first = nodes[0]
+    assert first["position"] == {"x": first["data"]["x"], "y": first["data"]["y"]}
+    assert data["layout"] == {"name": "preset"}
+    styles = {rule["selector"]: rule["style"] for rule in data["style"]}
+    from cimo_graph.views.style import style_for
+
+    intervention = styles['node[kind = "Intervention"]']["background-color"]
+    assert intervention == style_for("Intervention").color
+    assert styles['node[kind = "Role"]']["shape"] == "ellipse"
+    assert {n["data"]["kind"] for n in nodes} <= {
+        selector.split('"')[1] for selector in styles if selector.startswith("node[")
+    }
+
+
 def test_graphml_keeps_parallel_edges_apart(kg, tmp_path):
     """Two links between the same nodes stay two edges with their own ids."""
     graph = kg.to_networkx(focus="R1", depth=1)

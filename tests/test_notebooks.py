@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+#: the last line of a cell that shows a figure: ``figure`` or a ``.figure(...)`` call
+FIGURE_CELL = re.compile(r"^(figure|\w+\.figure\(.*\))$")
 NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
 
 
@@ -26,6 +29,25 @@ def test_notebook_runs(path, tmp_path):
     ).execute()
     first, last = notebook.cells[0].source, notebook.cells[-1].source
     assert "What this notebook teaches" in first and "What to try next" in last
+    # a cell ending in a figure shows the figure, with no %matplotlib magic
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and FIGURE_CELL.search(cell.source.splitlines()[-1]):
+            shown = [output.get("data", {}) for output in cell.outputs]
+            assert any("image/png" in data for data in shown), cell.source
+            assert not any("<CimoFigure" in data.get("text/html", "") for data in shown)
+
+
+def test_figure_cells_are_checked():
+    """The figure notebooks have cells ending in a figure, so the check above bites."""
+    import nbformat
+
+    cells = [
+        cell
+        for path in NOTEBOOKS
+        for cell in nbformat.read(path, as_version=4).cells
+        if cell.cell_type == "code" and FIGURE_CELL.search(cell.source.splitlines()[-1])
+    ]
+    assert len(cells) >= 3
 
 
 def test_four_notebooks():

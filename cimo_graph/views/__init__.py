@@ -126,12 +126,15 @@ class Drawings:
         width: float = 7.0,
         fontsize: float = 7.0,
         grayscale: bool = False,
+        title: bool = True,
     ) -> CimoFigure:
         """A figure for a paper: a design proposition as a CIMO chain in four columns
         (Context | Interventions | Mechanisms | Outcomes, with its added value), or with
         ``pillars=True`` the pillars with their aims and means.
 
-        ``width`` is in inches (7.0 fits a two-column journal page, 3.5 one column).
+        ``width`` is in inches (7.0 fits a two-column journal page, 3.5 one column);
+        ``grayscale=True`` fills in greys; ``title=False`` leaves out the title (journals
+        set their own captions).
         Save with ``fig.savefig("chain.pdf")``: SVG keeps text as text, PDF embeds its
         fonts, PNG takes ``dpi=``; files are written whole or not at all.
 
@@ -140,15 +143,21 @@ class Drawings:
         7.0
         """
         if pillars:
-            return self._pillars_figure(lang, width, fontsize, grayscale)
+            return self._pillars_figure(lang, width, fontsize, grayscale, title)
         if proposition is None:
             raise CimoGraphError(
                 "figure() needs a design proposition (figure('W')) or pillars=True."
             )
-        return self._chain_figure(proposition, lang, width, fontsize, grayscale)
+        return self._chain_figure(proposition, lang, width, fontsize, grayscale, title)
 
     def _chain_figure(
-        self, proposition: str | URIRef, lang: str, width: float, fontsize: float, grayscale: bool
+        self,
+        proposition: str | URIRef,
+        lang: str,
+        width: float,
+        fontsize: float,
+        grayscale: bool,
+        title: bool,
     ) -> CimoFigure:
         from .figures import FigureItem, chain_figure
 
@@ -168,7 +177,7 @@ class Drawings:
 
         actors = self._actors(parts, infos, lang)
         return chain_figure(
-            self._label(node, infos, lang),
+            self._label(node, infos, lang) if title else None,
             [
                 items("context", "Context"),
                 items("intervention", "Intervention"),
@@ -184,7 +193,7 @@ class Drawings:
         )
 
     def _pillars_figure(
-        self, lang: str, width: float, fontsize: float, grayscale: bool
+        self, lang: str, width: float, fontsize: float, grayscale: bool, title: bool
     ) -> CimoFigure:
         from ..sparql import named_query
         from .figures import FigureItem, pillars_figure
@@ -213,9 +222,14 @@ class Drawings:
                     ],
                 )
             )
-        title = {"en": "The pillars of the design", "nl": "De pijlers van het ontwerp"}[lang]
+        heading = {"en": "The pillars of the design", "nl": "De pijlers van het ontwerp"}[lang]
         return pillars_figure(
-            title, columns, lang=lang, width=width, fontsize=fontsize, grayscale=grayscale
+            heading if title else None,
+            columns,
+            lang=lang,
+            width=width,
+            fontsize=fontsize,
+            grayscale=grayscale,
         )
 
     def export(
@@ -228,11 +242,17 @@ class Drawings:
         themes: bool | None = None,
         lang: str = "en",
         dpi: int = 300,
+        width: float = 7.0,
+        grayscale: bool = False,
+        title: bool = True,
     ) -> Path:
         """Write a picture or export to ``path``; the format comes from ``format`` or the
         suffix: ``html`` (interactive page), ``svg``/``pdf``/``png`` (the figure of the
         proposition in ``focus``, or of the pillars for ``focus="pillars"``), ``graphml``,
-        ``gexf``, ``cyjs`` (Cytoscape JSON) or ``dot``. Written whole or not at all."""
+        ``gexf``, ``cyjs`` (Cytoscape JSON) or ``dot``. Written whole or not at all.
+
+        ``dpi``, ``width``, ``grayscale`` and ``title`` shape figures as in :meth:`figure`.
+        """
         path = Path(path)
         fmt = (format or path.suffix.lstrip(".")).lower()
         if fmt not in RENDER_FORMATS:
@@ -245,7 +265,14 @@ class Drawings:
                     "A figure needs a focus: a design proposition's id, or 'pillars'."
                 )
             is_pillars = str(focus).lower() in ("pillars", "pijlers")
-            fig = self.figure(None if is_pillars else focus, pillars=is_pillars, lang=lang)
+            fig = self.figure(
+                None if is_pillars else focus,
+                pillars=is_pillars,
+                lang=lang,
+                width=width,
+                grayscale=grayscale,
+                title=title,
+            )
             fig.savefig(path, format=fmt, dpi=dpi)
         else:
             from .exports import write_export

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING
 from .._files import atomic_path, write_text
 from .interactive import node_ids
 from .layout import layered_positions
+from .style import style_for
 from .subgraph import Drawing
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["EXPORT_FORMATS", "to_dot", "to_networkx", "write_export"]
+__all__ = ["EXPORT_FORMATS", "cytoscape_json", "to_dot", "to_networkx", "write_export"]
 
 #: Export formats by name, with their usual suffix.
 EXPORT_FORMATS = {"graphml": ".graphml", "gexf": ".gexf", "cyjs": ".cyjs", "dot": ".dot"}
@@ -92,6 +93,68 @@ def to_dot(graph: nx.MultiDiGraph) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Cytoscape's node shapes for the vis shapes of the styles
+_CYTOSCAPE_SHAPES = {"box": "round-rectangle", "ellipse": "ellipse", "diamond": "diamond"}
+
+
+def cytoscape_json(graph: nx.MultiDiGraph) -> dict:
+    """Cytoscape JSON of a graph from :func:`to_networkx`: every node with its
+    ``position`` in the layered layout (Cytoscape's and Cytoscape.js's ``preset`` layout
+    places it there) and a ``style`` giving each class its colour and shape.
+
+    >>> data = cytoscape_json(cg.load().to_networkx(focus="W"))
+    >>> data["elements"]["nodes"][0]["position"], data["layout"]
+    ({'x': 0.0, 'y': ...}, {'name': 'preset'})
+    """
+    import networkx as nx
+
+    data = nx.cytoscape_data(graph)
+    for node in data["elements"]["nodes"]:
+        node["position"] = {"x": node["data"]["x"], "y": node["data"]["y"]}
+    kinds = sorted({kind for _, kind in graph.nodes(data="kind")})
+    data["layout"] = {"name": "preset"}
+    data["style"] = [
+        {
+            "selector": "node",
+            "style": {
+                "label": "data(label)",
+                "text-wrap": "wrap",
+                "text-max-width": "180px",
+                "text-valign": "center",
+                "font-size": "11px",
+                "width": "label",
+                "height": "label",
+                "padding": "6px",
+                "border-width": 1,
+                "border-color": "#555555",
+            },
+        },
+        *(
+            {
+                "selector": f'node[kind = "{kind}"]',
+                "style": {
+                    "background-color": style_for(kind).color,
+                    "shape": _CYTOSCAPE_SHAPES.get(style_for(kind).shape, "ellipse"),
+                },
+            }
+            for kind in kinds
+        ),
+        {
+            "selector": "edge",
+            "style": {
+                "curve-style": "bezier",
+                "target-arrow-shape": "triangle",
+                "label": "data(label)",
+                "font-size": "9px",
+                "text-rotation": "autorotate",
+                "line-color": "#888888",
+                "target-arrow-color": "#888888",
+            },
+        },
+    ]
+    return data
+
+
 def write_export(graph: nx.MultiDiGraph, path: Path | str, fmt: str) -> Path:
     """Write ``graph`` as ``fmt`` (graphml, gexf, cyjs, dot) to ``path``, whole or not at all."""
     import networkx as nx
@@ -102,7 +165,7 @@ def write_export(graph: nx.MultiDiGraph, path: Path | str, fmt: str) -> Path:
     if fmt == "dot":
         write_text(path, to_dot(graph))
     elif fmt == "cyjs":
-        write_text(path, json.dumps(nx.cytoscape_data(graph), ensure_ascii=False, indent=1))
+        write_text(path, json.dumps(cytoscape_json(graph), ensure_ascii=False, indent=1))
     else:
         with atomic_path(path) as temporary:
             if fmt == "graphml":

@@ -19,19 +19,21 @@ class Style:
     title_nl: str
 
 
-# Colours from ColorBrewer's Set2/Pastel (colour-blind safe); greys and hatches keep the
-# classes apart in grayscale print.
+# Colours from ColorBrewer's Set2/Pastel (colour-blind safe), their lightness set so that
+# the classes drawn together in a figure (context, intervention, mechanism, outcome, added
+# value; pillar, aim, means) print at least 25 grey levels (of 255) apart, in colour printed
+# grey and in the greys of ``grayscale=True`` alike; hatches and dashes add to that.
 STYLES: dict[str, Style] = {
-    "Context": Style("#c7e9c0", "0.92", "", "box", "context", "context"),
+    "Context": Style("#bee6b6", "0.83", "", "box", "context", "context"),
     "DesignProposition": Style(
         "#fdd0a2", "0.80", "", "box", "design proposition", "ontwerpprincipe"
     ),
-    "Pillar": Style("#fdae6b", "0.72", "", "box", "pillar", "pijler"),
-    "Intervention": Style("#9ecae1", "0.88", "", "box", "intervention", "interventie"),
-    "Means": Style("#c6dbef", "0.94", "///", "box", "means", "middel"),
-    "Mechanism": Style("#dadaeb", "0.75", "", "box", "mechanism", "mechanisme"),
-    "Outcome": Style("#fcbba1", "0.97", "", "box", "outcome", "opbrengst"),
-    "AddedValue": Style("#fc9272", "0.85", "...", "box", "added value", "meerwaarde"),
+    "Pillar": Style("#fc8f33", "0.65", "", "box", "pillar", "pijler"),
+    "Intervention": Style("#68acd0", "0.61", "", "box", "intervention", "interventie"),
+    "Means": Style("#b8d2eb", "0.80", "///", "box", "means", "middel"),
+    "Mechanism": Style("#b5b5d7", "0.72", "", "box", "mechanism", "mechanisme"),
+    "Outcome": Style("#feece4", "0.94", "", "box", "outcome", "opbrengst"),
+    "AddedValue": Style("#fa5422", "0.50", "...", "box", "added value", "meerwaarde"),
     "Aim": Style("#fee0d2", "0.90", "...", "box", "aim", "doel"),
     "Role": Style("#d9d9d9", "0.70", "", "ellipse", "role", "rol"),
     "Organisation": Style("#bdbdbd", "0.65", "", "ellipse", "organisation", "organisatie"),
