@@ -188,3 +188,30 @@ def test_kinds_print_as_distinct_greys(kg, what, grayscale):
         assert len(levels) == 1, (kind, levels)
     for (a, [level_a]), (b, [level_b]) in itertools.combinations(fills.items(), 2):
         assert abs(level_a - level_b) >= 25, (a, level_a, b, level_b)
+
+
+@pytest.mark.parametrize(
+    ("lang", "named"),
+    [
+        ("en", "carried out by teacher educators and student teachers"),
+        ("nl", "uitgevoerd door opleiders en studenten"),
+    ],
+)
+def test_figure_names_every_role_when_several_carry_out(tmp_path, lang, named):
+    """Interventions carried out by two roles: the figure names both, in id order (one
+    role for all of them is named alone, as before)."""
+    from rdflib import Namespace
+
+    from cimo_graph.namespace import CIMO
+
+    data = cg.load().graph
+    lnw = Namespace("https://w3id.org/cimo-graph/study/leernetwerken/")
+    data.remove((lnw["W-I2"], CIMO.carriedOutBy, lnw.educator))
+    data.add((lnw["W-I2"], CIMO.carriedOutBy, lnw.student))
+
+    def texts(figure):  # as read, the wrapped lines joined
+        return [" ".join(text.get_text().split()) for text in figure.layout.texts]
+
+    assert named in texts(cg.CimoGraph(data).figure("W", lang=lang))
+    alone = texts(cg.load().figure("W", lang=lang))
+    assert named.rsplit(" and ", 1)[0].rsplit(" en ", 1)[0] in alone

@@ -15,9 +15,13 @@ from ..errors import CimoGraphError
 from .subgraph import Drawing, select
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import networkx as nx
     from pyvis.network import Network
+    from rdflib.term import Node
 
+    from ..questions.base import Info
     from .figures import CimoFigure
     from .interactive import NetworkPage
 
@@ -175,7 +179,7 @@ class Drawings:
             ordered = self._label_list(parts[key], infos, lang)
             return [FigureItem(label, cls) for label in ordered]
 
-        actors = self._actors(parts, infos, lang)
+        actors = self._figure_actors(parts, infos, lang)
         return chain_figure(
             self._label(node, infos, lang) if title else None,
             [
@@ -191,6 +195,25 @@ class Drawings:
             fontsize=fontsize,
             grayscale=grayscale,
         )
+
+    def _figure_actors(
+        self, parts: Mapping[str, list[Node]], infos: Mapping[Node, Info], lang: str
+    ) -> str | None:
+        """Who carries out a proposition's interventions, for the figure: the one role
+        that carries out all of them (as the sentence names it), else every role that
+        carries out any, in id order ("teacher educators and student teachers")."""
+        from ..labels import choose_label
+
+        single = self._actors(parts, infos, lang)
+        if single is not None or not parts["role"]:
+            return single
+        roles = sorted(set(parts["role"]), key=lambda role: _natural(self._id(role, infos)))
+        names = []
+        for role in roles:
+            plural = choose_label(infos[role].plurals, lang)
+            names.append(str(plural) if plural is not None else self._label(role, infos, lang))
+        last = {"nl": "en"}.get(lang, "and")
+        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {last} {names[-1]}"
 
     def _pillars_figure(
         self, lang: str, width: float, fontsize: float, grayscale: bool, title: bool
