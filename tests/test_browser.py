@@ -103,3 +103,67 @@ def test_notebook_iframe_renders(kg, browser, tmp_path):
     assert frame.evaluate("cimoGraph.nodes.length") == 18
     assert errors == []
     page.close()
+
+
+#: every node of the frame's network lies inside the part of the frame that shows
+_NODES_SHOWN = """() => {
+    if (window.cimoGraph === undefined) return false;
+    const box = document.getElementById("network").getBoundingClientRect();
+    if (box.bottom > window.innerHeight + 1 || document.documentElement.scrollHeight >
+        window.innerHeight + 1) return false;
+    const network = cimoGraph.network;
+    const places = network.getPositions();
+    return Object.keys(places).every((id) => {
+        const d = network.canvasToDOM(places[id]);
+        return d.x >= 0 && d.y >= 0 && d.x <= box.width && d.y <= box.height;
+    });
+}"""
+
+
+@pytest.mark.slow
+def test_notebook_as_html_shows_every_network_and_figure_whole(browser, tmp_path):
+    """Notebook 03 executed (nbclient), converted (nbconvert) and opened in Chromium: each
+    inline network's page fits its frame with every node inside what shows, and each figure
+    is a real image shown at its full width."""
+    from pathlib import Path
+
+    import nbformat
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+
+    path = Path(__file__).parents[1] / "notebooks" / "03-figures.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
+    body, _ = HTMLExporter().from_notebook_node(notebook)
+    page_path = tmp_path / "03-figures.html"
+    page_path.write_text(body, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(("file:", "about:", "data:"))
+            else route.abort()
+        ),
+    )
+    page.goto(page_path.as_uri())
+    frames = page.locator("iframe[title='cimo-graph network']")
+    assert frames.count() >= 1
+    for index in range(frames.count()):
+        frame = frames.nth(index).element_handle().content_frame()
+        frame.wait_for_function(_NODES_SHOWN, timeout=15000)
+    images = page.locator(".jp-OutputArea-output img, .output_png img")
+    assert images.count() >= 2
+    for index in range(images.count()):
+        shown = images.nth(index).evaluate(
+            "(img) => [img.naturalWidth, img.getBoundingClientRect().width,"
+            " img.parentElement.getBoundingClientRect().width]"
+        )
+        natural, width, room = shown
+        assert natural > 0 and 0 < width <= room + 1, shown
+    page.close()

@@ -160,7 +160,7 @@ def render_page(net: Network, *, title: str | None = None, subtitle: str = "") -
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True, keep_trailing_newline=True
     )
-    nodes, edges, _heading, height, _width, options = net.get_network_data()
+    nodes, edges, _heading, _height, _width, options = net.get_network_data()
     lang = getattr(net, "cimo_lang", "en")
     heading = title if title is not None else getattr(net, "cimo_title", "")
     data = {
@@ -175,7 +175,6 @@ def render_page(net: Network, *, title: str | None = None, subtitle: str = "") -
         lang=lang,
         title=f"cimo-graph: {heading}" if heading else "cimo-graph",
         subtitle=subtitle or columns,
-        height=height,
         vis_js=vis_js,
         vis_css=vis_css,
         page_js=page_js,
