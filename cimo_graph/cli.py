@@ -240,6 +240,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="stop any query after this many seconds (default 60)",
     )
+    sub.add_argument(
+        "--cors",
+        default=None,
+        metavar="ORIGIN",
+        help="let web pages of ORIGIN (e.g. https://yasgui.example.org, or *) query the "
+        "endpoint from a browser (off by default)",
+    )
     sub = command(
         "publish",
         "Publish the study into a named graph of a SPARQL Update "
@@ -524,7 +531,10 @@ def _serve(args: argparse.Namespace) -> int:
     kg = _load(args)
     with (
         stop_on_signals(),
-        serving(kg.graph, host=args.host, port=args.port, timeout=args.timeout) as (url, process),
+        serving(kg.graph, host=args.host, port=args.port, timeout=args.timeout, cors=args.cors) as (
+            url,
+            process,
+        ),
     ):
         print(f"SPARQL endpoint (read-only): {url}", flush=True)
         print(

@@ -55,12 +55,17 @@ def serving(
     port: int = 7878,
     startup: float = 30.0,
     timeout: float = QUERY_TIMEOUT,
+    cors: str | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """Serve ``graph`` read-only; yield the query URL and the Oxigraph server process.
+
+    ``cors`` lets pages of that origin (``https://yasgui.example.org``, or ``*`` for any)
+    query the endpoint from a browser; without it, browsers keep other sites' pages out.
 
     The server stops, and its store is deleted, when the block ends (also by an
     exception, Ctrl-C, or a signal the caller turned into one).
     """
+    allowed = cors_origin(cors) if cors is not None else None
     command = oxigraph_command()
     with tempfile.TemporaryDirectory(prefix="cimo-graph-serve-") as folder:
         data = Path(folder) / "study.nt"
@@ -93,7 +98,7 @@ def serving(
         )
         try:
             _wait(f"http://{inner}/query", process, startup)
-            guard = _guard(host, port, f"http://{inner}", timeout)
+            guard = _guard(host, port, f"http://{inner}", timeout, allowed)
             try:
                 yield f"http://{host}:{guard.server_address[1]}/query", process
             finally:
@@ -179,8 +184,39 @@ def query_text(path: str, content_type: str | None, body: bytes | None) -> str |
     return "\n".join(texts) if texts else None
 
 
-def _guard(host: str, port: int, upstream: str, timeout: float) -> ThreadingHTTPServer:
-    """The HTTP server in front of Oxigraph (see the module), serving in a thread."""
+def cors_origin(text: str) -> str:
+    """The origin ``serve --cors`` allows: ``*`` or ``scheme://host[:port]``, nothing else
+    (no path, no spaces, no second origin).
+
+    >>> cors_origin("https://yasgui.example.org/")
+    'https://yasgui.example.org'
+    >>> cors_origin("*")
+    '*'
+    """
+    import re
+
+    origin = text.strip().rstrip("/")
+    if origin == "*" or re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", origin):
+        return origin
+    raise ServeError(
+        f"--cors {text!r}: give one origin, as a browser sends it "
+        "(https://yasgui.example.org, http://localhost:8080), or * for any."
+    )
+
+
+#: what a browser may send across origins to the endpoint (a read-only SPARQL protocol)
+_CORS = {
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Content-Type",
+    "Access-Control-Max-Age": "600",
+}
+
+
+def _guard(
+    host: str, port: int, upstream: str, timeout: float, cors: str | None = None
+) -> ThreadingHTTPServer:
+    """The HTTP server in front of Oxigraph (see the module), serving in a thread; it
+    answers cross-origin requests for ``cors`` only, whatever Oxigraph would say."""
     from urllib.error import HTTPError, URLError
     from urllib.request import Request, urlopen
 
@@ -189,6 +225,23 @@ def _guard(host: str, port: int, upstream: str, timeout: float) -> ThreadingHTTP
 
         def log_message(self, *args: Any) -> None:  # quiet, as Oxigraph's own server
             pass
+
+        def _cors_headers(self) -> None:
+            if cors is not None:
+                self.send_header("Access-Control-Allow-Origin", cors)
+                if cors != "*":
+                    self.send_header("Vary", "Origin")
+
+        def _preflight(self) -> None:
+            if cors is None or self.headers.get("Access-Control-Request-Method") is None:
+                return self._forward()
+            self.send_response(204)
+            self._cors_headers()
+            for key, value in _CORS.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", "0")
+            self.send_header("Connection", "close")
+            self.end_headers()
 
         def _forward(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
@@ -211,8 +264,15 @@ def _guard(host: str, port: int, upstream: str, timeout: float) -> ThreadingHTTP
             with response:
                 self.send_response(response.status)
                 for key, value in response.headers.items():
-                    if key.lower() not in _HOP and key.lower() != "content-length":
+                    name = key.lower()
+                    if (
+                        name not in _HOP
+                        and name != "content-length"
+                        and name != "vary"
+                        and (not name.startswith("access-control-"))
+                    ):
                         self.send_header(key, value)
+                self._cors_headers()
                 self.send_header("Connection", "close")
                 self.end_headers()
                 while piece := response.read(1 << 16):
@@ -222,11 +282,13 @@ def _guard(host: str, port: int, upstream: str, timeout: float) -> ThreadingHTTP
             self.send_response(status)
             self.send_header("Content-Type", "text/plain; charset=utf-8")
             self.send_header("Content-Length", str(len(text)))
+            self._cors_headers()
             self.send_header("Connection", "close")
             self.end_headers()
             self.wfile.write(text)
 
-        do_GET = do_POST = do_HEAD = do_OPTIONS = _forward
+        do_GET = do_POST = do_HEAD = _forward
+        do_OPTIONS = _preflight
 
     class Server(ThreadingHTTPServer):
         daemon_threads = True

@@ -96,10 +96,11 @@ class Virtuoso:
 class Served:
     """`cimo-graph serve` on a free port, in its own process."""
 
-    def __init__(self, study: str | None = None) -> None:
+    def __init__(self, study: str | None = None, options: tuple[str, ...] = ()) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/query"
         command = [sys.executable, "-m", "cimo_graph", "serve", "--port", str(self.port)]
+        command += options
         if study:
             command.insert(4, study)
         self.process = subprocess.Popen(

@@ -356,6 +356,69 @@ def test_serve_refuses_updates(served):
     assert len(cg.connect(served.url)) == len(cg.load())
 
 
+def _headers(url: str, method: str = "GET", **headers: str) -> dict[str, str]:
+    from urllib.parse import quote
+    from urllib.request import Request, urlopen
+
+    request = Request(
+        f"{url}?query={quote('ASK {}')}",
+        method=method,
+        headers={"Accept": "application/sparql-results+json", **headers},
+    )
+    with urlopen(request, timeout=30) as response:
+        return {key.lower(): value for key, value in response.headers.items()}
+
+
+def test_serve_keeps_other_sites_out_by_default(served):
+    """Without --cors, a page of another origin gets no Access-Control-Allow-Origin: the
+    browser keeps it from reading answers."""
+    answer = _headers(served.url, Origin="https://yasgui.example.org")
+    assert not any(name.startswith("access-control-") for name in answer)
+
+
+def test_serve_cors_lets_one_origin_ask(tmp_path):
+    """`serve --cors ORIGIN`: the preflight is answered for that origin with the methods
+    and headers a SPARQL client sends, and answers carry the origin (YASGUI elsewhere
+    can query it)."""
+    from .servers import Served
+
+    try:
+        import cimo_graph.serve as serve_module
+
+        serve_module.oxigraph_command()
+    except cg.ServeError as error:
+        pytest.skip(str(error))
+    server = Served(options=("--cors", "https://yasgui.example.org"))
+    try:
+        origin = {"Origin": "https://yasgui.example.org"}
+        answer = _headers(server.url, **origin)
+        assert answer["access-control-allow-origin"] == "https://yasgui.example.org"
+        assert answer["vary"] == "Origin"
+        preflight = _headers(
+            server.url,
+            "OPTIONS",
+            **origin,
+            **{"Access-Control-Request-Method": "POST"},
+            **{"Access-Control-Request-Headers": "content-type"},
+        )
+        assert preflight["access-control-allow-origin"] == "https://yasgui.example.org"
+        assert "POST" in preflight["access-control-allow-methods"]
+        assert "Content-Type" in preflight["access-control-allow-headers"]
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize(
+    "origin", ["https://a.org https://b.org", "https://a.org/path", "x\r\nSet-Cookie: a"]
+)
+def test_serve_refuses_an_origin_that_is_not_one(origin, capsys):
+    """--cors takes one origin as browsers send it; anything else exits 2 naming it."""
+    from cimo_graph.cli import main
+
+    assert main(["serve", "--cors", origin]) == 2
+    assert f"--cors {origin!r}" in capsys.readouterr().err
+
+
 def test_unreachable_endpoint():
     """Nothing listening: EndpointUnreachableError naming the endpoint, quickly."""
     url = f"http://127.0.0.1:{free_port()}/sparql"
