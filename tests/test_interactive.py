@@ -110,3 +110,21 @@ def test_too_many_nodes_asks_for_a_focus(kg):
     """Beyond max_nodes the render refuses and says how to focus."""
     with pytest.raises(cg.DrawingTooLargeError, match="focus="):
         kg.to_pyvis(max_nodes=10)
+
+
+@pytest.mark.parametrize(
+    ("focus", "title"),
+    [
+        ("zelfsturing", "cimo-graph: thema: zelfsturing"),
+        (None, "cimo-graph: alle elementen"),
+        ("W", "cimo-graph: W: Ontwerpprincipe welbevinden"),
+    ],
+)
+def test_dutch_page_is_titled_in_dutch(kg, focus, title):
+    """The Dutch page's title and heading are Dutch words (and ids), never the English
+    theme id ("self-direction") or English words."""
+    import re
+
+    page = kg.to_html(focus=focus, lang="nl").html
+    assert re.search(r"<title>(.*?)</title>", page).group(1) == title
+    assert re.search(r"<h1>(.*?)</h1>", page).group(1) == title

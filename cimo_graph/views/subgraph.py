@@ -96,11 +96,15 @@ def select(
     theme_focus: Node | None = None
     if focus is None:
         chosen = _everything(kg)
-        title = "all elements"
+        title = _WORDS.get(lang, _WORDS["en"])["all"]
     else:
         node, kind = names.node(focus, themes=True)
         infos = kg._annotate([node])
-        title = f"{kg._id(node, infos)}: {kg._label(node, infos, lang)}"
+        label = kg._label(node, infos, lang)
+        if kind == "theme":  # a theme's id is a word of one language: its label instead
+            title = f"{_WORDS.get(lang, _WORDS['en'])['theme']}: {label}"
+        else:
+            title = f"{kg._id(node, infos)}: {label}"
         if kind == "theme":
             theme_focus = node
             chosen = _theme_nodes(kg, node)
@@ -176,6 +180,13 @@ def _neighbourhood(kg: Questions, start: Node, depth: int) -> set[Node]:
         if not frontier:
             break
     return seen
+
+
+#: the words of a drawing's title, by language
+_WORDS = {
+    "en": {"all": "all elements", "theme": "theme"},
+    "nl": {"all": "alle elementen", "theme": "thema"},
+}
 
 
 def _edges_among(
