@@ -189,3 +189,55 @@ def test_export_unknown_format(kg, tmp_path):
     with pytest.raises(cg.CimoGraphError, match="graphml"):
         kg.export(tmp_path / "study.xlsx")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "attributed"), [("en", "attributed to"), ("nl", "toegeschreven aan")]
+)
+def test_every_edge_label_is_words_in_the_language(kg, lang, attributed):
+    """Links of other vocabularies (prov:wasAttributedTo) read as words in the page's
+    language, never as a raw camel-case name."""
+    import re
+
+    labels = {label for *_, label in kg.to_networkx(lang=lang).edges(data="label")}
+    assert attributed in labels
+    assert not [label for label in labels if re.search(r"[a-z][A-Z]|^$", label)]
+
+
+def test_gexf_opens_laid_out_and_coloured_in_gephi(kg, graph, tmp_path):
+    """GEXF read with a plain XML parser: every node has Gephi's viz position (the page's
+    place, y up), its class's colour and a size."""
+    import xml.etree.ElementTree as ET
+
+    from cimo_graph.views.style import style_for
+
+    root = ET.parse(kg.export(tmp_path / "study.gexf")).getroot()
+    viz = next(ns for ns in {e.tag[1:].split("}")[0] for e in root.iter()} if "viz" in ns)
+    nodes = [e for e in root.iter() if e.tag.endswith("}node")]
+    assert len(nodes) == graph.number_of_nodes()
+    for node in nodes:
+        data = graph.nodes[node.get("id")]
+        position = node.find(f"{{{viz}}}position")
+        assert float(position.get("x")) == data["x"]
+        assert float(position.get("y")) == -data["y"]
+        colour = node.find(f"{{{viz}}}color")
+        rgb = "#" + "".join(f"{int(colour.get(c)):02x}" for c in "rgb")
+        assert rgb == style_for(data["kind"]).color
+        assert float(node.find(f"{{{viz}}}size").get("value")) > 0
+
+
+def test_dot_has_the_palette_shapes_and_a_rank_per_column(kg, graph, tmp_path):
+    """DOT read by pydot: each node in its class's colour and shape, one rank per CIMO
+    column."""
+    import pydot
+
+    from cimo_graph.views.style import style_for
+
+    [dot] = pydot.graph_from_dot_file(str(kg.export(tmp_path / "study.dot")))
+    node = dot.get_node('"W-I3"')[0]
+    assert node.get("fillcolor").strip('"') == style_for("Intervention").color
+    assert node.get("shape").strip('"') == "box"
+    role = dot.get_node('"educator"')[0]
+    assert role.get("shape").strip('"') == "ellipse"
+    ranks = [s for s in dot.get_subgraphs() if s.get("rank") == "same"]
+    assert len(ranks) == len({layer for _, layer in graph.nodes(data="layer")})

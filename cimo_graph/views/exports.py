@@ -68,22 +68,34 @@ def _quote(text: str) -> str:
 
 
 def to_dot(graph: nx.MultiDiGraph) -> str:
-    """Graphviz DOT text of a graph from :func:`to_networkx`, every id and label quoted.
+    """Graphviz DOT text of a graph from :func:`to_networkx`, every id and label quoted:
+    each class in its colour and shape, each CIMO column one rank, left to right.
 
     Written here rather than through pydot, which cannot quote ids holding ``:``.
     """
     lines = [
         f"digraph {_quote(graph.graph.get('name', 'cimo-graph'))} {{",
         "  rankdir=LR;",
-        '  node [shape=box, style="rounded,filled", fillcolor="#f4f4f4"];',
+        '  node [shape=box, style="rounded,filled", fillcolor="#f4f4f4", fontsize=10];',
+        "  edge [fontsize=8];",
     ]
+    layers: dict[int, list[str]] = {}
     for node, data in graph.nodes(data=True):
+        look = style_for(str(data.get("kind", "")))
+        drawn = {
+            "fillcolor": look.color,
+            "shape": _DOT_SHAPES.get(look.shape, "ellipse"),
+            "style": "rounded,filled" if look.shape == "box" else "filled",
+        }
         attributes = ", ".join(
             f"{key}={_quote(str(value))}"
-            for key, value in sorted(data.items())
+            for key, value in [*sorted(data.items()), *drawn.items()]
             if key not in ("x", "y")
         )
         lines.append(f"  {_quote(str(node))} [{attributes}];")
+        layers.setdefault(int(data.get("layer", 1)), []).append(_quote(str(node)))
+    for layer in sorted(layers):  # one rank per CIMO column, left to right
+        lines.append(f"  {{ rank=same; {' '.join(layers[layer])}; }}")
     for source, target, key, data in graph.edges(keys=True, data=True):
         attributes = ", ".join(f"{k}={_quote(str(v))}" for k, v in sorted(data.items()))
         lines.append(
@@ -92,6 +104,9 @@ def to_dot(graph: nx.MultiDiGraph) -> str:
     lines.append("}")
     return "\n".join(lines) + "\n"
 
+
+#: Graphviz's node shapes for the vis shapes of the styles
+_DOT_SHAPES = {"box": "box", "ellipse": "ellipse", "diamond": "diamond", "database": "cylinder"}
 
 #: Cytoscape's node shapes for the vis shapes of the styles
 _CYTOSCAPE_SHAPES = {"box": "round-rectangle", "ellipse": "ellipse", "diamond": "diamond"}
@@ -155,6 +170,21 @@ def cytoscape_json(graph: nx.MultiDiGraph) -> dict:
     return data
 
 
+def _with_viz(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of ``graph`` whose nodes carry GEXF's ``viz`` position, colour and size, so
+    that Gephi opens it in the layered layout and the page's colours (y points up there)."""
+    drawn = graph.copy()
+    for _, data in drawn.nodes(data=True):
+        colour = style_for(str(data.get("kind", ""))).color.lstrip("#")
+        red, green, blue = (int(colour[at : at + 2], 16) for at in (0, 2, 4))
+        data["viz"] = {
+            "position": {"x": data["x"], "y": -data["y"], "z": 0.0},
+            "color": {"r": red, "g": green, "b": blue, "a": 1.0},
+            "size": 12.0 if data.get("kind") in ("DesignProposition", "Pillar") else 8.0,
+        }
+    return drawn
+
+
 def write_export(graph: nx.MultiDiGraph, path: Path | str, fmt: str) -> Path:
     """Write ``graph`` as ``fmt`` (graphml, gexf, cyjs, dot) to ``path``, whole or not at all."""
     import networkx as nx
@@ -171,5 +201,5 @@ def write_export(graph: nx.MultiDiGraph, path: Path | str, fmt: str) -> Path:
             if fmt == "graphml":
                 nx.write_graphml(graph, temporary, encoding="utf-8")
             else:
-                nx.write_gexf(graph, temporary, encoding="utf-8")
+                nx.write_gexf(_with_viz(graph), temporary, encoding="utf-8")
     return path

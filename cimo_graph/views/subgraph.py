@@ -233,7 +233,7 @@ def _drawing(
     for _, relation, _ in edges:
         if relation not in label_of:
             label = choose_label(ontology.objects(URIRef(relation), _RDFS_LABEL), lang)
-            label_of[relation] = str(label) if label is not None else local_name(relation)
+            label_of[relation] = str(label) if label is not None else _link_words(relation, lang)
     names = kg._prefixes()
     for source, relation, target in sorted(
         edges, key=lambda e: (drawing.nodes[e[0]].order, e[1], drawing.nodes[e[2]].order)
@@ -242,6 +242,31 @@ def _drawing(
             DrawnEdge(source, target, _prefixed(relation, names), label_of[relation])
         )
     return drawing
+
+
+#: words for the links of other vocabularies that studies use, where the ontology has none
+_LINK_WORDS = {
+    "http://www.w3.org/ns/prov#wasAttributedTo": {"en": "attributed to", "nl": "toegeschreven aan"},
+    "http://www.w3.org/ns/prov#wasDerivedFrom": {"en": "derived from", "nl": "afgeleid van"},
+    "http://www.w3.org/2004/02/skos/core#broader": {"en": "broader", "nl": "breder"},
+    "http://www.w3.org/2004/02/skos/core#narrower": {"en": "narrower", "nl": "nauwer"},
+    "http://www.w3.org/2004/02/skos/core#related": {"en": "related", "nl": "verwant"},
+    "http://www.w3.org/2004/02/skos/core#inScheme": {"en": "in scheme", "nl": "in schema"},
+    "http://purl.org/dc/terms/isPartOf": {"en": "part of", "nl": "deel van"},
+    "http://purl.org/dc/terms/references": {"en": "references", "nl": "verwijst naar"},
+    "http://purl.org/dc/terms/source": {"en": "source", "nl": "bron"},
+}
+
+
+def _link_words(relation: str, lang: str) -> str:
+    """A link without a label in the ontology, in words: known ones in the language, else
+    its name split at capitals (``wasAttributedTo`` -> ``was attributed to``)."""
+    import re
+
+    known = _LINK_WORDS.get(relation)
+    if known is not None:
+        return known.get(lang, known["en"])
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local_name(relation)).lower()
 
 
 def _prefixed(iri: str, prefixes: dict[str, str]) -> str:
