@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from rdflib import URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from ._files import write_text
-from ._resources import ontology_graph, ontology_path
+from ._resources import ontology_graph
 from .errors import CimoGraphError
 from .labels import choose_label
 from .lookup import local_name
@@ -19,8 +19,12 @@ __all__ = ["build_docs", "ontology_figure"]
 
 
 def build_docs(folder: Path | str) -> list[Path]:
-    """Write ``ontology.html`` (pyLODE) and ``ontology.svg``/``.png`` (every class and
-    object property) into ``folder``; return their paths."""
+    """Write ``index.html`` and ``ontology.html`` (pyLODE's page, the same, with the
+    picture shown and linked) and ``ontology.svg``/``.png`` (every class and object
+    property) into ``folder``; return their paths.
+
+    Terms labelled in several languages are headed by every label, each tagged with its
+    language ("intervention (en) · interventie (nl)"): pyLODE alone runs them together."""
     root = logging.getLogger()
     level = root.level
     try:  # pyLODE sets the root logger to DEBUG when imported: put it back afterwards
@@ -31,20 +35,56 @@ def build_docs(folder: Path | str) -> list[Path]:
                 "Building the documentation needs pyLODE: pip install 'cimo-graph[docs]'"
             ) from error
         root.setLevel(logging.WARNING)
-        html = OntPub(ontology=str(ontology_path())).make_html()
+        html = OntPub(ontology=_labels_tagged(ontology_graph())).make_html()
     finally:
         root.setLevel(level)
+    html = html.replace("<h2>Metadata</h2>", _PICTURE + "\n        <h2>Metadata</h2>", 1)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    page = folder / "ontology.html"
-    write_text(page, html)
     figure = ontology_figure()
-    written = [page]
+    written = []
     for suffix in ("svg", "png"):
         path = folder / f"ontology.{suffix}"
         figure.savefig(path, dpi=150)
         written.append(path)
+    for name in ("ontology.html", "index.html"):
+        write_text(folder / name, html)
+        written.insert(0, folder / name)
     return written
+
+
+#: the picture of the ontology at the top of its page, linked to both files
+_PICTURE = """<p class="cimo-picture"><a href="ontology.svg"><img src="ontology.svg"
+          alt="The CIMO ontology: classes and object properties" style="max-width: 100%"></a>
+          <br>The picture as <a href="ontology.svg">SVG</a> or
+          <a href="ontology.png">PNG</a>.</p>"""
+
+#: the annotations pyLODE shows as a term's or the ontology's name
+_NAMES = (RDFS.label, DCTERMS.title, SKOS.prefLabel)
+
+
+def _labels_tagged(graph: Graph) -> Graph:
+    """A copy of ``graph`` in which a name given in several languages becomes one text of
+    all of them, each tagged, English first: what pyLODE heads a term with."""
+    tagged = Graph()
+    for prefix, namespace in graph.namespaces():
+        tagged.bind(prefix, namespace)
+    for triple in graph:
+        tagged.add(triple)
+    for name in _NAMES:
+        subjects = {s for s, o in graph.subject_objects(name) if isinstance(o, Literal)}
+        for subject in subjects:
+            texts = [o for o in graph.objects(subject, name) if isinstance(o, Literal)]
+            languages = {text.language for text in texts}
+            if len(languages) < 2:
+                continue
+            texts.sort(key=lambda text: (text.language != "en", text.language or "", str(text)))
+            joined = " · ".join(
+                f"{text} ({text.language})" if text.language else str(text) for text in texts
+            )
+            tagged.remove((subject, name, None))
+            tagged.add((subject, name, Literal(joined)))
+    return tagged
 
 
 def ontology_figure(*, lang: str = "en"):
@@ -62,12 +102,13 @@ def ontology_figure(*, lang: str = "en"):
         ),
         key=str,
     )
-    canvas = _Canvas(9.0, 7.0, False)
     columns: dict[int, list[URIRef]] = {}
     for cls in classes:
         name = local_name(str(cls))
         columns.setdefault(layer_of(name) if name != "StudyElement" else 5, []).append(cls)
-    width, gap = 1.25, 0.22
+    # a column as wide as the longest prefixed name ("(cimo:DesignProposition)") needs
+    width, gap = 1.5, 0.22
+    canvas = _Canvas(0.24 + len(columns) * (width + gap) - gap, 7.0, False)
     top = (
         canvas.text(
             0.12,

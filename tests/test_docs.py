@@ -83,3 +83,33 @@ def test_citation_file_names_the_library():
 
     data = yaml.safe_load((Path(__file__).parents[1] / "CITATION.cff").read_text(encoding="utf-8"))
     assert data["cff-version"] == "1.2.0" and data["version"] == cimo_graph.__version__
+
+
+def test_ontology_picture_box_text_fits(ontology):
+    """Every class's name and prefixed name lie inside its box (measured as drawn), and no
+    two texts overlap."""
+    import itertools
+
+    from cimo_graph.docs import ontology_figure
+
+    figure = ontology_figure()
+    renderer = figure.canvas.get_renderer()
+    texts = {id(t): t.get_window_extent(renderer) for t in figure.layout.texts}
+    assert len(figure.layout.boxes) >= 10
+    for text, box in figure.layout.boxes:
+        inner, outer = texts[id(text)], box.get_window_extent(renderer)
+        assert outer.x0 < inner.x0 and inner.x1 < outer.x1, text.get_text()
+        assert outer.y0 < inner.y0 and inner.y1 < outer.y1, text.get_text()
+    for a, b in itertools.combinations(texts.values(), 2):
+        assert not a.overlaps(b)
+
+
+def test_docs_have_an_index_with_tagged_labels_and_the_picture(docs):
+    """index.html is the ontology's page: names in several languages are each tagged and
+    separated, and the picture is shown and linked as SVG and PNG."""
+    page = (docs / "index.html").read_text(encoding="utf-8")
+    assert page == (docs / "ontology.html").read_text(encoding="utf-8")
+    assert "<h1>CIMO ontology (en) · CIMO-ontologie (nl)</h1>" in page
+    assert "intervention (en) · interventie (nl)" in page
+    assert "interventioninterventie" not in page
+    assert '<img src="ontology.svg"' in page and 'href="ontology.png"' in page
