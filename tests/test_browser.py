@@ -167,3 +167,45 @@ def test_notebook_as_html_shows_every_network_and_figure_whole(browser, tmp_path
         natural, width, room = shown
         assert natural > 0 and 0 < width <= room + 1, shown
     page.close()
+
+
+def _until(condition, seconds: float = 5.0) -> None:
+    """Wait until ``condition()`` holds (the page's CSP forbids Playwright's string
+    predicates), or fail."""
+    import time
+
+    end = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < end, "the page did not get there in time"
+        time.sleep(0.05)
+
+
+def test_link_labels_show_where_they_are_read(kg, browser, tmp_path):
+    """Link labels are hidden at first (they piled up around a proposition), shown for the
+    links of a hovered node, and all shown once zoomed in."""
+    path = kg.show(tmp_path / "page.html", focus="W")
+    page, _, errors = open_page(browser, path)
+    shown = "cimoGraph.edges.get().filter((e) => e.label.trim() !== '').length"
+    assert page.evaluate(shown) == 0
+    page.wait_for_timeout(500)  # the first drawing fits the view: places move once
+    position = page.evaluate(
+        "(() => { const n = cimoGraph.network; const p = n.getPositions(['W'])['W'];"
+        " const d = n.canvasToDOM(p); const r = document.getElementById('network')"
+        ".getBoundingClientRect(); return [d.x + r.left, d.y + r.top]; })()"
+    )
+    page.mouse.move(position[0] - 30, position[1] - 30)
+    page.mouse.move(position[0], position[1], steps=5)
+    _until(lambda: page.evaluate(shown) > 0)
+    links = page.evaluate("cimoGraph.network.getConnectedEdges('W').length")
+    assert page.evaluate(shown) == links
+    assert page.evaluate(
+        "cimoGraph.network.getConnectedEdges('W').every("
+        "(id) => cimoGraph.edges.get(id).label === cimoGraph.labels[id])"
+    )
+    page.mouse.move(1, 1)
+    _until(lambda: page.evaluate(shown) == 0)
+    page.evaluate("cimoGraph.network.moveTo({scale: 2.0})")
+    page.evaluate("cimoGraph.network.emit('zoom', {scale: 2.0})")
+    assert page.evaluate(shown) == page.evaluate("cimoGraph.edges.length")
+    assert errors == []
+    page.close()

@@ -61,6 +61,10 @@ def to_pyvis(drawing: Drawing, *, layout: str = "cimo", height: str = "720px") -
             **extra,
         )
     for number, edge in enumerate(drawing.edges):
+        span = abs(drawing.nodes[edge.source].layer - drawing.nodes[edge.target].layer)
+        # a link past a column, or within one, bows out of the straight line through the
+        # boxes between its ends
+        bow = {"smooth": {"type": "curvedCW", "roundness": 0.25}} if span != 1 else {}
         net.add_edge(
             ids[edge.source],
             ids[edge.target],
@@ -68,6 +72,7 @@ def to_pyvis(drawing: Drawing, *, layout: str = "cimo", height: str = "720px") -
             label=edge.label,
             title=edge.relation,
             arrows="to",
+            **bow,
         )
     net.set_options(_options(layout))
     net.cimo_legend = _legend(drawing)  # read by render_page

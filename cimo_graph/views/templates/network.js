@@ -44,14 +44,55 @@
     delete copy.tip;
     return copy;
   }));
-  var edges = new vis.DataSet(data.edges);
+  // Link labels show where they are read, not all at once (they pile up around a
+  // proposition): for the links of a hovered or selected node, a hovered link, and all of
+  // them once zoomed in.
+  var labels = {};
+  var edges = new vis.DataSet(data.edges.map(function (edge) {
+    labels[edge.id] = edge.label;
+    return Object.assign({}, edge, {label: " "});
+  }));
   var network = new vis.Network(document.getElementById("network"),
                                 {nodes: nodes, edges: edges}, data.options);
+  var ZOOMED = 1.5;
+  var shown = {};
+  function labelled() {
+    var wanted = {};
+    if (network.getScale() >= ZOOMED) {
+      Object.keys(labels).forEach(function (id) { wanted[id] = true; });
+    }
+    network.getSelectedNodes().concat(hovered.node ? [hovered.node] : [])
+      .forEach(function (node) {
+        network.getConnectedEdges(node).forEach(function (id) { wanted[id] = true; });
+      });
+    network.getSelectedEdges().concat(hovered.edge ? [hovered.edge] : [])
+      .forEach(function (id) { wanted[id] = true; });
+    var changes = [];
+    Object.keys(labels).forEach(function (id) {
+      if (!!wanted[id] !== !!shown[id]) {
+        changes.push({id: id, label: wanted[id] ? labels[id] : " "});
+      }
+    });
+    shown = wanted;
+    if (changes.length) { edges.update(changes); }
+  }
+  var hovered = {node: null, edge: null};
+  network.on("hoverNode", function (event) { hovered.node = event.node; labelled(); });
+  network.on("blurNode", function () { hovered.node = null; labelled(); });
+  network.on("hoverEdge", function (event) { hovered.edge = event.edge; labelled(); });
+  network.on("blurEdge", function () { hovered.edge = null; labelled(); });
+  document.getElementById("network").addEventListener("mouseleave", function () {
+    hovered.node = null;  // the pointer left the picture: nothing is hovered any more
+    hovered.edge = null;
+    labelled();
+  });
+  network.on("select", labelled);
+  network.on("zoom", labelled);
   if (data.options.physics && data.options.physics.enabled) {
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({physics: false});
     });
   }
   network.once("afterDrawing", function () { network.fit(); });
-  window.cimoGraph = {network: network, nodes: nodes, edges: edges};
+  window.cimoGraph = {network: network, nodes: nodes, edges: edges, labels: labels};
 })();
