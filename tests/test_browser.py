@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -208,4 +209,53 @@ def test_link_labels_show_where_they_are_read(kg, browser, tmp_path):
     page.evaluate("cimoGraph.network.emit('zoom', {scale: 2.0})")
     assert page.evaluate(shown) == page.evaluate("cimoGraph.edges.length")
     assert errors == []
+    page.close()
+
+
+CYTOSCAPE = Path(__file__).parent / "data" / "vendor" / "cytoscape-3.34.4.min.js"
+
+
+def test_cytoscape_js_draws_the_export_laid_out_and_styled(kg, browser, tmp_path):
+    """Cytoscape.js (3.34, vendored) reads the .cyjs export with its preset layout: every
+    node stands where the export places it, apart from the others, in its class's colour,
+    and Cytoscape logs no warning about the style."""
+    import json
+    import shutil
+
+    from cimo_graph.views.style import style_for
+
+    data = json.loads(kg.export(tmp_path / "study.cyjs").read_text(encoding="utf-8"))
+    shutil.copy(CYTOSCAPE, tmp_path / "cytoscape.min.js")
+    page_path = tmp_path / "cy.html"
+    page_path.write_text(
+        '<!DOCTYPE html><html><head><meta charset="utf-8">'
+        '<script src="cytoscape.min.js"></script></head>'
+        '<body style="margin:0"><div id="cy" style="width:1200px;height:800px"></div>'
+        '<script id="data" type="application/json">'
+        + json.dumps(data).replace("</", "<\\/")
+        + "</script><script>"
+        "const data = JSON.parse(document.getElementById('data').textContent);"
+        "window.cy = cytoscape({container: document.getElementById('cy'),"
+        " elements: data.elements, style: data.style, layout: data.layout});"
+        "</script></body></html>",
+        encoding="utf-8",
+    )
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    messages = []
+    page.on("console", lambda m: messages.append(m.text) if m.type in ("warning", "error") else 0)
+    page.on("pageerror", lambda error: messages.append(str(error)))
+    page.goto(page_path.as_uri())
+    nodes = page.evaluate(
+        "cy.nodes().map((n) => [n.id(), n.position('x'), n.position('y'),"
+        " n.style('background-color')])"
+    )
+    assert len(nodes) == len(data["elements"]["nodes"])
+    placed = {n["data"]["id"]: n["position"] for n in data["elements"]["nodes"]}
+    for node, x, y, _ in nodes:
+        assert (x, y) == (placed[node]["x"], placed[node]["y"]), node
+    assert len({(x, y) for _, x, y, _ in nodes}) == len(nodes)
+    colour = style_for("Intervention").color
+    rgb = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    assert dict((n[0], n[3]) for n in nodes)["W-I3"] == "rgb({},{},{})".format(*rgb)
+    assert messages == []
     page.close()

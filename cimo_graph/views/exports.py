@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from .._files import atomic_path, write_text
 from .interactive import node_ids
-from .layout import layered_positions
+from .layout import layered_positions, wrap_label
 from .style import style_for
 from .subgraph import Drawing
 
@@ -126,6 +126,10 @@ def cytoscape_json(graph: nx.MultiDiGraph) -> dict:
     data = nx.cytoscape_data(graph)
     for node in data["elements"]["nodes"]:
         node["position"] = {"x": node["data"]["x"], "y": node["data"]["y"]}
+        # the box fits the wrapped label (Cytoscape's "label" size is deprecated)
+        lines = wrap_label(str(node["data"].get("label", ""))) or [""]
+        node["data"]["box_width"] = round(max(len(line) for line in lines) * 6.2 + 16)
+        node["data"]["box_height"] = len(lines) * 14 + 12
     kinds = sorted({kind for _, kind in graph.nodes(data="kind")})
     data["layout"] = {"name": "preset"}
     data["style"] = [
@@ -136,10 +140,10 @@ def cytoscape_json(graph: nx.MultiDiGraph) -> dict:
                 "text-wrap": "wrap",
                 "text-max-width": "180px",
                 "text-valign": "center",
+                "text-halign": "center",
                 "font-size": "11px",
-                "width": "label",
-                "height": "label",
-                "padding": "6px",
+                "width": "data(box_width)",
+                "height": "data(box_height)",
                 "border-width": 1,
                 "border-color": "#555555",
             },
