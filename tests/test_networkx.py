@@ -241,3 +241,25 @@ def test_dot_has_the_palette_shapes_and_a_rank_per_column(kg, graph, tmp_path):
     assert role.get("shape").strip('"') == "ellipse"
     ranks = [s for s in dot.get_subgraphs() if s.get("rank") == "same"]
     assert len(ranks) == len({layer for _, layer in graph.nodes(data="layer")})
+
+
+def test_graphviz_draws_the_dot_export_in_the_palette(kg, tmp_path):
+    """Graphviz's `dot` lays out the DOT export without complaint: every node drawn, in
+    its class's colour, columns left to right."""
+    import re
+    import shutil
+    import subprocess
+
+    from cimo_graph.views.style import style_for
+
+    dot = shutil.which("dot")
+    if dot is None:
+        pytest.skip("no Graphviz here: apt-get install graphviz (scripts/system-packages.sh)")
+    path = kg.export(tmp_path / "study.dot", focus="W")
+    drawn = subprocess.run([dot, "-Tsvg", str(path)], capture_output=True, text=True, check=False)
+    assert drawn.returncode == 0 and "Warning: syntax" not in drawn.stderr, drawn.stderr
+    svg = drawn.stdout
+    titles = re.findall(r'<g id="node\d+" class="node">\s*<title>([^<]*)</title>', svg)
+    assert len(titles) == kg.to_networkx(focus="W").number_of_nodes()
+    assert f'fill="{style_for("Intervention").color}"' in svg
+    assert f'fill="{style_for("Mechanism").color}"' in svg
