@@ -55,19 +55,30 @@ def test_benchmark_measures_every_helper_on_every_store(tmp_path):
     assert "interventions_for (1 study)" in done.stdout and "ratio" in done.stdout
 
 
+def _bench(name: str):
+    """A module of bench/ (``run``, ``raw``)."""
+    import importlib
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.pop(0)
+
+
+def _three_studies(folder):
+    """Three synthetic studies of bench/run.py as an N-Triples file."""
+    path = folder / "studies-3.nt"
+    path.write_text(_bench("run").synthetic(3), encoding="utf-8")
+    return path
+
+
 def test_synthetic_studies_load_and_answer(tmp_path):
     """The generated studies load and answer as CIMO studies do: three studies, one
     proposition of six interventions each, routes to the feedback theme."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import run
-    finally:
-        sys.path.pop(0)
     import cimo_graph as cg
 
-    path = tmp_path / "studies-3.nt"
-    path.write_text(run.synthetic(3), encoding="utf-8")
-    kg = cg.load(path)
+    kg = cg.load(_three_studies(tmp_path))
     assert kg.studies()["id"].tolist() == ["s0", "s1", "s2"]
     assert len(kg.propositions()) == 3
     assert kg.propositions()["interventions"].str.count(";").tolist() == [5, 5, 5]
@@ -78,22 +89,15 @@ def test_raw_queries_answer_what_the_listings_show(tmp_path):
     """The limit is honest: each listing's raw queries (bench/raw.py) return a row for
     every row the helper shows, and read the columns that cost something to find (the
     parts' labels, the wholes' source texts and themes, the roles' statements)."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import raw
-        import run
-    finally:
-        sys.path.pop(0)
     import pyoxigraph as ox
 
     import cimo_graph as cg
 
-    path = tmp_path / "studies-3.nt"
-    path.write_text(run.synthetic(3), encoding="utf-8")
+    path = _three_studies(tmp_path)
     kg = cg.load(path)
     store = ox.Store()
     store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
-    queries = raw.queries(2)
+    queries = _bench("raw").queries(2)
 
     def first_column(name: str, index: int = 0) -> set[str]:
         return {solution[0].value for solution in store.query(queries[name][index])}

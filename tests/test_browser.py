@@ -126,21 +126,13 @@ def test_notebook_as_html_shows_every_network_and_figure_whole(browser, tmp_path
     """Notebook 03 executed (nbclient), converted (nbconvert) and opened in Chromium: each
     inline network's page fits its frame with every node inside what shows, and each figure
     is a real image shown at its full width."""
-    from pathlib import Path
 
-    import nbformat
-    from nbclient import NotebookClient
     from nbconvert import HTMLExporter
 
-    path = Path(__file__).parents[1] / "notebooks" / "03-figures.ipynb"
-    notebook = nbformat.read(path, as_version=4)
-    NotebookClient(
-        notebook,
-        timeout=300,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(tmp_path)}},
-    ).execute()
-    body, _ = HTMLExporter().from_notebook_node(notebook)
+    from .test_notebooks import NOTEBOOKS, executed
+
+    [path] = [path for path in NOTEBOOKS if path.stem == "03-figures"]
+    body, _ = HTMLExporter().from_notebook_node(executed(path, tmp_path))
     page_path = tmp_path / "03-figures.html"
     page_path.write_text(body, encoding="utf-8")
     page = browser.new_page(viewport={"width": 1100, "height": 900})

@@ -12,21 +12,31 @@ FIGURE_CELL = re.compile(r"^(figure|\w+\.figure\(.*\))$")
 NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
 
 
+def executed(path: Path, folder: Path):
+    """The notebook at ``path`` executed top to bottom in a fresh kernel working in
+    ``folder``."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+    ).execute()
+    return notebook
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs(path, tmp_path):
     """Every cell of the notebook runs without error (executed in a fresh kernel)."""
     import nbformat
-    from nbclient import NotebookClient
 
-    notebook = nbformat.read(path, as_version=4)
-    assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
-    NotebookClient(
-        notebook,
-        timeout=300,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(tmp_path)}},
-    ).execute()
+    assert all(
+        not cell.get("outputs")
+        for cell in nbformat.read(path, as_version=4).cells
+        if cell.cell_type == "code"
+    )
+    notebook = executed(path, tmp_path)
     first, last = notebook.cells[0].source, notebook.cells[-1].source
     assert "What this notebook teaches" in first and "What to try next" in last
     # a cell ending in a figure shows the figure, with no %matplotlib magic

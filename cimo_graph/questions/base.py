@@ -459,7 +459,10 @@ class Base:
         roles = set(parts["role"])
         if len(roles) != 1 or len(parts["role"]) != len(parts["intervention"]):
             return None
-        role = next(iter(roles))
+        return self._role_name(next(iter(roles)), infos, lang)
+
+    def _role_name(self, role: Node, infos: Mapping[Node, Info], lang: str) -> str:
+        """How a sentence or figure names a role: its plural ("opleiders"), else its label."""
         plural = choose_label(infos[role].plurals, lang)
         return str(plural) if plural is not None else self._label(role, infos, lang)
 

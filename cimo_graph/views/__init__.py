@@ -202,16 +202,11 @@ class Drawings:
         """Who carries out a proposition's interventions, for the figure: the one role
         that carries out all of them (as the sentence names it), else every role that
         carries out any, in id order ("teacher educators and student teachers")."""
-        from ..labels import choose_label
-
         single = self._actors(parts, infos, lang)
         if single is not None or not parts["role"]:
             return single
         roles = sorted(set(parts["role"]), key=lambda role: _natural(self._id(role, infos)))
-        names = []
-        for role in roles:
-            plural = choose_label(infos[role].plurals, lang)
-            names.append(str(plural) if plural is not None else self._label(role, infos, lang))
+        names = [self._role_name(role, infos, lang) for role in roles]
         last = {"nl": "en"}.get(lang, "and")
         return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {last} {names[-1]}"
 
