@@ -848,3 +848,16 @@ def test_a_server_sending_pages_without_end_is_left():
     with pytest.raises(cg.ResponseTooLargeError, match="read in pages, it passed"):
         remote.sparql("SELECT ?n WHERE { ?s ?p ?n }")
     assert endpoint.served <= 1_000_000 // 32 + 3_000  # a page or two past the limit
+
+
+@pytest.mark.parametrize(
+    "origin", ["https://a.org https://b.org", "https://a.org/path", "x\r\nSet-Cookie: a"]
+)
+def test_serve_refuses_an_origin_that_is_not_one(origin, capsys):
+    """--cors takes one origin as browsers send it; anything else (two origins, a path, a
+    header break that would add a header to every answer) exits 2 naming it, before any
+    server starts."""
+    from cimo_graph.cli import main
+
+    assert main(["serve", "--cors", origin]) == 2
+    assert f"--cors {origin!r}" in capsys.readouterr().err
