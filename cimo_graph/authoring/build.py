@@ -16,7 +16,7 @@ from ..namespace import BIBO, CIMO, FOAF
 from .schema import LINK_FIELDS, REFERENCE_FIELDS, SHEETS, Column, Sheet, sheet_named
 from .tables import Problem, Row
 
-__all__ = ["Built", "build_graph", "expand_columns", "person_slug"]
+__all__ = ["Built", "build_graph", "expand_columns", "join_texts", "person_slug", "split_texts"]
 
 _ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]+)*$")
@@ -69,6 +69,30 @@ def _split(value: Any, separator: str) -> list[str]:
     if isinstance(value, list):
         return [str(v).strip() for v in value if str(v).strip()]
     return [part.strip() for part in str(value).split(separator) if part.strip()]
+
+
+def split_texts(value: Any) -> list[str]:
+    r"""The texts of a cell holding several, separated by ``|``; ``\|`` is a ``|`` inside
+    a text (as :func:`join_texts` writes it).
+
+    >>> split_texts(r"a | b \| c")
+    ['a', 'b | c']
+    """
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    if value is None:
+        return []
+    parts = re.split(r"(?<!\\)\|", str(value))
+    return [p.strip().replace("\\|", "|") for p in parts if p.strip()]
+
+
+def join_texts(values: list[str]) -> str:
+    r"""Several texts as one cell: :func:`split_texts` gives them back.
+
+    >>> print(join_texts(["a", "b | c"]))
+    a | b \| c
+    """
+    return " | ".join(str(v).replace("|", "\\|") for v in values)
 
 
 class Built:
@@ -294,7 +318,7 @@ class _Builder:
                     continue
                 value = row.cells.get(column.name)
                 lang = self.language(row, column)
-                for text in _split(value, "|") if column.multi else [value] if value else []:
+                for text in split_texts(value) if column.multi else [value] if value else []:
                     self.graph.add((subject, column.predicate, Literal(str(text), lang=lang)))
             elif column.kind in ("ref", "refs"):
                 values = _split(row.cells.get(column.name), ";")

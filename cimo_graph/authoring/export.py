@@ -11,7 +11,7 @@ from rdflib.term import Node
 
 from ..errors import CimoGraphError
 from ..namespace import BIBO, CIMO, FOAF
-from .build import expand_columns
+from .build import expand_columns, join_texts
 from .schema import LINK_FIELDS, REFERENCE_FIELDS, SHEETS, Sheet, dropdowns, help_rows
 from .tables import write_tables
 
@@ -69,7 +69,9 @@ class _Exporter:
                     continue
                 if not values:
                     continue
-                row[column.name] = " | ".join(str(v) for v in values)
+                row[column.name] = join_texts([str(v) for v in values]) if column.multi else (
+                    " | ".join(str(v) for v in values)
+                )
                 default = self.source_language if column.lang == "source" else (column.lang or "en")
                 if column.lang_column and values[0].language != default:
                     row[column.lang_column] = values[0].language or ""

@@ -95,7 +95,9 @@ def _element_columns(*extra: Column) -> tuple[Column, ...]:
             CIMO.sourceLocation,
             lang_column="location_lang",
             lang="source",
-            help="where in the source the text stands",
+            multi=True,
+            help="where in the source the text stands (a section, page or table); "
+            "several separated by ' | '",
         ),
         Column(
             "location_lang", "lang", help="language of the location (default: the source language)"
@@ -232,7 +234,12 @@ SHEETS: tuple[Sheet, ...] = (
             Column("references", "refs", DCTERMS.references, targets=("references",)),
             Column("source_text", "text", CIMO.sourceText, lang="source", multi=True),
             Column(
-                "location", "text", CIMO.sourceLocation, lang_column="location_lang", lang="source"
+                "location",
+                "text",
+                CIMO.sourceLocation,
+                lang_column="location_lang",
+                lang="source",
+                multi=True,
             ),
             Column("location_lang", "lang"),
             Column("scheme_id", "value", help="id of the theme vocabulary (default: themes)"),

@@ -331,29 +331,69 @@ def _yaml_loader() -> type:
 
 
 def _read_yaml(path: Path) -> tuple[dict[str, list[Row]], list[Problem]]:
+    return _read_yaml_text(_text(path), path.name)
+
+
+def _compose_yaml(text: str, file: str) -> Any:
+    """The YAML node tree of ``text`` (safe loader, aliases counted), or a TemplateError."""
     import yaml
 
-    text = _text(path)
     try:
-        root = yaml.compose(text, Loader=_yaml_loader())
+        return yaml.compose(text, Loader=_yaml_loader())
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""
         raise TemplateError(
-            path.name, [Problem(path.name, "", where, None, None, f"not valid YAML: {error}")]
+            file, [Problem(file, "", where, None, None, f"not valid YAML: {error}")]
         ) from error
+
+
+def _read_yaml_mapping(path: Path) -> dict[str, Any]:
+    """A YAML file of plain values (a mapping file), read with the template's limits."""
+    import yaml
+
+    root = _compose_yaml(_text(path), path.name)
+    if root is None:
+        return {}
+    if not isinstance(root, yaml.MappingNode):
+        raise TemplateError(
+            path.name, [Problem(path.name, "", "line 1", None, None, "must be a YAML mapping")]
+        )
+
+    def check(node: Any) -> None:
+        if node.tag not in _YAML_TAGS:
+            where = f"line {node.start_mark.line + 1}"
+            raise TemplateError(
+                path.name,
+                [Problem(path.name, "", where, None, None, f"the tag {node.tag!r} is refused")],
+            )
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                check(key)
+                check(value)
+        elif isinstance(node, yaml.SequenceNode):
+            for value in node.value:
+                check(value)
+
+    check(root)
+    return yaml.SafeLoader("").construct_document(root)
+
+
+def _read_yaml_text(text: str, file: str) -> tuple[dict[str, list[Row]], list[Problem]]:
+    """The template's rows in YAML ``text``; places name ``file``."""
+    import yaml
+
+    root = _compose_yaml(text, file)
     tables: dict[str, list[Row]] = {}
     problems: list[Problem] = []
     if root is None or not isinstance(root, yaml.MappingNode):
         return tables, [
-            Problem(
-                path.name, "", "line 1", None, None, "the file must map sheet names to their rows"
-            )
+            Problem(file, "", "line 1", None, None, "the file must map sheet names to their rows")
         ]
     for key, value in root.value:
         name = key.value
         if sheet_named(name) is None:
-            problems.append(_unknown_sheet(f"{path.name}, line {key.start_mark.line + 1}", name))
+            problems.append(_unknown_sheet(f"{file}, line {key.start_mark.line + 1}", name))
             continue
         items = (
             [value]
@@ -365,7 +405,7 @@ def _read_yaml(path: Path) -> tuple[dict[str, list[Row]], list[Problem]]:
             if not isinstance(item, yaml.MappingNode):
                 problems.append(
                     Problem(
-                        path.name,
+                        file,
                         name,
                         f"line {item.start_mark.line + 1}",
                         None,
@@ -381,11 +421,11 @@ def _read_yaml(path: Path) -> tuple[dict[str, list[Row]], list[Problem]]:
                 place = f"line {cell_key.start_mark.line + 1}"
                 problem = _yaml_cell_problem(cell_value)
                 if problem:
-                    problems.append(Problem(path.name, name, place, column, None, problem))
+                    problems.append(Problem(file, name, place, column, None, problem))
                     continue
                 cells[column] = _cell(yaml.SafeLoader("").construct_object(cell_value, deep=True))
                 places[column] = place
-            rows.append(Row(path.name, name, f"line {item.start_mark.line + 1}", cells, places))
+            rows.append(Row(file, name, f"line {item.start_mark.line + 1}", cells, places))
         tables[name] = rows
     return tables, problems
 
