@@ -39,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return args.run(args)
+        return _run(args)
     except (CimoGraphError, KeyError, OSError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         print(f"cimo-graph: error: {message}", file=sys.stderr)
@@ -47,6 +47,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("cimo-graph: interrupted", file=sys.stderr)
         return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the command; what a coded project's import left out is said as a note."""
+    import warnings
+
+    from .errors import ProjectImportWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ProjectImportWarning)
+        try:
+            return args.run(args)
+        finally:
+            for warning in caught:
+                if issubclass(warning.category, ProjectImportWarning):
+                    print(f"cimo-graph: note: {warning.message}", file=sys.stderr)
+                else:
+                    warnings.showwarning(
+                        warning.message, warning.category, warning.filename, warning.lineno
+                    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -316,9 +336,17 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--out", required=True, metavar="FILE", help="the Turtle (or other RDF) file to write"
     )
+    sub.add_argument(
+        "--mapping",
+        default=None,
+        metavar="YAML",
+        help="for a .qdpx project coded with code names of its own: the study's fields and "
+        "each code's kind and proposition",
+    )
     sub = command(
         "export",
-        "Write a study as a template: a CSV folder, .xlsx or .yaml.",
+        "Write a study as a template (a CSV folder, .xlsx or .yaml) or as a REFI-QDA "
+        "project (.qdpx) for ATLAS.ti, NVivo, MAXQDA or QualCoder.",
         _export,
         study_arg=True,
     )
@@ -326,10 +354,46 @@ def _parser() -> argparse.ArgumentParser:
         "--out",
         required=True,
         metavar="TARGET",
-        help="a folder (CSV), or a file ending in .xlsx or .yaml",
+        help="a folder (CSV), or a file ending in .xlsx, .yaml or .qdpx",
     )
     sub.add_argument("--format", dest="template_format", choices=TEMPLATE_FORMATS, default=None)
+    sub.add_argument(
+        "--document",
+        action="append",
+        default=[],
+        metavar="SOURCE=FILE",
+        help="for .qdpx: the text of a source document (a source id of the study and a "
+        "UTF-8 text file); its elements' source texts are coded where they stand. "
+        "Repeat for several sources",
+    )
+    sub = commands.add_parser(
+        "codebook",
+        help="Write the CIMO codebook (REFI-QDA .qdc) to import into a coding tool.",
+        description="Write the CIMO codebook (REFI-QDA .qdc) to import into ATLAS.ti, NVivo, "
+        "MAXQDA or QualCoder before coding: a code per CIMO kind, with its definition and "
+        "the coding convention.",
+    )
+    sub.add_argument("--out", required=True, metavar="FILE", help="the .qdc file to write")
+    sub.add_argument(
+        "--languages",
+        default="en",
+        metavar="TAGS",
+        help="the study's languages, separated by commas; the codes are named in the first "
+        "(default: en)",
+    )
+    sub.set_defaults(run=_codebook)
     return parser
+
+
+def _codebook(args: argparse.Namespace) -> int:
+    from .authoring.refi import write_codebook
+
+    languages = [lang.strip() for lang in args.languages.replace(";", ",").split(",")]
+    path = write_codebook(args.out, languages=[lang for lang in languages if lang])
+    print(f"Wrote the CIMO codebook: {path}")
+    print("Import it into your coding tool, code, export the project (.qdpx), then:")
+    print("cimo-graph import project.qdpx --out my-study.ttl")
+    return 0
 
 
 def _docs(args: argparse.Namespace) -> int:
@@ -364,7 +428,19 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    target = _load(args).export_template(args.out, format=args.template_format)
+    kg = _load(args)
+    if str(args.out).lower().endswith(".qdpx"):
+        documents = {}
+        for given in args.document:
+            source, sep, file = given.partition("=")
+            if not sep or not source or not file:
+                raise CimoGraphError(f"--document {given!r}: give SOURCE=FILE")
+            documents[source.strip()] = Path(file)
+        target = kg.export_project(args.out, documents=documents)
+    else:
+        if args.document:
+            raise CimoGraphError("--document is for a REFI-QDA project (--out ending in .qdpx)")
+        target = kg.export_template(args.out, format=args.template_format)
     print(target)
     return 0
 
@@ -380,7 +456,12 @@ def _load(args: argparse.Namespace) -> Any:
         from .remote import connect
 
         return connect(args.endpoint, graph=args.graph)
-    return load(args.study, format=args.rdf_format, location=getattr(args, "location", None))
+    return load(
+        args.study,
+        format=args.rdf_format,
+        location=getattr(args, "location", None),
+        mapping=getattr(args, "mapping", None),
+    )
 
 
 def emit(frame: pd.DataFrame, fmt: str, columns: Sequence[str] | None = None) -> None:

@@ -272,3 +272,9 @@ class PublishError(RemoteError):
 
 class ServeError(CimoGraphError):
     """Raised when ``cimo-graph serve`` cannot start its SPARQL server."""
+
+
+class ProjectImportWarning(UserWarning):
+    """Warned when a coded REFI-QDA project holds something a study cannot: a PDF area or
+    an audio segment with no text, a source stored outside the project. The study is
+    built without it; the command line prints it as a note."""

@@ -402,6 +402,32 @@ class CimoGraph(Questions, Drawings):
 
         return write_template(self._graph, path, fmt=format)
 
+    def export_project(
+        self,
+        path: Path | str,
+        *,
+        documents: Mapping[str, Path | str] | None = None,
+        study: URIRef | str | None = None,
+    ) -> Path:
+        """Write the study as a REFI-QDA project (``.qdpx``) for ATLAS.ti, NVivo, MAXQDA
+        or QualCoder: its elements as codes under the CIMO codebook's kind codes, and each
+        source document whose text ``documents`` gives (``{source id: file}``) with every
+        element's source text coded at its place. Loading the project gives the study back.
+
+        >>> import tempfile, pathlib
+        >>> from cimo_graph._resources import resource_path
+        >>> kg = cg.load()
+        >>> text = resource_path("data", "source", "leernetwerken-samenvatting.txt")
+        >>> path = kg.export_project(pathlib.Path(tempfile.mkdtemp()) / "lnw.qdpx",
+        ...                          documents={"summary": text})
+        >>> len(cg.load(path).interventions_for("zelfsturing"))
+        10
+        """
+        from .authoring.refi import write_project
+
+        node = URIRef(str(study)) if study is not None else None
+        return write_project(self._graph, path, documents=documents, study=node)
+
     # --- what is loaded ----------------------------------------------------------------
 
     def summary(self) -> Summary:
@@ -461,6 +487,7 @@ def load(
     max_bytes: int = MAX_FILE_BYTES,
     contexts: Mapping[str, Any] | None = None,
     location: Path | str | None = None,
+    mapping: Mapping[str, Any] | Path | str | None = None,
 ) -> CimoGraph:
     """Load a CIMO study: the bundled leernetwerken study, or the RDF file at ``source``.
 
@@ -470,8 +497,9 @@ def load(
         Path of a study in Turtle, JSON-LD, RDF/XML, N-Triples or N3 (the format comes
         from the suffix unless ``format`` names it), or a study template: a folder of CSV
         files, an ``.xlsx`` workbook or a ``.yaml`` file, built and checked with the
-        shapes (all mistakes reported at once). ``None`` loads the bundled study; a list
-        loads several studies into one graph.
+        shapes (all mistakes reported at once), or a project coded in ATLAS.ti, NVivo,
+        MAXQDA or QualCoder (REFI-QDA ``.qdpx``) with the CIMO codebook's convention.
+        ``None`` loads the bundled study; a list loads several studies into one graph.
     format
         An rdflib format name (``"turtle"``, ``"json-ld"``, ``"xml"``, ``"nt"``, ``"n3"``).
     validate
@@ -497,6 +525,10 @@ def load(
         parsing (a 1.3M-triple collection: under a second instead of seconds). A changed
         source is loaded again into it. The folder must be new, empty, or one cimo-graph
         kept before. Changes made through ``kg.graph`` go into the store on disk.
+    mapping
+        For a ``.qdpx`` project coded with code names of its own: a YAML file (or its
+        content as a dict) giving the study's fields (``study:``) and, per code path, its
+        kind and proposition (``codes:``); see the README.
 
     Returns
     -------
@@ -547,6 +579,7 @@ def load(
                 store=store,
                 max_bytes=max_bytes,
                 contexts=contexts,
+                mapping=mapping,
             )
             for item in source
         ]
@@ -557,7 +590,7 @@ def load(
     if format is None and is_template(path):
         from .authoring import read_template
 
-        graph = read_template(path)
+        graph = read_template(path, mapping=mapping)
         if store != "memory":
             graph = _copy(graph, new_graph(store))
         return CimoGraph(graph, source=path)

@@ -27,7 +27,7 @@ __all__ = [
     "read_template",
 ]
 
-_SUFFIXES = (".xlsx", ".yaml", ".yml")
+_SUFFIXES = (".xlsx", ".yaml", ".yml", ".qdpx", ".qde")
 
 
 def example_path() -> Path:
@@ -115,13 +115,16 @@ def new_study(
 
 
 def is_template(path: Path) -> bool:
-    """Whether ``path`` is a study template rather than an RDF file."""
+    """Whether ``path`` is a study template (or a REFI-QDA project) rather than RDF."""
     return path.is_dir() or path.suffix.lower() in _SUFFIXES
 
 
-def _shape_problems(built: Any, path: Path, known: list[Problem]) -> list[Problem]:
+def _shape_problems(
+    built: Any, path: Path, known: list[Problem], *, project: bool = False
+) -> list[Problem]:
     """The shapes' violations of the built study, each at the row it comes from and in
-    the template's words; a missing label already reported for its row is not said twice."""
+    the template's (or the coding tool's) words; a missing label already reported for its
+    row is not said twice."""
     from ..validation import validate_graph
     from .advice import advice
 
@@ -134,9 +137,11 @@ def _shape_problems(built: Any, path: Path, known: list[Problem]) -> list[Proble
     for violation in report.violations:
         row = by_name.get(violation.focus)
         if row is None:
-            problems.append(Problem(path.name, "", "", None, None, advice(violation)))
+            problems.append(
+                Problem(path.name, "", "", None, None, advice(violation, project=project))
+            )
             continue
-        problem = row.problem(None, row.cells.get("id"), advice(violation))
+        problem = row.problem(None, row.cells.get("id"), advice(violation, project=project))
         places = {row.where, *row.places.values()}
         if "label" in problem.message and any((row.sheet, w) in seen for w in places):
             continue  # already said as a missing required label
@@ -145,15 +150,26 @@ def _shape_problems(built: Any, path: Path, known: list[Problem]) -> list[Proble
     return problems
 
 
-def read_template(path: Path) -> Graph:
+def read_template(path: Path, *, mapping: Any = None) -> Graph:
     """Build and validate the study in the template at ``path``.
 
     Every problem (duplicate ids, unknown references with close matches, missing labels,
     unknown themes, wrong kinds of link, and the shapes' violations, each traced to its
-    row) is reported at once in one :class:`TemplateError`.
+    row) is reported at once in one :class:`TemplateError`. A REFI-QDA project
+    (``.qdpx``) is read with the CIMO coding convention (and ``mapping``, if given).
     """
     from .build import build_graph
     from .tables import read_tables
+
+    if path.suffix.lower() in (".qdpx", ".qde"):
+        from .refi import read_project_study
+
+        return read_project_study(path, mapping=mapping)
+    if mapping is not None:
+        raise TemplateError(
+            str(path),
+            [Problem(path.name, "", "", None, None, "mapping= is for REFI-QDA projects (.qdpx)")],
+        )
 
     tables, problems = read_tables(path)
     built = build_graph(tables)

@@ -69,8 +69,10 @@ class _Exporter:
                     continue
                 if not values:
                     continue
-                row[column.name] = join_texts([str(v) for v in values]) if column.multi else (
-                    " | ".join(str(v) for v in values)
+                row[column.name] = (
+                    join_texts([str(v) for v in values])
+                    if column.multi
+                    else (" | ".join(str(v) for v in values))
                 )
                 default = self.source_language if column.lang == "source" else (column.lang or "en")
                 if column.lang_column and values[0].language != default:

@@ -59,10 +59,12 @@ class TemplateError(CimoGraphError, ValueError):
     """Raised when a template has mistakes; ``problems`` lists them all, each with file,
     sheet, row (or YAML line), column and value. Nothing is written."""
 
-    def __init__(self, source: str, problems: list[Problem]) -> None:
+    def __init__(
+        self, source: str, problems: list[Problem], *, what: str = "the study template"
+    ) -> None:
         self.source = source
         self.problems = problems
-        lines = [f"{source}: {len(problems)} problem(s) in the study template:"]
+        lines = [f"{source}: {len(problems)} problem(s) in {what}:"]
         lines += [f"  {problem}" for problem in problems]
         super().__init__("\n".join(lines))
 

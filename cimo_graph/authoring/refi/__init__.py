@@ -17,6 +17,7 @@ from typing import Any
 
 from rdflib import Graph
 
+from ...errors import ProjectImportWarning
 from ..tables import Problem, TemplateError
 from .archive import MAX_PROJECT_BYTES, read_project
 from .writer import write_codebook, write_project
@@ -33,11 +34,6 @@ __all__ = [
 _SUFFIXES = (".qdpx", ".qde")
 
 
-class ProjectImportWarning(UserWarning):
-    """Something of a coded project left out of the study (a PDF area or audio segment
-    with no text, a source stored outside the project): the study is built without it."""
-
-
 def is_project(path: Path) -> bool:
     """Whether ``path`` is a REFI-QDA project (``.qdpx`` or ``.qde``)."""
     return path.suffix.lower() in _SUFFIXES
@@ -50,9 +46,16 @@ def _in_project_words(problem: Problem) -> Problem:
         return replace(problem, sheet="")
     column = problem.column
     where = problem.where
-    if "line '" not in where and "its name" not in where and "mapping" not in where:
-        where = f"{where}, the field '{column}:' of its description"
-    return replace(problem, sheet="", where=where, column=None)
+    message = problem.message
+    if "field '" not in where and "its name" not in where and "mapping" not in where:
+        where = f"{where}, field '{column}:'"
+    if message == "missing required label":
+        holder = "the project's" if where.startswith("the project") else "the code's"
+        message = f"missing its label: write '{column}: ...' in {holder} description"
+    elif message == "missing required value":
+        holder = "the project's" if where.startswith("the project") else "the code's"
+        message = f"missing: write '{column}: ...' in {holder} description"
+    return replace(problem, sheet="", where=where, column=None, message=message)
 
 
 def read_project_study(
@@ -77,9 +80,10 @@ def read_project_study(
     built = build_graph(tables)
     problems += built.problems
     if built.places:
-        problems += _shape_problems(built, path, problems)
+        problems += _shape_problems(built, path, problems, project=True)
     if problems:
-        raise TemplateError(str(path), [_in_project_words(p) for p in problems])
+        problems = [_in_project_words(p) for p in problems]
+        raise TemplateError(str(path), problems, what="the coded project")
     for note in project.skipped:
         warnings.warn(f"{path.name}: {note}", ProjectImportWarning, stacklevel=2)
     return built.graph

@@ -122,7 +122,7 @@ class Project:
 
 
 def _refuse(file: str, message: str) -> TemplateError:
-    return TemplateError(file, [Problem(file, "", "", None, None, message)])
+    return TemplateError(file, [Problem(file, "", "", None, None, message)], what="the project")
 
 
 class _Archive:
@@ -177,17 +177,14 @@ def _decode(data: bytes, file: str, what: str) -> str:
     """Text in UTF-8 (with or without a byte order mark) or UTF-16/32 with one."""
     import codecs
 
-    for bom, encoding in (
+    boms = (
         (codecs.BOM_UTF32_LE, "utf-32"),
         (codecs.BOM_UTF32_BE, "utf-32"),
         (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"),
         (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            break
-    else:
-        encoding = "utf-8"
+    )
+    encoding = next((name for bom, name in boms if data.startswith(bom)), "utf-8")
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
@@ -212,7 +209,9 @@ def _parse_xml(data: bytes, file: str, what: str):  # -> Element
         ) from error
     except ParseError as error:
         line, column = error.position
-        raise _refuse(file, f"{what} is not well-formed XML (line {line}, column {column})") from error
+        raise _refuse(
+            file, f"{what} is not well-formed XML (line {line}, column {column})"
+        ) from error
 
 
 def read_project(path: Path) -> Project:
@@ -248,7 +247,7 @@ class _Reader:
         self.folder = folder
         self.notes: dict[str, str] = {}
 
-    def project(self, root) -> Project:  # noqa: ANN001 - an Element
+    def project(self, root) -> Project:
         project = Project(self.file, root.get("name") or "", _text_of(root, "Description"))
         for user in root.iterfind(f"{_Q}Users/{_Q}User"):
             project.users[user.get("guid", "")] = user.get("name") or user.get("id") or ""
@@ -264,14 +263,14 @@ class _Reader:
             self.source(element, project)
         return project
 
-    def memos(self, element) -> list[str]:  # noqa: ANN001
+    def memos(self, element) -> list[str]:
         return [
             self.notes[ref.get("targetGUID", "")]
             for ref in element.iterfind(f"{_Q}NoteRef")
             if ref.get("targetGUID", "") in self.notes
         ]
 
-    def code(self, element, parent: Code | None) -> Code:  # noqa: ANN001
+    def code(self, element, parent: Code | None) -> Code:
         code = Code(
             element.get("guid", ""),
             (element.get("name") or "").strip(),
@@ -282,7 +281,7 @@ class _Reader:
         code.children = [self.code(child, code) for child in element.iterfind(f"{_Q}Code")]
         return code
 
-    def plain_text(self, element, project: Project, what: str) -> str | None:  # noqa: ANN001
+    def plain_text(self, element, project: Project, what: str) -> str | None:
         """The text of a TextSource (or a note, or a PDF's Representation)."""
         inline = element.find(f"{_Q}PlainTextContent")
         if inline is not None:
@@ -312,7 +311,7 @@ class _Reader:
         )
         return None
 
-    def source(self, element, project: Project) -> None:  # noqa: ANN001
+    def source(self, element, project: Project) -> None:
         kind = element.tag.removeprefix(_Q).removesuffix("Source").lower()
         name = element.get("name") or element.get("guid", "")
         what = f"document {name!r}"
@@ -350,7 +349,7 @@ class _Reader:
                 "(code the passages that are the evidence)"
             )
 
-    def text_selections(self, element, document: Document, project: Project) -> None:  # noqa: ANN001
+    def text_selections(self, element, document: Document, project: Project) -> None:
         for selection in element.iterfind(f"{_Q}PlainTextSelection"):
             start, end = _int(selection.get("startPosition")), _int(selection.get("endPosition"))
             where = f"document {document.name!r}, segment {selection.get('startPosition')}-" + (
@@ -371,7 +370,7 @@ class _Reader:
                 text = document.text[start:end]
             self.add(selection, document, project, start=start, end=end, text=text)
 
-    def add(self, selection, document: Document, project: Project, **where) -> None:  # noqa: ANN001
+    def add(self, selection, document: Document, project: Project, **where) -> None:
         codings = list(selection.iterfind(f"{_Q}Coding"))
         codes = [
             ref.get("targetGUID", "")
@@ -397,7 +396,7 @@ class _Reader:
         )
 
 
-def _text_of(element, tag: str) -> str:  # noqa: ANN001
+def _text_of(element, tag: str) -> str:
     child = element.find(f"{_Q}{tag}")
     return (child.text or "").strip() if child is not None else ""
 

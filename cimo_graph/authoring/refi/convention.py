@@ -102,7 +102,8 @@ def parse_fields(text: str, known: set[str]) -> tuple[dict[str, list[str]], list
     """The ``name: value`` lines of a description whose name is in ``known``, and its
     other text as paragraphs. A line indented under a field continues it.
 
-    >>> parse_fields("label_en: feedback\\nthemes: a; b\\n\\nA note.\\nStill it.", {"label_en", "themes"})
+    >>> text = "label_en: feedback\\nthemes: a; b\\n\\nA note.\\nStill it."
+    >>> parse_fields(text, {"label_en", "themes"})
     ({'label_en': ['feedback'], 'themes': ['a; b']}, ['A note.\\nStill it.'])
     """
     fields: dict[str, list[str]] = {}
@@ -169,9 +170,7 @@ class _Importer:
         }
         notes = {"note"} | {f"note_{lang}" for lang in ("nl", "en", "de", "fr", "es")}
         fields, _ = parse_fields(self.project.description, names | {"title", "label"} | notes)
-        self.study_notes = [
-            (name[5:], value) for name in notes for value in fields.pop(name, [])
-        ]
+        self.study_notes = [(name[5:], value) for name in notes for value in fields.pop(name, [])]
         cells: dict[str, Any] = {
             k: "; ".join(v) if k not in ("source_text", "location") else v
             for k, v in fields.items()
@@ -196,8 +195,8 @@ class _Importer:
         for plain in ("title", "label"):
             if cells.get(plain):
                 cells.setdefault(f"{plain}_{languages[0]}", cells.pop(plain))
-        if not any(cells.get(f"title_{lang}") for lang in languages):
-            cells[f"title_{languages[0]}"] = self.project.name or slug or "study"
+        for lang in languages:  # the project's name is the study's, in any language
+            cells.setdefault(f"title_{lang}", self.project.name or slug or "study")
         self.study_row = Row(self.file, "", "the project's description", cells)
         self.tables["study"] = [self.study_row]
 
@@ -314,7 +313,7 @@ class _Importer:
             row.places[f"label_{self.languages[0]}"] = f"{where}, its name"
         fields, paragraphs = self.fields_of(sheet, code)
         for name, values in fields.items():
-            place = f"{where}, the line '{name}:' of its description"
+            place = f"{where}, field '{name}:'"
             if name == "note" or name.startswith("note_"):
                 lang = name[5:] or self.languages[0]
                 element.notes += [f"{lang}\t{value}" for value in values]
@@ -338,21 +337,21 @@ class _Importer:
 
     def link(self, parent: _Element, child: _Element, where: str) -> None:
         """Record that ``child`` sits under ``parent``: the link between their sheets."""
-        for column in sheet_named(child.sheet).columns:
-            if column.kind in ("ref", "refs") and column.name not in _LINKS:
-                if parent.sheet in column.targets and not child.row.cells.get(column.name):
+        links = [c for c in sheet_named(child.sheet).columns if c.kind in ("ref", "refs")]
+        for column in links:
+            if column.name not in _LINKS and parent.sheet in column.targets:
+                if not child.row.cells.get(column.name):  # its description's comes first
                     child.row.cells[column.name] = parent.id
                     child.row.places[column.name] = f"{where}, under {parent.codes[0].path!r}"
-                    return
-        for column in sheet_named(parent.sheet).columns:
-            if column.kind in ("ref", "refs") and column.name not in _LINKS:
-                if child.sheet in column.targets:
-                    cell = parent.row.cells.get(column.name)
-                    if cell and column.kind == "ref":
-                        return  # the part a code's description names comes first
+                return
+        links = [c for c in sheet_named(parent.sheet).columns if c.kind in ("ref", "refs")]
+        for column in links:
+            if column.name not in _LINKS and child.sheet in column.targets:
+                cell = parent.row.cells.get(column.name)
+                if not cell or column.kind == "refs":
                     parent.row.cells[column.name] = f"{cell}; {child.id}" if cell else child.id
                     parent.row.places[column.name] = where
-                    return
+                return
         self.problem(
             where,
             f"a {child.sheet.rstrip('s').replace('_', ' ')} cannot be part of the "
@@ -443,11 +442,9 @@ class _Importer:
             cells["source_text"] = list(dict.fromkeys(texts)) or None
             places = [*cells.get("location", []), *element.places]
             cells["location"] = list(dict.fromkeys(places)) or None
-            if element.places and not cells.get("location_lang") and lang != "en":
-                if not element.row.cells.get("location") or all(
-                    p in element.places for p in places
-                ):
-                    cells["location_lang"] = "en"  # "..., characters 10-42" is English
+            generated = all(p in element.places for p in places)
+            if element.places and generated and not cells.get("location_lang") and lang != "en":
+                cells["location_lang"] = "en"  # "..., characters 10-42" is English
             sources = [s for s in str(cells.get("sources") or "").split(";") if s.strip()]
             cells["sources"] = "; ".join(dict.fromkeys([*sources, *element.documents])) or None
             themes = [t for t in str(cells.get("themes") or "").split(";") if t.strip()]
@@ -470,7 +467,11 @@ class _Importer:
                     self.file,
                     "",
                     "the project's description",
-                    {"element": self.study_row.cells["id"], "note": text, "lang": note_lang or lang},
+                    {
+                        "element": self.study_row.cells["id"],
+                        "note": text,
+                        "lang": note_lang or lang,
+                    },
                 )
             )
         documents = {row.cells["id"] for row in self.tables["sources"]}
@@ -557,6 +558,7 @@ def project_tables(
                     "the README's section on ATLAS.ti, NVivo, MAXQDA and QualCoder",
                 )
             ],
+            what="the coded project",
         )
     importer.segments()
     importer.finish()

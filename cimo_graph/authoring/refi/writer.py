@@ -93,7 +93,7 @@ def _kind_texts(languages: Sequence[str]) -> dict[str, tuple[str, str]]:
     ontology = _ontology()
     texts = {}
     for sheet, cls in _KINDS:
-        labels = {str(l.language): str(l) for l in ontology.objects(CIMO[cls], RDFS.label)}
+        labels = {str(x.language): str(x) for x in ontology.objects(CIMO[cls], RDFS.label)}
         definition = " ".join(str(d) for d in ontology.objects(CIMO[cls], SKOS.definition))
         name = labels.get(languages[0], labels.get("en", KIND_NAMES[sheet][0]))
         named = " · ".join(f"{labels[lang]} ({lang})" for lang in languages if lang in labels)
@@ -124,7 +124,7 @@ def _kind_texts(languages: Sequence[str]) -> dict[str, tuple[str, str]]:
     return texts
 
 
-def _code(parent: Element, guid: str, name: str, description: str, codable: bool, colour=None):  # noqa: ANN001, ANN202
+def _code(parent: Element, guid: str, name: str, description: str, codable: bool, colour=None):
     code = SubElement(parent, "Code", guid=guid, name=name, isCodable=str(codable).lower())
     if colour:
         code.set("color", colour)
@@ -317,7 +317,9 @@ class _ProjectWriter:
                     startPosition=str(start),
                     endPosition=str(end),
                 )
-                coding = SubElement(selection, "Coding", guid=_guid(self.key, "coding", key, str(start)))
+                coding = SubElement(
+                    selection, "Coding", guid=_guid(self.key, "coding", key, str(start))
+                )
                 SubElement(coding, "CodeRef", targetGUID=code)
         if not len(sources):
             root.remove(sources)
@@ -416,11 +418,13 @@ def write_project(
     name = writer.study.get(f"title_{writer.languages[0]}") or writer.study.get("identifier", "")
     root = writer.project(name)
     path = Path(path)
-    with atomic_path(path) as temporary:
-        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(_entry("project.qde"), _xml(root))
-            for document in writer.documents.values():
-                archive.writestr(_entry(f"Sources/{document.guid}.txt"), document.text.encode())
+    with (
+        atomic_path(path) as temporary,
+        zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+    ):
+        archive.writestr(_entry("project.qde"), _xml(root))
+        for document in writer.documents.values():
+            archive.writestr(_entry(f"Sources/{document.guid}.txt"), document.text.encode())
     return path
 
 
