@@ -328,8 +328,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.set_defaults(run=_new_study)
     sub = command(
         "import",
-        "Build a study template (CSV folder, .xlsx, .yaml) into Turtle, "
-        "with the validation report; nothing is written if it has mistakes.",
+        "Build a study template (CSV folder, .xlsx, .yaml) or a coded REFI-QDA project "
+        "(.qdpx) into Turtle, with the validation report; nothing is written if it has "
+        "mistakes.",
         _import,
         study_arg=True,
     )

@@ -515,3 +515,50 @@ def test_reading_offsets_as_characters_not_bytes(tmp_path):
     texts = {str(o) for o in graph.objects(None, CIMO.sourceText)}
     assert texts == {"ideeën", "werken", "café", "Één"}
     assert re.search(r"characters 22-28", graph.serialize(format="nt"))
+
+
+def test_from_the_codebook_to_a_study(tmp_path):
+    """The whole way a researcher goes: import cimo.qdc into the tool (its codes become
+    the project's kind codes, as the tools copy a codebook), create the elements beneath
+    them, code an interview, export the project, import it: a conforming study."""
+    codebook = ElementTree.parse(write_codebook(tmp_path / "cimo.qdc", languages=["en"]))
+    project = ToolProject("From the codebook", "namespace: https://example.org/c/\nlanguages: en")
+    kinds = {
+        code.get("name"): project.code(code.get("name"), codable=False)
+        for code in codebook.getroot().iter("{urn:QDA-XML:codebook:1.0}Code")
+    }
+    text = "We meet weekly. Feedback from peers makes students feel safe, so they ask more."
+    document = project.text("meeting-notes.txt", text)
+    context = project.code("the partner school", kinds["context"])
+    proposition = project.code("safe learning", kinds["design proposition"])
+    project.phrase(document, "We meet weekly.", context, proposition)
+    parts = {}
+    for kind, phrase in (
+        ("intervention", "Feedback from peers"),
+        ("mechanism", "feel safe"),
+        ("outcome", "they ask more"),
+    ):
+        parts[kind] = project.code(phrase.lower(), project.code(kind, proposition, codable=False))
+        project.phrase(document, phrase, parts[kind])
+    asking = project.code("asking questions", kinds["themes"])
+    project.phrase(document, "they ask more", asking)  # the same passage, coded again
+    kg = cg.load(project.write(tmp_path / "coded.qdpx"))
+    assert kg.validate().conforms
+    answer = kg.interventions_for("asking questions")
+    assert answer["source_text"].tolist() == ["Feedback from peers"]
+    assert answer["via"].tolist() == ["DP1-O1"]
+    assert kg.propositions()["id"].tolist() == ["DP1"]
+    assert kg.mechanisms_for("DP1")["id"].tolist() == ["DP1-M1"]
+
+
+def test_a_bare_project_file_reads_its_sources_beside_it(tmp_path):
+    """A project.qde unpacked by hand, with its Sources folder beside it."""
+    project, _ = coded_interview()
+    xml, files = project.qde(folder="Sources")
+    (tmp_path / "project.qde").write_text(xml, encoding="utf-8")
+    for name, data in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    kg = cg.load(tmp_path / "project.qde")
+    assert kg.validate().conforms
+    assert len(kg.interventions_for("feedback")) == 1

@@ -377,9 +377,13 @@ class _Importer:
 
     def segments(self) -> None:
         documents: dict[str, str] = {}
+        spans: dict[tuple, list[str]] = {}  # a passage coded twice is one passage
         for selection in self.project.selections:
+            spans.setdefault(self.span(selection), []).extend(selection.codes)
+        for selection in self.project.selections:
+            codes = spans[self.span(selection)]
             elements = [self.by_code[g] for g in selection.codes if g in self.by_code]
-            themes = [self.theme_codes[g] for g in selection.codes if g in self.theme_codes]
+            themes = [self.theme_codes[g] for g in codes if g in self.theme_codes]
             if not elements:
                 continue
             source = documents.get(selection.document.guid)
@@ -388,6 +392,10 @@ class _Importer:
             for element in elements:
                 self.evidence(element, selection, source)
                 element.themes += themes
+
+    @staticmethod
+    def span(selection: Selection) -> tuple:
+        return (selection.document.guid, selection.start, selection.end, selection.page)
 
     def evidence(self, element: _Element, selection: Selection, source: str) -> None:
         where = f"document {selection.document.name!r}, segment {selection.place}"
