@@ -562,3 +562,19 @@ def test_a_bare_project_file_reads_its_sources_beside_it(tmp_path):
     kg = cg.load(tmp_path / "project.qde")
     assert kg.validate().conforms
     assert len(kg.interventions_for("feedback")) == 1
+
+
+def test_made_ids_never_take_an_id_a_code_names(tmp_path):
+    """An element code without an id gets the next free one, never an id that a code
+    named further down the tree carries."""
+    project, _ = coded_interview()
+    holder = project.roots[1].children[0].children[0].guid  # W's intervention code
+    project.code("zonder id", holder, description="label_en: no id\nRead so.")
+    project.code("[W-I2] met id", holder, description="label_en: with id\nRead so.")
+    graph = read_project_study(project.write(tmp_path / "p.qdpx"))
+    labels = {
+        str(graph.value(s, DCTERMS.identifier)): str(o)
+        for s, o in graph.subject_objects(RDFS.label)
+        if o.language == "nl" and (s, RDF.type, CIMO.Intervention) in graph
+    }
+    assert labels == {"W-I1": "wekelijkse feedback", "W-I2": "met id", "W-I3": "zonder id"}

@@ -29,6 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rdflib import Literal
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF
+
 from ...lookup import normalise
 from ..build import expand_columns, split_texts
 from ..schema import SHEETS, sheet_named
@@ -154,6 +157,8 @@ class _Importer:
         self.theme_codes: dict[str, str] = {}
         self.kind_codes: dict[str, str] = {}
         self.code_kinds = self._mapped_codes()
+        self.numbers: dict[str, int] = {}
+        self.encoders: set[str] = set()
 
     # --- the study ----------------------------------------------------------------------
 
@@ -229,6 +234,10 @@ class _Importer:
         return _KIND_OF.get(normalise(code.name))
 
     def codes(self) -> None:
+        self.named = {m.group(1) for c in self.project.all_codes() if (m := _NAMED.match(c.name))}
+        self.named |= {
+            str(v["id"]) for v in self.code_kinds.values() if isinstance(v, Mapping) and v.get("id")
+        }
         for root in self.project.codes:
             self.visit(root, None)
 
@@ -274,11 +283,13 @@ class _Importer:
         return None, code.name
 
     def new_id(self, sheet: str, parent: _Element | None) -> str:
-        stem = f"{parent.id}-" if parent is not None else ""
-        number = 1
-        while f"{stem}{_ABBREVIATION[sheet]}{number}" in self.elements:
+        """``W-I3``: the next free number for this kind beneath ``parent`` (or at the top)."""
+        stem = f"{parent.id}-{_ABBREVIATION[sheet]}" if parent else _ABBREVIATION[sheet]
+        number = self.numbers.get(stem, 0) + 1
+        while f"{stem}{number}" in self.elements or f"{stem}{number}" in self.named:
             number += 1
-        return f"{stem}{_ABBREVIATION[sheet]}{number}"
+        self.numbers[stem] = number
+        return f"{stem}{number}"
 
     def fields_of(self, sheet: str, code: Code) -> tuple[dict[str, list[str]], list[str]]:
         known = set(expand_columns(sheet_named(sheet), self.languages))
@@ -492,32 +503,22 @@ class _Importer:
         self.kept_sheets()
 
     def encoder(self, element: str, name: str) -> None:
-        """The person whose coding made ``element``: a ``dcterms:contributor``."""
+        """The person whose coding made ``element`` (a ``prov:Agent`` and ``foaf:Person``
+        with ``foaf:name``), as the element's ``dcterms:contributor``."""
         namespace = str(self.study_row.cells.get("namespace"))
         slug = re.sub(r"[^a-z0-9]+", "-", normalise(name)).strip("-") or "encoder"
         person = f"<{namespace}encoder-{slug}>"
-        extra = self.tables["extra"]
-        for row in (
-            {"subject": person, "predicate": "<http://www.w3.org/ns/prov#Agent>"},
-            {
-                "subject": f"<{namespace}{element}>",
-                "predicate": "<http://purl.org/dc/terms/contributor>",
-                "object": person,
-            },
-            {
-                "subject": person,
-                "predicate": "<http://xmlns.com/foaf/0.1/name>",
-                "object": _n3_literal(name),
-            },
-        ):
-            if "object" not in row:
-                row = {
-                    "subject": person,
-                    "predicate": "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>",
-                    "object": row["predicate"],
-                }
-            if all(r.cells != row for r in extra):
-                extra.append(Row(self.file, "", f"user {name!r}", row))
+        statements = [(f"<{namespace}{element}>", f"<{DCTERMS.contributor}>", person)]
+        if person not in self.encoders:
+            self.encoders.add(person)
+            statements += [
+                (person, f"<{RDF.type}>", f"<{PROV.Agent}>"),
+                (person, f"<{RDF.type}>", f"<{FOAF.Person}>"),
+                (person, f"<{FOAF.name}>", Literal(name).n3()),
+            ]
+        for subject, predicate, value in statements:
+            cells = {"subject": subject, "predicate": predicate, "object": value}
+            self.tables["extra"].append(Row(self.file, "", f"user {name!r}", cells))
 
     def kept_sheets(self) -> None:
         """The sheets no code carries (references, extra statements), from the project
@@ -531,12 +532,6 @@ class _Importer:
         self.problems += problems
         for name, rows in tables.items():
             self.tables.setdefault(name, []).extend(rows)
-
-
-def _n3_literal(text: str) -> str:
-    from rdflib import Literal
-
-    return Literal(text).n3()
 
 
 def project_tables(
