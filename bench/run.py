@@ -10,8 +10,9 @@ interactive render of a focused subgraph, cold (first call) and warm (min and me
 against the limit: pyoxigraph alone answering each question with one raw query
 (bench/raw.py), whose peak memory is also the limit of the Oxigraph store's. It also
 times ``import cimo_graph`` against ``import rdflib``, ``cg.load()`` and ``kg.validate()``
-of the bundled study and loading the example template. Nothing here is a test: machines
-are shared and noisy, so read ratios.
+of the bundled study, loading the example template and a coded REFI-QDA project of 100
+documents and 5,000 segments (against the same study as a template). Nothing here is a
+test: machines are shared and noisy, so read ratios.
 """
 
 from __future__ import annotations
@@ -262,6 +263,25 @@ def validation_times(runs: int) -> dict:
     }
 
 
+def project_times(runs: int) -> dict:
+    """Loading a coded REFI-QDA project of 100 documents and 5,000 segments (read, built,
+    checked), against loading the same study from a YAML template (the baseline)."""
+    import cimo_graph as cg
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.projects import large_project
+
+    with tempfile.TemporaryDirectory() as folder:
+        project = large_project().write(Path(folder) / "large.qdpx")
+        kg = cg.load(project)
+        template = kg.export_template(Path(folder) / "large.yaml")
+        return {
+            "project": timed(lambda: cg.load(project), runs),
+            "template": timed(lambda: cg.load(template), runs),
+            "triples": len(kg),
+        }
+
+
 def import_times(runs: int) -> dict:
     # pip compiles a package's bytecode when it installs it; an editable install (and a
     # machine with PYTHONDONTWRITEBYTECODE) would otherwise compile cimo_graph at every import
@@ -359,6 +379,14 @@ def main() -> None:
         f"{checks['template']['min'] * 1000:6.1f} ms  median "
         f"{checks['template']['median'] * 1000:6.1f} ms  "
         f"(example.yaml, {checks['template_triples']} triples, built and checked)"
+    )
+    report["project"] = coded = project_times(max(args.runs, 3))
+    print(
+        f"load .qdpx project cold {coded['project']['cold']:6.2f} s   warm min "
+        f"{coded['project']['min']:6.2f} s   median {coded['project']['median']:6.2f} s   "
+        f"(100 documents, 5,000 segments, {coded['triples']} triples; the same study as a "
+        f"YAML template {coded['template']['median']:.2f} s: "
+        f"{coded['project']['median'] / coded['template']['median']:.2f}x)"
     )
     with tempfile.TemporaryDirectory() as folder:
         for size in args.sizes:

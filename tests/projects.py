@@ -12,6 +12,12 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 NS = "urn:QDA-XML:project:1.0"
+INTERVIEW = (
+    "Interviewer: Hoe ervaar je de begeleiding?\r\n"
+    "Student: De wekelijkse feedback van mijn schoolopleider helpt me enorm. "
+    "Ik voel me veilig 😊 in de groep en durf vragen te stellen.\r\n"
+    "Student: Door de intervisie leer ik van medestudenten."
+)
 
 
 def _guid() -> str:
@@ -224,3 +230,59 @@ def large_project(documents: int = 100, segments: int = 5_000) -> ToolProject:
             theme = themes[s % len(themes)]
             project.segment(document, start + 4, start + 40, element, theme)
     return project
+
+
+def coded_interview() -> tuple[ToolProject, dict[str, str]]:
+    """A small study coded as a researcher would with the CIMO codebook: a proposition
+    with its kind codes, elements beneath them, themes co-coded, memos and two coders."""
+    project = ToolProject(
+        "Intervisie",
+        "namespace: https://example.org/intervisie/\nlanguages: nl; en\n"
+        "title_en: Peer consultation in teacher education",
+    )
+    ana, bo = project.user("Ana Jansen"), project.user("Bo de Vries")
+    codes = {}
+    codes["context"] = project.code("context", codable=False)
+    codes["CX"] = project.code(
+        "[CX] opleidingsschool", codes["context"], description="label_en: partner school"
+    )
+    propositions = project.code("ontwerpprincipe", codable=False)
+    codes["W"] = project.code(
+        "[W] welbevinden",
+        propositions,
+        description="label_en: well-being\nThe proposition is read from the interviews as a whole.",
+    )
+    for kind, name, label_nl, label_en in (
+        ("interventie", "I", "wekelijkse feedback", "weekly feedback"),
+        ("mechanisme", "M", "zich veilig voelen", "feeling safe"),
+        ("opbrengst", "O", "vragen durven stellen", "daring to ask"),
+    ):
+        holder = project.code(kind, codes["W"], codable=False)
+        codes[name] = project.code(
+            f"[W-{name}1] {label_nl}",
+            holder,
+            description=f"label_en: {label_en}",
+            memo=f"Memo on {label_en}." if name == "M" else None,
+        )
+    themes = project.code("thema's", codable=False)
+    codes["feedback"] = project.code(
+        "[feedback] feedback", themes, description="label_en: feedback"
+    )
+    codes["safety"] = project.code("[safety] veiligheid", themes, description="label_en: safety")
+    document = project.text("interview-01.txt", INTERVIEW)
+    codes["doc"] = document
+    project.phrase(
+        document,
+        "De wekelijkse feedback van mijn schoolopleider",
+        codes["I"],
+        codes["feedback"],
+        user=ana,
+    )
+    project.phrase(
+        document, "Ik voel me veilig 😊 in de groep", codes["M"], codes["safety"], user=bo
+    )
+    project.phrase(
+        document, "durf vragen te stellen", codes["O"], user=bo, memo="Read as an outcome."
+    )
+    project.phrase(document, "Hoe ervaar je de begeleiding?", codes["CX"], user=ana)
+    return project, codes

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -25,11 +26,13 @@ from rdflib.compare import isomorphic
 
 import cimo_graph as cg
 from cimo_graph.authoring import example_path
+from cimo_graph.authoring.refi import read_project_study
 from cimo_graph.cli import main
 from cimo_graph.publish import publish_graph
 from cimo_graph.remote import Endpoint
 
 from .conftest import STUDY_GRAPH
+from .projects import coded_interview
 from .servers import Oxigraph, Served, StubEndpoint, free_port
 
 STORES = ["memory", "oxigraph"]
@@ -861,3 +864,77 @@ def test_serve_refuses_an_origin_that_is_not_one(origin, capsys):
 
     assert main(["serve", "--cors", origin]) == 2
     assert f"--cors {origin!r}" in capsys.readouterr().err
+
+
+# --- coded projects (REFI-QDA .qdpx) ------------------------------------------------------
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_a_member_that_climbs_out_is_refused(tmp_path):
+    xml, _ = coded_interview()[0].qde()
+    path = _zip(tmp_path / "climb.qdpx", {"project.qde": xml.encode(), "../../evil.txt": b"x"})
+    with pytest.raises(cg.TemplateError, match="points outside the project"):
+        cg.load(path)
+
+
+def test_a_zip_bomb_is_refused_before_unpacking(tmp_path):
+    xml, _ = coded_interview()[0].qde()
+    path = _zip(
+        tmp_path / "bomb.qdpx", {"project.qde": xml.encode(), "sources/a.txt": b"a" * 2**26}
+    )
+    with pytest.raises(cg.TemplateError, match="zip bomb"):
+        cg.load(path)
+
+
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        '<!DOCTYPE Project [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>',
+        '<!DOCTYPE Project [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+        '<!DOCTYPE Project SYSTEM "http://example.org/evil.dtd">',
+    ],
+)
+def test_xml_entities_and_dtds_are_refused(tmp_path, doctype):
+    xml, files = coded_interview()[0].qde()
+    xml = xml.replace("?>\n", f"?>\n{doctype}\n", 1)
+    path = _zip(tmp_path / "dtd.qdpx", {"project.qde": xml.encode(), **files})
+    with pytest.raises(cg.TemplateError, match=r"refused: project\.qde declares a DTD"):
+        cg.load(path)
+
+
+def test_sources_outside_the_project_are_not_read(tmp_path):
+    """A plainTextPath that is absolute or climbs out is never opened: the document is
+    left out with a note."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Dit mag niet gelezen worden.", encoding="utf-8")
+    project, codes = coded_interview()
+    xml, files = project.qde()
+    xml = xml.replace(
+        "</Sources>",
+        f'<TextSource guid="{"A" * 8}-AAAA-AAAA-AAAA-{"A" * 12}" name="secret" '
+        f'plainTextPath="absolute://{secret}"><PlainTextSelection guid="{"B" * 8}-BBBB-BBBB-'
+        f'BBBB-{"B" * 12}" startPosition="0" endPosition="3"><Coding guid="{"C" * 8}-CCCC-CCCC-'
+        f'CCCC-{"C" * 12}"><CodeRef targetGUID="{codes["M"]}"/></Coding></PlainTextSelection>'
+        "</TextSource></Sources>",
+    )
+    path = _zip(tmp_path / "outside.qdpx", {"project.qde": xml.encode(), **files})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        graph = read_project_study(path)
+    assert "Dit mag" not in graph.serialize(format="nt")
+    assert any("outside the project" in str(w.message) for w in caught)
+
+
+def test_hostile_text_in_codes_is_ordinary_text(tmp_path):
+    project, codes = coded_interview()
+    project.codes[codes["I"]].description += "\n<script>alert(1)</script> } DROP ALL ; #"
+    kg = cg.load(project.write(tmp_path / "p.qdpx"))
+    evidence = kg.evidence("W-I1")
+    notes = evidence[evidence["kind"] == "note"]["text"].tolist()
+    assert "<script>alert(1)</script> } DROP ALL ; #" in notes
