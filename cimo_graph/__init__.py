@@ -59,6 +59,7 @@ _LAZY = {
     "Summary": "summary",
     "ValidationReport": "validation",
     "Violation": "validation",
+    "resource_path": "_resources",
 }
 
 
@@ -125,4 +126,5 @@ __all__ = [
     "__version__",
     "connect",
     "load",
+    "resource_path",
 ]

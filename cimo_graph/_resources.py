@@ -15,6 +15,9 @@ def resource_path(*parts: str) -> Path:
 
     A built wheel holds ``ontology/`` and ``data/`` inside the package; a source checkout
     (and an editable install) keeps them at the repository's top level.
+
+    >>> resource_path("data", "source", "leernetwerken-samenvatting.txt").name
+    'leernetwerken-samenvatting.txt'
     """
     for base in (_PACKAGE_DIR, _PACKAGE_DIR.parent):
         candidate = base.joinpath(*parts)

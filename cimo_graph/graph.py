@@ -415,9 +415,8 @@ class CimoGraph(Questions, Drawings):
         element's source text coded at its place. Loading the project gives the study back.
 
         >>> import tempfile, pathlib
-        >>> from cimo_graph._resources import resource_path
         >>> kg = cg.load()
-        >>> text = resource_path("data", "source", "leernetwerken-samenvatting.txt")
+        >>> text = cg.resource_path("data", "source", "leernetwerken-samenvatting.txt")
         >>> path = kg.export_project(pathlib.Path(tempfile.mkdtemp()) / "lnw.qdpx",
         ...                          documents={"summary": text})
         >>> len(cg.load(path).interventions_for("zelfsturing"))
