@@ -442,3 +442,30 @@ def test_made_ids_never_take_an_id_a_code_names(tmp_path):
         if o.language == "nl" and (s, RDF.type, CIMO.Intervention) in graph
     }
     assert labels == {"W-I1": "wekelijkse feedback", "W-I2": "met id", "W-I3": "zonder id"}
+
+
+def test_mapping_mistakes_and_codes_left_out_are_said(tmp_path):
+    """A mapping entry naming no code gets the closest paths; a passage coded with a kind
+    code itself is a mistake; codes outside the convention and codes the codebook lacks
+    are said in notes."""
+    project, codes = coded_interview()
+    document = codes["doc"]
+    interesting = project.code("Interessant")
+    project.phrase(document, "Door de intervisie", interesting)
+    project.phrase(document, "leer ik van medestudenten", codes["context"])
+    project.segment(document, 0, 5, "DEADBEEF-0000-0000-0000-000000000000")
+    path = project.write(tmp_path / "p.qdpx")
+    with pytest.raises(cg.TemplateError) as raised:
+        cg.load(path, mapping={"codes": {"Interesant": "intervention", "Werking": "outcome"}})
+    message = str(raised.value)
+    assert "mapping file, codes: 'Interesant': names a code the project does not have" in message
+    assert "Did you mean: 'Interessant'?" in message
+    assert "'Werking': names a code" in message
+    assert "is coded with the kind code 'context' itself" in message
+    project.texts[document].segments.pop(-2)  # the passage coded with a kind code
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cg.load(project.write(tmp_path / "q.qdpx"))
+    said = " ".join(str(w.message) for w in caught)
+    assert "codes outside the CIMO convention ('Interessant')" in said
+    assert "1 coding(s) name a code the codebook does not hold" in said

@@ -36,7 +36,7 @@ from ...lookup import normalise
 from ..build import expand_columns, split_texts
 from ..schema import SHEETS, sheet_named
 from ..tables import Problem, Row, TemplateError
-from .archive import Code, Project, Selection
+from .archive import Code, Document, Project, Selection
 
 __all__ = ["KIND_NAMES", "REFERENCES_NOTE", "parse_fields", "project_tables"]
 
@@ -99,6 +99,8 @@ REFERENCES_NOTE = "cimo-graph: references and other statements"
 _NAMED = re.compile(r"^\[\s*([^\]]+?)\s*\]\s*(.*)$", re.S)
 _FIELD = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)[ \t]*:[ \t]?(.*)$")
 _LINKS = ("sources", "themes", "involves")
+#: The kinds of document whose coded passages are evidence (a PDF's areas give a page).
+_TEXTUAL = ("text", "pdf")
 
 
 def parse_fields(text: str, known: set[str]) -> tuple[dict[str, list[str]], list[str]]:
@@ -182,6 +184,12 @@ class _Importer:
         }
         for key, value in (self.mapping.get("study") or {}).items():
             cells[str(key)] = None if value is None else str(value)
+        if not cells.get("languages"):
+            self.project.skipped.append(
+                "the project names no languages: its code names are taken as English labels "
+                "(give 'languages: nl' or 'languages: nl; en' in the project's description or "
+                "the mapping file's study section)"
+            )
         languages = [
             lang.strip() for lang in str(cells.get("languages") or "en").split(";") if lang.strip()
         ]
@@ -208,13 +216,39 @@ class _Importer:
     def _mapped_codes(self) -> dict[str, Any]:
         """The mapping file's ``codes``: normalised code path -> kind, or element fields."""
         mapped = {}
+        self.mapping_paths: dict[str, str] = {}
         for path, value in (self.mapping.get("codes") or {}).items():
-            key = " / ".join(normalise(part) for part in str(path).split("/"))
+            key = self._key(str(path).split("/"))
             mapped[key] = value
+            self.mapping_paths[key] = str(path)
+        self.matched: set[str] = set()
         return mapped
 
+    @staticmethod
+    def _key(names: list[str]) -> str:
+        return " / ".join(normalise(name) for name in names)
+
     def mapped(self, code: Code) -> Any:
-        return self.code_kinds.get(" / ".join(normalise(n) for n in code.path.split(" / ")))
+        key = self._key(code.path.split(" / "))
+        if key in self.code_kinds:
+            self.matched.add(key)
+        return self.code_kinds.get(key)
+
+    def unmatched(self) -> None:
+        """A mapping entry that names no code of the project, with the closest paths."""
+        import difflib
+
+        paths = {self._key(c.path.split(" / ")): c.path for c in self.project.all_codes()}
+        for key, path in self.mapping_paths.items():
+            if key in self.matched:
+                continue
+            close = difflib.get_close_matches(key, list(paths), n=3, cutoff=0.6)
+            hint = f" Did you mean: {', '.join(repr(paths[c]) for c in close)}?" if close else ""
+            self.problem(
+                "mapping file, codes",
+                f"names a code the project does not have (a path joins names with '/').{hint}",
+                path,
+            )
 
     # --- codes --------------------------------------------------------------------------
 
@@ -387,29 +421,48 @@ class _Importer:
     # --- segments -----------------------------------------------------------------------
 
     def segments(self) -> None:
-        documents: dict[str, str] = {}
+        documents = {d.guid: self.source(d) for d in self.project.documents if d.kind in _TEXTUAL}
         spans: dict[tuple, list[str]] = {}  # a passage coded twice is one passage
         for selection in self.project.selections:
             spans.setdefault(self.span(selection), []).extend(selection.codes)
+        known = {c.guid: c for c in self.project.all_codes()}
+        unknown, other = 0, set()
         for selection in self.project.selections:
             codes = spans[self.span(selection)]
             elements = [self.by_code[g] for g in selection.codes if g in self.by_code]
             themes = [self.theme_codes[g] for g in codes if g in self.theme_codes]
-            if not elements:
-                continue
-            source = documents.get(selection.document.guid)
-            if source is None:
-                source = documents[selection.document.guid] = self.source(selection)
+            for guid in selection.codes:
+                if guid in self.kind_codes:
+                    self.problem(
+                        f"passage {selection.place}",
+                        f"is coded with the kind code {known[guid].path!r} itself: code it "
+                        "with the code of the element it is evidence for, beneath that one",
+                    )
+                elif guid not in known:
+                    unknown += 1
+                elif guid not in self.by_code and guid not in self.theme_codes:
+                    other.add(known[guid].path)
             for element in elements:
-                self.evidence(element, selection, source)
+                self.evidence(element, selection, documents[selection.document.guid])
                 element.themes += themes
+        if unknown:
+            self.project.skipped.append(
+                f"{unknown} coding(s) name a code the codebook does not hold; left out"
+            )
+        if other:
+            names = ", ".join(repr(path) for path in sorted(other)[:5])
+            more = f" and {len(other) - 5} more" if len(other) > 5 else ""
+            self.project.skipped.append(
+                f"passages coded with codes outside the CIMO convention ({names}{more}) are "
+                "not evidence of any element; a mapping file can give these codes a kind"
+            )
 
     @staticmethod
     def span(selection: Selection) -> tuple:
         return (selection.document.guid, selection.start, selection.end, selection.page)
 
     def evidence(self, element: _Element, selection: Selection, source: str) -> None:
-        where = f"document {selection.document.name!r}, segment {selection.place}"
+        where = f"passage {selection.place}"
         if selection.text is not None:
             text = " ".join(selection.text.split())
             if not text:
@@ -429,9 +482,9 @@ class _Importer:
         if selection.user and self.project.users.get(selection.user):
             element.users.append(self.project.users[selection.user])
 
-    def source(self, selection: Selection) -> str:
-        """The sources row of a selection's document (made once per document)."""
-        document = selection.document
+    def source(self, document: Document) -> str:
+        """The sources row of a document of the project: its id (from its description's
+        ``id:`` field, else its name), title and description."""
         known = set(expand_columns(sheet_named("sources"), self.languages))
         fields, paragraphs = parse_fields(document.description, known)
         stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", document.name)
@@ -541,6 +594,7 @@ def project_tables(
     importer = _Importer(project, mapping)
     importer.study()
     importer.codes()
+    importer.unmatched()
     if not importer.elements:
         found = ", ".join(repr(c.path) for c in project.all_codes()[:12]) or "no codes at all"
         more = len(project.all_codes()) - 12
