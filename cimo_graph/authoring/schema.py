@@ -68,6 +68,22 @@ class Sheet:
         return None
 
 
+#: Where in the source an element's (or the study's) text stands, and in which language.
+_LOCATION = (
+    Column(
+        "location",
+        "text",
+        CIMO.sourceLocation,
+        lang_column="location_lang",
+        lang="source",
+        multi=True,
+        help="where in the source the text stands (a section, page or table); "
+        "several separated by ' | '",
+    ),
+    Column("location_lang", "lang", help="language of the location (default: the source language)"),
+)
+
+
 def _element_columns(*extra: Column) -> tuple[Column, ...]:
     """The columns every element sheet has, around the sheet's own."""
     return (
@@ -89,19 +105,7 @@ def _element_columns(*extra: Column) -> tuple[Column, ...]:
             multi=True,
             help="the text verbatim from the source; several separated by ' | '",
         ),
-        Column(
-            "location",
-            "text",
-            CIMO.sourceLocation,
-            lang_column="location_lang",
-            lang="source",
-            multi=True,
-            help="where in the source the text stands (a section, page or table); "
-            "several separated by ' | '",
-        ),
-        Column(
-            "location_lang", "lang", help="language of the location (default: the source language)"
-        ),
+        *_LOCATION,
         Column(
             "sources",
             "refs",
@@ -233,15 +237,7 @@ SHEETS: tuple[Sheet, ...] = (
             ),
             Column("references", "refs", DCTERMS.references, targets=("references",)),
             Column("source_text", "text", CIMO.sourceText, lang="source", multi=True),
-            Column(
-                "location",
-                "text",
-                CIMO.sourceLocation,
-                lang_column="location_lang",
-                lang="source",
-                multi=True,
-            ),
-            Column("location_lang", "lang"),
+            *_LOCATION,
             Column("scheme_id", "value", help="id of the theme vocabulary (default: themes)"),
             Column("scheme_label", "text", per_language=True, help="name of the theme vocabulary"),
             Column("scheme_note", "text", lang_column="scheme_note_lang", lang="en"),

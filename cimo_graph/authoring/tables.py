@@ -129,6 +129,21 @@ def from_spreadsheet_text(value: str) -> str:
     return value
 
 
+def text_encoding(data: bytes) -> str:
+    """The encoding of text in ``data``: UTF-8 (with or without a byte order mark), or
+    UTF-16/32 with one."""
+    import codecs
+
+    boms = (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    )
+    return next((name for bom, name in boms if data.startswith(bom)), "utf-8")
+
+
 def _text(path: Path) -> str:
     """The text of a CSV or YAML file: UTF-8 (with or without a byte order mark), or
     UTF-16/32 with one; anything else is refused with the line and byte."""
@@ -149,16 +164,7 @@ def _text(path: Path) -> str:
             ],
         )
     data = path.read_bytes()
-    import codecs
-
-    boms = (
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    )
-    encoding = next((name for bom, name in boms if data.startswith(bom)), "utf-8")
+    encoding = text_encoding(data)
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:

@@ -19,7 +19,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..tables import Problem, TemplateError
+from ..tables import Problem, TemplateError, text_encoding
 
 __all__ = [
     "MAX_PROJECT_BYTES",
@@ -175,16 +175,7 @@ class _Archive:
 
 def _decode(data: bytes, file: str, what: str) -> str:
     """Text in UTF-8 (with or without a byte order mark) or UTF-16/32 with one."""
-    import codecs
-
-    boms = (
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    )
-    encoding = next((name for bom, name in boms if data.startswith(bom)), "utf-8")
+    encoding = text_encoding(data)
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
