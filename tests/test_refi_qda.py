@@ -329,6 +329,10 @@ def test_unknown_document_and_bad_document_option(tmp_path, capsys):
     assert main(["export", "--out", str(tmp_path / "x.qdpx"), "--document", "nope=x.txt"]) == 2
     assert "'nope' is not one of the study's sources (summary)" in capsys.readouterr().err
     assert main(["export", "--out", str(tmp_path / "x.qdpx"), "--document", "summary"]) == 2
+    missing = ["--document", f"summary={tmp_path / 'samenvatting.txt'}"]
+    assert main(["export", "--out", str(tmp_path / "x.qdpx"), *missing]) == 2
+    assert "samenvatting.txt" in capsys.readouterr().err
+    assert not (tmp_path / "x.qdpx").exists()
     assert main(["export", "--out", str(tmp_path / "x.yaml"), "--document", "a=b"]) == 2
 
 

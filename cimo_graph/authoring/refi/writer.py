@@ -226,7 +226,7 @@ def _fields(cells: Mapping[str, str], order: Sequence[str], skip: set[str]) -> l
 
 class _ProjectWriter:
     def __init__(
-        self, graph: Graph, study: URIRef | None, documents: Mapping[str, str | Path]
+        self, graph: Graph, study: URIRef | None, documents: Mapping[str, Path | str]
     ) -> None:
         from ..export import graph_tables
 
@@ -242,14 +242,14 @@ class _ProjectWriter:
                     f"documents: {source!r} is not one of the study's sources "
                     f"({', '.join(sorted(known)) or 'none'})"
                 )
-            path = Path(given) if not isinstance(given, str) or "\n" not in given else None
-            if path is not None and path.is_file():
-                from ..tables import _text
+            path = Path(given)
+            if not path.is_file():
+                from ...errors import StudyNotFoundError
 
-                text, name = _text(path), path.name
-            else:
-                text, name = str(given), f"{source}.txt"
-            self.documents[source] = _Document(source, name, text)
+                raise StudyNotFoundError(path)
+            from ..tables import _text
+
+            self.documents[source] = _Document(source, path.name, _text(path))
         self.notes = {}
         for row in self.tables["notes"]:
             self.notes.setdefault(row["element"], []).append(row)
@@ -404,13 +404,13 @@ def write_project(
     graph: Graph,
     path: Path | str,
     *,
-    documents: Mapping[str, str | Path] | None = None,
+    documents: Mapping[str, Path | str] | None = None,
     study: URIRef | None = None,
 ) -> Path:
     """Write the study in ``graph`` as a REFI-QDA project (``.qdpx``) that ATLAS.ti,
     NVivo, MAXQDA and QualCoder open: its elements as codes (under the kind codes of the
     CIMO codebook), its themes as codes, and for each source whose text ``documents``
-    gives (``{source id: file or text}``) the document with every element's source text
+    gives (``{source id: a UTF-8 text file}``) the document with every element's source text
     coded at its place. Texts found in no document stay in their code's description
     (``source_text: ...``), so that importing the project gives the study back.
     """
