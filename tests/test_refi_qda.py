@@ -473,3 +473,14 @@ def test_mapping_mistakes_and_codes_left_out_are_said(tmp_path):
     said = " ".join(str(w.message) for w in caught)
     assert "codes outside the CIMO convention ('Interessant')" in said
     assert "1 coding(s) name a code the codebook does not hold" in said
+
+
+def test_a_language_the_study_lacks_is_named(tmp_path):
+    """A label in a language the project does not declare is reported, not taken as a note."""
+    project, codes = coded_interview()
+    project.codes[codes["I"]].description += "\nlabel_sv: veckovis återkoppling"
+    with pytest.raises(cg.TemplateError) as raised:
+        cg.load(project.write(tmp_path / "p.qdpx"))
+    message = str(raised.value)
+    assert "[W-I1] wekelijkse feedback', field 'label_sv:'" in message
+    assert "'sv' is not one of the study's languages" in message

@@ -46,7 +46,9 @@ def _in_project_words(problem: Problem) -> Problem:
         return replace(problem, sheet="")
     column = problem.column
     where = problem.where
-    message = problem.message
+    message = problem.message.replace(
+        "in the study sheet's column 'languages'", "in the project's field 'languages:'"
+    ).replace("leave this column empty", "leave this field out")
     if "field '" not in where and "its name" not in where and "mapping" not in where:
         where = f"{where}, field '{column}:'"
     if message == "missing required label":

@@ -33,7 +33,7 @@ from rdflib import Literal
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF
 
 from ...lookup import normalise
-from ..build import expand_columns, split_texts
+from ..build import _LANG, split_texts
 from ..schema import SHEETS, sheet_named
 from ..tables import Problem, Row, TemplateError
 from .archive import Code, Document, Project, Selection
@@ -103,7 +103,22 @@ _LINKS = ("sources", "themes", "involves")
 _TEXTUAL = ("text", "pdf")
 
 
-def parse_fields(text: str, known: set[str]) -> tuple[dict[str, list[str]], list[str]]:
+class _Fields:
+    """The field names of a sheet's descriptions: its columns, each per-language column
+    with any language tag (``label_sv``: the build says if the study lacks the language),
+    and ``note`` / ``note_<lang>``."""
+
+    def __init__(self, sheet: str, extra: tuple[str, ...] = ()) -> None:
+        columns = sheet_named(sheet).columns
+        self.plain = {c.name for c in columns if not c.per_language} | {"note", *extra}
+        self.per_language = {c.name for c in columns if c.per_language} | {"note"}
+
+    def __contains__(self, name: str) -> bool:
+        base, _, lang = name.rpartition("_")
+        return name in self.plain or (base in self.per_language and bool(_LANG.match(lang)))
+
+
+def parse_fields(text: str, known: set[str] | _Fields) -> tuple[dict[str, list[str]], list[str]]:
     """The ``name: value`` lines of a description whose name is in ``known``, and its
     other text as paragraphs. A line indented under a field continues it.
 
@@ -168,16 +183,9 @@ class _Importer:
         self.problems.append(Problem(self.file, "", where, None, value, message))
 
     def study(self) -> None:
-        sheet = sheet_named("study")
-        names = {c.name for c in sheet.columns} | {
-            f"{c.name}_{lang}"
-            for c in sheet.columns
-            if c.per_language
-            for lang in ("nl", "en", "de", "fr", "es")
-        }
-        notes = {"note"} | {f"note_{lang}" for lang in ("nl", "en", "de", "fr", "es")}
-        fields, _ = parse_fields(self.project.description, names | {"title", "label"} | notes)
-        self.study_notes = [(name[5:], value) for name in notes for value in fields.pop(name, [])]
+        fields, _ = parse_fields(self.project.description, _Fields("study", ("title", "label")))
+        notes = [name for name in fields if name == "note" or name.startswith("note_")]
+        self.study_notes = [(name[5:], value) for name in notes for value in fields.pop(name)]
         cells: dict[str, Any] = {
             k: "; ".join(v) if k not in ("source_text", "location") else v
             for k, v in fields.items()
@@ -326,9 +334,7 @@ class _Importer:
         return f"{stem}{number}"
 
     def fields_of(self, sheet: str, code: Code) -> tuple[dict[str, list[str]], list[str]]:
-        known = set(expand_columns(sheet_named(sheet), self.languages))
-        known |= {"note"} | {f"note_{lang}" for lang in ("nl", "en", *self.languages)}
-        return parse_fields(code.description, known)
+        return parse_fields(code.description, _Fields(sheet))
 
     def element(
         self, code: Code, sheet: str, parent: _Element | None, mapped: Mapping[str, Any]
@@ -410,8 +416,7 @@ class _Importer:
             identifier = re.sub(r"[^a-z0-9]+", "-", normalise(label)).strip("-") or "theme"
         where = f"code {code.path!r}"
         self.theme_codes[code.guid] = identifier
-        known = set(expand_columns(sheet_named("themes"), self.languages))
-        fields, _ = parse_fields(code.description, known)
+        fields, _ = parse_fields(code.description, _Fields("themes"))
         cells: dict[str, Any] = {"id": identifier, f"label_{self.languages[0]}": label}
         cells.update({k: "; ".join(v) for k, v in fields.items()})
         self.tables["themes"].append(Row(self.file, "", where, cells))
@@ -485,8 +490,7 @@ class _Importer:
     def source(self, document: Document) -> str:
         """The sources row of a document of the project: its id (from its description's
         ``id:`` field, else its name), title and description."""
-        known = set(expand_columns(sheet_named("sources"), self.languages))
-        fields, paragraphs = parse_fields(document.description, known)
+        fields, paragraphs = parse_fields(document.description, _Fields("sources"))
         stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", document.name)
         identifier = (fields.pop("id", None) or [None])[0] or (
             re.sub(r"[^a-z0-9]+", "-", normalise(stem)).strip("-") or "document"
