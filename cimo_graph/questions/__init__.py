@@ -6,7 +6,7 @@ provides (``_select``, ``_select_each`` and ``_prefixes``), so the same helpers 
 from the in-memory graph and from a remote SPARQL endpoint.
 
 The helpers come in families, one module each: :mod:`.routes`, :mod:`.listings`,
-:mod:`.evidence` and :mod:`.studies`, on the shared part in :mod:`.base`.
+:mod:`.evidence`, :mod:`.studies` and :mod:`.search`, on the shared part in :mod:`.base`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from .base import Base, Info, Row, collector_paused, natural_key, one_lookup, pe
 from .evidence import Evidence
 from .listings import Listings
 from .routes import ROUTE_COLUMNS, Routes
+from .search import Search
 from .studies import Studies
 
 __all__ = [
@@ -30,6 +31,6 @@ __all__ = [
 ]
 
 
-class Questions(Routes, Listings, Evidence, Studies):
+class Questions(Routes, Listings, Evidence, Studies, Search):
     """The question helpers; a backend supplies ``_select``, ``_select_each``, ``_prefixes``
     and ``sparql``."""

@@ -1,0 +1,336 @@
+"""Finding elements by the words of the study: labels, synonyms, verbatim source texts,
+interpretation notes and supporting quotes, in any case and with or without accents.
+
+The store does the filtering (``search.rq``: one regular expression built from the words,
+each letter with its accented forms, bound as a parameter); Python then keeps the nodes
+that have every word, ranks them and cuts a snippet around the match.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import SKOS
+
+from ..errors import CimoGraphError
+from ..lookup import normalise
+from ..sparql import named_query
+from .base import Base, _frame, natural_key, one_lookup, per_study
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["FIELDS", "SEARCH_COLUMNS", "Search", "folded", "search_terms"]
+
+#: The fields a search looks in, with the weight of a match in each.
+FIELDS = {"label": 4.0, "synonym": 3.0, "source text": 2.0, "quote": 1.5, "note": 1.0}
+SEARCH_COLUMNS = ["id", "kind", "label", "fields", "snippet", "part_of", "score", "iri"]
+#: The most characters a search may have.
+MAX_SEARCH = 500
+#: Each folded letter and the accented letters that fold to it, for the store's filter.
+_ACCENTED = {
+    "a": "aàáâãäåā",
+    "c": "cçćč",
+    "e": "eèéêëēėę",
+    "i": "iìíîïī",
+    "n": "nñń",
+    "o": "oòóôõöøō",
+    "u": "uùúûüū",
+    "y": "yýÿ",
+    "s": "sśš",
+    "z": "zźżž",
+}
+_META = set(".\\?*+{}()[]|^$-")
+_MARK = ("«", "»")
+#: A word shorter than this matches at the start of a word only ("los" not in "close").
+_INSIDE = 4
+
+
+def folded(text: str) -> tuple[str, list[int]]:
+    """``text`` without case or accents, white space runs as one space, and for each
+    character of that the index of the character of ``text`` it comes from.
+
+    >>> folded("Ervaringen  délen")[0]
+    'ervaringen delen'
+    """
+    chars: list[str] = []
+    index: list[int] = []
+    space = False
+    for position, char in enumerate(text):
+        if char.isspace():
+            if not space and chars:
+                chars.append(" ")
+                index.append(position)
+            space = True
+            continue
+        space = False
+        plain = char if char.isascii() else unicodedata.normalize("NFKD", char)
+        for part in plain.casefold():
+            if not unicodedata.combining(part):
+                chars.append(part)
+                index.append(position)
+    if chars and chars[-1] == " ":
+        chars.pop()
+        index.pop()
+    return "".join(chars), index
+
+
+def search_terms(text: str) -> list[str]:
+    """The terms of a search: each word, and each phrase in double quotes, folded.
+
+    >>> search_terms('Feedback "leren van elkaar"  Ervaring')
+    ['feedback', 'leren van elkaar', 'ervaring']
+    """
+    terms = []
+    for phrase, word in re.findall(r'"([^"]*)"|(\S+)', text):
+        term = folded(phrase or word.strip('"'))[0]
+        if term:
+            terms.append(term)
+    return list(dict.fromkeys(terms))
+
+
+def _pattern(terms: Iterable[str]) -> str:
+    """A regular expression (XPath's dialect, matched without case) that a text holding
+    any of ``terms`` matches, accents or not."""
+    alternatives = []
+    for term in terms:
+        parts = []
+        for char in term:
+            if char == " ":
+                parts.append("\\s+")
+            elif char in _ACCENTED:
+                parts.append(f"[{_ACCENTED[char]}]")
+            elif char in _META:
+                parts.append("\\" + char)
+            else:
+                parts.append(char)
+        alternatives.append("".join(parts))
+    return "|".join(alternatives)
+
+
+@dataclass(slots=True)
+class _Hit:
+    field: str
+    text: str
+    quality: float  # 1 a whole word, 0.8 the start of a word, 0.5 inside one
+    start: int
+    end: int
+    language: str = ""
+
+    def key(self, lang: str) -> tuple:
+        """Which hit to show: the best field and match, then the asked language, the
+        earliest place, and (for answers that repeat) the text."""
+        weight = FIELDS[self.field] * self.quality
+        return (weight, self.language == lang, -self.start, self.text)
+
+
+def _hits(term: str, field: str, text: str, flat: str, index: list[int]) -> _Hit | None:
+    """The best place ``term`` stands in ``text`` (folded as ``flat``), or None."""
+    best = None
+    start = flat.find(term)
+    while start >= 0:
+        end = start + len(term)
+        before = start == 0 or not flat[start - 1].isalnum()
+        after = end == len(flat) or not flat[end].isalnum()
+        quality = 1.0 if before and after else 0.8 if before else 0.5
+        if not before and len(term) < _INSIDE:
+            start = flat.find(term, start + 1)
+            continue  # a short word inside another ("los" in "close") is no match
+        if best is None or quality > best.quality:
+            best = _Hit(field, text, quality, index[start], index[end - 1] + 1)
+            if quality == 1.0:
+                break
+        start = flat.find(term, start + 1)
+    return best
+
+
+def _snippet(hit: _Hit, terms: list[str], width: int = 60) -> str:
+    """The text around a hit, every term in it marked «so»."""
+    text = hit.text
+    left = max(0, hit.start - width)
+    right = min(len(text), hit.end + width)
+    if left > 0:
+        left = text.rfind(" ", 0, left) + 1 or left
+    if right < len(text):
+        found = text.find(" ", right)
+        right = found if found >= 0 else len(text)
+    window = text[left:right]
+    flat, index = folded(window)
+    spans = []
+    for term in terms:
+        start = flat.find(term)
+        while start >= 0:
+            if len(term) >= _INSIDE or start == 0 or not flat[start - 1].isalnum():
+                spans.append((index[start], index[start + len(term) - 1] + 1))
+            start = flat.find(term, start + len(term))
+    out, last = [], 0
+    for start, end in sorted(spans):
+        if start < last:
+            continue
+        out += [window[last:start], _MARK[0], window[start:end], _MARK[1]]
+        last = end
+    out.append(window[last:])
+    return ("… " if left > 0 else "") + "".join(out).strip() + (" …" if right < len(text) else "")
+
+
+def _wanted(values: str | Iterable[str] | None, known: Iterable[str], what: str) -> set[str] | None:
+    """The normalised names asked for (``kinds=``, ``fields=``), or an error naming the
+    closest ones."""
+    if values is None:
+        return None
+    import difflib
+
+    asked = [values] if isinstance(values, str) else list(values)
+    names = {normalise(k).replace(" ", ""): k for k in known}
+    chosen = set()
+    for value in asked:
+        key = normalise(str(value)).replace(" ", "").replace("_", "")
+        key = key if key in names else key.rstrip("s") if key.rstrip("s") in names else key
+        if key not in names:
+            close = difflib.get_close_matches(key, list(names), n=3)
+            hint = f" Did you mean: {', '.join(repr(names[c]) for c in close)}?" if close else ""
+            raise CimoGraphError(
+                f"search: no {what} {value!r}; the {what}s: {', '.join(sorted(known))}.{hint}"
+            )
+        chosen.add(names[key])
+    return chosen
+
+
+_KINDS = [
+    "Context",
+    "DesignProposition",
+    "Intervention",
+    "Mechanism",
+    "Outcome",
+    "AddedValue",
+    "Pillar",
+    "Aim",
+    "Means",
+    "Role",
+    "RoleStatement",
+    "Organisation",
+    "Recommendation",
+    "Quote",
+    "Study",
+    "Theme",
+]
+
+
+class Search(Base):
+    """``search``."""
+
+    @per_study
+    @one_lookup
+    def search(
+        self,
+        text: str,
+        *,
+        kinds: str | Iterable[str] | None = None,
+        fields: str | Iterable[str] | None = None,
+        lang: str | None = None,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """The elements (and themes) whose words match ``text``, best first.
+
+        Words match in any case and with or without accents, anywhere in a word
+        (``"ervaring"`` finds ``"praktijkervaringen"``; whole words rank first; a word of
+        one to three letters only where a word begins: ``"LOS"`` is not in "close"); several
+        words must all occur in the element's texts; ``"a phrase"`` in double quotes must
+        occur as written. Looks in labels, synonyms, verbatim source texts, interpretation
+        notes and the quotes that support an element (``fields=`` picks some); ``kinds=``
+        keeps some kinds (``"intervention"``, ``["mechanism", "outcome"]``); ``lang=``
+        looks in texts of that language only (and shows labels in it); ``limit=`` keeps
+        the first rows.
+
+        One row per element: its id, kind, label, the fields that matched, a snippet with
+        the words marked «so», its proposition or pillar (``part_of``), a score.
+
+        >>> kg = cg.load()
+        >>> hits = kg.search("LOS")
+        >>> hits[["id", "part_of", "fields"]].values.tolist()
+        [['P4', '', 'label; source text; note'], ['P4-means-1', 'P4', 'label; source text; note']]
+        >>> print(hits.set_index("id").loc["P4-means-1", "snippet"])
+        «LOS» meetings
+        >>> kg.search('"feedback geven"')["id"].tolist()
+        ['C-I2']
+        """
+        terms = search_terms(str(text))
+        if not terms or len(str(text)) > MAX_SEARCH:
+            raise CimoGraphError(
+                f"search: give one or more words (at most {MAX_SEARCH} characters), "
+                'or a "phrase" in double quotes'
+            )
+        shown = lang or "en"
+        kinds_wanted = _wanted(kinds, _KINDS, "kind")
+        fields_wanted = _wanted(fields, FIELDS, "field")
+        rows = self._select(named_query("search"), {"pattern": Literal(_pattern(terms))})
+        found: dict[URIRef, dict[str, _Hit]] = defaultdict(dict)
+        fields_of: dict[URIRef, set[str]] = defaultdict(set)
+        for row in rows:
+            node, field, value = row["node"], str(row["field"]), row["text"]
+            if fields_wanted is not None and field not in fields_wanted:
+                continue
+            if (
+                lang is not None
+                and isinstance(value, Literal)
+                and value.language
+                not in (
+                    None,
+                    lang,
+                )
+            ):
+                continue
+            flat, index = folded(str(value))
+            for term in terms:
+                hit = _hits(term, field, str(value), flat, index)
+                if hit is None:
+                    continue
+                hit.language = (value.language or "") if isinstance(value, Literal) else ""
+                fields_of[node].add(field)
+                best = found[node].get(term)
+                if best is None or hit.key(shown) > best.key(shown):
+                    found[node][term] = hit
+        nodes = [n for n, hits in found.items() if len(hits) == len(terms)]
+        infos = self._annotate(nodes)
+        wholes = self._wholes_of(nodes)
+        table = []
+        for node in nodes:
+            info = infos[node]
+            kind = info.kind or ("Theme" if SKOS.Concept in info.types else "")
+            if kinds_wanted is not None and kind not in kinds_wanted:
+                continue
+            hits = found[node]
+            score = sum(FIELDS[h.field] * h.quality for h in hits.values())
+            best = max(hits.values(), key=lambda h: h.key(shown))
+            table.append(
+                {
+                    "id": self._id(node, infos),
+                    "kind": kind,
+                    "label": self._label(node, infos, shown),
+                    "fields": "; ".join(f for f in FIELDS if f in fields_of[node]),
+                    "snippet": _snippet(best, terms),
+                    "part_of": "; ".join(
+                        sorted({self._names().display(w) for w in wholes.get(node, ())})
+                    ),
+                    "score": round(score, 2),
+                    "iri": str(node),
+                }
+            )
+        table.sort(key=lambda r: (-r["score"], natural_key(r["id"]), r["iri"]))
+        if limit is not None:
+            table = table[: max(0, int(limit))]
+        return _frame(table, SEARCH_COLUMNS)
+
+    def _wholes_of(self, nodes: list[URIRef]) -> dict[URIRef, list[URIRef]]:
+        """The propositions and pillars the nodes are parts of."""
+        wholes: dict[URIRef, list[URIRef]] = defaultdict(list)
+        if nodes:
+            for row in self._select_each(named_query("search-wholes"), "node", nodes):
+                wholes[row["node"]].append(row["whole"])
+        return wholes
