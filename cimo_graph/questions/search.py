@@ -105,7 +105,8 @@ def _pattern(terms: Iterable[str]) -> str:
             if char == " ":
                 parts.append("\\s+")
             elif char in _ACCENTED:
-                parts.append(f"[{_ACCENTED[char]}]")
+                forms = _ACCENTED[char] + _ACCENTED[char][1:].upper()
+                parts.append("(" + "|".join(forms) + ")")
             elif char in _META:
                 parts.append("\\" + char)
             else:
