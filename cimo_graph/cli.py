@@ -216,6 +216,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("node", help="an element's id or label")
     answers(sub)
+    sub = command(
+        "search",
+        "Find elements by their words: labels, synonyms, source texts, notes and quotes, "
+        "in any case and with or without accents.",
+        _search,
+    )
+    sub.add_argument(
+        "words", nargs="+", help='words that must all occur; "a phrase" in quotes as written'
+    )
+    sub.add_argument(
+        "--kind", action="append", default=None, help="keep this kind (intervention, ...)"
+    )
+    sub.add_argument(
+        "--field",
+        action="append",
+        default=None,
+        help="look in this field only: label, synonym, source text, note, quote",
+    )
+    sub.add_argument(
+        "--lang", default=None, help="look in texts of this language only (and show labels in it)"
+    )
+    sub.add_argument("--limit", type=int, default=None, help="keep the first rows")
+    answers(sub, lang=False)
     sub = command("sentences", "The design propositions as CIMO sentences.", _sentences)
     answers(sub)
     sub = command("themes", "The theme vocabulary.", _themes)
@@ -504,6 +527,15 @@ def _mechanisms(args: argparse.Namespace) -> int:
 
 def _outcomes(args: argparse.Namespace) -> int:
     emit(_load(args).outcomes_of(args.source, lang=args.lang), args.format, ROUTE_TABLE)
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    words = " ".join(f'"{w}"' if " " in w else w for w in args.words)
+    frame = _load(args).search(
+        words, kinds=args.kind, fields=args.field, lang=args.lang, limit=args.limit
+    )
+    emit(frame, args.format, ["id", "kind", "fields", "snippet"])
     return 0
 
 

@@ -99,10 +99,12 @@ class UnknownNameError(CimoGraphError, KeyError):
 
     kind = "name"
 
-    def __init__(self, name: str, suggestions: list[str] | None = None) -> None:
+    def __init__(self, name: str, suggestions: list[str] | None = None, *, hint: str = "") -> None:
         self.name = name
         self.suggestions = suggestions or []
-        super().__init__(f"Unknown {self.kind} {name!r}.{_did_you_mean(self.suggestions)}")
+        self.hint = hint
+        message = f"Unknown {self.kind} {name!r}.{_did_you_mean(self.suggestions)}"
+        super().__init__(f"{message} {hint}" if hint else message)
 
     def __str__(self) -> str:  # KeyError would quote the whole message
         return self.args[0]

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from ..errors import QueryParameterError
+from ..errors import CimoGraphError, QueryParameterError, UnknownThemeError
 from ..labels import choose_label
 from ..lookup import NameIndex, local_name
 from ..namespace import CIMO
@@ -151,6 +151,11 @@ def one_lookup(method: Any) -> Any:
             self._pinned_names = self._names()
             try:
                 return method(self, *args, **kwargs)
+            except UnknownThemeError as error:
+                hint = self._mentions(error.name)
+                if not hint:
+                    raise
+                raise UnknownThemeError(error.name, error.suggestions, hint=hint) from None
             finally:
                 self._pinned_names = None
 
@@ -264,6 +269,19 @@ class Base:
         rdflib.term.URIRef('https://w3id.org/cimo-graph/study/leernetwerken/W-I3')
         """
         return self._names().node(name)[0]
+
+    def _mentions(self, name: str) -> str:
+        """For a name that is no theme: how many elements mention it, and the search that
+        finds them ("2 elements mention it: kg.search('LOS')"), or ``""``."""
+        search = getattr(self, "search", None)
+        try:
+            found = len(search(name)) if search is not None else 0
+        except CimoGraphError:
+            return ""
+        if not found:
+            return ""
+        many = f"{found} elements mention" if found > 1 else "1 element mentions"
+        return f"{many} it: kg.search({name!r})"
 
     # --- the query library -------------------------------------------------------------
 
