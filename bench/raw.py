@@ -202,12 +202,29 @@ RAW: dict[str, list[str]] = {
 }
 
 
+def _search_text(words: str) -> str:
+    """search.rq with its pattern written in: the store's filtering, as kg.search asks it,
+    with every column a row shows (id, classes, label, study, proposition)."""
+    from rdflib import Literal
+
+    from cimo_graph.questions.search import _pattern, search_terms
+    from cimo_graph.sparql import named_query
+
+    text = named_query("search").text
+    body = text[text.index("SELECT") :].replace("?labelLang", '"en"')
+    return body.replace("?pattern", Literal(_pattern(search_terms(words))).n3())
+
+
 def queries(last: int) -> dict[str, list[str]]:
     """The raw queries with the prefixes declared and ``{last}`` filled in."""
-    return {
+    found = {
         name: [PREFIXES + text.replace("{last}", str(last)) for text in texts]
         for name, texts in RAW.items()
     }
+    # kg.search: search.rq, its pattern as kg.search builds it
+    found["search (1 study)"] = [PREFIXES + _search_text(f'"of study {last}"')]
+    found["search (all studies)"] = [PREFIXES + _search_text("mechanism")]
+    return found
 
 
 def answer(store, texts: list[str]) -> int:

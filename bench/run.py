@@ -210,6 +210,9 @@ def measure(path: str, store: str, runs: int, cap: float) -> dict:
         "sentences": kg.sentences,
         "studies": kg.studies,
         "compare_studies": kg.compare_studies,
+        # words: one study's (a phrase), and a word of every study's mechanisms
+        "search (1 study)": lambda: kg.search(f'"of study {last[1:-2]}"'),
+        "search (all studies)": lambda: kg.search("mechanism"),
         "sparql": lambda: kg.sparql(
             "SELECT ?i WHERE { ?p cimo:hasIntervention ?i . ?i cimo:theme ?t . "
             "?t skos:notation 'feedback' }"

@@ -8,20 +8,23 @@ that have every word, ranks them and cuts a snippet around the match.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field as _field
 from typing import TYPE_CHECKING
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
 from ..errors import CimoGraphError
-from ..lookup import normalise
+from ..labels import choose_text
+from ..lookup import local_name, normalise
 from ..sparql import named_query
-from .base import Base, _frame, natural_key, one_lookup, per_study
+from .base import _ID_SEPARATOR, Base, _frame, cimo_kind, natural_key, one_lookup
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,6 +62,10 @@ def folded(text: str) -> tuple[str, list[int]]:
     >>> folded("Ervaringen  délen")[0]
     'ervaringen delen'
     """
+    if text.isascii():
+        flat = " ".join(text.split()).lower()
+        if len(flat) == len(text):  # no white space to join: each character stays put
+            return flat, range(len(text))  # type: ignore[return-value]
     chars: list[str] = []
     index: list[int] = []
     space = False
@@ -129,6 +136,47 @@ class _Hit:
         earliest place, and (for answers that repeat) the text."""
         weight = FIELDS[self.field] * self.quality
         return (weight, self.language == lang, -self.start, self.text)
+
+
+@dataclass(slots=True)
+class _Show:
+    """What the search rows say of one node: its ids, classes, labels, studies, wholes."""
+
+    ids: set[str] = _field(default_factory=set)
+    types: set[str] = _field(default_factory=set)
+    labels: set[str] = _field(default_factory=set)
+    studies: set[str] = _field(default_factory=set)
+    wholes: set[str] = _field(default_factory=set)
+
+    def add(self, *values: str | None) -> None:
+        identifier, kind, label, study_id, study, whole_id, whole = values
+        if identifier:
+            self.ids.add(identifier)
+        if kind:
+            self.types.add(kind)
+        if label:
+            self.labels.add(label)
+        if study:
+            self.studies.add(study_id or _local(study))
+        if whole:
+            self.wholes.add(whole_id or _local(whole))
+
+    def kind(self) -> str:
+        return _kind(frozenset(self.types))
+
+
+@functools.lru_cache(maxsize=4096)
+def _kind(types: frozenset[str]) -> str:
+    """The kind shown for a node of ``types`` (few sets of classes recur)."""
+    return cimo_kind(types) or ("Theme" if _CONCEPT in types else "")
+
+
+@functools.lru_cache(maxsize=65_536)
+def _local(iri: str) -> str:
+    return local_name(iri)
+
+
+_CONCEPT = str(SKOS.Concept)
 
 
 def _hits(term: str, field: str, text: str, flat: str, index: list[int]) -> _Hit | None:
@@ -226,7 +274,6 @@ _KINDS = [
 class Search(Base):
     """``search``."""
 
-    @per_study
     @one_lookup
     def search(
         self,
@@ -249,8 +296,9 @@ class Search(Base):
         looks in texts of that language only (and shows labels in it); ``limit=`` keeps
         the first rows.
 
-        One row per element: its id, kind, label, the fields that matched, a snippet with
-        the words marked «so», its proposition or pillar (``part_of``), a score.
+        One row per element: its id, kind, label (and study, when the graph holds
+        several), the fields that matched, a snippet with the words marked «so», its
+        proposition or pillar (``part_of``), a score.
 
         >>> kg = cg.load()
         >>> hits = kg.search("LOS")
@@ -270,68 +318,83 @@ class Search(Base):
         shown = lang or "en"
         kinds_wanted = _wanted(kinds, _KINDS, "kind")
         fields_wanted = _wanted(fields, FIELDS, "field")
-        rows = self._select(named_query("search"), {"pattern": Literal(_pattern(terms))})
-        found: dict[URIRef, dict[str, _Hit]] = defaultdict(dict)
-        fields_of: dict[URIRef, set[str]] = defaultdict(set)
-        for row in rows:
-            node, field, value = row["node"], str(row["field"]), row["text"]
+        bindings = {"pattern": Literal(_pattern(terms)), "labelLang": Literal(shown)}
+        rows = self._strings(named_query("search"), bindings)
+        found: dict[str, dict[str, _Hit]] = defaultdict(dict)
+        fields_of: dict[str, set[str]] = defaultdict(set)
+        shows: dict[str, _Show] = {}
+        seen: set[tuple] = set()
+        for node, field, value, language, *shown_parts in rows:
+            if node is None or value is None or field is None:
+                continue
+            show = shows.get(node)
+            if show is None:
+                show = shows[node] = _Show()
+            show.add(*shown_parts)
+            if (node, field, value, language) in seen:
+                continue  # the same text again, with another class or part
+            seen.add((node, field, value, language))
             if fields_wanted is not None and field not in fields_wanted:
                 continue
-            if (
-                lang is not None
-                and isinstance(value, Literal)
-                and value.language
-                not in (
-                    None,
-                    lang,
-                )
-            ):
+            if lang is not None and language not in ("", None, lang):
                 continue
-            flat, index = folded(str(value))
+            flat, index = folded(value)
             for term in terms:
-                hit = _hits(term, field, str(value), flat, index)
+                hit = _hits(term, field, value, flat, index)
                 if hit is None:
                     continue
-                hit.language = (value.language or "") if isinstance(value, Literal) else ""
+                hit.language = language or ""
                 fields_of[node].add(field)
                 best = found[node].get(term)
                 if best is None or hit.key(shown) > best.key(shown):
                     found[node][term] = hit
         nodes = [n for n, hits in found.items() if len(hits) == len(terms)]
-        infos = self._annotate(nodes)
-        wholes = self._wholes_of(nodes)
+        missing = [URIRef(n) for n in nodes if not shows[n].labels]
+        if missing:  # no label in the asked language: another, as every helper does
+            self._other_labels(missing, shows, shown)
         table = []
         for node in nodes:
-            info = infos[node]
-            kind = info.kind or ("Theme" if SKOS.Concept in info.types else "")
+            show = shows[node]
+            kind = show.kind()
             if kinds_wanted is not None and kind not in kinds_wanted:
                 continue
             hits = found[node]
-            score = sum(FIELDS[h.field] * h.quality for h in hits.values())
-            best = max(hits.values(), key=lambda h: h.key(shown))
+            identifier = min(show.ids) if show.ids else local_name(node)
             table.append(
                 {
-                    "id": self._id(node, infos),
+                    "id": identifier,
                     "kind": kind,
-                    "label": self._label(node, infos, shown),
+                    "label": min(show.labels) if show.labels else identifier,
+                    "study": _ID_SEPARATOR.join(sorted(show.studies)),
                     "fields": "; ".join(f for f in FIELDS if f in fields_of[node]),
-                    "snippet": _snippet(best, terms),
-                    "part_of": "; ".join(
-                        sorted({self._names().display(w) for w in wholes.get(node, ())})
-                    ),
-                    "score": round(score, 2),
-                    "iri": str(node),
+                    "hit": max(hits.values(), key=lambda h: h.key(shown)),
+                    "part_of": _ID_SEPARATOR.join(sorted(show.wholes, key=natural_key)),
+                    "score": round(sum(FIELDS[h.field] * h.quality for h in hits.values()), 2),
+                    "iri": node,
                 }
             )
         table.sort(key=lambda r: (-r["score"], natural_key(r["id"]), r["iri"]))
         if limit is not None:
             table = table[: max(0, int(limit))]
-        return _frame(table, SEARCH_COLUMNS)
+        for row in table:  # a snippet for the rows kept only
+            row["snippet"] = _snippet(row.pop("hit"), terms)
+        columns = list(SEARCH_COLUMNS)
+        if (
+            len({row["study"] for row in table}) > 1
+            or len(self._select(named_query("study-iris"), {})) > 1
+        ):
+            columns.insert(columns.index("label") + 1, "study")
+        return _frame(table, columns)
 
-    def _wholes_of(self, nodes: list[URIRef]) -> dict[URIRef, list[URIRef]]:
-        """The propositions and pillars the nodes are parts of."""
-        wholes: dict[URIRef, list[URIRef]] = defaultdict(list)
-        if nodes:
-            for row in self._select_each(named_query("search-wholes"), "node", nodes):
-                wholes[row["node"]].append(row["whole"])
-        return wholes
+    def _other_labels(self, nodes: list[URIRef], shows: dict[str, _Show], lang: str) -> None:
+        """Labels in another language for the nodes that lack one in ``lang``."""
+        labels: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for node, field, value, language in self._strings_each(
+            named_query("search-nodes"), "node", nodes
+        ):
+            if field == "label" and node is not None and value is not None:
+                labels[node].append((value, language or ""))
+        for node, found in labels.items():
+            label = choose_text(found, lang)
+            if label:
+                shows[node].labels.add(label)
