@@ -251,3 +251,25 @@ def test_cytoscape_js_draws_the_export_laid_out_and_styled(kg, browser, tmp_path
     assert dict((n[0], n[3]) for n in nodes)["W-I3"] == "rgb({},{},{})".format(*rgb)
     assert messages == []
     page.close()
+
+
+def test_search_box_marks_the_nodes_whose_texts_hold_the_words(kg, browser, tmp_path):
+    """Typing in the page's search box marks the nodes whose labels, source text or notes
+    hold every word (any case, accents or not) and fades the rest; clearing it restores."""
+    path = kg.show(tmp_path / "page.html")
+    page, requests, errors = open_page(browser, path)
+    page.fill("#search", "LOS")
+    _until(lambda: page.locator("#found").text_content() != "")
+    marked = "cimoGraph.nodes.get().filter((n) => n.opacity === 1).map((n) => n.id).sort()"
+    assert page.evaluate(marked) == ["P4", "P4-means-1"]
+    assert page.locator("#found").text_content() == "2 / 75"
+    page.fill("#search", 'ZELFSTÜRING "eigen initiatief"')
+    _until(lambda: page.evaluate(marked) == ["W-I3"])
+    page.fill("#search", '<img src=x onerror="alert(1)">')
+    _until(lambda: page.locator("#found").text_content() == "0 / 75")
+    page.fill("#search", "")
+    _until(lambda: page.evaluate("cimoGraph.nodes.get().every((n) => n.opacity === 1)"))
+    assert page.locator("#found").text_content() == ""
+    assert [url for url in requests if not url.startswith("file:")] == []
+    assert errors == []
+    page.close()

@@ -25,6 +25,7 @@
   }
 
   var legend = document.getElementById("legend");
+  var find = document.getElementById("find");
   data.legend.forEach(function (entry) {
     var item = document.createElement("span");
     item.className = "item";
@@ -35,7 +36,7 @@
     text.textContent = entry.label;
     item.appendChild(swatch);
     item.appendChild(text);
-    legend.appendChild(item);
+    legend.insertBefore(item, find);
   });
 
   var nodes = new vis.DataSet(data.nodes.map(function (node) {
@@ -94,5 +95,57 @@
     });
   }
   network.once("afterDrawing", function () { network.fit(); });
-  window.cimoGraph = {network: network, nodes: nodes, edges: edges, labels: labels};
+
+  // The search box marks the nodes whose texts (labels, id, source text, notes) hold
+  // every word typed, in any case and with or without accents, as kg.search matches
+  // them; the others fade.
+  function folded(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/\s+/g, " ").trim();
+  }
+  var texts = {};
+  data.nodes.forEach(function (node) {
+    texts[node.id] = folded(node.tip.map(function (part) { return part[1]; }).join(" \n "));
+  });
+  var looks = {};
+  data.nodes.forEach(function (node) {
+    looks[node.id] = {borderWidth: node.borderWidth || 1, opacity: 1};
+  });
+  // a word of one to three letters counts where a word begins only ("los" not in "close")
+  function holds(text, term) {
+    var at = text.indexOf(term);
+    while (at >= 0) {
+      if (term.length >= 4 || at === 0 || !/[\p{L}\p{N}]/u.test(text.charAt(at - 1))) {
+        return true;
+      }
+      at = text.indexOf(term, at + 1);
+    }
+    return false;
+  }
+  function search(text) {
+    var terms = [];
+    String(text).replace(/"([^"]*)"|(\S+)/g, function (_, phrase, word) {
+      var term = folded(phrase !== undefined ? phrase : word.replace(/"/g, ""));
+      if (term) { terms.push(term); }
+      return "";
+    });
+    var matched = [];
+    var changes = data.nodes.map(function (node) {
+      var hit = terms.length > 0 && terms.every(function (term) {
+        return holds(texts[node.id], term);
+      });
+      if (hit) { matched.push(node.id); }
+      if (!terms.length) { return Object.assign({id: node.id}, looks[node.id]); }
+      return {id: node.id, borderWidth: hit ? 4 : 1, opacity: hit ? 1 : 0.2};
+    });
+    nodes.update(changes);
+    document.getElementById("found").textContent =
+      terms.length ? matched.length + " / " + data.nodes.length : "";
+    return matched;
+  }
+  document.getElementById("search").addEventListener("input", function (event) {
+    search(event.target.value);
+  });
+  window.cimoGraph = {network: network, nodes: nodes, edges: edges, labels: labels,
+                      search: search};
 })();
