@@ -148,8 +148,9 @@ class _Show:
     studies: set[str] = _field(default_factory=set)
     wholes: set[str] = _field(default_factory=set)
 
-    def add(self, *values: str | None) -> None:
-        identifier, kind, label, study_id, study, whole_id, whole = values
+    def add(self, row: list[str | None]) -> None:
+        """Take what a row of ``search.rq`` says of the node (its columns after the text's)."""
+        identifier, kind, label, study_id, study, whole_id, whole = row[4:]
         if identifier:
             self.ids.add(identifier)
         if kind:
@@ -324,16 +325,18 @@ class Search(Base):
         fields_of: dict[str, set[str]] = defaultdict(set)
         shows: dict[str, _Show] = {}
         seen: set[tuple] = set()
-        for node, field, value, language, *shown_parts in rows:
+        for row in rows:
+            node, field, value, language = row[:4]
             if node is None or value is None or field is None:
                 continue
             show = shows.get(node)
             if show is None:
                 show = shows[node] = _Show()
-            show.add(*shown_parts)
-            if (node, field, value, language) in seen:
+            show.add(row)
+            key = (node, field, value, language)
+            if key in seen:
                 continue  # the same text again, with another class or part
-            seen.add((node, field, value, language))
+            seen.add(key)
             if fields_wanted is not None and field not in fields_wanted:
                 continue
             if lang is not None and language not in ("", None, lang):
