@@ -139,7 +139,7 @@ def named_queries() -> dict[str, NamedQuery]:
     """Every named query of the library, by name (the ``.rq`` file's stem)."""
     return {
         path.stem: _parse_header(path.stem, path.read_text(encoding="utf-8"))
-        for path in sorted(QUERY_DIR.glob("*.rq"))
+        for path in sorted(QUERY_DIR.glob("*.rq"), key=lambda path: path.stem)
     }
 
 
