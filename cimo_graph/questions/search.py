@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +23,8 @@ from ..errors import CimoGraphError
 from ..labels import choose_text
 from ..lookup import local_name, normalise
 from ..sparql import named_query
+from ..summary import CIMO_CLASSES
+from ..texts import flattened
 from .base import _ID_SEPARATOR, Base, _frame, cimo_kind, natural_key, one_lookup
 
 if TYPE_CHECKING:
@@ -62,30 +63,7 @@ def folded(text: str) -> tuple[str, list[int]]:
     >>> folded("Ervaringen  délen")[0]
     'ervaringen delen'
     """
-    if text.isascii():
-        flat = " ".join(text.split()).lower()
-        if len(flat) == len(text):  # no white space to join: each character stays put
-            return flat, range(len(text))  # type: ignore[return-value]
-    chars: list[str] = []
-    index: list[int] = []
-    space = False
-    for position, char in enumerate(text):
-        if char.isspace():
-            if not space and chars:
-                chars.append(" ")
-                index.append(position)
-            space = True
-            continue
-        space = False
-        plain = char if char.isascii() else unicodedata.normalize("NFKD", char)
-        for part in plain.casefold():
-            if not unicodedata.combining(part):
-                chars.append(part)
-                index.append(position)
-    if chars and chars[-1] == " ":
-        chars.pop()
-        index.pop()
-    return "".join(chars), index
+    return flattened(text, fold=True)
 
 
 def search_terms(text: str) -> list[str]:
@@ -252,24 +230,7 @@ def _wanted(values: str | Iterable[str] | None, known: Iterable[str], what: str)
     return chosen
 
 
-_KINDS = [
-    "Context",
-    "DesignProposition",
-    "Intervention",
-    "Mechanism",
-    "Outcome",
-    "AddedValue",
-    "Pillar",
-    "Aim",
-    "Means",
-    "Role",
-    "RoleStatement",
-    "Organisation",
-    "Recommendation",
-    "Quote",
-    "Study",
-    "Theme",
-]
+_KINDS = [*CIMO_CLASSES, "Study", "Theme"]
 
 
 class Search(Base):

@@ -15,6 +15,7 @@ from rdflib import Graph, URIRef
 
 from ..._files import atomic_path
 from ...errors import CimoGraphError
+from ...texts import flattened
 from ..build import join_texts, split_texts
 from .archive import NS
 from .convention import KIND_NAMES, REFERENCES_NOTE
@@ -162,31 +163,12 @@ def write_codebook(path: Path | str, *, languages: Sequence[str] = ("en",)) -> P
 # --- a study as a project -----------------------------------------------------------------
 
 
-def _normalised(text: str) -> tuple[str, list[int]]:
-    """``text`` with each run of white space as one space, and where each character of
-    that came from in ``text``."""
-    chars: list[str] = []
-    index: list[int] = []
-    space = False
-    for position, char in enumerate(text):
-        if char.isspace():
-            if not space and chars:
-                chars.append(" ")
-                index.append(position)
-            space = True
-            continue
-        space = False
-        chars.append(char)
-        index.append(position)
-    return "".join(chars), index
-
-
 class _Document:
     def __init__(self, source: str, name: str, text: str) -> None:
         self.source = source
         self.name = name
         self.text = text
-        self.flat, self.index = _normalised(text)
+        self.flat, self.index = flattened(text)
         self.guid = _guid("document", source)
         self.selections: list[tuple[int, int, str, str]] = []
 
