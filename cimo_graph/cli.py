@@ -50,23 +50,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    """Run the command; what a coded project's import left out is said as a note."""
+    """Run the command; what a coded project's import left out is said as a note. Other
+    warnings go on as they would (none is kept: a library warning in a loop would fill
+    the memory)."""
     import warnings
 
     from .errors import ProjectImportWarning
 
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings():
         warnings.simplefilter("always", ProjectImportWarning)
-        try:
-            return args.run(args)
-        finally:
-            for warning in caught:
-                if issubclass(warning.category, ProjectImportWarning):
-                    print(f"cimo-graph: note: {warning.message}", file=sys.stderr)
-                else:
-                    warnings.showwarning(
-                        warning.message, warning.category, warning.filename, warning.lineno
-                    )
+        shown = warnings.showwarning
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            if issubclass(category, ProjectImportWarning):
+                print(f"cimo-graph: note: {message}", file=sys.stderr)
+            else:
+                shown(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        return args.run(args)
 
 
 def _parser() -> argparse.ArgumentParser:
