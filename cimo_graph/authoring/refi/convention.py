@@ -38,7 +38,7 @@ from ..schema import SHEETS, sheet_named
 from ..tables import Problem, Row, TemplateError
 from .archive import Code, Document, Project, Selection
 
-__all__ = ["KIND_NAMES", "REFERENCES_NOTE", "parse_fields", "project_tables"]
+__all__ = ["KEPT_NOTE", "KIND_NAMES", "parse_fields", "project_tables"]
 
 #: The names a kind code may have (any case, accents ignored), per template sheet.
 KIND_NAMES: dict[str, tuple[str, ...]] = {
@@ -94,8 +94,9 @@ _ABBREVIATION = {
     "recommendations": "REC",
     "quotes": "Q",
 }
-#: A project note with this name holds the sheets no code carries (references, extra), as YAML.
-REFERENCES_NOTE = "cimo-graph: references and other statements"
+#: A project note with this name holds the sheets no code carries (sources without their
+#: text, references, extra statements), as YAML.
+KEPT_NOTE = "cimo-graph: sources, references and other statements"
 _NAMED = re.compile(r"^\[\s*([^\]]+?)\s*\]\s*(.*)$", re.S)
 _FIELD = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)[ \t]*:[ \t]?(.*)$")
 _LINKS = ("sources", "themes", "involves")
@@ -578,14 +579,14 @@ class _Importer:
             self.tables["extra"].append(Row(self.file, "", f"user {name!r}", cells))
 
     def kept_sheets(self) -> None:
-        """The sheets no code carries (references, extra statements), from the project
-        note cimo-graph writes them to."""
-        text = self.project.notes_named.get(REFERENCES_NOTE)
+        """The sheets no code carries (sources without their text, references, extra
+        statements), from the project note cimo-graph writes them to."""
+        text = self.project.notes_named.get(KEPT_NOTE)
         if not text:
             return
         from ..tables import _read_yaml_text
 
-        tables, problems = _read_yaml_text(text, f"{self.file}, note {REFERENCES_NOTE!r}")
+        tables, problems = _read_yaml_text(text, f"{self.file}, note {KEPT_NOTE!r}")
         self.problems += problems
         for name, rows in tables.items():
             self.tables.setdefault(name, []).extend(rows)

@@ -18,7 +18,7 @@ from ...errors import CimoGraphError
 from ...texts import flattened
 from ..build import join_texts, split_texts
 from .archive import NS
-from .convention import KIND_NAMES, REFERENCES_NOTE
+from .convention import KEPT_NOTE, KIND_NAMES
 
 __all__ = ["CODEBOOK_NS", "write_codebook", "write_project"]
 
@@ -314,7 +314,7 @@ class _ProjectWriter:
             import yaml
 
             notes = SubElement(root, "Notes")
-            note = SubElement(notes, "Note", guid=_guid(self.key, "kept"), name=REFERENCES_NOTE)
+            note = SubElement(notes, "Note", guid=_guid(self.key, "kept"), name=KEPT_NOTE)
             text = yaml.safe_dump(
                 {k: v for k, v in kept.items() if v}, allow_unicode=True, sort_keys=False
             )
