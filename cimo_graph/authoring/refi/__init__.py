@@ -51,11 +51,10 @@ def _in_project_words(problem: Problem) -> Problem:
     ).replace("leave this column empty", "leave this field out")
     if "field '" not in where and "its name" not in where and "mapping" not in where:
         where = f"{where}, field '{column}:'"
+    holder = "the project's" if where.startswith("the project") else "the code's"
     if message == "missing required label":
-        holder = "the project's" if where.startswith("the project") else "the code's"
         message = f"missing its label: write '{column}: ...' in {holder} description"
     elif message == "missing required value":
-        holder = "the project's" if where.startswith("the project") else "the code's"
         message = f"missing: write '{column}: ...' in {holder} description"
     return replace(problem, sheet="", where=where, column=None, message=message)
 

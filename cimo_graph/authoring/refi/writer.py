@@ -78,20 +78,15 @@ def _guid(*parts: str) -> str:
     return str(uuid.uuid5(_GUIDS, "\x1f".join(parts)))
 
 
-def _ontology() -> Graph:
-    from ..._resources import ontology_path
-
-    return Graph().parse(ontology_path())
-
-
 def _kind_texts(languages: Sequence[str]) -> dict[str, tuple[str, str]]:
     """Each kind's code name (in the first language) and description (its definition
     from the ontology, its labels, and how to code with it)."""
     from rdflib.namespace import RDFS, SKOS
 
+    from ..._resources import ontology_graph
     from ...namespace import CIMO
 
-    ontology = _ontology()
+    ontology = ontology_graph()
     texts = {}
     for sheet, cls in _KINDS:
         labels = {str(x.language): str(x) for x in ontology.objects(CIMO[cls], RDFS.label)}
