@@ -123,6 +123,14 @@ def _parser() -> argparse.ArgumentParser:
             metavar="IRI",
             help="the endpoint's named graph holding the study",
         )
+        sub.add_argument(
+            "--row-cap",
+            type=int,
+            default=None,
+            metavar="N",
+            help="the number of rows at which the endpoint cuts every answer (learnt by "
+            "itself when left out); answers at it are read again whole, in pages",
+        )
         if lang:
             sub.add_argument(
                 "--lang",
@@ -481,7 +489,7 @@ def _load(args: argparse.Namespace) -> Any:
     if getattr(args, "endpoint", None):
         from .remote import connect
 
-        return connect(args.endpoint, graph=args.graph)
+        return connect(args.endpoint, graph=args.graph, cap=args.row_cap)
     return load(
         args.study,
         format=args.rdf_format,

@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from rdflib.namespace import XSD
 from rdflib.term import Literal, Node, URIRef
 
 from .errors import AmbiguousNameError, UnknownNodeError, UnknownThemeError
@@ -92,7 +93,9 @@ class NameIndex:
     the library's named queries; answers are kept for the life of the index (one version
     of the data). ``present(iris)``, when given, keeps the IRIs that name a subject, by
     the store's index: a local name is tried in each study's namespace, 20,000 IRIs in a
-    collection of 10,000 studies, of which most name nothing.
+    collection of 10,000 studies, of which most name nothing. With ``typed_strings``,
+    each spelling is also looked up as an ``xsd:string`` literal, for a store that keeps
+    it apart from the plain one (Virtuoso does, against RDF 1.1).
     """
 
     def __init__(
@@ -101,10 +104,13 @@ class NameIndex:
         select_each: Callable[[str, str, Iterable[Node]], list[dict[str, Node | None]]],
         prefixes: Mapping[str, str],
         present: Callable[[list[URIRef]], list[URIRef]] | None = None,
+        *,
+        typed_strings: bool = False,
     ) -> None:
         self._select = select
         self._select_each = select_each
         self._present = present
+        self._typed_strings = typed_strings
         self._prefixes = dict(prefixes)
         self._found: dict[str, Found] = {}
         self._display: dict[Node, str] = {}
@@ -131,9 +137,10 @@ class NameIndex:
         found = Found()
         expanded = self._expand(text)
         self._add_nodes(found, self._candidate_iris(expanded, self._prefixes.values()))
-        rows = self._select_each(
-            "name-keys", "key", [Literal(v, lang=t) for v in _spellings(text) for t in self._tags()]
-        )
+        keys = [Literal(v, lang=t) for v in _spellings(text) for t in self._tags()]
+        if self._typed_strings:  # a store that keeps "a"^^xsd:string apart from "a"
+            keys += [Literal(v, datatype=XSD.string) for v in _spellings(text)]
+        rows = self._select_each("name-keys", "key", keys)
         for row in rows:
             found.add(row["node"], str(row["kind"]), str(row["field"]))
         if not found:

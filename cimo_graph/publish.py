@@ -162,6 +162,10 @@ def publish_graph(
     except InvalidIRIError as error:
         raise PublishError(endpoint.url, f"{error}; nothing was sent") from error
     _check_terms(graph, endpoint.url)
+    # RDF 1.1 makes "a" and "a"^^xsd:string one literal; Virtuoso keeps them apart, and a
+    # name typed by a researcher is plain: the study goes as plain strings (as rdflib's
+    # parser reads them), whichever store held it (Oxigraph's types them)
+    graph = plain_strings(graph)
     reader = reader or endpoint
     start = time.perf_counter()
     staging = checked_iri(f"urn:cimo-graph:staging:{uuid.uuid4().hex}")
@@ -201,7 +205,7 @@ def publish_graph(
     verified = False
     if verify:
         back = _read_back(reader, target, total, page_size)
-        local, remote = plain_strings(graph), plain_strings(back)
+        local, remote = graph, plain_strings(back)
         if not isomorphic(local, remote):
             _, only_local, only_remote = graph_diff(local, remote)
             raise PublishError(

@@ -13,7 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -30,6 +30,7 @@ from .errors import (
     EndpointUnreachableError,
     InvalidIRIError,
     MalformedResponseError,
+    RemoteError,
     RemoteSyntaxError,
     ResponseTooLargeError,
 )
@@ -98,10 +99,13 @@ def read_in_pages(
     :class:`~cimo_graph.ResponseTooLargeError` once the rows read could not have fit in
     the endpoint's ``max_bytes``, so a server sending new rows without end is left.
     """
+    cap = endpoint.row_cap(probe=False)
     cut = (
-        f"the answer came back with {came_back} rows, which may be the server's row cap"
-        if came_back is not None
-        else "the answer may have been cut at the server's row cap"
+        "the answer may have been cut at the server's row cap"
+        if came_back is None
+        else f"the answer came back with {came_back} rows, the server's row cap"
+        if came_back == cap
+        else f"the answer came back with {came_back} rows, which may be the server's row cap"
     )
     prologue, select = split_prologue(text)
     order = " ".join(f"?{column}" for column in columns)
@@ -140,10 +144,23 @@ def read_in_pages(
         rows.extend(found)
 
 
-def _may_be_capped(rows: int) -> bool:
-    """Whether an answer of ``rows`` rows may have been cut at a server's row cap: caps
-    are round numbers (Virtuoso's packaged 10,000; public endpoints 1,000 to 100,000)."""
+def _round_number(rows: int) -> bool:
+    """Whether ``rows`` looks like a row cap: caps are round numbers (Virtuoso's packaged
+    10,000; public endpoints 1,000 to 100,000)."""
     return rows >= 500 and rows % 500 == 0
+
+
+#: Rows the probe of a server's row cap asks for (:meth:`Endpoint.row_cap`).
+PROBE_ROWS = 100_001
+#: Answers shorter than this are never taken for cut: no server caps so low.
+MIN_CAP = 100
+#: Generated rows with nothing bound (``{}`` in SPARQL JSON: 3 bytes a row), by VALUES
+#: blocks every SPARQL 1.1 server evaluates: 10**6 rows, asked up to PROBE_ROWS.
+_PROBE = (
+    "SELECT ?none WHERE { "
+    + " ".join(f"VALUES ?d{i} {{ 0 1 2 3 4 5 6 7 8 9 }}" for i in range(6))
+    + f" }} LIMIT {PROBE_ROWS}"
+)
 
 
 #: The largest answer read from an endpoint, in bytes (``connect(max_bytes=...)``).
@@ -167,7 +184,9 @@ class Endpoint:
     up to ``retries`` times, after ``backoff`` seconds doubling each time, or after the
     server's Retry-After; a Retry-After longer than ``max_wait`` or than the time left
     fails at once. An answer larger than ``max_bytes`` is refused as soon as it is seen
-    to be (:class:`ResponseTooLargeError`), so it never fills the memory.
+    to be (:class:`ResponseTooLargeError`), so it never fills the memory. ``cap`` is the
+    number of rows at which the server cuts every answer without saying so, where known
+    (:meth:`row_cap` learns it otherwise).
     """
 
     url: str
@@ -179,6 +198,11 @@ class Endpoint:
     backoff: float = 0.5
     max_wait: float = 30.0
     max_bytes: int = MAX_BYTES
+    cap: int | None = None
+    #: what the probe found: (the cap or None, rows it was checked up to); None: not yet
+    _probed: tuple[int | None, int] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         checked_iri(self.url, "the endpoint URL")
@@ -212,6 +236,43 @@ class Endpoint:
                 self.url, f"the answer lacks 'head' and 'results' or 'boolean' ({_excerpt(body)})"
             )
         return result
+
+    def row_cap(self, *, probe: bool = True) -> int | None:
+        """The number of rows at which the server cuts every answer, without saying so:
+        ``cap`` where given, else learnt once by asking for :data:`PROBE_ROWS` generated
+        rows (one request, about 0.3 MB; Virtuoso's packaged ini answers 10,000).
+        ``None``: no cap below :data:`PROBE_ROWS`, or the probe failed (or, without
+        ``probe``, was not made yet)."""
+        if self.cap is not None:
+            return self.cap
+        if self._probed is None and probe:
+            try:
+                rows = len(self.query(_PROBE)["results"]["bindings"])
+            except (RemoteError, KeyError, TypeError, AttributeError):  # not learnt
+                self._probed = (None, 0)
+            else:
+                self._probed = (rows, rows) if rows < PROBE_ROWS else (None, rows)
+        return self._probed[0] if self._probed else None
+
+    def may_be_cut(self, rows: int, *, triples: bool = False) -> bool:
+        """Whether an answer of ``rows`` rows (``triples``: of a CONSTRUCT or DESCRIBE)
+        may have been cut at the server's row cap: one at the cap (:meth:`row_cap`);
+        where the cap is unknown, and past what the probe checked, one of a round number
+        of rows (a CONSTRUCT one more: Virtuoso cuts it at its cap plus one triple)."""
+        if rows < MIN_CAP:
+            return False
+        cap = self.row_cap()
+        if cap is not None:
+            return rows >= cap
+        if self._probed is not None and rows < self._probed[1]:
+            return False
+        return _round_number(rows) or (triples and _round_number(rows - 1))
+
+    def page_size(self) -> int:
+        """Rows asked for a page, when an answer is read in pages: the server's cap where
+        known (fewer pages), else :data:`PAGE_SIZE`."""
+        cap = self.row_cap(probe=False)
+        return min(cap, 50_000) if cap else PAGE_SIZE
 
     def update(self, text: str) -> None:
         """Send a SPARQL Update."""
@@ -424,6 +485,8 @@ class RemoteGraph(Questions, Drawings):
     names after the data changed.
     """
 
+    _typed_strings = True
+
     def __init__(self, endpoint: Endpoint, *, check_syntax: bool = True) -> None:
         self.endpoint = endpoint
         self.check_syntax = check_syntax
@@ -450,17 +513,25 @@ class RemoteGraph(Questions, Drawings):
         text = with_values(query.text, list(bindings), [list(bindings.values())])
         return self._whole(text)[1]
 
-    def _whole(self, text: str) -> tuple[list[str], list[Row]]:
+    def _whole(self, text: str, answer: Any = None) -> tuple[list[str], list[Row]]:
         """A SELECT's answer, read whole whatever the server's row cap.
 
-        Asked once; an answer whose size could be a cap (a round number of rows: Virtuoso
-        cuts at 10,000 without saying so) is read again in ordered pages, each starting
-        where the rows read so far end, until a page comes back empty.
+        Asked once; an answer that may have been cut (:meth:`Endpoint.may_be_cut`: at the
+        server's row cap; Virtuoso cuts at 10,000 without saying so) is read again in
+        ordered pages, each starting
+        where the rows read so far end, until a page comes back empty. ``answer``: the
+        query's answer where already asked.
         """
-        columns, rows = self._rows(self.endpoint.query(text))
-        if not _may_be_capped(len(rows)):
+        columns, rows = self._rows(self.endpoint.query(text) if answer is None else answer)
+        if not self.endpoint.may_be_cut(len(rows)):
             return columns, rows
-        return columns, read_in_pages(self.endpoint, text, columns, came_back=len(rows))
+        return columns, read_in_pages(
+            self.endpoint,
+            text,
+            columns,
+            page_size=self.endpoint.page_size(),
+            came_back=len(rows),
+        )
 
     def _select_each(self, query: NamedQuery, variable: str, terms: Iterable[Node]) -> list[Row]:
         terms = list(dict.fromkeys(terms))
@@ -531,9 +602,9 @@ class RemoteGraph(Questions, Drawings):
         if self.check_syntax:
             prepare(text)
         if timeout is not None:
-            return RemoteGraph(replace(self.endpoint, timeout=timeout), check_syntax=False).sparql(
-                text, raw=raw, **bindings
-            )
+            endpoint = replace(self.endpoint, timeout=timeout)
+            endpoint._probed = self.endpoint._probed
+            return RemoteGraph(endpoint, check_syntax=False).sparql(text, raw=raw, **bindings)
         terms = {
             name: value if isinstance(value, Node) else Literal(value)
             for name, value in bindings.items()
@@ -543,7 +614,7 @@ class RemoteGraph(Questions, Drawings):
         if form in ("CONSTRUCT", "DESCRIBE"):
             graph = self.endpoint.query(full, accept="turtle")
             # Virtuoso cuts a CONSTRUCT at its cap plus one triple (10,001)
-            if _may_be_capped(len(graph)) or _may_be_capped(len(graph) - 1):
+            if self.endpoint.may_be_cut(len(graph), triples=True):
                 graph = self._constructed_whole(full, form, len(graph))
             return CimoGraph(graph)
         result = self.endpoint.query(full)
@@ -552,8 +623,8 @@ class RemoteGraph(Questions, Drawings):
                 raise MalformedResponseError(self.endpoint.url, "an ASK answer without 'boolean'")
             return bool(result["boolean"])
         columns, rows = self._rows(result)
-        if _may_be_capped(len(rows)):
-            columns, rows = self._whole(full)
+        if self.endpoint.may_be_cut(len(rows)):
+            columns, rows = self._whole(full, result)
         return to_frame(
             columns, [[row[c] for c in columns] for row in rows], self._names_manager, raw=raw
         )
@@ -569,6 +640,7 @@ def connect(
     retries: int = 3,
     check_syntax: bool = True,
     max_bytes: int = MAX_BYTES,
+    cap: int | None = None,
 ) -> RemoteGraph:
     """Connect to a SPARQL endpoint holding CIMO studies.
 
@@ -589,6 +661,11 @@ def connect(
     max_bytes
         The largest answer read, in bytes (256 MiB by default); a larger one raises
         :class:`~cimo_graph.ResponseTooLargeError` without being read whole.
+    cap
+        The number of rows at which the server cuts every answer without saying so
+        (Virtuoso's ``ResultSetMaxRows``). Left out, it is learnt the first time an
+        answer reaches 100 rows, with one request for 100,001 generated rows. Either way,
+        an answer at the cap is read again whole, in ordered pages.
 
     Returns
     -------
@@ -612,5 +689,6 @@ def connect(
         timeout=timeout,
         retries=retries,
         max_bytes=max_bytes,
+        cap=cap,
     )
     return RemoteGraph(endpoint, check_syntax=check_syntax)

@@ -193,6 +193,10 @@ class Base:
 
     # --- provided by the backend -------------------------------------------------------
 
+    #: Whether the store may keep ``"a"^^xsd:string`` apart from ``"a"`` (a remote one
+    #: may: Virtuoso does), so names are also looked up as typed strings.
+    _typed_strings = False
+
     def _select(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[Row]:
         raise NotImplementedError
 
@@ -240,6 +244,7 @@ class Base:
                 lambda name, variable, terms: self._select_each(named_query(name), variable, terms),
                 self._prefixes(),
                 self._present,
+                typed_strings=self._typed_strings,
             )
             self._name_cache = (key, index)
         return self._name_cache[1]
