@@ -18,6 +18,7 @@ test: machines are shared and noisy, so read ratios.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import random
@@ -122,6 +123,17 @@ def synthetic(studies: int, seed: int = 7) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: The stores measured: cimo-graph's local ones, their baseline and limit, and servers.
+STORES = ["rdflib", "memory", "oxigraph", "raw", "virtuoso", "serve"]
+#: The ratios printed beside the figures: (heading, the slower store, the faster store).
+RATIOS = [
+    ("vs rdflib", "rdflib", "oxigraph"),
+    ("vs raw", "oxigraph", "raw"),
+    ("virtuoso/ox", "virtuoso", "oxigraph"),
+    ("serve/ox", "serve", "oxigraph"),
+]
+
+
 class TooSlow(Exception):
     """A call that ran past the benchmark's cap (``--cap``)."""
 
@@ -168,13 +180,17 @@ def measure(path: str, store: str, runs: int, cap: float) -> dict:
     """Run in a child process: everything for one size and store.
 
     ``store`` is ``rdflib`` (plain rdflib: ``Graph().parse``, and the helpers answered by
-    rdflib's own SPARQL engine: the baseline), ``memory`` or ``oxigraph``."""
+    rdflib's own SPARQL engine: the baseline), ``memory`` or ``oxigraph``; or a server,
+    asked with ``cg.connect``: ``virtuoso`` (a private Virtuoso with its packaged ini,
+    which cuts every answer at 10,000 rows; the studies published to it, verified) or
+    ``serve`` (``cimo-graph serve`` on the file)."""
+    if store in ("virtuoso", "serve"):
+        with _server(path, store) as (kg, load):
+            return _questions(kg, path, runs, cap, {"load": load})
     import rdflib
 
     import cimo_graph as cg
 
-    signal.signal(signal.SIGALRM, _raise_too_slow)
-    last = f"s{int(Path(path).stem.rsplit('-', 1)[1]) - 1}-W"  # studies-<size>.nt
     out: dict = {}
     if store == "rdflib":
         out["load"] = timed(
@@ -187,6 +203,46 @@ def measure(path: str, store: str, runs: int, cap: float) -> dict:
     # the graphs loaded for timing go now, not inside the first timed question (freeing a
     # 1.3M-triple store takes most of a second)
     gc.collect()
+    return _questions(kg, path, runs, cap, out)
+
+
+@contextlib.contextmanager
+def _server(path: str, store: str):
+    """A server holding the studies of ``path``, connected: (the remote graph, the time
+    it took to have it there: publishing, verified, or the server's start)."""
+    import cimo_graph as cg
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.servers import Served, Virtuoso
+
+    if store == "serve":
+        served = Served(path)
+        try:
+            yield cg.connect(served.url, timeout=600), {"cold": served.start_seconds}
+        finally:
+            served.stop()
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        server = Virtuoso(Path(folder))
+        server.start()
+        try:
+            graph = "https://example.org/bench/collection"
+            local = cg.load(path, store="oxigraph")
+            report = local.publish(server.update_url, graph, auth=("dba", "dba"), timeout=600)
+            assert report.verified
+            del local
+            gc.collect()
+            yield cg.connect(server.url, graph=graph, timeout=600), {"cold": report.seconds}
+        finally:
+            server.stop()
+
+
+def _questions(kg, path: str, runs: int, cap: float, out: dict) -> dict:
+    """The questions' figures on ``kg``, added to ``out``."""
+    import rdflib
+
+    signal.signal(signal.SIGALRM, _raise_too_slow)
+    last = f"s{int(Path(path).stem.rsplit('-', 1)[1]) - 1}-W"  # studies-<size>.nt
     # the first question resolves a name by query (and, for the memory store, makes
     # Oxigraph's copy of the graph); it is timed on its own so the helpers below compare
     # like for like
@@ -315,9 +371,18 @@ def main() -> None:
     parser.add_argument(
         "--stores",
         nargs="+",
-        default=["rdflib", "memory", "oxigraph", "raw"],
+        default=None,
+        choices=STORES,
         help="rdflib (the baseline), memory, oxigraph (cimo-graph's stores) and raw "
-        "(pyoxigraph alone answering each question with one query: the limit)",
+        "(pyoxigraph alone answering each question with one query: the limit); default: "
+        "those four. virtuoso and serve: the same questions asked of a server",
+    )
+    parser.add_argument(
+        "--remote",
+        action="store_true",
+        help="ask the questions of servers too: a private Virtuoso (packaged ini: a "
+        "10,000-row cap) and `cimo-graph serve`, beside the local Oxigraph store "
+        "(stores oxigraph virtuoso serve, unless --stores says otherwise)",
     )
     parser.add_argument(
         "--memory-up-to",
@@ -337,6 +402,8 @@ def main() -> None:
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--report", metavar="JSON", help="print the tables of a results file")
     args = parser.parse_args()
+    if args.stores is None:
+        args.stores = ["oxigraph", "virtuoso", "serve"] if args.remote else STORES[:4]
     if args.report:
         report = json.loads(Path(args.report).read_text(encoding="utf-8"))
         for size, entry in report["sizes"].items():
@@ -426,18 +493,20 @@ def main() -> None:
 
 
 def _print_size(size: int, triples: int, results: dict) -> None:
-    stores = [store for store in ("rdflib", "memory", "oxigraph", "raw") if store in results]
+    stores = [store for store in STORES if store in results]
+    ratios = [r for r in RATIOS if r[1] in results and r[2] in results]
     print(
         f"\n== {size} studies, {triples} triples. Seconds: cold | warm min | warm median. "
         "rdflib = plain rdflib (Graph().parse; helpers answered by rdflib's SPARQL engine); "
-        "raw = pyoxigraph alone, one query per question (bench/raw.py). "
-        "vs rdflib = rdflib / oxigraph; vs raw = oxigraph / raw: warm medians (cold for "
-        "the first question)"
+        "raw = pyoxigraph alone, one query per question (bench/raw.py); virtuoso, serve = "
+        "asked of a server with cg.connect (load: publishing, verified; serve's start). "
+        "Ratios: the first store's time over the second's, warm medians (cold for the "
+        "first question)"
     )
     print(
         f"{'':28s} "
         + " ".join(f"{store:^26s}" for store in stores)
-        + f" {'vs rdflib':>9s} {'vs raw':>8s}"
+        + "".join(f" {heading:>11s}" for heading, _, _ in ratios)
     )
     names = [n for store in stores for n, v in results[store].items() if isinstance(v, dict)]
     for name in dict.fromkeys(names):
@@ -445,12 +514,11 @@ def _print_size(size: int, triples: int, results: dict) -> None:
         print(
             f"{name:28s} "
             + " ".join(_cells(c) for c in cells)
-            + f" {_ratio(results, name, 'rdflib', 'oxigraph'):>9s}"
-            + f" {_ratio(results, name, 'oxigraph', 'raw'):>8s}"
+            + "".join(f" {_ratio(results, name, slow, fast):>11s}" for _, slow, fast in ratios)
         )
     for store in stores:
         entry = results[store]
-        if "peak_rss_mb" in entry:
+        if "peak_rss_mb" in entry and store not in ("virtuoso", "serve"):
             share = ""
             if store == "oxigraph" and "peak_rss_mb" in results.get("raw", {}):
                 share = f"  ({entry['peak_rss_mb'] / results['raw']['peak_rss_mb']:.2f}x raw)"

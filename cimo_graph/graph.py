@@ -26,11 +26,11 @@ from .questions import Questions, Row
 from .sources import format_for, new_graph, oxigraph_copy, read_graph
 from .sparql import (
     NamedQuery,
+    bound_text,
     json_rows,
     prepare,
     to_frame,
     variables,
-    with_constants,
     with_values,
 )
 from .timeouts import DEFAULT_TIMEOUT, ChildError, run_in_child, run_with_timeout
@@ -227,13 +227,13 @@ class CimoGraph(Questions, Drawings):
         # Oxigraph answers (the store itself, or its copy of the memory store); solutions
         # are read from pyoxigraph directly (cimo_graph.oxterms)
         store, default_graph = self._engine()
-        text, known = _bound(text, bindings)
+        text, known = bound_text(text, bindings)
         return rows(store.query(text, default_graph=default_graph), known)
 
     def _strings(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[list[str | None]]:
         if self.engine == "rdflib" or any(isinstance(v, BNode) for v in bindings.values()):
             return super()._strings(query, bindings)
-        text, known = _bound(query.text, bindings)
+        text, known = bound_text(query.text, bindings)
         strings = {name: str(value) for name, value in known.items()}
         return self._read_strings(text, query.projection, strings)
 
@@ -651,18 +651,6 @@ def _copy(source: Graph, target: Graph) -> Graph:
 
 #: Terms bound in one VALUES block.
 _BATCH = 500
-
-
-def _bound(text: str, bindings: Mapping[str, Node]) -> tuple[str, dict[str, Node]]:
-    """``text`` with ``bindings`` written in, and the bound values the answer will lack.
-
-    Each term is written into the pattern as a constant, so that Oxigraph's index does
-    the work (and dropped from the answer: the caller adds it back), or else, where a
-    constant cannot stand for it, travels in a VALUES block."""
-    constant = with_constants(text, bindings)
-    if constant is None:
-        return with_values(text, list(bindings), [list(bindings.values())]), {}
-    return constant, dict(bindings)
 
 
 def _batched(text: str, variable: str, terms: list[Node]) -> Iterator[str]:

@@ -112,18 +112,16 @@ def _count(endpoint: Endpoint, graph: URIRef) -> int:
         ) from error
 
 
-#: Triples read back a page at a time: below the row caps servers apply without saying so
-#: (Virtuoso's packaged ini: 10,000).
-PAGE_SIZE = 5_000
-
-
-def _read_back(reader: Endpoint, target: URIRef, expected: int, page_size: int) -> Graph:
+def _read_back(reader: Endpoint, target: URIRef, expected: int, page_size: int | None) -> Graph:
     """The graph ``target`` as the server holds it, read whole whatever its row cap.
 
-    A graph of up to ``page_size`` triples comes in one CONSTRUCT; a larger one (or one
-    whose CONSTRUCT came back short: a cap) in pages (:func:`~cimo_graph.remote.read_in_pages`).
+    A graph the server answers whole (below its row cap, :meth:`Endpoint.may_be_cut`), or
+    of up to ``page_size`` triples where given, comes in one CONSTRUCT; a larger one (or
+    one whose CONSTRUCT came back short) in pages of ``page_size`` or of the server's cap
+    (:func:`~cimo_graph.remote.read_in_pages`).
     """
-    if expected <= page_size:
+    whole = not reader.may_be_cut(expected) if page_size is None else expected <= page_size
+    if whole:
         back = reader.query(
             f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {target.n3()} {{ ?s ?p ?o }} }}",
             accept="turtle",
@@ -132,7 +130,8 @@ def _read_back(reader: Endpoint, target: URIRef, expected: int, page_size: int) 
             return back
     back = Graph()
     text = f"SELECT ?s ?p ?o WHERE {{ GRAPH {target.n3()} {{ ?s ?p ?o }} }}"
-    for row in read_in_pages(reader, text, ["s", "p", "o"], page_size=page_size):
+    pages = page_size or reader.page_size()
+    for row in read_in_pages(reader, text, ["s", "p", "o"], page_size=pages):
         back.add((row["s"], row["p"], row["o"]))
     return back
 
@@ -145,13 +144,14 @@ def publish_graph(
     chunk_size: int = 500,
     verify: bool = True,
     reader: Endpoint | None = None,
-    page_size: int = PAGE_SIZE,
+    page_size: int | None = None,
 ) -> PublishReport:
     """Replace the named graph ``graph_uri`` at ``endpoint`` with ``graph`` (see module).
 
     ``reader`` answers the queries (the count and the read-back) where a server takes
     them at another address than its updates (Oxigraph: ``/query`` and ``/update``).
-    The read-back of a graph larger than ``page_size`` triples goes in pages of that size.
+    The read-back of a graph larger than the server answers whole goes in pages of its
+    row cap (:meth:`Endpoint.row_cap`), or of ``page_size`` triples where given.
 
     The graph name and every IRI of ``graph`` are checked before anything is sent: a
     name like ``http://x/> ; DROP ALL ; ...`` raises :class:`PublishError` and touches

@@ -435,6 +435,23 @@ def with_constants(text: str, bindings: Mapping[str, Node]) -> str | None:
     return "".join(pieces)
 
 
+def bound_text(text: str, bindings: Mapping[str, Node]) -> tuple[str, dict[str, Node]]:
+    """``text`` with ``bindings`` written in, and the bound values the answer will lack.
+
+    Each term is written into the pattern as a constant, so that the store's index does
+    the work (and dropped from the answer: the caller adds it back), or else, where a
+    constant cannot stand for it, travels in a VALUES block (see :func:`with_constants`).
+
+    >>> from rdflib import URIRef
+    >>> bound_text("SELECT ?s ?o WHERE { ?s ?p ?o }", {"o": URIRef("http://x/a")})
+    ('SELECT ?s  WHERE { ?s ?p <http://x/a> }', {'o': rdflib.term.URIRef('http://x/a')})
+    """
+    constant = with_constants(text, bindings)
+    if constant is None:
+        return with_values(text, list(bindings), [list(bindings.values())]), {}
+    return constant, dict(bindings)
+
+
 @lru_cache(maxsize=256)
 def _constant_plan(text: str, names: tuple[str, ...]) -> tuple[tuple[int, int, str], ...] | None:
     """Where :func:`with_constants` writes each variable of ``names`` in ``text``: spans

@@ -187,10 +187,13 @@ class Recording(Endpoint):
     def __post_init__(self) -> None:
         super().__post_init__()
         self.sent: list[str] = []
+        self.rows: list[int] = []
 
     def query(self, text: str, *, accept: str = "json"):
         self.sent.append(text)
-        return super().query(text, accept=accept)
+        answer = super().query(text, accept=accept)
+        self.rows.append(len(answer["results"]["bindings"]) if "results" in answer else 0)
+        return answer
 
 
 NAME_SCAN = "Every name a study element"  # lookup-index.rq: the lookup's last resort
@@ -317,6 +320,25 @@ def test_an_answer_past_the_row_cap_is_read_whole(collection, virtuoso):
     assert {tuple(row) for row in every.itertuples(index=False)} == set(collection.graph)
     assert remote.query("annotations").equals(collection.query("annotations"))
     assert remote.propositions().equals(collection.propositions())
+
+
+@pytest.mark.slow
+def test_a_scoped_remote_question_asks_a_few_bound_queries(collection, virtuoso):
+    """One study's proposition, named by its local name (no identifier: the lookup tries
+    it in each of the 100 studies' namespaces), costs a few bound queries: the local name
+    is found by how IRIs end, in one query, and no answer but the list of studies and
+    the cap's probe holds more than a few dozen rows."""
+    from cimo_graph.remote import _PROBE, RemoteGraph
+
+    remote = RemoteGraph(Recording(virtuoso.url, graph=COLLECTION_GRAPH))
+    assert remote.mechanisms_for("s99-W").equals(collection.mechanisms_for("s99-W"))
+    sent, rows = remote.endpoint.sent, remote.endpoint.rows
+    assert len(sent) <= 12, len(sent)
+    assert not [text for text in sent if NAME_SCAN in text]
+    assert max(text.count("<https://example.org/bench/") for text in sent) < 40
+    large = {text.split("\n", 1)[0] for text, n in zip(sent, rows, strict=True) if n > 40}
+    studies = "# The studies the graph holds, one row each (cheap: no counting)."
+    assert large <= {studies, _PROBE}, large
 
 
 @pytest.fixture(scope="module")

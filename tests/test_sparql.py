@@ -42,7 +42,7 @@ NOT_IN_BUNDLED = {"stated-links", "any-stated-link"}
 
 
 #: Queries that mean nothing without their parameter (a search without its words).
-NEEDS_ITS_PARAMETER = {"search": {"pattern": "zelfsturing"}}
+NEEDS_ITS_PARAMETER = {"search": {"pattern": "zelfsturing"}, "nodes-ending": {"end": "/W-I3"}}
 
 
 @pytest.mark.parametrize("name", QUERIES)
@@ -238,6 +238,7 @@ SAMPLE_FOR = {
     ("listing-roles", "language"): "en",
     ("search", "pattern"): "zelfsturing",
     ("search", "labelLang"): "en",
+    ("nodes-ending", "end"): "/W-I3",
 }
 
 
