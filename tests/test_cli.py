@@ -284,3 +284,21 @@ def test_endpoint_errors_on_the_command_line(capsys):
     assert main(["themes", "--endpoint", url]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"cimo-graph: error: {url}: cannot connect")
+
+
+def test_a_row_cap_given_on_the_command_line(virtuoso, kg, capsys, monkeypatch):
+    """--row-cap names the endpoint's cap: an answer at it is read whole, in pages."""
+    import cimo_graph.remote as remote
+
+    from .conftest import STUDY_GRAPH
+
+    paged = []
+    read_in_pages = remote.read_in_pages
+    monkeypatch.setattr(
+        remote, "read_in_pages", lambda *a, **k: paged.append(k) or read_in_pages(*a, **k)
+    )
+    arguments = ["query", "annotations", "--endpoint", virtuoso.url, "--graph", STUDY_GRAPH]
+    assert main([*arguments, "--row-cap", "100", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == len(kg.query("annotations")) > 100
+    assert [k["page_size"] for k in paged] == [100]
