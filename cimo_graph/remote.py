@@ -253,7 +253,10 @@ class Endpoint:
             except (RemoteError, KeyError, TypeError, AttributeError):  # not learnt
                 self._probed = (None, 0)
             else:
-                self._probed = (rows, rows) if rows < PROBE_ROWS else (None, rows)
+                if rows < MIN_CAP:  # no cap, but a server that cannot answer the probe
+                    self._probed = (None, 0)
+                else:
+                    self._probed = (rows, rows) if rows < PROBE_ROWS else (None, rows)
         return self._probed[0] if self._probed else None
 
     def may_be_cut(self, rows: int, *, triples: bool = False) -> bool:
