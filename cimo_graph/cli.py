@@ -125,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
         )
         sub.add_argument(
             "--row-cap",
-            type=int,
+            type=_row_cap,
             default=None,
             metavar="N",
             help="the number of rows at which the endpoint cuts every answer (learnt by "
@@ -707,6 +707,13 @@ def _positive_inches(text: str) -> float:
     if not 1.0 <= inches <= 40.0:  # also false for nan
         raise argparse.ArgumentTypeError(f"width {text!r}: give inches from 1 to 40, like 3.5")
     return inches
+
+
+def _row_cap(text: str) -> int:
+    """A server's row cap: a whole number of rows, at least 1."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"row cap {text!r}: give a number of rows, like 10000")
+    return int(text)
 
 
 def _render(args: argparse.Namespace) -> int:

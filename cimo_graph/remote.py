@@ -212,6 +212,8 @@ class Endpoint:
             raise InvalidIRIError(self.url, "the endpoint URL", "it is not an http(s) URL")
         if self.graph is not None:
             self.graph = str(checked_iri(self.graph, "the graph name"))
+        if self.cap is not None and (not isinstance(self.cap, int) or self.cap < 1):
+            raise ValueError(f"cap={self.cap!r}: give the server's row cap, a number of rows")
 
     def query(self, text: str, *, accept: str = "json") -> Any:
         """Send a query; return the parsed JSON result, or a Graph for ``accept="turtle"``."""

@@ -302,3 +302,10 @@ def test_a_row_cap_given_on_the_command_line(virtuoso, kg, capsys, monkeypatch):
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == len(kg.query("annotations")) > 100
     assert [k["page_size"] for k in paged] == [100]
+
+
+@pytest.mark.parametrize("cap", ["0", "-5", "ten"])
+def test_a_row_cap_on_the_command_line_is_a_number_of_rows(cap, capsys):
+    with pytest.raises(SystemExit):
+        main(["themes", "--endpoint", "http://127.0.0.1:9/sparql", "--row-cap", cap])
+    assert f"row cap {cap!r}: give a number of rows" in capsys.readouterr().err

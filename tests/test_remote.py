@@ -262,6 +262,12 @@ def test_a_row_cap_given_is_used_without_a_probe(virtuoso):
     assert cg.connect(virtuoso.url, cap=500).endpoint.cap == 500
 
 
+@pytest.mark.parametrize("cap", [0, -5, 2.5])
+def test_a_row_cap_is_a_number_of_rows(cap):
+    with pytest.raises(ValueError, match=f"cap={cap!r}: give the server's row cap"):
+        cg.connect("http://127.0.0.1:9/sparql", cap=cap)
+
+
 class Small(Endpoint):
     """A server that cuts every answer at 100 rows, and a probe that fails: without a
     cap it could learn, round numbers are taken for caps."""
