@@ -170,6 +170,17 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="also write the interactive network, the figures and a GraphML export into DIR",
     )
+    sub.add_argument(
+        "--html",
+        default=None,
+        metavar="FILE",
+        help="also write the evidence report: one self-contained HTML file with every "
+        "element's source text, the propositions' sentences and figures, the network and "
+        "the routes to each theme (print it to PDF from the browser)",
+    )
+    sub.add_argument(
+        "--lang", choices=("en", "nl"), default="en", help="language of the report's labels"
+    )
     sub = command("render", "Draw the study: an interactive page, a figure or an export.", _render)
     sub.add_argument(
         "--format",
@@ -746,6 +757,8 @@ def _report(args: argparse.Namespace) -> int:
         _answer_questions(kg)
     if args.out:
         _draw(kg, Path(args.out))
+    if args.html:
+        print(f"Evidence report: {kg.report(args.html, lang=args.lang)}")
     return 0 if report.conforms else 1
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -35,7 +36,7 @@ def browser():
         browser.close()
 
 
-def open_page(browser, path):
+def open_page(browser, path, *, ready="window.cimoGraph !== undefined", fragment=""):
     """Open a file with every non-file request blocked; return page, requests, errors."""
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     requests, errors = [], []
@@ -48,8 +49,8 @@ def open_page(browser, path):
         "**/*",
         lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
     )
-    page.goto(path.as_uri())
-    page.wait_for_function("window.cimoGraph !== undefined", timeout=15000)
+    page.goto(path.as_uri() + fragment)
+    page.wait_for_function(ready, timeout=15000)
     return page, requests, errors
 
 
@@ -271,5 +272,42 @@ def test_search_box_marks_the_nodes_whose_texts_hold_the_words(kg, browser, tmp_
     _until(lambda: page.evaluate("cimoGraph.nodes.get().every((n) => n.opacity === 1)"))
     assert page.locator("#found").text_content() == ""
     assert [url for url in requests if not url.startswith("file:")] == []
+    assert errors == []
+    page.close()
+
+
+def test_the_evidence_report_works_offline_and_prints(kg, browser, tmp_path):
+    """The report opens at an element's anchor, draws the network in its frame, filters
+    the elements by any text, prints to PDF with its sections on pages of their own,
+    requests nothing and logs no error."""
+    path = kg.report(tmp_path / "report.html")
+    page, requests, errors = open_page(
+        browser, path, ready="window.cimoReport !== undefined", fragment="#W-I3"
+    )
+    assert abs(page.evaluate("document.getElementById('W-I3').getBoundingClientRect().top")) < 2
+    assert page.evaluate("window.scrollY") > 1000
+    frame = next(f for f in page.frames if f.url == "about:srcdoc")
+    _until(lambda: frame.evaluate("window.cimoGraph !== undefined"), 15)
+    assert frame.evaluate("cimoGraph.nodes.length") == 75
+    assert page.evaluate("cimoReport.filter('Zelfsturing')") == "3 of 75"
+    assert page.locator("article.element:not(.hidden)").count() == 3
+    assert page.evaluate("cimoReport.filter('')") == ""
+    assert page.locator("article.element.hidden").count() == 0
+    page.evaluate("window.scrollTo(0, 0)")
+    shot = page.screenshot(path=tmp_path / "report.png")
+    if os.environ.get("CIMO_GRAPH_SCREENSHOT"):  # docs/report.png is made so
+        Path(os.environ["CIMO_GRAPH_SCREENSHOT"]).write_bytes(shot)
+    pdf = page.pdf()
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page>") >= 5
+    assert [url for url in requests if not url.startswith("file:")] == []
+    assert errors == []
+    page.close()
+
+
+def test_hostile_text_in_the_report_never_runs(kg, browser, tmp_path):
+    path = hostile_study(kg).report(tmp_path / "hostile.html")
+    page, _, errors = open_page(browser, path, ready="window.cimoReport !== undefined")
+    assert page.evaluate("window.__pwned === undefined")
+    assert HOSTILE in page.locator("#W-I3").inner_text()
     assert errors == []
     page.close()

@@ -313,14 +313,20 @@ class Listings(Base):
         languages: dict[Any, set[str]] = defaultdict(set)
         for row in self._select(named_query("study-languages"), {}):
             languages[row["study"]].add(str(row["lang"]))
-        lacking = sorted(str(study) for study, tags in languages.items() if lang not in tags)
+        lacking = sorted((s for s, tags in languages.items() if lang not in tags), key=str)
         if lacking:
-            known = sorted(set().union(*languages.values()))
+            theirs = sorted(set().union(*(languages[s] for s in lacking)))
+            common = sorted(set.intersection(*languages.values()))
+            ask = f"Ask in {' or '.join(common)}." if common else "No language is common to all."
             raise CimoGraphError(
-                f"sentences(lang={lang!r}): {', '.join(lacking)} has no labels in {lang!r} "
-                f"(its languages: {', '.join(known)}); a sentence would mix languages. "
-                f"Ask in one of {', '.join(known)}."
+                f"sentences(lang={lang!r}): {', '.join(map(str, lacking))} has no labels in "
+                f"{lang!r} "
+                f"(its languages: {', '.join(theirs)}); a sentence would mix languages. {ask}"
             )
+        return self._sentence_frame(lang)
+
+    def _sentence_frame(self, lang: str) -> pd.DataFrame:
+        """:meth:`sentences` without the check that every study speaks ``lang``."""
         shown = shown_nodes(self._strings, CIMO.DesignProposition)
         labelled = ("context", "intervention", "mechanism", "outcome")
         parts = listing_parts(self._strings, CIMO.DesignProposition, lang, labelled=labelled)

@@ -121,6 +121,26 @@ class Drawings:
         _display(page)
         return target
 
+    def report(self, path: Path | str, *, lang: str = "en", max_nodes: int | None = None) -> Path:
+        """Write the evidence report to ``path``: one self-contained HTML file (nothing is
+        fetched; print it to PDF from the browser) with each study's reference, method
+        and validation, each design proposition's sentence and figure, the interactive
+        network (left out, with a note, beyond ``max_nodes`` nodes), every element with its
+        verbatim source text, place, source, notes, themes and links, anchored by its id
+        (``report.html#W-I3``), the routes to each theme, and a filter over the elements.
+
+        >>> import tempfile
+        >>> path = cg.load().report(Path(tempfile.mkdtemp()) / "report.html")
+        >>> 'id="W-I3"' in path.read_text(encoding="utf-8")
+        True
+        """
+        from .._files import write_text
+        from .report import render_report
+
+        page = render_report(self, lang=lang, max_nodes=max_nodes)
+        write_text(path, page)
+        return Path(path)
+
     def figure(
         self,
         proposition: str | URIRef | None = None,

@@ -1,0 +1,329 @@
+"""The evidence report: a study (or a collection) as one self-contained HTML file.
+
+Every element with its verbatim source text, place, source and notes, anchored by its id
+(``report.html#W-I3``); each design proposition as its sentence and its figure (inline
+SVG); the interactive network; the routes to each theme; a search that filters the
+elements; print styles for a PDF. Everything is inlined, nothing is fetched (a
+Content-Security-Policy forbids it), and every text of the study is set as text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Literal, URIRef
+
+from ..errors import DrawingTooLargeError
+from ..lookup import local_name
+from ..questions.base import cimo_kind, in_id_order
+from ..sparql import named_query
+from ..summary import CIMO_CLASSES
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+__all__ = ["render_report"]
+
+_TEMPLATES = Path(__file__).parent / "templates"
+
+#: The order of the elements: by CIMO class, as a summary lists them.
+_KIND_ORDER = {name: index for index, name in enumerate(CIMO_CLASSES)}
+
+#: The ids of the page's own parts, which no element's anchor may take.
+_RESERVED = ("studies", "propositions", "network", "elements", "themes", "filter")
+_RESERVED += ("report-search", "report-found")
+
+#: The counts of ``studies()`` a study's facts show.
+_COUNTED = ("propositions", "pillars", "interventions", "mechanisms", "outcomes", "elements")
+
+#: Columns of the theme index's route tables.
+_ROUTE_COLUMNS = ("id", "label", "kind", "route", "through", "via")
+
+
+@dataclass
+class Element:
+    """What the report shows of one node."""
+
+    iri: str
+    anchor: str
+    id: str
+    kind: str
+    study: str = ""
+    labels: list[tuple[str, str]] = field(default_factory=list)  # (language, text)
+    synonyms: list[tuple[str, str]] = field(default_factory=list)
+    source_texts: list[tuple[str, str]] = field(default_factory=list)
+    locations: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    quotes: list[str] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    themes: list[Element] = field(default_factory=list)
+    out: list[tuple[str, Element]] = field(default_factory=list)  # (relation, target)
+    into: list[tuple[str, Element]] = field(default_factory=list)  # (relation, source)
+
+    def label(self, lang: str) -> str:
+        for tag, text in self.labels:
+            if tag == lang:
+                return text
+        return self.labels[0][1] if self.labels else self.id
+
+
+def render_report(graph: Any, *, lang: str = "en", max_nodes: int | None = None) -> str:
+    """The report of ``graph`` (a :class:`~cimo_graph.CimoGraph` or remote graph) as one
+    HTML page, labels in ``lang`` first."""
+    import jinja2
+
+    from .. import __version__
+    from . import MAX_NODES
+    from .interactive import _script_hash, _vis_assets
+
+    elements, themes, studies = _read(graph, lang)
+    ordered = sorted(
+        (e for e in elements.values() if e.kind != "Theme"),
+        key=lambda e: _KIND_ORDER.get(e.kind, len(_KIND_ORDER)),
+    )
+    network, network_note = _network(graph, lang, max_nodes or MAX_NODES)
+    page_js = (_TEMPLATES / "report.js").read_text(encoding="utf-8")
+    scripts = [page_js]
+    if network:
+        vis_js, _ = _vis_assets()
+        scripts += [vis_js, (_TEMPLATES / "network.js").read_text(encoding="utf-8")]
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True, keep_trailing_newline=True
+    )
+    return environment.get_template("report.html.j2").render(
+        lang=lang,
+        title=" · ".join(s["title"] for s in studies) or "cimo-graph report",
+        studies=studies,
+        propositions=_propositions(graph, elements, studies),
+        elements=ordered,
+        themes=_theme_index(graph, themes, elements, lang),
+        network=network,
+        network_note=network_note,
+        validation=_validation(graph),
+        page_js=page_js,
+        script_hashes=" ".join(_script_hash(s) for s in scripts),
+        version=__version__,
+    )
+
+
+def _text(term: Any) -> str:
+    return str(term) if term is not None else ""
+
+
+def _tag(term: Any) -> str:
+    return (term.language or "") if isinstance(term, Literal) else ""
+
+
+def _read(graph: Any, lang: str) -> tuple[dict[Node, Element], list[Element], list[dict]]:
+    """Every node's annotations, links and evidence, in three queries over everything."""
+    fields: dict[Node, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for row in graph._select(named_query("annotations"), {}):
+        fields[row["node"]][str(row["field"])].append(row["value"])
+    studies_of = {node: f["study"] for node, f in fields.items() if f.get("study")}
+    members = [
+        node
+        for node, f in fields.items()
+        if isinstance(node, URIRef) and (node in studies_of or _is_theme(f))
+    ]
+    names = graph._names()
+    names.prefetch(members)
+    ids = {node: names.display(node) for node in members}
+    counts: dict[str, int] = defaultdict(int)
+    for node in members:
+        counts[ids[node]] += 1
+    elements: dict[Node, Element] = {}
+    used = set(_RESERVED) | {f"study-{names.display(s)}" for ss in studies_of.values() for s in ss}
+    for node in in_id_order(members, ids.__getitem__):
+        f = fields[node]
+        kind = "Theme" if _is_theme(f) else cimo_kind(f.get("type", ()))
+        study = ", ".join(sorted(names.display(s) for s in studies_of.get(node, ())))
+        anchor = ids[node] if counts[ids[node]] == 1 else f"{study}-{ids[node]}"
+        if kind == "Theme":
+            anchor = f"theme-{anchor}"
+        anchor = _anchor(anchor)
+        while anchor in used:  # an id that names a section of the page, or a theme's
+            anchor = f"{kind.lower() or 'node'}-{anchor}"
+        used.add(anchor)
+        elements[node] = Element(
+            iri=str(node),
+            anchor=anchor,
+            id=ids[node],
+            kind=kind,
+            study=study,
+            labels=_tagged(f.get("label", ()), lang),
+            synonyms=_tagged(f.get("synonym", ()), lang),
+            source_texts=_tagged(f.get("source_text", ()), lang),
+            locations=sorted({_text(v) for v in f.get("location", ())}),
+            notes=_tagged(f.get("note", ()), lang),
+        )
+    for node, element in elements.items():
+        element.themes = [elements[t] for t in fields[node].get("theme", ()) if t in elements]
+    for row in graph._select(named_query("network"), {}):
+        source, target = elements.get(row["source"]), elements.get(row["target"])
+        relation = local_name(str(row["relation"]))
+        if source is not None and target is not None and relation != "theme":
+            source.out.append((relation, target))
+            target.into.append((relation, source))
+    for row in graph._select(named_query("evidence"), {}):
+        element = elements.get(row["node"])
+        kind = str(row["kind"])
+        if element is None:
+            continue
+        if kind == "derived from":
+            element.sources.append(_text(row.get("text")) or _text(row.get("item")))
+        elif kind == "quote":
+            element.quotes.append(_text(row.get("text")))
+    for element in elements.values():
+        element.sources = sorted(set(element.sources))
+        element.quotes = sorted(set(element.quotes))
+        element.out.sort(key=lambda pair: (pair[0], pair[1].anchor))
+        element.into.sort(key=lambda pair: (pair[0], pair[1].anchor))
+    themes = [e for e in elements.values() if e.kind == "Theme"]
+    return elements, themes, _studies(graph, lang)
+
+
+def _is_theme(fields: dict[str, list[Any]]) -> bool:
+    return any(str(t).endswith("core#Concept") for t in fields.get("type", ()))
+
+
+def _anchor(text: str) -> str:
+    """An id attribute: no white space (the rest is escaped by the template)."""
+    return re.sub(r"\s+", "_", text) or "_"
+
+
+def _tagged(values: Any, lang: str) -> list[tuple[str, str]]:
+    """(language, text) pairs: the asked language first, then the others, then untagged."""
+    pairs = {(_tag(v), _text(v)) for v in values}
+    return sorted(pairs, key=lambda p: (p[0] != lang, p[0] == "", p[0], p[1]))
+
+
+def _studies(graph: Any, lang: str) -> list[dict]:
+    details: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in graph._select(named_query("study-details"), {}):
+        value = row["value"]
+        text = _text(value)
+        if str(row["field"]) in ("method", "institution") and _tag(value) not in ("", lang):
+            continue  # the asked language where the study gives it (below: else any)
+        details[str(row["study"])][str(row["field"])].add(text)
+    extra: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in graph._select(named_query("study-details"), {}):
+        extra[str(row["study"])][str(row["field"])].add(_text(row["value"]))
+    studies = []
+    for row in graph.studies(lang=lang).to_dict("records"):
+        mine, every = details[row["iri"]], extra[row["iri"]]
+        try:
+            reference = graph.cite(row["iri"], lang=lang)
+        except Exception:  # a study without a citable title: the report still stands
+            reference = ""
+        studies.append(
+            {
+                **row,
+                "reference": reference,
+                "method": sorted(mine.get("method") or every.get("method", ())),
+                "institutions": sorted(mine.get("institution") or every.get("institution", ())),
+                "languages": sorted(every.get("language", ())),
+                "licence": sorted(every.get("licence", ())),
+                "sources": sorted(every.get("source", ())),
+                "counts": [(name, row[name]) for name in _COUNTED if name in row],
+            }
+        )
+    return studies
+
+
+def _propositions(graph: Any, elements: dict[Node, Element], studies: list[dict]) -> list[dict]:
+    """Each design proposition: its sentence in each study language and its figure."""
+    spoken = {s["id"]: set(s["languages"]) for s in studies}
+    languages = sorted(set().union(*spoken.values())) or ["en"]
+    sentences: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for tag in languages:  # each proposition in the languages its study gives labels in
+        for row in graph._sentence_frame(tag).to_dict("records"):
+            study = elements[URIRef(row["iri"])].study
+            if tag in spoken.get(study, {tag}):
+                sentences[row["iri"]].append((tag, row["sentence"]))
+    out = []
+    for node, element in elements.items():
+        if element.kind != "DesignProposition":
+            continue
+        out.append(
+            {
+                "element": element,
+                "sentences": sentences.get(str(node), []),
+                "svg": _svg(graph, node),
+            }
+        )
+    return out
+
+
+def _svg(graph: Any, node: Node) -> str:
+    """The proposition's figure as inline SVG (text as text), without the XML prologue."""
+    import matplotlib.pyplot as plt
+
+    figure = graph.figure(node)
+    try:
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg")
+    finally:
+        plt.close(figure)
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
+
+
+def _network(graph: Any, lang: str, max_nodes: int) -> tuple[str, str]:
+    """The interactive network's page (for an iframe), or why it is left out."""
+    try:
+        return graph.to_html(lang=lang, max_nodes=max_nodes).html, ""
+    except DrawingTooLargeError as error:
+        return "", str(error)
+
+
+def _theme_index(
+    graph: Any, themes: list[Element], elements: dict[Node, Element], lang: str
+) -> list[dict]:
+    """For each theme, its routes: interventions, mechanisms and outcomes, as tables."""
+    by_iri = {e.iri: e for e in elements.values()}
+    index = []
+    for theme in themes:
+        tables = []
+        for title, helper in (
+            ("Interventions", graph.interventions_for),
+            ("Mechanisms", graph.mechanisms_for),
+            ("Outcomes", graph.outcomes_of),
+        ):
+            frame = helper(URIRef(theme.iri), lang=lang)
+            rows = []
+            for record in frame.to_dict("records"):
+                target = by_iri.get(record.get("iri", ""))
+                rows.append(
+                    {
+                        "element": target,
+                        "cells": [_cell(record.get(c)) for c in _ROUTE_COLUMNS[1:]],
+                    }
+                )
+            tables.append({"title": title, "columns": _ROUTE_COLUMNS, "rows": rows})
+        index.append({"theme": theme, "tables": tables})
+    return index
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):  # NaN
+        return ""
+    return str(value)
+
+
+def _validation(graph: Any) -> dict[str, Any]:
+    """Whether the graph conforms to the shapes; a remote graph is not checked here."""
+    validate = getattr(graph, "validate", None)
+    if validate is None:
+        return {"checked": False}
+    report = validate()
+    return {
+        "checked": True,
+        "conforms": bool(report.conforms),
+        "violations": len(report.violations),
+        "results": len(report.results),
+    }

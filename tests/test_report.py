@@ -1,0 +1,120 @@
+"""The evidence report: one self-contained HTML file of a study or a collection."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from markupsafe import escape
+from rdflib import RDF
+
+import cimo_graph as cg
+from cimo_graph.cli import main
+
+from .conftest import DATA
+from .test_interactive import HOSTILE, hostile_study
+
+SECOND = DATA / "studies" / "blended-review.yaml"
+
+
+@pytest.fixture(scope="module")
+def page(kg, tmp_path_factory):
+    path = kg.report(tmp_path_factory.mktemp("report") / "report.html")
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def two(tmp_path_factory):
+    """The bundled study and the tests' second study (English only), in one report."""
+    kg = cg.load([None, SECOND])
+    path = kg.report(tmp_path_factory.mktemp("two") / "two.html")
+    return kg, path.read_text(encoding="utf-8")
+
+
+def shown(text: str) -> str:
+    """``text`` as the page holds it: escaped as Jinja escapes (``'`` as ``&#39;``)."""
+    return str(escape(text))
+
+
+def anchors(text: str) -> list[str]:
+    return re.findall(r'<article class="element" id="([^"]+)"', text)
+
+
+def test_every_element_is_anchored_by_its_id_with_its_verbatim_source_text(kg, page):
+    elements = set(kg.graph.subjects(cg.CIMO.partOfStudy, None))
+    found = anchors(page)
+    assert len(found) == len(set(found)) == len(elements)
+    assert {"W-I3", "C", "P3-means-1", "W"} <= set(found)
+    for element in elements:
+        for text in kg.graph.objects(element, cg.CIMO.sourceText):
+            assert shown(str(text)) in page, element
+
+
+def test_every_proposition_is_stated_in_each_language_with_its_figure(kg, page):
+    propositions = set(kg.graph.subjects(RDF.type, cg.CIMO.DesignProposition))
+    for lang in ("en", "nl"):
+        for sentence in kg.sentences(lang=lang)["sentence"]:
+            assert shown(sentence) in page
+    assert page.count('<figure class="chain"><svg') == len(propositions) == 2
+
+
+def test_the_study_its_validation_and_the_routes_to_each_theme(kg, page):
+    assert shown(kg.cite()) in page
+    assert "Interviews with the founders" in page  # the method
+    assert "the graph conforms to the cimo-graph shapes" in page
+    assert len(re.findall(r'<article class="theme" id="theme-', page)) == len(kg.themes())
+    assert '<a href="#P3-means-1">P3-means-1</a>' in page  # a route to self-direction
+
+
+def test_links_in_and_out_lead_to_their_anchors(page):
+    found = set(anchors(page)) | set(re.findall(r'<article class="theme" id="([^"]+)"', page))
+    links = set(re.findall(r'<a href="#([^"]+)"', page))
+    sections = {"studies", "propositions", "network", "elements", "themes"}
+    assert links - sections <= found and len(links) > len(anchors(page))  # themes too
+
+
+def test_the_network_is_embedded_and_a_large_one_is_left_out_with_a_note(kg, tmp_path):
+    assert '<iframe class="network"' in kg.report(tmp_path / "a.html").read_text("utf-8")
+    small = kg.report(tmp_path / "b.html", max_nodes=10).read_text("utf-8")
+    assert '<iframe class="network"' not in small
+    assert "focus" in small and 'id="W-I3"' in small  # the rest stays
+
+
+def test_nothing_is_fetched(page):
+    """Scripts and styles are inline; no element names an address to load."""
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+    assert "default-src 'none'" in page
+
+
+def test_a_collection_of_two_studies(two):
+    kg, text = two
+    found = anchors(text)
+    assert len(found) == len(set(found)) == len(set(kg.graph.subjects(cg.CIMO.partOfStudy)))
+    assert {"leernetwerken-context", "blended-review-context"} <= set(found)  # the same id
+    for title in kg.studies()["title"]:
+        assert shown(title) in text
+    assert text.count('<figure class="chain"><svg') == 3
+    # the English-only study's proposition is stated in English only
+    assert text.count('class="sentence"') == 5
+
+
+def test_hostile_text_stays_text(kg, tmp_path):
+    text = hostile_study(kg).report(tmp_path / "hostile.html").read_text(encoding="utf-8")
+    assert HOSTILE not in text and "<img src=x" not in text
+    assert shown(HOSTILE) in text
+    assert "</script><script>window.__pwned=3" not in text
+
+
+def test_the_report_of_a_remote_graph(kg, served, tmp_path):
+    remote = cg.connect(served.url)
+    text = remote.report(tmp_path / "remote.html").read_text(encoding="utf-8")
+    assert anchors(text) == anchors(kg.report(tmp_path / "local.html").read_text("utf-8"))
+    assert "not checked here" in text
+
+
+def test_report_on_the_command_line(tmp_path, capsys):
+    out = tmp_path / "study.html"
+    assert main(["report", "--html", str(out), "--lang", "nl"]) == 0
+    assert f"Evidence report: {out}" in capsys.readouterr().out
+    text = out.read_text(encoding="utf-8")
+    assert '<html lang="nl">' in text and 'id="W-I3"' in text
