@@ -346,6 +346,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("--out", required=True, metavar="DIR")
     sub.set_defaults(run=_docs)
+    sub = command(
+        "package",
+        "Archive the study as an RO-Crate for a repository deposit: the study, ontology, "
+        "shapes, validation, evidence report, figures, template and a README, each described.",
+        _package,
+        study_arg=True,
+    )
+    sub.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder")
+    sub.add_argument("--zip", action="store_true", help="write one .zip file at --out instead")
+    sub.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a source document to include (yours to check its licence allows); repeatable",
+    )
+    sub.add_argument("--lang", choices=("en", "nl"), default="en", help="language of labels")
     sub = command("cite", "The study's reference (or a cited work's) as text or BibTeX.", _cite)
     sub.add_argument("work", nargs="?", default=None, help="a cited work's id (default: the study)")
     sub.add_argument("--bibtex", action="store_true", help="BibTeX instead of text")
@@ -446,6 +463,13 @@ def _docs(args: argparse.Namespace) -> int:
 
     for path in build_docs(args.out):
         print(path)
+    return 0
+
+
+def _package(args: argparse.Namespace) -> int:
+    kg = _load(args)
+    crate = kg.package(args.out, zip=args.zip, sources=args.source, lang=args.lang)
+    print(f"RO-Crate written: {crate}")
     return 0
 
 

@@ -440,6 +440,29 @@ class CimoGraph(Questions, Drawings):
 
         return summarise(self._graph, source=self.source)
 
+    def package(
+        self,
+        out: Path | str,
+        *,
+        zip: bool = False,
+        sources: Iterable[Path | str] = (),
+        lang: str = "en",
+    ) -> Path:
+        """Archive the study as an RO-Crate 1.1 in the folder ``out`` (with ``zip``, the
+        file ``out``) for a repository deposit: the study in Turtle and JSON-LD, the
+        ontology and shapes, the validation report, the evidence report, the figures, the
+        template, the ``sources`` given, a README, and ``ro-crate-metadata.json``
+        describing each (see :mod:`cimo_graph.crate`). Returns the path.
+
+        >>> import tempfile
+        >>> crate = cg.load().package(Path(tempfile.mkdtemp()) / "crate")
+        >>> (crate / "ro-crate-metadata.json").is_file(), (crate / "report.html").is_file()
+        (True, True)
+        """
+        from .crate import package
+
+        return package(self, out, zip=zip, sources=sources, lang=lang)
+
     def validate(self, *, shapes: Graph | None = None) -> ValidationReport:
         """Check the study against the CIMO SHACL shapes (``ontology/shapes.ttl``).
 

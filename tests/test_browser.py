@@ -311,3 +311,28 @@ def test_hostile_text_in_the_report_never_runs(kg, browser, tmp_path):
     assert HOSTILE in page.locator("#W-I3").inner_text()
     assert errors == []
     page.close()
+
+
+def test_the_report_of_two_studies_in_the_browser(browser, tmp_path):
+    """A collection's report: an id two studies share opens by its study's anchor, the
+    network shows both studies, and the filter finds the second study's elements."""
+    import cimo_graph as cg
+
+    kg = cg.load([None, Path(__file__).parent / "data" / "studies" / "blended-review.yaml"])
+    path = kg.report(tmp_path / "two.html")
+    page, requests, errors = open_page(
+        browser, path, ready="window.cimoReport !== undefined", fragment="#blended-review-context"
+    )
+    top = page.evaluate(
+        "document.getElementById('blended-review-context').getBoundingClientRect().top"
+    )
+    assert abs(top) < 2
+    frame = next(f for f in page.frames if f.url == "about:srcdoc")
+    _until(lambda: frame.evaluate("window.cimoGraph !== undefined"), 15)
+    assert frame.evaluate("cimoGraph.nodes.length") == len(kg.to_networkx())
+    elements = len(set(kg.graph.subjects(cg.CIMO.partOfStudy)))
+    shown = page.evaluate("cimoReport.filter('blended-review')")
+    assert shown == f"10 of {elements}"
+    assert [url for url in requests if not url.startswith("file:")] == []
+    assert errors == []
+    page.close()

@@ -118,3 +118,25 @@ def test_report_on_the_command_line(tmp_path, capsys):
     assert f"Evidence report: {out}" in capsys.readouterr().out
     text = out.read_text(encoding="utf-8")
     assert '<html lang="nl">' in text and 'id="W-I3"' in text
+
+
+@pytest.mark.slow
+def test_a_collection_of_a_thousand_elements(tmp_path):
+    """50 synthetic studies (1,050 elements): every element is anchored and described;
+    the network, past what stays readable, gives way to a note, and the rest stays."""
+    import sys
+
+    sys.path.insert(0, str(DATA.parents[1] / "bench"))
+    try:
+        import run
+    finally:
+        sys.path.pop(0)
+    path = tmp_path / "studies-50.nt"
+    path.write_text(run.synthetic(50), encoding="utf-8")
+    kg = cg.load(path)
+    text = kg.report(tmp_path / "many.html").read_text(encoding="utf-8")
+    found = anchors(text)
+    assert len(found) == len(set(found)) == len(set(kg.graph.subjects(cg.CIMO.partOfStudy)))
+    assert len(found) == 1050
+    assert '<iframe class="network"' not in text and "focus" in text
+    assert text.count('<figure class="chain"><svg') == 50

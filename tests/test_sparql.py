@@ -239,6 +239,7 @@ SAMPLE_FOR = {
     ("search", "pattern"): "zelfsturing",
     ("search", "labelLang"): "en",
     ("nodes-ending", "end"): "/W-I3",
+    ("study-details", "study"): "leernetwerken",
 }
 
 

@@ -203,16 +203,15 @@ def _tagged(values: Any, lang: str) -> list[tuple[str, str]]:
 
 
 def _studies(graph: Any, lang: str) -> list[dict]:
+    # every value (extra), and those in the asked language or none (details): a method or
+    # institution is shown in the asked language where the study gives it, else in any
     details: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in graph._select(named_query("study-details"), {}):
-        value = row["value"]
-        text = _text(value)
-        if str(row["field"]) in ("method", "institution") and _tag(value) not in ("", lang):
-            continue  # the asked language where the study gives it (below: else any)
-        details[str(row["study"])][str(row["field"])].add(text)
     extra: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in graph._select(named_query("study-details"), {}):
-        extra[str(row["study"])][str(row["field"])].add(_text(row["value"]))
+        study, name, value = str(row["study"]), str(row["field"]), row["value"]
+        extra[study][name].add(_text(value))
+        if _tag(value) in ("", lang):
+            details[study][name].add(_text(value))
     studies = []
     for row in graph.studies(lang=lang).to_dict("records"):
         mine, every = details[row["iri"]], extra[row["iri"]]
@@ -321,9 +320,10 @@ def _validation(graph: Any) -> dict[str, Any]:
     if validate is None:
         return {"checked": False}
     report = validate()
+    severe = [v for v in report.violations if v.severity == "Violation"]
     return {
         "checked": True,
         "conforms": bool(report.conforms),
-        "violations": len(report.violations),
-        "results": len(report.results),
+        "violations": len(severe),
+        "results": len(report.violations) - len(severe),  # warnings and notes
     }

@@ -1,0 +1,270 @@
+"""A study's archive: an RO-Crate 1.1 (made with the ``rocrate`` library) for a deposit.
+
+The crate holds the study in Turtle and JSON-LD, the ontology and shapes it was checked
+with, the validation report, the evidence report, the propositions' figures, the study as
+a template, any source documents given, a README, and ``ro-crate-metadata.json``
+describing each file (format, description), the study's authors, licence and citation,
+and the software and version that made it (a CreateAction) with its date. Nothing is
+fetched: the crate is written from what the graph holds.
+"""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS
+
+from ._files import write_text
+from ._resources import ontology_path, shapes_path
+from .errors import CimoGraphError
+from .namespace import BIBO, CIMO, FOAF, SKOS
+
+if TYPE_CHECKING:
+    from .graph import CimoGraph
+
+__all__ = ["package"]
+
+#: What each file of the crate is: (encoding format, description).
+FORMATS: Mapping[str, tuple[str, str]] = {
+    ".ttl": ("text/turtle", "RDF in Turtle"),
+    ".jsonld": ("application/ld+json", "RDF in JSON-LD"),
+    ".html": ("text/html", "an HTML page"),
+    ".svg": ("image/svg+xml", "a figure (SVG, text as text)"),
+    ".xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "a spreadsheet",
+    ),
+    ".txt": ("text/plain", "plain text"),
+    ".md": ("text/markdown", "Markdown"),
+    ".pdf": ("application/pdf", "a PDF document"),
+}
+
+
+def package(
+    kg: CimoGraph,
+    out: Path | str,
+    *,
+    zip: bool = False,
+    sources: Iterable[Path | str] = (),
+    lang: str = "en",
+) -> Path:
+    """Write ``kg`` as an RO-Crate into the folder ``out`` (or, with ``zip``, the file
+    ``out``, a ``.zip``); return the path. ``sources`` are source documents to include
+    (their licence is the researcher's to check: the crate records the study's).
+
+    Raises :class:`~cimo_graph.CimoGraphError` where ``out`` exists and is not an empty
+    folder, or a source document is missing; nothing is left half-written.
+    """
+    from rocrate.rocrate import ROCrate
+
+    from . import __version__
+
+    target = Path(out)
+    if target.exists() and (zip or not target.is_dir() or any(target.iterdir())):
+        raise CimoGraphError(f"{target}: exists; the crate goes into a new or empty folder")
+    sources = [Path(s) for s in sources]
+    for source in sources:
+        if not source.is_file():
+            raise CimoGraphError(f"{source}: no such source document")
+    report = kg.validate()
+    with tempfile.TemporaryDirectory(prefix="cimo-crate-") as folder:
+        staged = Path(folder) / "files"
+        files = _write_files(kg, staged, report, sources, lang)
+        facts = _study_facts(kg)
+        crate = ROCrate(version="1.1")
+        crate.name = facts["title"] or "A CIMO study"
+        crate.description = (
+            f"{facts['title']}: a qualitative study analysed with CIMO logic (Context, "
+            "Intervention, Mechanism, Outcome), as an RDF knowledge graph made with "
+            f"cimo-graph {__version__}, with its evidence report, figures and template."
+        )
+        crate.root_dataset["datePublished"] = datetime.date.today().isoformat()
+        if facts["licence"]:
+            crate.license = facts["licence"]
+        if facts["citation"]:
+            crate.root_dataset["citation"] = facts["citation"]
+        if facts["keywords"]:
+            crate.root_dataset["keywords"] = facts["keywords"]
+        authors = [
+            crate.add_jsonld({"@id": f"#author-{i}", "@type": kind, "name": name})
+            for i, (kind, name) in enumerate(facts["authors"], start=1)
+        ]
+        if authors:
+            crate.root_dataset["author"] = authors
+        entities = []
+        for relative, description in files:
+            encoding, _ = FORMATS.get(relative.suffix, ("application/octet-stream", ""))
+            entities.append(
+                crate.add_file(
+                    staged / relative,
+                    relative.as_posix(),
+                    properties={
+                        "name": relative.name,
+                        "description": description,
+                        "encodingFormat": encoding,
+                    },
+                )
+            )
+        software = crate.add_jsonld(
+            {
+                "@id": "https://w3id.org/cimo-graph",
+                "@type": "SoftwareApplication",
+                "name": "cimo-graph",
+                "version": __version__,
+                "url": "https://w3id.org/cimo-graph",
+            }
+        )
+        crate.add_jsonld(
+            {
+                "@id": "#made-by-cimo-graph",
+                "@type": "CreateAction",
+                "name": f"Made with cimo-graph {__version__}",
+                "instrument": {"@id": software.id},
+                "endTime": datetime.datetime.now(datetime.timezone.utc).isoformat(
+                    timespec="seconds"
+                ),
+                "result": [{"@id": entity.id} for entity in entities],
+            }
+        )
+        written = Path(folder) / "crate"
+        if zip:
+            made = Path(crate.write_zip(written))
+            shutil.move(made, target)
+        else:
+            crate.write(written)
+            if target.exists():
+                target.rmdir()
+            shutil.move(written, target)
+    return target
+
+
+def _write_files(
+    kg: CimoGraph, folder: Path, report: Any, sources: list[Path], lang: str
+) -> list[tuple[Path, str]]:
+    """The crate's files, written into ``folder``: (path in the crate, description)."""
+    import matplotlib.pyplot as plt
+
+    folder.mkdir(parents=True)
+    files: list[tuple[Path, str]] = []
+
+    def add(relative: str, description: str) -> Path:
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        files.append((Path(relative), description))
+        return path
+
+    kg.serialize(add("study.ttl", "The study as an RDF graph (Turtle)."), format="turtle")
+    kg.serialize(add("study.jsonld", "The study as an RDF graph (JSON-LD)."), format="json-ld")
+    shutil.copy(ontology_path(), add("ontology/cimo.ttl", "The cimo-graph OWL ontology."))
+    shutil.copy(
+        shapes_path(), add("ontology/shapes.ttl", "The SHACL shapes the study was checked with.")
+    )
+    report.results.serialize(
+        add("validation/report.ttl", "The SHACL validation report (Turtle)."), format="turtle"
+    )
+    write_text(
+        add("validation/report.txt", "The SHACL validation report, as text."), str(report) + "\n"
+    )
+    kg.report(add("report.html", "The evidence report: one self-contained HTML page."), lang=lang)
+    for row in kg.propositions(lang=lang).to_dict("records"):
+        figure = kg.figure(URIRef(row["iri"]), lang=lang)
+        try:
+            figure.savefig(add(f"figures/{row['id']}.svg", f"Figure: {row['label']}."))
+        finally:
+            plt.close(figure)
+    if not kg.pillars(lang=lang).empty:
+        figure = kg.figure(pillars=True, lang=lang)
+        try:
+            figure.savefig(add("figures/pillars.svg", "Figure: the pillars, aims and means."))
+        finally:
+            plt.close(figure)
+    kg.export_template(
+        add("template.xlsx", "The study as a cimo-graph template (spreadsheet), to edit.")
+    )
+    for source in sources:
+        shutil.copy(source, add(f"sources/{source.name}", "A source document of the study."))
+    write_text(add("README.md", "What this archive holds."), _readme(files))
+    return files
+
+
+def _readme(files: list[tuple[Path, str]]) -> str:
+    lines = [
+        "# A CIMO study, archived by cimo-graph",
+        "",
+        "An RO-Crate 1.1: `ro-crate-metadata.json` describes every file. Open",
+        "`report.html` in a browser (nothing is fetched), or load the study in Python:",
+        "",
+        "```python",
+        "import cimo_graph as cg",
+        'kg = cg.load("study.ttl")',
+        "```",
+        "",
+        "| File | What it is |",
+        "|---|---|",
+    ]
+    lines += [f"| `{path.as_posix()}` | {description} |" for path, description in files]
+    lines.append("| `README.md` | What this archive holds. |")
+    return "\n".join(lines) + "\n"
+
+
+def _study_facts(kg: CimoGraph) -> dict[str, Any]:
+    """Title, authors (in order), licence, citation and keywords of the graph's studies."""
+    graph = kg.graph
+    studies = sorted(graph.subjects(RDF.type, CIMO.Study), key=str)
+    titles, authors, licences = [], [], []
+    for study in studies:
+        titles.append(_pick(graph.objects(study, DCTERMS.title)))
+        people = [
+            ("Person", _name(graph, p)) for p in _list(graph, graph.value(study, BIBO.authorList))
+        ]
+        # a study without named authors is its institutions' (the bundled one: HU's)
+        authors += people or [
+            ("Organization", _pick(graph.objects(i, RDFS.label)))
+            for i in graph.objects(study, CIMO.institution)
+        ]
+        licences += [str(v) for v in graph.objects(study, DCTERMS.license)]
+    citation = "\n".join(kg.cite(str(study)) for study in studies) if studies else ""
+    keywords = sorted(
+        {_pick(graph.objects(theme, SKOS.prefLabel)) for theme in graph.objects(None, CIMO.theme)}
+        - {""}
+    )
+    return {
+        "title": " · ".join(t for t in titles if t),
+        "authors": list(dict.fromkeys(a for a in authors if a[1])),
+        "licence": licences[0] if licences else "",
+        "citation": citation,
+        "keywords": keywords,
+    }
+
+
+def _pick(values: Iterable[Any]) -> str:
+    """The English value, else any."""
+    values = list(values)
+    for value in values:
+        if isinstance(value, Literal) and value.language == "en":
+            return str(value)
+    return str(values[0]) if values else ""
+
+
+def _list(graph: Any, head: Any) -> list[Any]:
+    items = []
+    while head is not None and head != RDF.nil:
+        item = graph.value(head, RDF.first)
+        if item is not None:
+            items.append(item)
+        head = graph.value(head, RDF.rest)
+    return items
+
+
+def _name(graph: Any, person: Any) -> str:
+    name = graph.value(person, FOAF.name)
+    if name is not None:
+        return str(name)
+    family, given = graph.value(person, FOAF.familyName), graph.value(person, FOAF.givenName)
+    return ", ".join(str(p) for p in (family, given) if p is not None)
