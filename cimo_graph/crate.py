@@ -10,6 +10,7 @@ fetched: the crate is written from what the graph holds.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import shutil
 import tempfile
@@ -229,7 +230,11 @@ def _study_facts(kg: CimoGraph) -> dict[str, Any]:
             for i in graph.objects(study, CIMO.institution)
         ]
         licences += [str(v) for v in graph.objects(study, DCTERMS.license)]
-    citation = "\n".join(kg.cite(str(study)) for study in studies) if studies else ""
+    citations = []
+    for study in studies:
+        # a study without a citable title is archived all the same
+        with contextlib.suppress(CimoGraphError):
+            citations.append(kg.cite(str(study)))
     keywords = sorted(
         {_pick(graph.objects(theme, SKOS.prefLabel)) for theme in graph.objects(None, CIMO.theme)}
         - {""}
@@ -238,7 +243,7 @@ def _study_facts(kg: CimoGraph) -> dict[str, Any]:
         "title": " · ".join(t for t in titles if t),
         "authors": list(dict.fromkeys(a for a in authors if a[1])),
         "licence": licences[0] if licences else "",
-        "citation": citation,
+        "citation": "\n".join(citations),
         "keywords": keywords,
     }
 

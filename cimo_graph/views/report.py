@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal, URIRef
 
-from ..errors import DrawingTooLargeError
+from ..errors import CimoGraphError, DrawingTooLargeError
 from ..lookup import local_name
 from ..questions.base import cimo_kind, in_id_order
 from ..sparql import named_query
@@ -99,7 +99,7 @@ def render_report(graph: Any, *, lang: str = "en", max_nodes: int | None = None)
         lang=lang,
         title=" · ".join(s["title"] for s in studies) or "cimo-graph report",
         studies=studies,
-        propositions=_propositions(graph, elements, studies),
+        propositions=_propositions(graph, elements, studies, lang),
         elements=ordered,
         themes=_theme_index(graph, themes, elements, lang),
         network=network,
@@ -217,7 +217,7 @@ def _studies(graph: Any, lang: str) -> list[dict]:
         mine, every = details[row["iri"]], extra[row["iri"]]
         try:
             reference = graph.cite(row["iri"], lang=lang)
-        except Exception:  # a study without a citable title: the report still stands
+        except CimoGraphError:  # a study without a citable title: the report still stands
             reference = ""
         studies.append(
             {
@@ -234,14 +234,17 @@ def _studies(graph: Any, lang: str) -> list[dict]:
     return studies
 
 
-def _propositions(graph: Any, elements: dict[Node, Element], studies: list[dict]) -> list[dict]:
+def _propositions(
+    graph: Any, elements: dict[Node, Element], studies: list[dict], lang: str
+) -> list[dict]:
     """Each design proposition: its sentence in each study language and its figure."""
     spoken = {s["id"]: set(s["languages"]) for s in studies}
     languages = sorted(set().union(*spoken.values())) or ["en"]
     sentences: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for tag in languages:  # each proposition in the languages its study gives labels in
         for row in graph._sentence_frame(tag).to_dict("records"):
-            study = elements[URIRef(row["iri"])].study
+            element = elements.get(URIRef(row["iri"]))
+            study = element.study if element is not None else ""
             if tag in spoken.get(study, {tag}):
                 sentences[row["iri"]].append((tag, row["sentence"]))
     out = []
@@ -252,17 +255,17 @@ def _propositions(graph: Any, elements: dict[Node, Element], studies: list[dict]
             {
                 "element": element,
                 "sentences": sentences.get(str(node), []),
-                "svg": _svg(graph, node),
+                "svg": _svg(graph, node, lang),
             }
         )
     return out
 
 
-def _svg(graph: Any, node: Node) -> str:
+def _svg(graph: Any, node: Node, lang: str) -> str:
     """The proposition's figure as inline SVG (text as text), without the XML prologue."""
     import matplotlib.pyplot as plt
 
-    figure = graph.figure(node)
+    figure = graph.figure(node, lang=lang)
     try:
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg")
