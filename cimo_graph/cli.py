@@ -168,7 +168,8 @@ def _parser() -> argparse.ArgumentParser:
         "--out",
         default=None,
         metavar="DIR",
-        help="also write the interactive network, the figures and a GraphML export into DIR",
+        help="also write the interactive network, the figures, a GraphML export and the "
+        "evidence report (report.html) into DIR",
     )
     sub.add_argument(
         "--html",
@@ -801,6 +802,7 @@ def _draw(kg: CimoGraph, folder: Path) -> None:
         for suffix in ("svg", "pdf", "png"):
             written.append(kg.export(folder / f"pillars.{suffix}", focus="pillars"))
     written.append(kg.export(folder / "network.graphml"))
+    written.append(kg.report(folder / "report.html"))
     for path in written:
         print(path)
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine: install cimo-graph into a virtual environment, then
 # load the bundled study, validate it, answer the study's questions, and draw it into
-# cimo-graph-output/ (the interactive network, the figures, a GraphML export).
+# cimo-graph-output/ (the interactive network, the figures, a GraphML export, the evidence
+# report).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

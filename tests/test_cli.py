@@ -235,7 +235,8 @@ def test_render_figure_needs_a_focus(tmp_path, capsys):
 
 
 def test_report_draws_into_a_folder(tmp_path, capsys):
-    """`cimo-graph report --out DIR` writes the page, the figures and an export, and lists them."""
+    """`cimo-graph report --out DIR` writes the page, the figures, an export and the
+    evidence report, and lists them."""
     assert main(["report", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     names = sorted(p.name for p in tmp_path.iterdir())
@@ -243,6 +244,7 @@ def test_report_draws_into_a_folder(tmp_path, capsys):
         [
             "network.html",
             "network.graphml",
+            "report.html",
             *(f"proposition-{p}.{s}" for p in "CW" for s in ("svg", "pdf", "png")),
             *(f"pillars.{s}" for s in ("svg", "pdf", "png")),
         ]
