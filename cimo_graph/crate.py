@@ -18,12 +18,14 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from ._files import write_text
 from ._resources import ontology_path, shapes_path
 from .errors import CimoGraphError
+from .labels import choose_label
 from .namespace import BIBO, CIMO, FOAF, SKOS
 
 if TYPE_CHECKING:
@@ -249,22 +251,14 @@ def _study_facts(kg: CimoGraph) -> dict[str, Any]:
 
 
 def _pick(values: Iterable[Any]) -> str:
-    """The English value, else any."""
-    values = list(values)
-    for value in values:
-        if isinstance(value, Literal) and value.language == "en":
-            return str(value)
-    return str(values[0]) if values else ""
+    """The English value, else the one :func:`~cimo_graph.labels.choose_label` prefers."""
+    chosen = choose_label(values, "en")
+    return str(chosen) if chosen is not None else ""
 
 
 def _list(graph: Any, head: Any) -> list[Any]:
-    items = []
-    while head is not None and head != RDF.nil:
-        item = graph.value(head, RDF.first)
-        if item is not None:
-            items.append(item)
-        head = graph.value(head, RDF.rest)
-    return items
+    """The members of the RDF list at ``head`` (none where there is no list)."""
+    return list(Collection(graph, head)) if head is not None else []
 
 
 def _name(graph: Any, person: Any) -> str:

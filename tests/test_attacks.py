@@ -820,6 +820,15 @@ def test_an_answer_over_max_bytes_is_refused_unread(stub, path):
         cg.connect(f"{stub.base}{path}", max_bytes=2**20).sparql("ASK {}")
 
 
+@pytest.mark.parametrize("path", ["/huge", "/html", "/broken"])
+def test_a_hostile_answer_to_the_row_cap_probe_teaches_no_cap(stub, path):
+    """The probe of the server's row cap answered with 8 MiB, an HTML page or a 500: no
+    cap is learnt and nothing fills the memory; round numbers are then taken for caps."""
+    endpoint = cg.connect(f"{stub.base}{path}", max_bytes=2**20, retries=0).endpoint
+    assert endpoint.row_cap() is None
+    assert endpoint.may_be_cut(10_000) and not endpoint.may_be_cut(1_234)
+
+
 def test_served_study_still_answers(served, kg):
     """The guard in front of `cimo-graph serve` passes ordinary questions unchanged."""
     remote = cg.connect(served.url)
