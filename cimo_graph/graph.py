@@ -296,19 +296,8 @@ class CimoGraph(Questions, Drawings):
             return self._graph.store._inner, to_ox(self._graph.identifier)
         version = self._index_key()
         if self._copy is None or self._copy[0] != version:
-            # the ontology rides along in a named graph, for validation to ask over
-            self._copy = (version, oxigraph_copy([self._graph], ontology=True))
+            self._copy = (version, oxigraph_copy([self._graph]))
         return self._copy[1], ox.DefaultGraph()
-
-    def _engine_with_ontology(self) -> tuple[Any, Any]:
-        """The memory store's engine copy, and a default graph of the study and the
-        ontology together (for validation)."""
-        import pyoxigraph as ox
-
-        from .sources import ONTOLOGY_GRAPH
-
-        store, default_graph = self._engine()
-        return store, [default_graph, ox.NamedNode(ONTOLOGY_GRAPH)]
 
     def _select(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[Row]:
         return self._run(query.text, bindings)
@@ -475,8 +464,7 @@ class CimoGraph(Questions, Drawings):
         """
         from .validation import validate_graph
 
-        engine = None if self._native else self._engine_with_ontology
-        return validate_graph(self._graph, shapes=shapes, source=self.source, engine=engine)
+        return validate_graph(self._graph, shapes=shapes, source=self.source, engine=self._engine)
 
     def serialize(
         self, destination: Path | str | None = None, *, format: str | None = None

@@ -6,7 +6,6 @@ import difflib
 import json
 import re
 from collections.abc import Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from xml.sax import SAXParseException
@@ -127,37 +126,16 @@ def _counting(base: type) -> type:
     return _COUNTING[base]
 
 
-#: The named graph of an engine copy that holds the ontology (see :func:`oxigraph_copy`).
-ONTOLOGY_GRAPH = "urn:cimo-graph:ontology"
-
-
-def oxigraph_copy(graphs: list[Graph], *, ontology: bool = False) -> Any:
+def oxigraph_copy(graphs: list[Graph]) -> Any:
     """A pyoxigraph store holding the triples of ``graphs`` in its default graph, for
-    Oxigraph's engine to answer over (a few milliseconds where rdflib's takes tens).
-
-    With ``ontology``, the CIMO ontology too, in the named graph :data:`ONTOLOGY_GRAPH`
-    (queries over the default graph do not see it; validation asks over both).
-    """
+    Oxigraph's engine to answer over (a few milliseconds where rdflib's takes tens)."""
     import pyoxigraph as ox
     from oxrdflib._converter import to_ox
 
     store = ox.Store()
     default = ox.DefaultGraph()
     store.extend([ox.Quad(to_ox(s), to_ox(p), to_ox(o), default) for g in graphs for s, p, o in g])
-    if ontology:
-        store.extend(_ontology_quads())
     return store
-
-
-@lru_cache(maxsize=1)
-def _ontology_quads() -> list[Any]:
-    import pyoxigraph as ox
-    from oxrdflib._converter import to_ox
-
-    from ._resources import ontology_graph
-
-    name = ox.NamedNode(ONTOLOGY_GRAPH)
-    return [ox.Quad(to_ox(s), to_ox(p), to_ox(o), name) for s, p, o in ontology_graph()]
 
 
 def plain_strings(graph: Graph) -> Graph:

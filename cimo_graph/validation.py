@@ -81,43 +81,38 @@ def validate_graph(
     source: Path | str | None = None,
     engine: Callable[[], tuple[Any, Any]] | None = None,
 ) -> ValidationReport:
-    """Validate ``graph`` against the CIMO shapes (or ``shapes``) with the ontology mixed in,
-    so that subclass links count (a cimo:Pillar is a cimo:StudyElement).
+    """Validate ``graph`` against the CIMO shapes (or ``shapes``), the ontology's subclass
+    links counting (a cimo:Pillar is a cimo:StudyElement).
 
-    ``engine()``, when given, returns a pyoxigraph store holding ``graph`` and the
-    ontology, and the default graph to ask over both: the SPARQL constraints are checked
-    there instead of in a copy made for them.
+    ``engine()``, when given, returns a pyoxigraph store holding ``graph`` and its default
+    graph: the rules checked by query are asked there instead of in a copy made for them.
     """
     import pyshacl  # heavy: imported on first validation
 
-    from .shacl_sparql import add_to_report, check
+    from .shacl_sparql import add_to_report, breaks, check
     from .sources import oxigraph_copy
 
     shapes = shapes if shapes is not None else shapes_graph()
-    # SPARQL constraints are checked with one query each, not once per focus node
-    core, constraints, advanced = _split(shapes)
-    # pySHACL mixes the ontology into a clone of the data (35-45 ms for the bundled
-    # study); a plain copy with the ontology added, validated in place, takes 15 ms
-    mixed = Graph()
-    mixed += graph
-    mixed += ontology_graph()
+    # the ontology's subclasses written into the shapes; SPARQL constraints and classes
+    # with subclasses checked with one query each, not once per focus node
+    prepared, advanced = _prepare(shapes)
     conforms, results, text = pyshacl.validate(
-        mixed,
-        shacl_graph=core,
+        _data_graph(graph, ontology=prepared.needs_ontology or advanced),
+        shacl_graph=prepared.core,
         inplace=True,
         advanced=advanced,
         allow_warnings=True,
     )
-    if constraints:
+    if prepared.constraints:
         if engine is not None:
             store, default_graph = engine()
         else:
             import pyoxigraph as ox
 
-            store, default_graph = oxigraph_copy([graph, ontology_graph()]), ox.DefaultGraph()
-        found = check(store, default_graph, constraints)
+            store, default_graph = oxigraph_copy([graph]), ox.DefaultGraph()
+        found = check(store, default_graph, list(prepared.constraints))
         if found:
-            conforms = False
+            conforms = conforms and not breaks(found)
             add_to_report(results, found)
             text += "".join(f"\n{f.message} ({f.focus})" for f in found)
     lines = _subject_lines(Path(source)) if source is not None else {}
@@ -142,21 +137,41 @@ def validate_graph(
     )
 
 
-_SPLIT: dict[int, tuple[Graph, Graph, list, bool]] = {}
+_PREPARED: dict[int, tuple[Graph, Any, bool]] = {}
 
 
-def _split(shapes: Graph) -> tuple[Graph, list, bool]:
-    """The shapes for pySHACL, the SPARQL constraints checked apart, and whether the
-    shapes use SHACL Advanced Features, worked out once per shapes graph (the bundled
-    shapes are one graph, loaded once)."""
-    from .shacl_sparql import split_shapes
+def _prepare(shapes: Graph) -> tuple[Any, bool]:
+    """The shapes made ready (:func:`~cimo_graph.shacl_sparql.prepare`) and whether they
+    use SHACL Advanced Features, worked out once per shapes graph (the bundled shapes are
+    one graph, loaded once)."""
+    from .shacl_sparql import prepare
 
     key = id(shapes)
-    cached = _SPLIT.get(key)
+    cached = _PREPARED.get(key)
     if cached is None or cached[0] is not shapes:
-        core, constraints = split_shapes(shapes)
-        cached = _SPLIT[key] = (shapes, core, constraints, _uses_advanced_features(core))
-    return cached[1], cached[2], cached[3]
+        prepared = prepare(shapes, ontology_graph())
+        cached = _PREPARED[key] = (shapes, prepared, _uses_advanced_features(prepared.core))
+    return cached[1], cached[2]
+
+
+def _data_graph(graph: Graph, ontology: bool) -> Graph:
+    """What pySHACL checks: ``graph`` itself where it is safe and fast to, else a copy in
+    rdflib's memory store, with the ontology mixed in when the shapes still need it.
+
+    pySHACL in place neither adds nor removes a triple when no rule or inference runs, so
+    shapes without SHACL-AF (whose rules write) check rdflib's memory store in place; a
+    store answering through another engine (Oxigraph) answers pySHACL's thousands of small
+    lookups slowly (2.5x), so it is copied (15 ms for the bundled study).
+    """
+    from rdflib.plugins.stores.memory import Memory
+
+    if not ontology and type(graph) is Graph and isinstance(graph.store, Memory):
+        return graph
+    mixed = Graph()
+    mixed += graph
+    if ontology:
+        mixed += ontology_graph()
+    return mixed
 
 
 #: What marks shapes that need pySHACL's SHACL-AF mode (rules, custom targets, functions,
@@ -200,8 +215,12 @@ def _missing_study(graph: Graph) -> list[Violation]:
     namespace = str(CIMO)
     classes = {o for o in graph.objects(None, RDF.type) if isinstance(o, URIRef)}
     problems = []
+    has_study = CIMO.Study in classes
+    has_element = any(str(c).startswith(namespace) and c != CIMO.Study for c in classes)
+    if has_study and has_element:
+        return problems
     hint = _misspelt_namespace(graph, namespace)
-    if CIMO.Study not in classes:
+    if not has_study:
         problems.append(
             Violation(
                 focus="(the graph)",
@@ -211,7 +230,7 @@ def _missing_study(graph: Graph) -> list[Violation]:
                 shape="cimo:Study",
             )
         )
-    if not any(str(c).startswith(namespace) and c != CIMO.Study for c in classes):
+    if not has_element:
         problems.append(
             Violation(
                 focus="(the graph)",

@@ -16,6 +16,7 @@ from cimo_graph.validation import validate_graph
 CASES_DIR = Path(__file__).parent / "data" / "shapes"
 CASES = sorted(p for p in CASES_DIR.glob("*.ttl") if not p.name.startswith("_"))
 TEST = Namespace("https://w3id.org/cimo-graph/test#")
+CIMO_SHAPES = Namespace("https://w3id.org/cimo-graph/shapes#")
 
 
 def _case(path: Path) -> tuple[Graph, bool, set[str]]:
@@ -94,27 +95,155 @@ def test_broken_copy_of_the_study_fails_with_a_readable_report(kg):
 def test_sparql_constraints_are_checked_once_not_per_focus_node(kg, shapes, monkeypatch):
     """The label-language rule (a SHACL-SPARQL constraint) runs as one query for all 75
     elements, and pySHACL is given the shapes without it (it would parse it 75 times)."""
-    from rdflib.namespace import SH
-
     import cimo_graph.shacl_sparql as shacl_sparql
-    from cimo_graph.validation import _split
+    from cimo_graph.validation import _prepare
 
-    core, constraints, _ = _split(shapes)
-    assert (None, SH.sparql, None) in shapes and (None, SH.sparql, None) not in core
-    assert [c.target for c in constraints] == [CIMO.StudyElement]
+    prepared, _ = _prepare(shapes)
+    assert (None, SH.sparql, None) in shapes and (None, SH.sparql, None) not in prepared.core
+    sparql = [c for c in prepared.constraints if c.component == SH.SPARQLConstraintComponent]
+    assert [c.targets for c in sparql] == [(CIMO.StudyElement,)]
     built = []
     original = shacl_sparql._query
     monkeypatch.setattr(shacl_sparql, "_query", lambda c: built.append(c) or original(c))
     assert validate_graph(kg.graph, shapes=shapes).conforms
-    assert len(built) == len(constraints) == 1
+    assert len(built) == len(prepared.constraints)
+
+
+def test_the_study_is_checked_where_it_stands(monkeypatch):
+    """pySHACL is given the study's own graph, not a copy with the ontology mixed in: the
+    shapes carry the ontology's subclasses (a target of cimo:StudyElement names
+    cimo:Intervention too), and the graph is left exactly as it was."""
+    import pyshacl
+
+    from cimo_graph._resources import shapes_graph
+    from cimo_graph.validation import _prepare
+
+    prepared, _ = _prepare(shapes_graph())
+    targets = set(prepared.core.objects(CIMO_SHAPES.StudyElementShape, SH.targetClass))
+    assert {CIMO.StudyElement, CIMO.Intervention, CIMO.Quote} <= targets
+    assert not prepared.needs_ontology
+    study = cg.load()
+    before = set(study.graph)
+    given = []
+    original = pyshacl.validate
+    monkeypatch.setattr(pyshacl, "validate", lambda g, **kw: given.append(g) or original(g, **kw))
+    assert study.validate().conforms
+    assert given == [study.graph] and given[0] is study.graph
+    assert set(study.graph) == before
+
+
+def test_a_class_with_subclasses_is_checked_by_query_with_the_data_s_own_subclasses():
+    """sh:class cimo:StudyElement (what a recommendation strengthens) is met by an
+    instance of a subclass the ontology names, and of a subclass the study itself
+    declares; a theme is none, reported as pySHACL reports a class constraint."""
+    graph = Graph().parse(CASES_DIR / "_base.ttl")
+    graph.parse(
+        data="""
+        @prefix cimo: <https://w3id.org/cimo-graph/ontology#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix ex: <https://example.org/study/> .
+        ex:Workshop rdfs:subClassOf cimo:Intervention .
+        ex:w1 a ex:Workshop .
+        ex:w2 a ex:Theme .
+        ex:R1 a cimo:Recommendation ; cimo:strengthens ex:w1 .
+        ex:R2 a cimo:Recommendation ; cimo:strengthens ex:w2 .
+        """,
+        format="turtle",
+    )
+    report = validate_graph(graph)
+    strengthens = {v.focus for v in report.violations if v.path == "cimo:strengthens"}
+    assert strengthens == {"ex:R2"}, str(report)
+    case, _, expected = _case(CASES_DIR / "recommendation-strengthens-a-theme.ttl")
+    report = validate_graph(case)
+    assert {_key(v) for v in report.violations} == expected
+    components = set(report.results.objects(None, SH.sourceConstraintComponent))
+    assert SH.ClassConstraintComponent in components
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_the_prepared_shapes_find_what_pyshacl_finds_with_the_ontology_mixed_in(path, shapes):
+    """Each case gives the same results (focus, path, value, component, shape) as pySHACL
+    checking the core shapes on a copy with the ontology mixed in, as before."""
+    import pyshacl
+
+    from cimo_graph._resources import ontology_graph
+    from cimo_graph.shacl_sparql import split_shapes
+
+    graph, _, _ = _case(path)
+    core, _ = split_shapes(shapes)  # the SPARQL rule out: pySHACL would parse it per node
+    _, expected, _ = pyshacl.validate(
+        graph, shacl_graph=core, ont_graph=ontology_graph(), allow_warnings=True
+    )
+    found = validate_graph(graph, shapes=shapes).results
+
+    assert _results(found) == _results(expected)
+
+
+def _results(report: Graph) -> set[tuple]:
+    """What each result of a report says, but for the SPARQL rules (pySHACL would parse
+    the label-language rule once per node, seconds a study)."""
+    said = (
+        SH.focusNode,
+        SH.resultPath,
+        SH.value,
+        SH.sourceConstraintComponent,
+        SH.sourceShape,
+        SH.resultSeverity,
+    )
+    return {
+        tuple(report.value(r, p) for p in said)
+        for r in report.subjects(RDF.type, SH.ValidationResult)
+        if report.value(r, SH.sourceConstraintComponent) != SH.SPARQLConstraintComponent
+    }
+
+
+OWN_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix cimo: <https://w3id.org/cimo-graph/ontology#> .
+@prefix ex: <https://example.org/shapes#> .
+ex:HasColour a sh:NodeShape ; sh:targetClass cimo:Intervention ;
+    sh:property [ sh:path ex:colour ; sh:minCount 1 ] .
+ex:Outer a sh:NodeShape ; sh:targetClass cimo:DesignProposition ;
+    sh:property [ sh:path cimo:hasIntervention ; sh:node ex:HasColour ] ,
+        [ sh:path cimo:hasIntervention ; sh:class cimo:StudyElement ; sh:maxCount 3 ;
+          sh:severity sh:Warning ] .
+ex:Elements a sh:NodeShape ; sh:targetClass cimo:StudyElement ;
+    sh:property [ sh:path cimo:partOfStudy ; sh:class cimo:Mechanism ;
+                  sh:message "not a mechanism"@en, "geen mechanisme"@nl ] .
+ex:Off a sh:NodeShape ; sh:targetClass cimo:Outcome ; sh:deactivated true ;
+    sh:property [ sh:path ex:colour ; sh:minCount 1 ] .
+ex:Shared a sh:PropertyShape ; sh:path cimo:leadsTo ; sh:class cimo:StudyElement .
+ex:UsesShared a sh:NodeShape ; sh:targetClass cimo:Mechanism ; sh:property ex:Shared .
+ex:AlsoShared a sh:NodeShape ; sh:targetClass cimo:Context ; sh:property ex:Shared .
+"""
+
+
+def test_own_shapes_find_what_pyshacl_finds_with_the_ontology_mixed_in(kg):
+    """Shapes a researcher writes (a node shape reached through sh:node, a class with
+    subclasses under a warning, messages in two languages, a switched-off shape, a
+    property shape two node shapes share) give the same results as pySHACL on a copy
+    with the ontology mixed in."""
+    import pyshacl
+
+    from cimo_graph._resources import ontology_graph
+
+    own = Graph().parse(data=OWN_SHAPES, format="turtle")
+    _, expected, _ = pyshacl.validate(
+        kg.graph, shacl_graph=own, ont_graph=ontology_graph(), allow_warnings=True
+    )
+    report = kg.validate(shapes=own)
+    assert _results(report.results) == _results(expected)
+    assert len(_results(expected)) > 30
+    messages = {v.message for v in report.violations if v.path == "cimo:partOfStudy"}
+    assert messages == {"geen mechanisme; not a mechanism"}
 
 
 def test_shapes_with_advanced_features_get_them(kg, shapes):
     """SHACL-AF (here a SPARQL-based target) is switched on for shapes that use it; the
     bundled shapes use none and are checked without it."""
-    from cimo_graph.validation import _split
+    from cimo_graph.validation import _prepare
 
-    assert _split(shapes)[2] is False
+    assert _prepare(shapes)[1] is False
     custom = Graph().parse(
         data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> .
