@@ -162,7 +162,8 @@ RAW: dict[str, list[str]] = {
         } GROUP BY ?role ?roleId ?label ?text ?study""",
     ],
     "themes": [
-        """SELECT ?theme ?notation ?label ?other ?definition ?scheme
+        # the scheme's id and the study (the column a collection's listing adds) too
+        """SELECT ?theme ?notation ?label ?other ?definition ?scheme ?schemeId ?study
             (GROUP_CONCAT(DISTINCT ?synonym; separator='; ') AS ?synonyms)
             (COUNT(DISTINCT ?element) AS ?elements) WHERE {
             ?theme a skos:Concept ; skos:notation ?notation .
@@ -170,9 +171,11 @@ RAW: dict[str, list[str]] = {
             OPTIONAL { ?theme skos:prefLabel ?other FILTER (LANG(?other) != "en") }
             OPTIONAL { ?theme skos:altLabel ?synonym }
             OPTIONAL { ?theme skos:definition ?definition }
-            OPTIONAL { ?theme skos:inScheme ?scheme }
+            OPTIONAL { ?theme skos:inScheme ?scheme
+                OPTIONAL { ?scheme dcterms:identifier ?schemeId }
+                OPTIONAL { ?scheme dcterms:isPartOf/dcterms:identifier ?study } }
             OPTIONAL { ?element cimo:theme ?theme }
-        } GROUP BY ?theme ?notation ?label ?other ?definition ?scheme"""
+        } GROUP BY ?theme ?notation ?label ?other ?definition ?scheme ?schemeId ?study"""
     ],
     "sentences": [
         _PARTS_GROUPED.replace("CLASS", "cimo:DesignProposition"),

@@ -8,7 +8,7 @@ from functools import lru_cache
 from rdflib import Literal
 from rdflib.term import Node
 
-__all__ = ["LANGUAGES", "choose_label", "choose_text"]
+__all__ = ["LANGUAGES", "choose_label", "choose_text", "preferred_languages"]
 
 #: The languages labels are looked up in, in order of preference after the asked one.
 LANGUAGES: tuple[str, ...] = ("en", "nl")
@@ -58,6 +58,16 @@ def choose_text(labels: Iterable[tuple[str, str]], lang: str = "en") -> str | No
         if best is None or key < best:
             best = key
     return None if best is None else best[1]
+
+
+def preferred_languages(lang: str) -> tuple[str, ...]:
+    """The language tags a label is looked for in, in order, before an untagged label and
+    then any other language: ``lang``, then :data:`LANGUAGES`.
+
+    >>> preferred_languages("nl")
+    ('nl', 'en')
+    """
+    return tuple(_preference(lang))
 
 
 @lru_cache(maxsize=64)

@@ -111,7 +111,7 @@ def test_raw_queries_answer_what_the_listings_show(tmp_path):
         "propositions": ["?labels", "?text", "?note", "?themes", "?study"],
         "pillars": ["?labels", "?context", "?themes"],
         "roles": ["?labels", "?statedFor", "?broader", "?text"],
-        "themes": ["?other", "?synonym", "?definition", "?scheme"],
+        "themes": ["?other", "?synonym", "?definition", "?schemeId", "?study"],
         "compare_studies": ["?label"],
     }
     for name, variables in columns.items():

@@ -236,6 +236,8 @@ SAMPLE_FOR = {
     ("listing-labels", "link"): CIMO.hasAim,
     ("listing-labels", "language"): "nl",
     ("listing-roles", "language"): "en",
+    ("listing-themes", "language"): "en",
+    ("listing-themes", "other"): "nl",
     ("search", "pattern"): "zelfsturing",
     ("search", "labelLang"): "en",
     ("nodes-ending", "end"): "/W-I3",

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import CimoGraphError
-from ..labels import choose_text
-from ..namespace import CIMO, SKOS
+from ..labels import choose_text, preferred_languages
+from ..namespace import CIMO
 from ..sentences import proposition_sentence
 from ..sparql import named_query
 from .base import (
@@ -75,7 +76,7 @@ class Listings(Base):
             "notes": [shown[p].texts(shown[p].notes) for p in order],
             "iri": order,
         }
-        return self._listing(columns, shown, order)
+        return self._listing(columns, order, _studies(shown))
 
     @one_lookup
     def pillars(self, *, lang: str = "en") -> pd.DataFrame:
@@ -118,17 +119,18 @@ class Listings(Base):
             "notes": [shown[p].texts(shown[p].notes) for p in order],
             "iri": order,
         }
-        return self._listing(columns, shown, order)
+        return self._listing(columns, order, _studies(shown))
 
     def _listing(
-        self, columns: dict[str, list[Any]], shown: Mapping[str, Shown], order: list[str]
+        self, columns: dict[str, list[Any]], order: list[str], studies: Callable[[str], str]
     ) -> pd.DataFrame:
         """The listing's frame, built column by column, with a ``study`` column after
-        ``label`` when the graph holds several studies (as :func:`.base.per_study` adds)."""
+        ``label`` (the ``studies`` of each node) when the graph holds several studies (as
+        :func:`.base.per_study` adds)."""
         import pandas as pd
 
         if len(self._select(named_query("study-iris"), {})) > 1:
-            study = [shown[node].study_ids() for node in order]
+            study = [studies(node) for node in order]
             at = list(columns).index("label") + 1
             items = list(columns.items())
             columns = dict([*items[:at], ("study", study), *items[at:]])
@@ -206,7 +208,7 @@ class Listings(Base):
             "source_text": [shown[r].texts(shown[r].source_texts) for r in order],
             "iri": order,
         }
-        return self._listing(columns, shown, order)
+        return self._listing(columns, order, _studies(shown))
 
     @per_study
     @one_lookup
@@ -280,27 +282,87 @@ class Listings(Base):
         >>> themes.loc["self-direction", "label"], int(themes.loc["self-direction", "elements"])
         ('zelfsturing', 7)
         """
-        shown = shown_nodes(self._strings, SKOS.Concept)
         other = "nl" if lang == "en" else "en"
-        rows = self._strings(named_query("listing-themes"), {})
-        scheme_ids: dict[str, list[str]] = defaultdict(list)
-        for _, scheme, scheme_id, _, _ in rows:
-            if scheme is not None and scheme_id is not None:
-                scheme_ids[scheme].append(scheme_id)
-        # a row per theme and scheme id: one per theme, scheme and definition
-        rows = list({(r[0], r[1], r[3]): r for r in rows}.values())
-        rows.sort(key=lambda r: (shown[r[0]].id, r[0]))
+        bindings = {"language": Literal(lang.lower()), "other": Literal(other)}
+        themes: dict[str, _Theme] = {}
+        # one row per theme, scheme and definition, in the order first read
+        rows: dict[tuple[str, str | None, str | None], list[Any]] = {}
+        for (
+            theme,
+            id_,
+            label,
+            other_label,
+            synonym,
+            synonym_lang,
+            definition,
+            scheme,
+            scheme_id,
+            study,
+            study_id,
+            elements,
+        ) in self._strings(named_query("listing-themes"), bindings):
+            entry = themes.get(theme)
+            if entry is None:
+                entry = themes[theme] = _Theme(theme)
+            if id_ is not None:
+                entry.ids.add(id_)
+            if label is not None:
+                entry.labels[lang].add(label)
+            if other_label is not None:
+                entry.labels[other].add(other_label)
+            if synonym is not None:
+                entry.synonyms.add((synonym, synonym_lang or ""))
+            if study is not None:
+                known = entry.studies.get(study)
+                if known is None:
+                    known = entry.studies[study] = set()
+                if study_id is not None:
+                    known.add(study_id)
+            key = (theme, scheme, definition)
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = [theme, scheme, definition, set(), 0]
+            if scheme_id is not None:
+                row[3].add(scheme_id)
+            row[4] = max(row[4], int(elements) if elements else 0)
+        # a theme without a label in a language shows the next preferred one read here,
+        # else the one chosen among all its labels (read only for such themes)
+        read = {lang.lower(), other}
+        lacking = [
+            (entry, language)
+            for entry in themes.values()
+            for language in (lang, other)
+            if not entry.labels[language] and not entry.fall_back(language, read)
+        ]
+        if lacking:
+            every: dict[str, list[Text]] = defaultdict(list)
+            for theme, label, tag in self._strings(named_query("listing-theme-labels"), {}):
+                every[theme].append((label, tag or ""))
+            for entry, language in lacking:
+                chosen = choose_text(every[entry.iri], language)
+                if chosen is not None:
+                    entry.labels[language].add(chosen)
+        scheme_ids: dict[str, set[str]] = defaultdict(set)
+        for _, scheme, _, ids, _ in rows.values():
+            if scheme is not None:
+                scheme_ids[scheme] |= ids
+        ids = {theme: entry.id for theme, entry in themes.items()}
+        table = sorted(rows.values(), key=lambda r: (ids[r[0]], r[0]))
+        shown = [themes[r[0]] for r in table]
         columns = {
-            "id": [shown[r[0]].id for r in rows],
-            "label": [shown[r[0]].label(lang) for r in rows],
-            "other_label": [shown[r[0]].label(other) for r in rows],
-            "synonyms": [_ID_SEPARATOR.join(in_language_order(shown[r[0]].synonyms)) for r in rows],
-            "definition": [r[3] or "" for r in rows],
-            "elements": [int(r[4]) if r[4] else 0 for r in rows],
-            "scheme": [id_of(r[1], scheme_ids[r[1]]) if r[1] else "" for r in rows],
-            "iri": [r[0] for r in rows],
+            "id": [ids[r[0]] for r in table],
+            "label": [t.label(lang) for t in shown],
+            "other_label": [t.label(other) for t in shown],
+            "synonyms": [
+                _ID_SEPARATOR.join(in_language_order(t.synonyms)) if t.synonyms else ""
+                for t in shown
+            ],
+            "definition": [r[2] or "" for r in table],
+            "elements": [r[4] for r in table],
+            "scheme": [id_of(r[1], scheme_ids[r[1]]) if r[1] else "" for r in table],
+            "iri": [r[0] for r in table],
         }
-        return self._listing(columns, shown, [r[0] for r in rows])
+        return self._listing(columns, [r[0] for r in table], lambda t: themes[t].study_ids())
 
     @one_lookup
     def sentences(self, *, lang: str = "en") -> pd.DataFrame:
@@ -352,7 +414,7 @@ class Listings(Base):
             "sentence": sentences,
             "iri": order,
         }
-        return self._listing(columns, shown, order)
+        return self._listing(columns, order, _studies(shown))
 
     def _plurals(self, parts: Parts, lang: str) -> dict[str, str]:
         """What each role carrying out interventions is called in a sentence: its plural
@@ -364,6 +426,51 @@ class Listings(Base):
                 entry = roles.get(role) or Shown(role)
                 called[role] = choose_text(entry.plurals, lang) or entry.label(lang)
         return called
+
+
+@dataclass(slots=True)
+class _Theme:
+    """What ``themes`` shows of one theme, as strings."""
+
+    iri: str
+    ids: set[str] = field(default_factory=set)
+    #: its labels in the asked and the other language
+    labels: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    synonyms: set[Text] = field(default_factory=set)
+    #: each study's IRI and its ids
+    studies: dict[str, set[str]] = field(default_factory=dict)
+
+    _id: str | None = None
+
+    @property
+    def id(self) -> str:
+        if self._id is None:
+            self._id = id_of(self.iri, self.ids)
+        return self._id
+
+    def label(self, lang: str) -> str:
+        found = self.labels.get(lang)
+        return min(found) if found else self.id
+
+    def fall_back(self, lang: str, read: set[str]) -> bool:
+        """Give it a label in ``lang`` from the next preferred language among those
+        ``read``, as :func:`~cimo_graph.labels.choose_text` would; ``False`` when a
+        language not read comes first, or none has a label."""
+        for tag in preferred_languages(lang)[1:]:
+            if tag not in read:
+                return False
+            found = self.labels.get(tag)
+            if found:
+                self.labels[lang].add(min(found))
+                return True
+        return False
+
+    def study_ids(self) -> str:
+        return joined_ids(id_of(study, ids) for study, ids in self.studies.items())
+
+
+def _studies(shown: Mapping[str, Shown]) -> Callable[[str], str]:
+    return lambda node: shown[node].study_ids()
 
 
 def _in_order(shown: Mapping[str, Shown]) -> list[str]:
