@@ -241,6 +241,12 @@ class CimoGraph(Questions, Drawings):
         self, query: NamedQuery, variable: str, terms: Iterable[Node]
     ) -> list[list[str | None]]:
         terms = list(dict.fromkeys(terms))
+        if query.name in _SCANNED and len(terms) > _BATCH and self.engine != "rdflib":
+            # as _select_each: one run over everything, kept to the terms asked
+            wanted = {str(term) for term in terms}
+            at = query.projection.index(variable)
+            rows = self._read_strings(query.text, query.projection, {})
+            return [row for row in rows if row[at] in wanted]
         if len(terms) <= 1 or self.engine == "rdflib" or query.name in _SCANNED:
             return super()._strings_each(query, variable, terms)
         if any(isinstance(term, BNode) for term in terms):

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from ..labels import choose_text
@@ -32,6 +32,7 @@ __all__ = [
     "listing_parts",
     "shown_each",
     "shown_nodes",
+    "term_of",
 ]
 
 _ID_SEPARATOR = "; "
@@ -94,6 +95,16 @@ class Shown:
         return joined_ids(id_of(iri, ids) for iri, ids in _grouped(self.studies).items())
 
 
+def term_of(name: str) -> Node:
+    """The node a name read as a string stands for: an IRI has a scheme, so a colon; a
+    blank node's label never has one.
+
+    >>> term_of("https://w3id.org/cimo-graph/study/leernetwerken#W")
+    rdflib.term.URIRef('https://w3id.org/cimo-graph/study/leernetwerken#W')
+    """
+    return URIRef(name) if ":" in name else BNode(name)
+
+
 def in_language_order(values: Iterable[Text]) -> list[str]:
     """The texts in order of their language, then of text (a fixed order to show)."""
     return [text for text, _ in sorted(values, key=lambda value: (value[1], value[0]))]
@@ -108,16 +119,15 @@ def _grouped(pairs: Iterable[tuple[str, str | None]]) -> dict[str, list[str]]:
     return ids
 
 
-def shown_each(each: StringsEach, nodes: Iterable[Node]) -> dict[Node, Shown]:
-    """What to show of each of ``nodes`` (``shown-fields``), by node."""
+def shown_each(each: StringsEach, nodes: Iterable[Node]) -> dict[str, Shown]:
+    """What to show of each of ``nodes`` (``shown-fields``), by the node's name (IRI)."""
     by_name = {str(node): node for node in nodes}
-    shown = {node: Shown(name) for name, node in by_name.items()}
+    shown = {name: Shown(name) for name in by_name}
     lists = {"label": "labels", "source_text": "source_texts", "note": "notes"}
     for name, field_, value, tag in each(named_query("shown-fields"), "node", by_name.values()):
-        node = by_name.get(name)
-        if node is None or value is None:
+        entry = shown.get(name)
+        if entry is None or value is None:
             continue
-        entry = shown[node]
         if field_ == "id":
             entry.ids.append(value)
         elif field_ == "type":

@@ -3,6 +3,7 @@ to a theme or through a proposition or pillar, with the evidence of each."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -16,13 +17,12 @@ from .base import (
     _ID_SEPARATOR,
     _TEXT_SEPARATOR,
     Base,
-    Row,
     _frame,
     in_id_order,
     natural_key,
     one_lookup,
 )
-from .collection import Shown, joined_ids, shown_each
+from .collection import Shown, joined_ids, shown_each, term_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,6 +49,17 @@ ROUTE_COLUMNS = [
     "study",
     "iri",
 ]
+
+
+def _columns(rows: list[tuple[Any, ...]], columns: list[str]) -> pd.DataFrame:
+    """A frame of ``rows`` (tuples in the order of ``columns``), built column by column."""
+    import pandas as pd
+
+    if not rows:
+        return _frame([], columns)
+    return pd.DataFrame(
+        dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)), columns=columns
+    )
 
 
 def _reach(links: Iterable[tuple[Node, Node]], start: Node | None) -> set[Node]:
@@ -79,73 +90,79 @@ class Routes(Base):
         routes: list[dict[str, Any]],
         kinds: set[str],
         lang: str,
-        mentions: Sequence[Row] = (),
+        mentions: Sequence[Sequence[str | None]] = (),
         *,
         carriers_only: bool = False,
     ) -> pd.DataFrame:
         """One row per (node, route): the members of each route's whole of the given kinds
         (with ``carriers_only``, only those that carry the route's theme), then the
-        mentions that lie on no route."""
-        parts = self._parts({r["through"] for r in routes})
-        stated = self._stated_links({r["through"] for r in routes if r["route"] == "proposition"})
-        members: dict[tuple[Node, Node], dict[str, Any]] = {}
+        mentions (node, kind, through) that lie on no route.
+
+        Every node is a string here (an IRI, or a blank node's label: :func:`_term`), as
+        read from the store, so that a question over a whole collection makes no term for
+        the hundreds of thousands of values it reads.
+        """
+        parts = self._part_strings({r["through"] for r in routes})
+        stated = self._stated_links(
+            [term_of(r["through"]) for r in routes if r["route"] == "proposition"]
+        )
+        links = {
+            str(whole): [(str(a), str(b)) for a, b in found] for whole, found in stated.items()
+        }
+        members: dict[tuple[str, str | None], dict[str, Any]] = {}
         for route in routes:
-            rows = parts.get(route["through"], [])
-            mechanisms = [r["part"] for r in rows if str(r["kind"]) == "mechanism"]
+            through, via = route["through"], route["via"]
+            rows = parts.get(through, ())
+            mechanisms = [part for part, kind, _, _ in rows if kind == "mechanism"]
             # the parts the study links to the route's element itself, where it says so
-            reach = _reach(stated.get(route["through"], ()), route.get("via"))
-            kinds_reached = {str(r["kind"]) for r in rows if r["part"] in reach}
-            for row in rows:
-                kind = str(row["kind"])
+            reach = _reach(links.get(through, ()), via)
+            kinds_reached = {kind for part, kind, _, _ in rows if part in reach} if reach else ()
+            for part, kind, role, _ in rows:
                 if kind not in kinds:
                     continue
-                if carriers_only and row["part"] != route.get("via"):
+                if carriers_only and part != via:
                     continue
                 specific = kind in kinds_reached
-                if specific and row["part"] not in reach:
+                if specific and part not in reach:
                     continue  # the study links other parts of this kind to the element
-                key = (row["part"], route["through"])
-                entry = members.setdefault(
-                    key,
-                    {
-                        "node": row["part"],
+                key = (part, through)
+                entry = members.get(key)
+                if entry is None:
+                    entry = members[key] = {
+                        "node": part,
                         "match": route["match"],
                         "route": route["route"],
-                        "through": route["through"],
+                        "through": through,
                         "via": set(),
                         "via_kind": set(),
-                        "mechanisms": [],
+                        "mechanisms": {},
                         "link": set(),
                         "roles": set(),
-                    },
-                )
+                    }
                 if route["route"] == "proposition":
                     linked = [m for m in mechanisms if m in reach] if specific else []
-                    entry["mechanisms"] = list(
-                        dict.fromkeys([*entry["mechanisms"], *(linked or mechanisms)])
-                    )
+                    entry["mechanisms"].update(dict.fromkeys(linked or mechanisms))
                     entry["link"].add("stated" if specific else "proposition")
-                if route.get("via") is not None:
-                    entry["via"].add(route["via"])
+                if via is not None:
+                    entry["via"].add(via)
                     entry["via_kind"].add(route["via_kind"])
-                if row.get("role") is not None:
-                    entry["roles"].add(row["role"])
+                if role is not None:
+                    entry["roles"].add(role)
         on_route = {node for node, _ in members}
-        for row in mentions:
-            if row["node"] in on_route:
+        for node, kind, through in mentions:
+            if node in on_route:
                 continue
-            key = (row["node"], row.get("through"))
-            holder_kind = "pillar" if str(row["kind"]) in ("aim", "means") else "proposition"
+            holder_kind = "pillar" if kind in ("aim", "means") else "proposition"
             members.setdefault(
-                key,
+                (node, through),
                 {
-                    "node": row["node"],
+                    "node": node,
                     "match": "mention",
-                    "route": holder_kind if row.get("through") is not None else "",
-                    "through": row.get("through"),
+                    "route": holder_kind if through is not None else "",
+                    "through": through,
                     "via": set(),
                     "via_kind": set(),
-                    "mechanisms": [],
+                    "mechanisms": {},
                     "link": set(),
                     "roles": set(),
                 },
@@ -153,94 +170,129 @@ class Routes(Base):
         # the rows' own nodes with their evidence, and the propositions, pillars, carriers
         # and roles they name by label or id, read as text; mechanisms, shown by id, with
         # the ids their proposition's parts came with
-        named: set[Node] = set()
+        named: set[str | None] = set()
         for entry in members.values():
             named |= {entry["node"], entry["through"], *entry["via"], *entry["roles"]}
         named.discard(None)
-        infos = shown_each(self._strings_each, named)
+        infos = shown_each(self._strings_each, [term_of(name) for name in named])
+        made: set[str] = set()
         for rows in parts.values():
-            for row in rows:
-                if str(row["kind"]) != "mechanism" or row["part"] in infos:
+            for part, kind, _, part_id in rows:
+                if kind != "mechanism" or (part in infos and part not in made):
                     continue
-                info = infos[row["part"]] = Shown(str(row["part"]))
-                if row.get("partId") is not None and str(row["partId"]) not in info.ids:
-                    info.ids.append(str(row["partId"]))
+                info = infos.get(part)
+                if info is None:
+                    info = infos[part] = Shown(part)
+                    made.add(part)
+                if part_id is not None and part_id not in info.ids:
+                    info.ids.append(part_id)
         names = self._names()
         names.prefetch(
             {URIRef(study) for e in members.values() for study, _ in infos[e["node"]].studies}
         )
 
-        def ident(node: Node | None) -> str:
+        # each node's id and label, and each set's joined ids and labels, found once: a
+        # collection's answer names the same propositions and roles in thousands of rows
+        ids: dict[str | None, str] = {None: ""}
+        shown_labels: dict[str, str] = {}
+        joined: dict[frozenset[str], str] = {}
+        joined_labels: dict[frozenset[str], str] = {}
+
+        def ident(node: str | None) -> str:
+            found = ids.get(node)
+            if found is None:
+                info = infos.get(node)
+                found = info.id if info is not None else names.display(term_of(node))
+                ids[node] = found
+            return found
+
+        def label(node: str | None) -> str:
             if node is None:
                 return ""
-            info = infos.get(node)
-            return info.id if info is not None else names.display(node)
+            found = shown_labels.get(node)
+            if found is None:
+                info = infos.get(node)
+                chosen = choose_text(info.labels, lang) if info is not None else None
+                found = shown_labels[node] = chosen if chosen is not None else ident(node)
+            return found
 
-        def label(node: Node | None) -> str:
-            info = infos.get(node) if node is not None else None
-            chosen = choose_text(info.labels, lang) if info is not None else None
-            return chosen if chosen is not None else ident(node)
+        def ids_of(nodes: Iterable[str]) -> str:
+            key = frozenset(nodes)
+            found = joined.get(key)
+            if found is None:
+                found = joined[key] = joined_ids({ident(node) for node in key})
+            return found
 
-        def labels(nodes: Iterable[Node]) -> str:
-            return _TEXT_SEPARATOR.join(label(node) for node in in_id_order(nodes, ident))
+        def labels(nodes: Iterable[str]) -> str:
+            key = frozenset(nodes)
+            found = joined_labels.get(key)
+            if found is None:
+                ordered = in_id_order(key, ident)
+                found = joined_labels[key] = _TEXT_SEPARATOR.join(map(label, ordered))
+            return found
 
-        table = []
+        def studies(info: Shown) -> str:
+            return _ID_SEPARATOR.join(sorted(names.display(URIRef(s)) for s, _ in info.studies))
+
+        rows = []
         for entry in members.values():
-            info = infos[entry["node"]]
-            table.append(
-                {
-                    "id": info.id,
-                    "label": label(entry["node"]),
-                    "kind": info.kind,
-                    "match": entry["match"],
-                    "route": entry["route"],
-                    "through": ident(entry["through"]),
-                    "through_label": label(entry["through"]) if entry["through"] else "",
-                    "via": joined_ids({ident(v) for v in entry["via"]}),
-                    "via_kind": _ID_SEPARATOR.join(sorted(entry["via_kind"])),
-                    "via_label": labels(entry["via"]),
-                    "mechanisms": joined_ids({ident(m) for m in entry["mechanisms"]}),
-                    "link": _ID_SEPARATOR.join(sorted(entry["link"])),
-                    "carried_out_by": joined_ids({ident(r) for r in entry["roles"]}),
-                    "source_text": info.texts(info.source_texts),
-                    "notes": info.texts(info.notes),
-                    "study": _ID_SEPARATOR.join(
-                        sorted(names.display(URIRef(study)) for study, _ in info.studies)
-                    ),
-                    "iri": str(entry["node"]),
-                }
+            node, through = entry["node"], entry["through"]
+            info = infos[node]
+            rows.append(
+                (
+                    ident(node),
+                    label(node),
+                    info.kind,
+                    entry["match"],
+                    entry["route"],
+                    ident(through),
+                    label(through),
+                    ids_of(entry["via"]),
+                    _ID_SEPARATOR.join(sorted(entry["via_kind"])),
+                    labels(entry["via"]),
+                    ids_of(entry["mechanisms"]),
+                    _ID_SEPARATOR.join(sorted(entry["link"])),
+                    ids_of(entry["roles"]),
+                    info.texts(info.source_texts),
+                    info.texts(info.notes),
+                    studies(info),
+                    node,
+                )
             )
         order = {"route": 0, "part": 0, "mention": 1}
-        table.sort(
-            key=lambda r: (
-                r["study"],
-                order.get(r["match"], 2),
-                r["route"] != "pillar",
-                natural_key(r["through"]),
-                natural_key(r["id"]),
-            )
+        keys = {text: natural_key(text) for row in rows for text in (row[0], row[5])}
+        rows.sort(
+            key=lambda r: (r[15], order.get(r[3], 2), r[4] != "pillar", keys[r[5]], keys[r[0]])
         )
-        return _frame(table, ROUTE_COLUMNS)
+        return _columns(rows, ROUTE_COLUMNS)
 
     def _theme_routes(
         self, themes: list[Node], kinds: set[str] | None = None
     ) -> list[dict[str, Any]]:
-        rows = self._select_each(named_query("theme-routes"), "theme", themes)
+        """The routes to ``themes``: through which proposition or pillar, via what (each
+        node a string, as :meth:`_route_frame` takes them)."""
+        rows = self._strings_each(named_query("theme-routes"), "theme", themes)
         return [
-            {
-                "through": r["through"],
-                "route": str(r["route"]),
-                "via": r["via"],
-                "via_kind": str(r["viaKind"]),
-                "match": "route",
-            }
-            for r in rows
-            if kinds is None or str(r["route"]) in kinds
+            {"through": through, "route": route, "via": via, "via_kind": via_kind, "match": "route"}
+            for _, through, route, via, via_kind in rows
+            if kinds is None or route in kinds
         ]
 
-    def _theme_mentions(self, themes: list[Node], kinds: set[str]) -> list[Row]:
-        rows = self._select_each(named_query("theme-mentions"), "theme", themes)
-        return [r for r in rows if str(r["kind"]) in kinds]
+    def _theme_mentions(self, themes: list[Node], kinds: set[str]) -> list[tuple[str, str, str]]:
+        """The elements of ``kinds`` that carry one of ``themes`` themselves: (node, kind,
+        through), through ``None`` when no proposition or pillar holds it."""
+        rows = self._strings_each(named_query("theme-mentions"), "theme", themes)
+        return [(node, kind, through) for _, node, kind, through, _ in rows if kind in kinds]
+
+    def _part_strings(self, wholes: Iterable[str]) -> dict[str, list[tuple[str, str, Any, Any]]]:
+        """The parts of each of ``wholes``: (part, kind, role, id), one per id and role."""
+        parts: dict[str, list[tuple[str, str, Any, Any]]] = defaultdict(list)
+        query = named_query("parts")
+        for whole, _, part, kind, role, part_id in self._strings_each(
+            query, "whole", [term_of(whole) for whole in wholes]
+        ):
+            parts[whole].append((part, kind, role, part_id))
+        return parts
 
     def _element_routes(self, node: Node, what: str) -> tuple[list[dict[str, Any]], str]:
         """Routes through the propositions (or pillars) that hold ``node``, or through
@@ -249,7 +301,7 @@ class Routes(Base):
         if kind == "DesignProposition":
             return [
                 {
-                    "through": node,
+                    "through": str(node),
                     "route": "proposition",
                     "via": None,
                     "via_kind": "",
@@ -258,13 +310,19 @@ class Routes(Base):
             ], kind
         if kind == "Pillar":
             return [
-                {"through": node, "route": "pillar", "via": None, "via_kind": "", "match": "part"}
+                {
+                    "through": str(node),
+                    "route": "pillar",
+                    "via": None,
+                    "via_kind": "",
+                    "match": "part",
+                }
             ], kind
         routes = [
             {
-                "through": r["whole"],
+                "through": str(r["whole"]),
                 "route": str(r["wholeKind"]),
-                "via": node,
+                "via": str(node),
                 "via_kind": str(r["kind"]),
                 "match": "route",
             }

@@ -16,6 +16,7 @@ from ..errors import DrawingTooLargeError
 from ..labels import choose_label
 from ..lookup import local_name
 from ..questions import Info, natural_key
+from ..questions.collection import term_of
 from ..sparql import named_query
 from .style import layer_of
 
@@ -142,19 +143,19 @@ def _everything(kg: Questions) -> set[Node]:
 
 def _theme_nodes(kg: Questions, theme: Node) -> set[Node]:
     routes = kg._theme_routes([theme])
-    wholes = {r["through"] for r in routes}
+    wholes = {term_of(r["through"]) for r in routes}
     grouped, _ = kg._parts_by_kind(wholes, roles=True)
     chosen = {theme} | wholes
     for parts in grouped.values():
         for kind, nodes in parts.items():
             if kind != "role":
                 chosen |= set(nodes)
-    for row in kg._theme_mentions(
+    for node, _, through in kg._theme_mentions(
         [theme], {"intervention", "mechanism", "outcome", "added value", "aim", "means"}
     ):
-        chosen.add(row["node"])
-        if row.get("through") is not None:
-            chosen.add(row["through"])
+        chosen.add(term_of(node))
+        if through is not None:
+            chosen.add(term_of(through))
     return chosen
 
 
