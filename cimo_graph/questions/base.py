@@ -121,6 +121,15 @@ def _frame(rows: list[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(columns))
 
 
+def column_frame(columns: Mapping[str, list[Any]]) -> pd.DataFrame:
+    """A frame built column by column (faster than from rows), empty as :func:`_frame`."""
+    import pandas as pd
+
+    if not any(columns.values()):
+        return _frame([], list(columns))
+    return pd.DataFrame(dict(columns), columns=list(columns))
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause Python's cycle collector while an answer is built.

@@ -17,7 +17,7 @@ from .base import (
     _ID_SEPARATOR,
     _TEXT_SEPARATOR,
     Base,
-    _frame,
+    column_frame,
     in_id_order,
     natural_key,
     one_lookup,
@@ -53,13 +53,8 @@ ROUTE_COLUMNS = [
 
 def _columns(rows: list[tuple[Any, ...]], columns: list[str]) -> pd.DataFrame:
     """A frame of ``rows`` (tuples in the order of ``columns``), built column by column."""
-    import pandas as pd
-
-    if not rows:
-        return _frame([], columns)
-    return pd.DataFrame(
-        dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)), columns=columns
-    )
+    values = map(list, zip(*rows, strict=True)) if rows else ([] for _ in columns)
+    return column_frame(dict(zip(columns, values, strict=True)))
 
 
 def _reach(links: Iterable[tuple[Node, Node]], start: Node | None) -> set[Node]:

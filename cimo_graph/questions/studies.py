@@ -9,14 +9,15 @@ from rdflib import URIRef
 
 from ..labels import choose_label, choose_text
 from ..lookup import local_name
-from ..namespace import CIMO, SKOS
+from ..namespace import CIMO
 from ..sparql import named_query
 from .base import (
     Base,
     _frame,
+    column_frame,
     one_lookup,
 )
-from .collection import Shown, id_of, joined_ids, shown_nodes
+from .collection import Shown, Text, joined_ids, shown_nodes, term_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,44 +91,43 @@ class Studies(Base):
             "added value": "outcomes",
             "aim": "outcomes",
         }
-        ids: dict[str, list[str]] = defaultdict(list)
+        # each node's id (its first, as id_of chooses), found as the rows are read
+        shown_id: dict[str, str | None] = {}
         rows = self._strings(named_query("listing-mentions"), {})
         for theme, theme_id, node, node_id, _, study, study_id in rows:
             for iri, known in ((theme, theme_id), (node, node_id), (study, study_id)):
-                if known is not None:
-                    ids[iri].append(known)
-                elif iri not in ids:
-                    ids[iri] = []
-        shown_id = {iri: id_of(iri, known) for iri, known in ids.items()}
+                current = shown_id.get(iri)
+                if current is None or (known is not None and known < current):
+                    shown_id[iri] = known
+        for iri, known in shown_id.items():
+            if not known:
+                shown_id[iri] = local_name(iri)
         cells: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         themes: dict[str, set[str]] = defaultdict(set)
         for theme, _, node, _, kind, study, _ in rows:
             themes[shown_id[theme]].add(theme)
             cells[shown_id[theme], shown_id[study]][groups[kind]].add(shown_id[node])
-        concepts = shown_nodes(self._strings, SKOS.Concept)
-        labels = {
-            theme: concepts[min(iris)].label(lang) if min(iris) in concepts else theme
-            for theme, iris in themes.items()
-        }
+        # each theme id is labelled as its first concept (by IRI) is: only those are read
+        first = {theme: min(iris) for theme, iris in themes.items()}
+        found: dict[str, list[Text]] = defaultdict(list)
+        query = named_query("listing-theme-labels")
+        for concept, label, tag in self._strings_each(query, "theme", map(term_of, first.values())):
+            found[concept].append((label, tag or ""))
+        labels = {theme: _or(choose_text(found[iri], lang), theme) for theme, iri in first.items()}
         sharing = defaultdict(set)
         for theme, study in cells:
             sharing[theme].add(study)
-        table = [
-            {
-                "theme": theme,
-                "label": labels[theme],
-                "study": study,
-                "interventions": joined_ids(found["interventions"]),
-                "mechanisms": joined_ids(found["mechanisms"]),
-                "outcomes": joined_ids(found["outcomes"]),
-                "studies": len(sharing[theme]),
-            }
-            for (theme, study), found in cells.items()
-        ]
-        table.sort(key=lambda r: (-r["studies"], r["theme"], r["study"]))
-        return _frame(
-            table, ["theme", "label", "study", "interventions", "mechanisms", "outcomes", "studies"]
-        )
+        order = sorted(cells, key=lambda cell: (-len(sharing[cell[0]]), cell))
+        columns = {
+            "theme": [theme for theme, _ in order],
+            "label": [labels[theme] for theme, _ in order],
+            "study": [study for _, study in order],
+            "interventions": [joined_ids(cells[cell]["interventions"]) for cell in order],
+            "mechanisms": [joined_ids(cells[cell]["mechanisms"]) for cell in order],
+            "outcomes": [joined_ids(cells[cell]["outcomes"]) for cell in order],
+            "studies": [len(sharing[theme]) for theme, _ in order],
+        }
+        return column_frame(columns)
 
     @one_lookup
     def cite(
@@ -218,3 +218,7 @@ def _sentence(text: str) -> str:
     """``text`` ending in a full stop (an initial's own stop counts)."""
     text = text.strip()
     return text if not text or text.endswith((".", "?", "!")) else f"{text}."
+
+
+def _or(value: str | None, default: str) -> str:
+    return default if value is None else value
