@@ -105,8 +105,14 @@ def _as_strings(rows: Iterable[Row], columns: Sequence[str]) -> list[list[str | 
 def in_id_order(nodes: Iterable[T], ident: Callable[[T], str]) -> list[T]:
     """The distinct ``nodes`` in the natural order of their ids (``ident``); nodes sharing
     an id (in several studies) in the order of their names."""
+    unique = set(nodes)
+    if len(unique) < 2:
+        return list(unique)
+    ids = {ident(node): node for node in unique}
+    if len(ids) == len(unique):  # each its own id, as nearly always
+        return [ids[key] for key in natural_sorted(ids)]
     by_id: dict[str, list[T]] = defaultdict(list)
-    for node in set(nodes):
+    for node in unique:
         by_id[ident(node)].append(node)
     return [node for key in natural_sorted(by_id) for node in sorted(by_id[key], key=str)]
 

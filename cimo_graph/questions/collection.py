@@ -152,8 +152,9 @@ def joined_ids(ids: Iterable[str]) -> str:
     return _ID_SEPARATOR.join(natural_sorted(unique))
 
 
-def shown_nodes(select: Strings, cls: URIRef) -> dict[str, Shown]:
-    """What to show of every node of class ``cls``, by IRI."""
+def shown_nodes(select: Strings, cls: URIRef, query: str = "listing-nodes") -> dict[str, Shown]:
+    """What to show of every node of class ``cls``, by IRI; with ``query="listing-names"``,
+    only their names (labels, plurals, ids)."""
     shown: dict[str, Shown] = {}
     lists = {
         "label": "labels",
@@ -163,7 +164,7 @@ def shown_nodes(select: Strings, cls: URIRef) -> dict[str, Shown]:
         "note": "notes",
         "title": "titles",
     }
-    for node, name, value, value_id, tag in select(named_query("listing-nodes"), {"class": cls}):
+    for node, name, value, value_id, tag in select(named_query(query), {"class": cls}):
         entry = shown.get(node)
         if entry is None:
             entry = shown[node] = Shown(node)
@@ -229,19 +230,37 @@ LINKS = {
 
 
 def listing_parts(
-    select: Strings, cls: URIRef, lang: str, *, labelled: Iterable[str] = ()
+    select: Strings,
+    cls: URIRef,
+    lang: str,
+    *,
+    labelled: Iterable[str] = (),
+    labels_with_parts: bool = False,
 ) -> Parts:
     """The parts of every whole of class ``cls`` with their ids, and the labels of the
     parts of the kinds in ``labelled`` in ``lang``; a part with no label in ``lang`` gets
-    one in another language (:func:`~cimo_graph.labels.choose_label`)."""
+    one in another language (:func:`~cimo_graph.labels.choose_label`).
+
+    With ``labels_with_parts``, the labels in ``lang`` come in the parts' own query: a
+    third faster where most parts are labelled (a sentence names them all), slower where
+    few are (``propositions`` labels only the context and the added value).
+    """
     # each kind's parts as the keys of a dict: a set that keeps the order read
     by_whole: dict[str, dict[str, dict[str, None]]] = {}
     roles: dict[str, list[str]] = defaultdict(list)
     ids: dict[str, str] = {}
+    read: dict[str, str] = {}
     carrying: set[tuple[str, str, str]] = set()
-    for whole, kind, part, part_id, role in select(named_query("listing-parts"), {"class": cls}):
+    if labels_with_parts:
+        bindings = {"class": cls, "language": Literal(lang.lower())}
+        rows = select(named_query("listing-parts-labelled"), bindings)
+    else:
+        rows = [[*row, None] for row in select(named_query("listing-parts"), {"class": cls})]
+    for whole, kind, part, part_id, role, label in rows:
         if part_id is not None and (part not in ids or part_id < ids[part]):
             ids[part] = part_id
+        if label is not None and (part not in read or label < read[part]):
+            read[part] = label
         kinds = by_whole.get(whole)
         if kinds is None:
             kinds = by_whole[whole] = {}
@@ -259,23 +278,31 @@ def listing_parts(
     labels: dict[str, str] = {}
     for kind in labelled:
         if of_kind[kind]:
-            labels.update(_labels(select, cls, LINKS[kind], lang, of_kind[kind]))
+            chosen = {part: read[part] for part in of_kind[kind] if part in read}
+            if not labels_with_parts:
+                chosen = _labels_in(select, cls, LINKS[kind], lang)
+            labels.update(_fall_back(select, cls, LINKS[kind], lang, of_kind[kind], chosen))
     for members in of_kind.values():
         for part in members - ids.keys():
             ids[part] = local_name(part)
     return Parts(by_whole, roles, ids, labels)
 
 
-def _labels(
-    select: Strings, cls: URIRef, link: URIRef, lang: str, parts: set[str]
-) -> dict[str, str]:
-    """The label in ``lang`` of each of ``parts`` (linked by ``link``); labels in other
-    languages are read only when some part has none in ``lang``."""
+def _labels_in(select: Strings, cls: URIRef, link: URIRef, lang: str) -> dict[str, str]:
+    """The label in ``lang`` of each part that ``link`` links a whole of ``cls`` to."""
     chosen: dict[str, str] = {}
     bindings = {"class": cls, "link": link, "language": Literal(lang)}
     for part, label, _ in select(named_query("listing-labels"), bindings):
         if label is not None and (part not in chosen or label < chosen[part]):
             chosen[part] = label
+    return chosen
+
+
+def _fall_back(
+    select: Strings, cls: URIRef, link: URIRef, lang: str, parts: set[str], chosen: dict
+) -> dict[str, str]:
+    """``chosen`` (labels in ``lang``), with a label in another language for each of
+    ``parts`` that has none in ``lang``; every label is read only when some part lacks one."""
     if parts <= chosen.keys():
         return chosen
     every: dict[str, list[Text]] = defaultdict(list)

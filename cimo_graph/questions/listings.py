@@ -88,7 +88,11 @@ class Listings(Base):
         """
         shown = shown_nodes(self._strings, CIMO.Pillar)
         parts = listing_parts(
-            self._strings, CIMO.Pillar, lang, labelled={"aim", "means", "shaping"}
+            self._strings,
+            CIMO.Pillar,
+            lang,
+            labelled={"aim", "means", "shaping"},
+            labels_with_parts=True,
         )
         contexts: dict[str, set[str]] = defaultdict(set)
         context_ids: dict[str, list[str]] = defaultdict(list)
@@ -391,7 +395,9 @@ class Listings(Base):
         """:meth:`sentences` without the check that every study speaks ``lang``."""
         shown = shown_nodes(self._strings, CIMO.DesignProposition)
         labelled = ("context", "intervention", "mechanism", "outcome")
-        parts = listing_parts(self._strings, CIMO.DesignProposition, lang, labelled=labelled)
+        parts = listing_parts(
+            self._strings, CIMO.DesignProposition, lang, labelled=labelled, labels_with_parts=True
+        )
         order = _in_order(shown)
         plurals = self._plurals(parts, lang)
         sentences = []
@@ -419,7 +425,7 @@ class Listings(Base):
     def _plurals(self, parts: Parts, lang: str) -> dict[str, str]:
         """What each role carrying out interventions is called in a sentence: its plural
         label in ``lang`` (with fallbacks), else its label."""
-        roles = shown_nodes(self._strings, CIMO.Role)
+        roles = shown_nodes(self._strings, CIMO.Role, "listing-names")
         called = {}
         for carried in parts.roles.values():
             for role in carried:
