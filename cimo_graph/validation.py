@@ -89,6 +89,7 @@ def validate_graph(
     """
     import pyshacl  # heavy: imported on first validation
 
+    from .questions.base import collector_paused
     from .shacl_sparql import add_to_report, breaks, check
     from .sources import oxigraph_copy
 
@@ -96,13 +97,16 @@ def validate_graph(
     # the ontology's subclasses written into the shapes; SPARQL constraints and classes
     # with subclasses checked with one query each, not once per focus node
     prepared, advanced = _prepare(shapes)
-    conforms, results, text = pyshacl.validate(
-        _data_graph(graph, ontology=prepared.needs_ontology or advanced),
-        shacl_graph=prepared.core,
-        inplace=True,
-        advanced=advanced,
-        allow_warnings=True,
-    )
+    # pySHACL makes tens of thousands of small objects: the cycle collector would walk
+    # every live object of the session again and again meanwhile
+    with collector_paused():
+        conforms, results, text = pyshacl.validate(
+            _data_graph(graph, ontology=prepared.needs_ontology or advanced),
+            shacl_graph=prepared.core,
+            inplace=True,
+            advanced=advanced,
+            allow_warnings=True,
+        )
     if prepared.constraints:
         if engine is not None:
             store, default_graph = engine()
