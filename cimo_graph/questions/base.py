@@ -186,7 +186,7 @@ def per_study(method: Any) -> Any:
         frame = method(self, *args, **kwargs)
         if "study" in frame.columns or "iri" not in frame.columns:
             return frame
-        if len(self._select(named_query("study-iris"), {})) < 2:
+        if not self._several_studies():
             return frame
         nodes = [URIRef(iri) for iri in frame["iri"]]
         rows = self._select_each(named_query("node-study"), "node", nodes)
@@ -235,6 +235,10 @@ class Base:
     ) -> list[list[str | None]]:
         """:meth:`_select_each`, read as :meth:`_strings` reads."""
         return _as_strings(self._select_each(query, variable, terms), query.projection)
+
+    def _several_studies(self) -> bool:
+        """Whether the graph holds more than one study (answers then name the study)."""
+        return len(self._strings(named_query("two-studies"), {})) > 1
 
     def _present(self, iris: list[URIRef]) -> list[URIRef]:
         """The IRIs among ``iris`` that name a subject; a backend may check by its index

@@ -133,7 +133,7 @@ class Listings(Base):
         :func:`.base.per_study` adds)."""
         import pandas as pd
 
-        if len(self._select(named_query("study-iris"), {})) > 1:
+        if self._several_studies():
             study = [studies(node) for node in order]
             at = list(columns).index("label") + 1
             items = list(columns.items())
@@ -472,6 +472,8 @@ class _Theme:
         return False
 
     def study_ids(self) -> str:
+        if len(self.studies) < 2:  # as nearly always: one study, or none
+            return next((id_of(s, ids) for s, ids in self.studies.items()), "")
         return joined_ids(id_of(study, ids) for study, ids in self.studies.items())
 
 

@@ -343,10 +343,7 @@ class Search(Base):
         for row in table:  # a snippet for the rows kept only
             row["snippet"] = _snippet(row.pop("hit"), terms)
         columns = list(SEARCH_COLUMNS)
-        if (
-            len({row["study"] for row in table}) > 1
-            or len(self._select(named_query("study-iris"), {})) > 1
-        ):
+        if len({row["study"] for row in table}) > 1 or self._several_studies():
             columns.insert(columns.index("label") + 1, "study")
         return _frame(table, columns)
 
