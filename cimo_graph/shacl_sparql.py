@@ -139,8 +139,10 @@ def _lift_property_shapes(core: Graph) -> None:
         targets = [(p, o) for p in _TARGETS for o in core.objects(shape, p)]
         if not targets or core.value(shape, SH.target) is not None or _deactivated(core, shape):
             continue
-        if next(core.subjects(None, shape), None) is not None:
-            continue  # also reached through sh:node, sh:or, ...: its properties stay
+        if _reached(core, shape) or _closed(core, shape):
+            continue  # its properties count where it is reached, or say what it allows
+        if any((shape, RDF.type, kind) in core for kind in (RDFS.Class, OWL.Class)):
+            continue  # its own instances are targets too
         for prop in set(core.objects(shape, SH.property)):
             if set(core.subjects(None, prop)) != {shape} or _deactivated(core, prop):
                 continue  # used elsewhere too: it keeps its place
@@ -157,9 +159,10 @@ def split_shapes(
 ) -> tuple[Graph, list[SparqlConstraint]]:
     """``shapes`` without the constraints checked here, and those constraints.
 
-    Taken are the ``sh:sparql`` constraints of node shapes with class targets only, and,
-    when ``subclasses`` names the ontology's, the ``sh:class`` constraints on a class with
-    subclasses of such a node shape's property shapes with a predicate path. Any other
+    Taken are, of node shapes with class targets only that no other shape reaches: the
+    ``sh:sparql`` constraints; each ``sh:or`` of shapes that each ask for a value of one
+    predicate; and, when ``subclasses`` names the ontology's, the ``sh:class`` constraints
+    on a class with subclasses of their property shapes with a predicate path. Any other
     constraint stays with pySHACL, which then checks it as before.
     """
     below = subclasses or {}
@@ -168,7 +171,7 @@ def split_shapes(
     listed: set[Node] = set()  # the lists and members of the sh:or taken
     for shape in sorted(set(shapes.subjects(SH.targetClass, None)), key=str):
         targets = _class_targets(shapes, shape)
-        if targets is None or _deactivated(shapes, shape):
+        if targets is None or _deactivated(shapes, shape) or _reached(shapes, shape):
             continue
         classes = _with_subclasses(targets, below)
         for node in sorted(shapes.objects(shape, SH.sparql), key=str):
@@ -203,6 +206,17 @@ def _copy(shapes: Graph, skip=lambda triple: False) -> Graph:
         if not skip(triple):
             rest.add(triple)
     return rest
+
+
+def _reached(shapes: Graph, shape: Node) -> bool:
+    """Whether ``shape`` is also reached from another shape (``sh:node``, ``sh:or``, a
+    list, ...): its constraints must then stay with it, for pySHACL to check there."""
+    return next(shapes.subjects(None, shape), None) is not None
+
+
+def _closed(shapes: Graph, shape: Node) -> bool:
+    value = shapes.value(shape, SH.closed)
+    return value is not None and value.toPython() is True
 
 
 def _class_targets(shapes: Graph, shape: Node) -> tuple[URIRef, ...] | None:
