@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import BNode, Node
 
@@ -277,12 +276,10 @@ def _or_constraint(
     one predicate (``[ sh:path p ; sh:minCount 1 ]``): the node has a value of one of
     them. pySHACL checks each alternative per node, building a result for each that
     fails (two fifths of the bundled study's validation); the list's nodes come along."""
-    cells = {either}
-    try:
-        members = list(Collection(shapes, either))
-        cells |= {cell for cell in _cells(shapes, either)}
-    except Exception:
+    walked = _list(shapes, either)
+    if walked is None:
         return None, set()
+    cells, members = walked
     paths = []
     for member in members:
         said = {p for p, _ in shapes.predicate_objects(member)} - {RDF.type}
@@ -317,13 +314,19 @@ def _or_constraint(
     ), cells | set(members)
 
 
-def _cells(shapes: Graph, head: Node) -> list[Node]:
-    """The nodes of the RDF list starting at ``head``."""
-    cells = []
-    while head is not None and head != RDF.nil:
-        cells.append(head)
+def _list(shapes: Graph, head: Node) -> tuple[set[Node], list[Node]] | None:
+    """The cells and the items of the RDF list starting at ``head``; ``None`` when it is
+    no proper list (a cell without an item, or a cycle)."""
+    cells: set[Node] = set()
+    items: list[Node] = []
+    while head != RDF.nil:
+        item = shapes.value(head, RDF.first) if head is not None else None
+        if item is None or head in cells:
+            return None
+        cells.add(head)
+        items.append(item)
         head = shapes.value(head, RDF.rest)
-    return cells
+    return cells, items
 
 
 def _class_constraint(

@@ -278,8 +278,9 @@ def listing_parts(
     labels: dict[str, str] = {}
     for kind in labelled:
         if of_kind[kind]:
-            chosen = {part: read[part] for part in of_kind[kind] if part in read}
-            if not labels_with_parts:
+            if labels_with_parts:
+                chosen = {part: read[part] for part in of_kind[kind] if part in read}
+            else:
                 chosen = _labels_in(select, cls, LINKS[kind], lang)
             labels.update(_fall_back(select, cls, LINKS[kind], lang, of_kind[kind], chosen))
     for members in of_kind.values():

@@ -57,6 +57,22 @@ def _columns(rows: list[tuple[Any, ...]], columns: list[str]) -> pd.DataFrame:
     return column_frame(dict(zip(columns, values, strict=True)))
 
 
+def _member(node: str, match: str, route: str, through: str | None) -> dict[str, Any]:
+    """A row of a route answer being gathered: ``node`` on ``route`` through ``through``,
+    with the sets its vias, links, mechanisms and roles are added to."""
+    return {
+        "node": node,
+        "match": match,
+        "route": route,
+        "through": through,
+        "via": set(),
+        "via_kind": set(),
+        "mechanisms": {},
+        "link": set(),
+        "roles": set(),
+    }
+
+
 def _reach(links: Iterable[tuple[Node, Node]], start: Node | None) -> set[Node]:
     """What the stated links connect to ``start``: what leads to it (an outcome's
     mechanisms and their interventions) and what it leads to (an intervention's
@@ -93,9 +109,9 @@ class Routes(Base):
         (with ``carriers_only``, only those that carry the route's theme), then the
         mentions (node, kind, through) that lie on no route.
 
-        Every node is a string here (an IRI, or a blank node's label: :func:`_term`), as
-        read from the store, so that a question over a whole collection makes no term for
-        the hundreds of thousands of values it reads.
+        Every node is a string here, as read from the store (an IRI, or a blank node's
+        label: :func:`.collection.term_of`), so that a question over a whole collection makes
+        no term for the hundreds of thousands of values it reads.
         """
         parts = self._part_strings({r["through"] for r in routes})
         stated = self._stated_links(
@@ -123,17 +139,7 @@ class Routes(Base):
                 key = (part, through)
                 entry = members.get(key)
                 if entry is None:
-                    entry = members[key] = {
-                        "node": part,
-                        "match": route["match"],
-                        "route": route["route"],
-                        "through": through,
-                        "via": set(),
-                        "via_kind": set(),
-                        "mechanisms": {},
-                        "link": set(),
-                        "roles": set(),
-                    }
+                    entry = members[key] = _member(part, route["match"], route["route"], through)
                 if route["route"] == "proposition":
                     linked = [m for m in mechanisms if m in reach] if specific else []
                     entry["mechanisms"].update(dict.fromkeys(linked or mechanisms))
@@ -148,20 +154,9 @@ class Routes(Base):
             if node in on_route:
                 continue
             holder_kind = "pillar" if kind in ("aim", "means") else "proposition"
-            members.setdefault(
-                (node, through),
-                {
-                    "node": node,
-                    "match": "mention",
-                    "route": holder_kind if through is not None else "",
-                    "through": through,
-                    "via": set(),
-                    "via_kind": set(),
-                    "mechanisms": {},
-                    "link": set(),
-                    "roles": set(),
-                },
-            )
+            if (node, through) not in members:
+                route = holder_kind if through is not None else ""
+                members[node, through] = _member(node, "mention", route, through)
         # the rows' own nodes with their evidence, and the propositions, pillars, carriers
         # and roles they name by label or id, read as text; mechanisms, shown by id, with
         # the ids their proposition's parts came with

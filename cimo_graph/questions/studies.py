@@ -113,7 +113,10 @@ class Studies(Base):
         query = named_query("listing-theme-labels")
         for concept, label, tag in self._strings_each(query, "theme", map(term_of, first.values())):
             found[concept].append((label, tag or ""))
-        labels = {theme: _or(choose_text(found[iri], lang), theme) for theme, iri in first.items()}
+        labels = {}
+        for theme, iri in first.items():
+            label = choose_text(found[iri], lang)
+            labels[theme] = theme if label is None else label
         sharing = defaultdict(set)
         for theme, study in cells:
             sharing[theme].add(study)
@@ -218,7 +221,3 @@ def _sentence(text: str) -> str:
     """``text`` ending in a full stop (an initial's own stop counts)."""
     text = text.strip()
     return text if not text or text.endswith((".", "?", "!")) else f"{text}."
-
-
-def _or(value: str | None, default: str) -> str:
-    return default if value is None else value
