@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -80,6 +80,21 @@ class NamedQuery:
     def projection(self) -> tuple[str, ...]:
         """The names a SELECT answers with, in order (``()`` for ``SELECT *``)."""
         return projection(self.text)
+
+    def fixing(self, bindings: Mapping[str, Node]) -> NamedQuery:
+        """This query with ``bindings`` written in as constants: variables it does not
+        answer with (a language), fixed so that it can still be asked for many terms of
+        another variable in ``VALUES`` blocks.
+
+        >>> from rdflib import Literal
+        >>> fixed = named_query("route-wholes").fixing({"language": Literal("nl")})
+        >>> '= "nl"' in fixed.text, fixed.projection == named_query("route-wholes").projection
+        (True, True)
+        """
+        text = with_constants(self.text, bindings)
+        if text is None or set(bindings) & set(self.projection):
+            raise ValueError(f"{self.name}: cannot fix {', '.join(sorted(bindings))}")
+        return replace(self, text=text)
 
 
 @lru_cache(maxsize=256)

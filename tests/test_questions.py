@@ -203,10 +203,33 @@ def test_a_node_without_a_label_in_the_language_is_kept(kg):
         (LNW["W-I3"], RDFS.label, Literal("expect initiative and self-direction", lang="en"))
     )
     graph.remove((LNW["C-I1"], RDFS.label, None))
+    for engine in ("oxigraph", "rdflib"):
+        answer = cg.CimoGraph(graph, engine=engine).interventions_for("self-direction")
+        answer = answer.set_index("id")
+        assert len(answer) == len(SELF_DIRECTION)
+        assert answer.loc["W-I3", "label"] == "eigen initiatief en zelfsturing verwachten"
+        assert answer.loc["C-I1", "label"] == "C-I1"
+
+
+def test_a_route_without_labels_in_the_language_names_them_in_another(kg):
+    """A proposition, pillar or aim a route goes through or via, without an English
+    label, is named by its Dutch one."""
+    graph = Graph()
+    for triple in kg.graph:
+        graph.add(triple)
+    for node in (LNW["C"], LNW["P3"], LNW["P3-aim"]):
+        for label in list(graph.objects(node, RDFS.label)):
+            if label.language == "en":
+                graph.remove((node, RDFS.label, label))
+    dutch = kg.interventions_for("self-direction", lang="nl").set_index("id")
     answer = cg.CimoGraph(graph).interventions_for("self-direction").set_index("id")
-    assert len(answer) == len(SELF_DIRECTION)
-    assert answer.loc["W-I3", "label"] == "eigen initiatief en zelfsturing verwachten"
-    assert answer.loc["C-I1", "label"] == "C-I1"
+    for row in ("C-I1", "P3-means-1"):
+        assert answer.loc[row, "through_label"] == dutch.loc[row, "through_label"]
+    assert answer.loc["P3-means-1", "via_label"] == dutch.loc["P3-means-1", "via_label"]
+    assert (
+        answer.loc["C-I1", "through_label"]
+        != kg.interventions_for("self-direction").set_index("id").loc["C-I1", "through_label"]
+    )
 
 
 def test_mechanisms_and_outcomes_of_well_being(study):

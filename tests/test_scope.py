@@ -136,6 +136,32 @@ def test_a_listing_asks_as_many_queries_of_300_studies_as_of_one(collections, li
     assert sum(asked[1].values()) <= 10, asked[1]
 
 
+ACROSS = {
+    "interventions_for": lambda kg: kg.interventions_for("feedback"),
+    "mechanisms_for": lambda kg: kg.mechanisms_for("feedback"),
+    "outcomes_of": lambda kg: kg.outcomes_of("feedback", lang="nl"),
+}
+
+
+@pytest.mark.parametrize("question", list(ACROSS))
+def test_a_theme_across_a_collection_is_asked_in_a_few_queries(collections, question):
+    """A theme every study has is answered by one query joining its routes, their parts
+    and what each row shows, not by a query per route, part or node: of 300 studies, each
+    query is asked at most twice (its terms in VALUES blocks of 500), and each study's
+    rows are those it has alone."""
+    asked, answers = [], []
+    for size in (1, 300):
+        kg = cg.load(collections[size], store="oxigraph")
+        calls: Counter = Counter()
+        _counting(kg, calls)
+        answers.append(ACROSS[question](kg))
+        asked.append(calls)
+    assert max(asked[1].values()) <= 2, asked[1]
+    assert sum(asked[1].values()) <= 12, asked[1]
+    first = answers[1][answers[1]["study"] == "s0"].drop(columns="study")
+    assert first.reset_index(drop=True).equals(answers[0].drop(columns="study", errors="ignore"))
+
+
 def test_a_name_is_found_without_reading_every_name(collections):
     """Ids, labels and theme names of the bundled study are found by index, in the same
     number of rows beside one synthetic study as beside thirty."""

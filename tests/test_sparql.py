@@ -245,6 +245,11 @@ SAMPLE_FOR = {
     ("search", "labelLang"): "en",
     ("nodes-ending", "end"): "/W-I3",
     ("study-details", "study"): "leernetwerken",
+    ("theme-interventions", "language"): "en",
+    ("theme-mechanisms", "language"): "en",
+    ("theme-outcomes", "language"): "en",
+    ("route-wholes", "node"): "W",
+    ("route-wholes", "language"): "nl",
 }
 
 
