@@ -233,9 +233,8 @@ class Routes(Base):
                 if part_id is not None and part_id not in info.ids:
                     info.ids.append(part_id)
         names = self._names()
-        names.prefetch(
-            {URIRef(study) for e in entries.values() for study, _ in infos[e["node"]].studies}
-        )
+        owners = {study for e in entries.values() for study, _ in infos[e["node"]].studies}
+        names.prefetch(map(URIRef, owners))
 
         # each node's id and label, and each set's joined ids and labels, found once: a
         # collection's answer names the same propositions and roles in thousands of rows
@@ -277,8 +276,23 @@ class Routes(Base):
                 found = joined_labels[key] = _TEXT_SEPARATOR.join(map(label, ordered))
             return found
 
+        shown_studies: dict[tuple[tuple[str, Any], ...], str] = {}
+        kinds_of: dict[tuple[str, ...], str] = {}
+
         def studies(info: Shown) -> str:
-            return _ID_SEPARATOR.join(sorted(names.display(URIRef(s)) for s, _ in info.studies))
+            key = tuple(info.studies)
+            found = shown_studies.get(key)
+            if found is None:
+                shown = sorted(names.display(URIRef(study)) for study, _ in key)
+                found = shown_studies[key] = _ID_SEPARATOR.join(shown)
+            return found
+
+        def kind(info: Shown) -> str:
+            key = tuple(info.types)
+            found = kinds_of.get(key)
+            if found is None:
+                found = kinds_of[key] = info.kind
+            return found
 
         rows = []
         for entry in entries.values():
@@ -288,7 +302,7 @@ class Routes(Base):
                 (
                     ident(node),
                     label(node),
-                    info.kind,
+                    kind(info),
                     entry["match"],
                     entry["route"],
                     ident(through),
@@ -325,34 +339,41 @@ class Routes(Base):
         routes: dict[tuple[str | None, ...], dict[str, Any]] = {}
         carried: set[tuple[str | None, str | None]] = set()
         parts: dict[str, dict[Part, None]] = defaultdict(dict)
-        infos: dict[str, Shown] = {}
-        for (
-            theme, through, route, via, via_kind, node, kind, role, node_id, label, cimo_type,
-            text, text_lang, note, note_lang, study,
-        ) in self._strings_each(query, "theme", themes):  # fmt: skip
-            key = (theme, through, route, via, via_kind)
+        # each node's fields (id, label, class, text, its language, note, its language,
+        # study) as read: a row per route and per combination of its values
+        fields: dict[str, dict[tuple[str | None, ...], None]] = {}
+        for row in self._strings_each(query, "theme", themes):
+            key = tuple(row[:5])
             if key not in routes:
+                theme, through, route, via, via_kind = key
                 routes[key] = {
                     "through": through, "route": route, "via": via, "via_kind": via_kind,
                     "match": "route",
                 }  # fmt: skip
                 if via != through:
                     carried.add((theme, through))
-            parts[through][node, kind, role, node_id] = None
-            info = infos.get(node)
-            if info is None:
-                info = infos[node] = Shown(node)
-            # a row per combination of the node's values: each value kept once
-            for values, value in (
-                (info.ids, node_id),
-                (info.labels, None if label is None else (label, lang.lower())),
-                (info.types, cimo_type),
-                (info.source_texts, None if text is None else (text, text_lang or "")),
-                (info.notes, None if note is None else (note, note_lang or "")),
-                (info.studies, None if study is None else (study, None)),
-            ):
-                if value is not None and value not in values:
-                    values.append(value)
+            node = row[5]
+            parts[row[1]][node, row[6], row[7], row[8]] = None
+            found = fields.get(node)
+            if found is None:
+                fields[node] = {tuple(row[8:]): None}
+            else:
+                found[tuple(row[8:])] = None
+        tag = lang.lower()
+        infos: dict[str, Shown] = {}
+        for node, combinations in fields.items():
+            info = infos[node] = Shown(node)
+            for node_id, label, cimo_type, text, text_lang, note, note_lang, study in combinations:
+                for values, value in (
+                    (info.ids, node_id),
+                    (info.labels, None if label is None else (label, tag)),
+                    (info.types, cimo_type),
+                    (info.source_texts, None if text is None else (text, text_lang or "")),
+                    (info.notes, None if note is None else (note, note_lang or "")),
+                    (info.studies, None if study is None else (study, None)),
+                ):
+                    if value is not None and value not in values:
+                        values.append(value)
         # a proposition or pillar that carries the theme itself is a route where none of
         # its carriers does
         kept = [
