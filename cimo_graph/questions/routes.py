@@ -405,6 +405,15 @@ class Routes(Base):
                 mechanisms[node].append((value, "mechanism", None, mechanism_id))
         return shown, mechanisms
 
+    def _theme_routes(self, themes: list[Node]) -> list[dict[str, Any]]:
+        """The routes to ``themes`` (``theme-routes``): through which proposition or
+        pillar, via what, each node a string (what a theme's network draws)."""
+        rows = self._strings_each(named_query("theme-routes"), "theme", themes)
+        return [
+            {"through": through, "route": route, "via": via, "via_kind": via_kind, "match": "route"}
+            for _, through, route, via, via_kind in rows
+        ]
+
     def _theme_mentions(self, themes: list[Node], kinds: set[str]) -> list[tuple[str, str, str]]:
         """The elements of ``kinds`` that carry one of ``themes`` themselves: (node, kind,
         through), through ``None`` when no proposition or pillar holds it."""
