@@ -7,10 +7,10 @@ study), so the ratio helper / raw is what cimo-graph adds to the store's own wor
 synthetic studies are those of ``run.synthetic``; ``{last}`` is the last study's number.
 
 The listings' queries read every column their helper shows (tests/test_bench.py checks
-that they answer for the same rows). The routes' query reads the element's own columns
-but not the labels and mechanisms of the proposition or pillar it is reached through: an
-OPTIONAL on those inside the query's UNION took Oxigraph 1.8 s for one study's theme, so
-that ratio is an upper bound.
+that they answer for the same rows). The routes' queries do too: the first the element's
+own columns, the second the name and mechanisms of each proposition or pillar (and the
+name of each part) a route goes through or via; one query reading both took Oxigraph
+1.8 s for one study's theme (an OPTIONAL on the whole inside the UNION).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX s0: <https://example.org/bench/s0/>
 """
 
-_ROUTES = """
+_ROUTES = """SELECT ?node ?nodeId ?kind ?route ?through ?via ?label ?text ?note ?roleId
+    ?studyId WHERE {
     {
         THEME ?via cimo:theme ?theme .
         { ?through cimo:hasAddedValue ?via } UNION { ?through cimo:hasOutcome ?via }
@@ -35,11 +36,43 @@ _ROUTES = """
     } UNION {
         THEME ?node cimo:theme ?theme . ?node a cimo:Intervention . BIND ("mention" AS ?route)
     }
+    OPTIONAL { ?node dcterms:identifier ?identifier }
+    BIND (COALESCE(?identifier, REPLACE(STR(?node), "^.*[/#]", "")) AS ?nodeId)
+    OPTIONAL { ?node a ?kind }
     OPTIONAL { ?node rdfs:label ?label FILTER (LANG(?label) = "en") }
     OPTIONAL { ?node cimo:sourceText ?text }
-    OPTIONAL { ?node cimo:carriedOutBy ?role }
-    OPTIONAL { ?node cimo:partOfStudy ?study }
-"""
+    OPTIONAL { ?node cimo:interpretationNote ?note }
+    OPTIONAL { ?node cimo:carriedOutBy ?role
+        OPTIONAL { ?role dcterms:identifier ?roleIdentifier } }
+    BIND (COALESCE(?roleIdentifier, REPLACE(STR(?role), "^.*[/#]", "")) AS ?roleId)
+    OPTIONAL { ?node cimo:partOfStudy/dcterms:identifier ?studyId }
+}"""
+
+# the names of what the routes go through and via, and the mechanisms of each proposition
+_WHOLES = """SELECT ?whole ?wholeId ?label
+    (GROUP_CONCAT(?mechanismId; separator="; ") AS ?mechanisms) WHERE {
+    { THEME ?via cimo:theme ?theme . ?whole cimo:hasAddedValue ?via }
+    UNION { THEME ?via cimo:theme ?theme . ?whole cimo:hasOutcome ?via }
+    UNION { THEME ?via cimo:theme ?theme . ?whole cimo:hasAim ?via }
+    UNION { THEME ?whole cimo:theme ?theme }
+    OPTIONAL { ?whole dcterms:identifier ?identifier }
+    BIND (COALESCE(?identifier, REPLACE(STR(?whole), "^.*[/#]", "")) AS ?wholeId)
+    OPTIONAL { ?whole rdfs:label ?label FILTER (LANG(?label) = "en") }
+    OPTIONAL { ?whole cimo:hasMechanism ?mechanism
+        OPTIONAL { ?mechanism dcterms:identifier ?mechanismIdentifier } }
+    BIND (COALESCE(?mechanismIdentifier, REPLACE(STR(?mechanism), "^.*[/#]", "")) AS ?mechanismId)
+} GROUP BY ?whole ?wholeId ?label"""
+
+
+def _theme_routes(theme: str) -> list[str]:
+    """The routes' two queries for the theme with notation ``feedback`` (every study's), or
+    for the one theme IRI ``theme``."""
+    if theme == "feedback":
+        return [text.replace("THEME", '?theme skos:notation "feedback" .') for text in _TEXTS]
+    return [text.replace("THEME ", "").replace("?theme", f"<{theme}>") for text in _TEXTS]
+
+
+_TEXTS = (_ROUTES, _WHOLES)
 
 _PARTS = """
     { ?whole cimo:hasContext ?part BIND ("context" AS ?kind) }
@@ -87,18 +120,8 @@ RAW: dict[str, list[str]] = {
             { ?node dcterms:identifier "s0-W" } UNION { s0:s0-W cimo:partOfStudy ?study
               BIND (s0:s0-W AS ?node) } }"""
     ],
-    "interventions_for": [
-        "SELECT ?node ?route ?through ?via ?label ?text ?role ?study WHERE {"
-        + _ROUTES.replace("THEME", '?theme skos:notation "feedback" .')
-        + "}"
-    ],
-    "interventions_for (1 study)": [
-        "SELECT ?node ?route ?through ?via ?label ?text ?role ?study WHERE {"
-        + _ROUTES.replace("THEME ", "").replace(
-            "?theme", "<https://example.org/bench/s0/theme/feedback>"
-        )
-        + "}"
-    ],
+    "interventions_for": _theme_routes("feedback"),
+    "interventions_for (1 study)": _theme_routes("https://example.org/bench/s0/theme/feedback"),
     "mechanisms_for": [
         """SELECT ?node ?label ?text WHERE { s0:s0-W cimo:hasMechanism ?node .
             OPTIONAL { ?node rdfs:label ?label FILTER (LANG(?label) = "en") }

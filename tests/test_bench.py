@@ -107,6 +107,11 @@ def test_raw_queries_answer_what_the_listings_show(tmp_path):
     assert first_column("roles", 1) == set(kg.roles()["iri"])
     assert first_column("themes") == set(kg.themes()["iri"])
     assert first_column("sentences", 1) == set(kg.sentences()["iri"])
+    routes = kg.interventions_for("feedback")
+    assert first_column("interventions_for") == set(routes["iri"])
+    # the second reads the name of every proposition, pillar and part a route names
+    named = {solution[1].value for solution in store.query(queries["interventions_for"][1])}
+    assert named >= set(routes["through"]) | set(routes["via"]) - {""}
     columns = {
         "propositions": ["?labels", "?text", "?note", "?themes", "?study"],
         "pillars": ["?labels", "?context", "?themes"],
