@@ -4,8 +4,8 @@ recommendations, themes and the propositions stated as sentences."""
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +14,7 @@ from rdflib.term import Node
 
 from ..errors import CimoGraphError
 from ..labels import choose_text, preferred_languages
+from ..lookup import local_name
 from ..namespace import CIMO
 from ..sentences import proposition_sentence
 from ..sparql import named_query
@@ -288,85 +289,99 @@ class Listings(Base):
         """
         other = "nl" if lang == "en" else "en"
         bindings = {"language": Literal(lang.lower()), "other": Literal(other)}
-        themes: dict[str, _Theme] = {}
+        found = self._strings(named_query("listing-themes"), bindings)
+        # a theme read in one row (nearly every theme) is shown as read, its label lacking
+        # in one language that of the other where that is the next preferred language; the
+        # others are gathered from their rows
+        rows_of = Counter(row[0] for row in found)
+        as_read = lang == lang.lower()
+        lang_falls_back = as_read and preferred_languages(lang)[1:2] == (other,)
+        other_falls_back = as_read and preferred_languages(other)[1:2] == (lang,)
+        scheme_ids: dict[str, set[str]] = defaultdict(set)
+        shown: dict[str, tuple[str, str, str, str, str]] = {}
+        gathered: dict[str, _Theme] = {}
         # one row per theme, scheme and definition, in the order first read
-        rows: dict[tuple[str, str | None, str | None], list[Any]] = {}
-        for (
-            theme,
-            id_,
-            label,
-            other_label,
-            synonym,
-            synonym_lang,
-            definition,
-            scheme,
-            scheme_id,
-            study,
-            study_id,
-            elements,
-        ) in self._strings(named_query("listing-themes"), bindings):
-            entry = themes.get(theme)
-            if entry is None:
-                entry = themes[theme] = _Theme(theme)
-            if id_ is not None:
-                entry.ids.add(id_)
-            if label is not None:
-                entry.labels[lang].add(label)
-            if other_label is not None:
-                entry.labels[other].add(other_label)
-            if synonym is not None:
-                entry.synonyms.add((synonym, synonym_lang or ""))
-            if study is not None:
-                known = entry.studies.get(study)
-                if known is None:
-                    known = entry.studies[study] = set()
-                if study_id is not None:
-                    known.add(study_id)
-            key = (theme, scheme, definition)
-            row = rows.get(key)
-            if row is None:
-                row = rows[key] = [theme, scheme, definition, set(), 0]
+        table: dict[tuple[str, str | None, str | None], int] = {}
+        for row in found:
+            theme, id_, label, other_label, synonym, _, definition, scheme, scheme_id = row[:9]
             if scheme_id is not None:
-                row[3].add(scheme_id)
-            row[4] = max(row[4], int(elements) if elements else 0)
-        # a theme without a label in a language shows the next preferred one read here,
-        # else the one chosen among all its labels (read only for such themes)
+                scheme_ids[scheme].add(scheme_id)
+            elements = int(row[11]) if row[11] else 0
+            if rows_of[theme] == 1 and as_read:
+                if label is None and lang_falls_back:
+                    label = other_label
+                elif other_label is None and other_falls_back:
+                    other_label = label
+            if rows_of[theme] == 1 and label is not None and other_label is not None:
+                study = row[9]
+                shown[theme] = (
+                    id_ or local_name(theme),
+                    label,
+                    other_label,
+                    synonym or "",
+                    (row[10] or local_name(study)) if study is not None else "",
+                )
+                table[theme, scheme, definition] = elements
+                continue
+            entry = gathered.get(theme)
+            if entry is None:
+                entry = gathered[theme] = _Theme(theme)
+            entry.add(row, lang, other)
+            key = (theme, scheme, definition)
+            table[key] = max(table.get(key, 0), elements)
+        self._label_lacking(gathered.values(), lang, other)
+        for theme, entry in gathered.items():
+            synonyms = in_language_order(entry.synonyms)
+            shown[theme] = (
+                entry.id,
+                entry.label(lang),
+                entry.label(other),
+                _ID_SEPARATOR.join(synonyms),
+                entry.study_ids(),
+            )
+        rows = [
+            (*shown[theme][:4], definition or "", elements, scheme, theme)
+            for (theme, scheme, definition), elements in table.items()
+        ]
+        # in the order of id, then IRI (as one string: "\0" sorts before any character)
+        rows.sort(key=lambda row: row[0] + "\0" + row[7])
+        names = [
+            "id",
+            "label",
+            "other_label",
+            "synonyms",
+            "definition",
+            "elements",
+            "scheme",
+            "iri",
+        ]
+        transposed = list(zip(*rows, strict=True)) or [()] * len(names)
+        columns = {name: list(column) for name, column in zip(names, transposed, strict=True)}
+        columns["scheme"] = [
+            id_of(scheme, scheme_ids[scheme]) if scheme else "" for scheme in columns["scheme"]
+        ]
+        studies = {theme: value[4] for theme, value in shown.items()}
+        return self._listing(columns, columns["iri"], studies.__getitem__)
+
+    def _label_lacking(self, themes: Iterable[_Theme], lang: str, other: str) -> None:
+        """A theme without a label in ``lang`` or ``other`` shows the next preferred one
+        read, else the one chosen among all its labels (read only for such themes)."""
         read = {lang.lower(), other}
         lacking = [
             (entry, language)
-            for entry in themes.values()
+            for entry in themes
             for language in (lang, other)
             if not entry.labels[language] and not entry.fall_back(language, read)
         ]
-        if lacking:
-            every: dict[str, list[Text]] = defaultdict(list)
-            for theme, label, tag in self._strings(named_query("listing-theme-labels"), {}):
-                every[theme].append((label, tag or ""))
-            for entry, language in lacking:
-                chosen = choose_text(every[entry.iri], language)
-                if chosen is not None:
-                    entry.labels[language].add(chosen)
-        scheme_ids: dict[str, set[str]] = defaultdict(set)
-        for _, scheme, _, ids, _ in rows.values():
-            if scheme is not None:
-                scheme_ids[scheme] |= ids
-        ids = {theme: entry.id for theme, entry in themes.items()}
-        table = sorted(rows.values(), key=lambda r: (ids[r[0]], r[0]))
-        shown = [themes[r[0]] for r in table]
-        columns = {
-            "id": [ids[r[0]] for r in table],
-            "label": [t.label(lang) for t in shown],
-            "other_label": [t.label(other) for t in shown],
-            "synonyms": [
-                _ID_SEPARATOR.join(in_language_order(t.synonyms)) if t.synonyms else ""
-                for t in shown
-            ],
-            "definition": [r[2] or "" for r in table],
-            "elements": [r[4] for r in table],
-            "scheme": [id_of(r[1], scheme_ids[r[1]]) if r[1] else "" for r in table],
-            "iri": [r[0] for r in table],
-        }
-        return self._listing(columns, [r[0] for r in table], lambda t: themes[t].study_ids())
+        if not lacking:
+            return
+        every: dict[str, list[Text]] = defaultdict(list)
+        for theme, label, tag in self._strings(named_query("listing-theme-labels"), {}):
+            every[theme].append((label, tag or ""))
+        for entry, language in lacking:
+            chosen = choose_text(every[entry.iri], language)
+            if chosen is not None:
+                entry.labels[language].add(chosen)
 
     @one_lookup
     def sentences(self, *, lang: str = "en") -> pd.DataFrame:
@@ -447,6 +462,23 @@ class _Theme:
     studies: dict[str, set[str]] = field(default_factory=dict)
 
     _id: str | None = None
+
+    def add(self, row: list[str | None], lang: str, other: str) -> None:
+        """What a row of ``listing-themes`` says of it (labels in ``lang`` and ``other``)."""
+        _, id_, label, other_label, synonym, synonym_lang = row[:6]
+        if id_ is not None:
+            self.ids.add(id_)
+        if label is not None:
+            self.labels[lang].add(label)
+        if other_label is not None:
+            self.labels[other].add(other_label)
+        if synonym is not None:
+            self.synonyms.add((synonym, synonym_lang or ""))
+        study, study_id = row[9], row[10]
+        if study is not None:
+            known = self.studies.setdefault(study, set())
+            if study_id is not None:
+                known.add(study_id)
 
     @property
     def id(self) -> str:
