@@ -86,6 +86,8 @@ class Shown:
 
     def texts(self, values: list[Text]) -> str:
         """``values`` (source texts, notes) joined in order of language, then text."""
+        if len(values) < 2:  # as nearly always: one text, or none
+            return values[0][0] if values else ""
         return _TEXT_SEPARATOR.join(in_language_order(values))
 
     def theme_ids(self) -> str:

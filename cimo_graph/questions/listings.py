@@ -190,7 +190,10 @@ class Listings(Base):
             for node in (*entry["broader"], *entry["stated_for"]):
                 if node not in ids:
                     ids[node] = names.display(URIRef(node))
-        shown_labels = {node: choose_text(found, lang) for node, found in labels.items()}
+        shown_labels = {
+            node: next(iter(found))[0] if len(found) == 1 else choose_text(found, lang)
+            for node, found in labels.items()
+        }
 
         def ordered_labels(nodes: set[str]) -> str:
             return _TEXT_SEPARATOR.join(

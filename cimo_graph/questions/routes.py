@@ -364,6 +364,17 @@ class Routes(Base):
         infos: dict[str, Shown] = {}
         for node, combinations in fields.items():
             info = infos[node] = Shown(node)
+            if len(combinations) == 1:  # as nearly always: each field once, or not at all
+                node_id, label, cimo_type, text, text_lang, note, note_lang, study = next(
+                    iter(combinations)
+                )
+                info.ids = [] if node_id is None else [node_id]
+                info.labels = [] if label is None else [(label, tag)]
+                info.types = [] if cimo_type is None else [cimo_type]
+                info.source_texts = [] if text is None else [(text, text_lang or "")]
+                info.notes = [] if note is None else [(note, note_lang or "")]
+                info.studies = [] if study is None else [(study, None)]
+                continue
             for node_id, label, cimo_type, text, text_lang, note, note_lang, study in combinations:
                 for values, value in (
                     (info.ids, node_id),
