@@ -27,6 +27,8 @@ from .collection import Shown, joined_ids, shown_each, term_of
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..lookup import NameIndex
+
 __all__ = ["Routes"]
 
 #: Columns of the route answers (interventions_for, mechanisms_for, outcomes_of).
@@ -106,6 +108,155 @@ def _reach(links: Iterable[tuple[Node, Node]], start: Node | None) -> set[Node]:
     return found
 
 
+def _route_entries(
+    routes: list[dict[str, Any]],
+    parts: dict[str, list[Part]],
+    links: dict[str, list[tuple[str, str]]],
+    kinds: set[str],
+    mentions: Sequence[Sequence[str | None]],
+    *,
+    carriers_only: bool,
+) -> dict[tuple[str, str | None], dict[str, Any]]:
+    """The rows of a route answer being gathered, by (node, through): the parts of each
+    route's whole of ``kinds`` (those the study's stated ``links`` reach from the route's
+    element, where it states them), then the ``mentions`` that lie on no route."""
+    entries: dict[tuple[str, str | None], dict[str, Any]] = {}
+    for route in routes:
+        through, via = route["through"], route["via"]
+        rows = parts.get(through, ())
+        mechanisms = [part for part, kind, _, _ in rows if kind == "mechanism"]
+        # the parts the study links to the route's element itself, where it says so
+        reach = _reach(links.get(through, ()), via)
+        kinds_reached = {kind for part, kind, _, _ in rows if part in reach} if reach else ()
+        for part, kind, role, _ in rows:
+            if kind not in kinds:
+                continue
+            if carriers_only and part != via:
+                continue
+            specific = kind in kinds_reached
+            if specific and part not in reach:
+                continue  # the study links other parts of this kind to the element
+            key = (part, through)
+            entry = entries.get(key)
+            if entry is None:
+                entry = entries[key] = _member(part, route["match"], route["route"], through)
+            if route["route"] == "proposition":
+                linked = [m for m in mechanisms if m in reach] if specific else []
+                entry["mechanisms"].update(dict.fromkeys(linked or mechanisms))
+                entry["link"].add("stated" if specific else "proposition")
+            if via is not None:
+                entry["via"].add(via)
+                entry["via_kind"].add(route["via_kind"])
+            if role is not None:
+                entry["roles"].add(role)
+    on_route = {node for node, _ in entries}
+    for node, kind, through in mentions:
+        if node in on_route:
+            continue
+        holder_kind = "pillar" if kind in ("aim", "means") else "proposition"
+        if (node, through) not in entries:
+            route = holder_kind if through is not None else ""
+            entries[node, through] = _member(node, "mention", route, through)
+    return entries
+
+
+def _route_rows(
+    entries: dict[tuple[str, str | None], dict[str, Any]],
+    infos: dict[str, Shown],
+    names: NameIndex,
+    lang: str,
+) -> list[tuple[str, ...]]:
+    """The rows of a route answer as shown (in :data:`ROUTE_COLUMNS`' order), sorted by
+    study, route and id; ``names`` names what ``infos`` does not."""
+    # each node's id and label, and each set's joined ids and labels, found once: a
+    # collection's answer names the same propositions and roles in thousands of rows
+    ids: dict[str | None, str] = {None: ""}
+    shown_labels: dict[str, str] = {}
+    joined: dict[frozenset[str], str] = {}
+    joined_labels: dict[frozenset[str], str] = {}
+
+    def ident(node: str | None) -> str:
+        found = ids.get(node)
+        if found is None:
+            info = infos.get(node)
+            found = info.id if info is not None else names.display(term_of(node))
+            ids[node] = found
+        return found
+
+    def label(node: str | None) -> str:
+        if node is None:
+            return ""
+        found = shown_labels.get(node)
+        if found is None:
+            info = infos.get(node)
+            chosen = choose_text(info.labels, lang) if info is not None else None
+            found = shown_labels[node] = chosen if chosen is not None else ident(node)
+        return found
+
+    def ids_of(nodes: Iterable[str]) -> str:
+        key = frozenset(nodes)
+        found = joined.get(key)
+        if found is None:
+            found = joined[key] = joined_ids({ident(node) for node in key})
+        return found
+
+    def labels(nodes: Iterable[str]) -> str:
+        key = frozenset(nodes)
+        found = joined_labels.get(key)
+        if found is None:
+            ordered = in_id_order(key, ident)
+            found = joined_labels[key] = _TEXT_SEPARATOR.join(map(label, ordered))
+        return found
+
+    shown_studies: dict[tuple[tuple[str, Any], ...], str] = {}
+    kinds_of: dict[tuple[str, ...], str] = {}
+
+    def studies(info: Shown) -> str:
+        key = tuple(info.studies)
+        found = shown_studies.get(key)
+        if found is None:
+            shown = sorted(names.display(URIRef(study)) for study, _ in key)
+            found = shown_studies[key] = _ID_SEPARATOR.join(shown)
+        return found
+
+    def kind(info: Shown) -> str:
+        key = tuple(info.types)
+        found = kinds_of.get(key)
+        if found is None:
+            found = kinds_of[key] = info.kind
+        return found
+
+    rows = []
+    for entry in entries.values():
+        node, through = entry["node"], entry["through"]
+        info = infos[node]
+        rows.append(
+            (
+                ident(node),
+                label(node),
+                kind(info),
+                entry["match"],
+                entry["route"],
+                ident(through),
+                label(through),
+                ids_of(entry["via"]),
+                _ID_SEPARATOR.join(sorted(entry["via_kind"])),
+                labels(entry["via"]),
+                ids_of(entry["mechanisms"]),
+                _ID_SEPARATOR.join(sorted(entry["link"])),
+                ids_of(entry["roles"]),
+                info.texts(info.source_texts),
+                info.texts(info.notes),
+                studies(info),
+                node,
+            )
+        )
+    order = {"route": 0, "part": 0, "mention": 1}
+    keys = {text: natural_key(text) for row in rows for text in (row[0], row[5])}
+    rows.sort(key=lambda r: (r[15], order.get(r[3], 2), r[4] != "pillar", keys[r[5]], keys[r[0]]))
+    return rows
+
+
 class Routes(Base):
     """``interventions_for``, ``mechanisms_for``, ``outcomes_of``."""
 
@@ -162,43 +313,7 @@ class Routes(Base):
                 for whole, rows in mechanisms.items():
                     if whole not in links:
                         parts.setdefault(whole, []).extend(rows)
-        entries: dict[tuple[str, str | None], dict[str, Any]] = {}
-        for route in routes:
-            through, via = route["through"], route["via"]
-            rows = parts.get(through, ())
-            mechanisms = [part for part, kind, _, _ in rows if kind == "mechanism"]
-            # the parts the study links to the route's element itself, where it says so
-            reach = _reach(links.get(through, ()), via)
-            kinds_reached = {kind for part, kind, _, _ in rows if part in reach} if reach else ()
-            for part, kind, role, _ in rows:
-                if kind not in kinds:
-                    continue
-                if carriers_only and part != via:
-                    continue
-                specific = kind in kinds_reached
-                if specific and part not in reach:
-                    continue  # the study links other parts of this kind to the element
-                key = (part, through)
-                entry = entries.get(key)
-                if entry is None:
-                    entry = entries[key] = _member(part, route["match"], route["route"], through)
-                if route["route"] == "proposition":
-                    linked = [m for m in mechanisms if m in reach] if specific else []
-                    entry["mechanisms"].update(dict.fromkeys(linked or mechanisms))
-                    entry["link"].add("stated" if specific else "proposition")
-                if via is not None:
-                    entry["via"].add(via)
-                    entry["via_kind"].add(route["via_kind"])
-                if role is not None:
-                    entry["roles"].add(role)
-        on_route = {node for node, _ in entries}
-        for node, kind, through in mentions:
-            if node in on_route:
-                continue
-            holder_kind = "pillar" if kind in ("aim", "means") else "proposition"
-            if (node, through) not in entries:
-                route = holder_kind if through is not None else ""
-                entries[node, through] = _member(node, "mention", route, through)
+        entries = _route_entries(routes, parts, links, kinds, mentions, carriers_only=carriers_only)
         # the rows' own nodes with their evidence (those a theme's query did not read), and
         # (for an element's routes) the propositions, pillars, carriers and roles they name
         # by label or id; mechanisms, shown by id, with the ids their proposition's parts
@@ -235,96 +350,7 @@ class Routes(Base):
         names = self._names()
         owners = {study for e in entries.values() for study, _ in infos[e["node"]].studies}
         names.prefetch(map(URIRef, owners))
-
-        # each node's id and label, and each set's joined ids and labels, found once: a
-        # collection's answer names the same propositions and roles in thousands of rows
-        ids: dict[str | None, str] = {None: ""}
-        shown_labels: dict[str, str] = {}
-        joined: dict[frozenset[str], str] = {}
-        joined_labels: dict[frozenset[str], str] = {}
-
-        def ident(node: str | None) -> str:
-            found = ids.get(node)
-            if found is None:
-                info = infos.get(node)
-                found = info.id if info is not None else names.display(term_of(node))
-                ids[node] = found
-            return found
-
-        def label(node: str | None) -> str:
-            if node is None:
-                return ""
-            found = shown_labels.get(node)
-            if found is None:
-                info = infos.get(node)
-                chosen = choose_text(info.labels, lang) if info is not None else None
-                found = shown_labels[node] = chosen if chosen is not None else ident(node)
-            return found
-
-        def ids_of(nodes: Iterable[str]) -> str:
-            key = frozenset(nodes)
-            found = joined.get(key)
-            if found is None:
-                found = joined[key] = joined_ids({ident(node) for node in key})
-            return found
-
-        def labels(nodes: Iterable[str]) -> str:
-            key = frozenset(nodes)
-            found = joined_labels.get(key)
-            if found is None:
-                ordered = in_id_order(key, ident)
-                found = joined_labels[key] = _TEXT_SEPARATOR.join(map(label, ordered))
-            return found
-
-        shown_studies: dict[tuple[tuple[str, Any], ...], str] = {}
-        kinds_of: dict[tuple[str, ...], str] = {}
-
-        def studies(info: Shown) -> str:
-            key = tuple(info.studies)
-            found = shown_studies.get(key)
-            if found is None:
-                shown = sorted(names.display(URIRef(study)) for study, _ in key)
-                found = shown_studies[key] = _ID_SEPARATOR.join(shown)
-            return found
-
-        def kind(info: Shown) -> str:
-            key = tuple(info.types)
-            found = kinds_of.get(key)
-            if found is None:
-                found = kinds_of[key] = info.kind
-            return found
-
-        rows = []
-        for entry in entries.values():
-            node, through = entry["node"], entry["through"]
-            info = infos[node]
-            rows.append(
-                (
-                    ident(node),
-                    label(node),
-                    kind(info),
-                    entry["match"],
-                    entry["route"],
-                    ident(through),
-                    label(through),
-                    ids_of(entry["via"]),
-                    _ID_SEPARATOR.join(sorted(entry["via_kind"])),
-                    labels(entry["via"]),
-                    ids_of(entry["mechanisms"]),
-                    _ID_SEPARATOR.join(sorted(entry["link"])),
-                    ids_of(entry["roles"]),
-                    info.texts(info.source_texts),
-                    info.texts(info.notes),
-                    studies(info),
-                    node,
-                )
-            )
-        order = {"route": 0, "part": 0, "mention": 1}
-        keys = {text: natural_key(text) for row in rows for text in (row[0], row[5])}
-        rows.sort(
-            key=lambda r: (r[15], order.get(r[3], 2), r[4] != "pillar", keys[r[5]], keys[r[0]])
-        )
-        return _columns(rows, ROUTE_COLUMNS)
+        return _columns(_route_rows(entries, infos, names, lang), ROUTE_COLUMNS)
 
     def _theme_members(
         self, helper: str, themes: list[Node], lang: str
