@@ -183,7 +183,10 @@ class Listings(Base):
                     labels[item].add((label, tag or ""))
         # each node's id, found once: the roles', the items', any other's (a broader role
         # not typed as one) by its name
-        ids = {node: id_of(node, known) for node, known in item_ids.items()}
+        ids = {
+            node: (min(known) if known else "") or local_name(node)
+            for node, known in item_ids.items()
+        }
         ids.update((role, entry.id) for role, entry in shown.items())
         names = self._names()
         for entry in grouped.values():
@@ -195,23 +198,29 @@ class Listings(Base):
             for node, found in labels.items()
         }
 
-        def ordered_labels(nodes: set[str]) -> str:
-            return _TEXT_SEPARATOR.join(
-                shown_labels.get(node) or ids[node] for node in in_id_order(nodes, ids.__getitem__)
-            )
-
         def ids_of(nodes: set[str]) -> str:
             return joined_ids({ids[node] for node in nodes})
 
         order = sorted(shown, key=lambda role: (shown[role].id, role))
+        # what each carries out and each statement on it, in the order of their ids (the
+        # ids' order with nodes of the same id together, so the ids show in it once each)
+        carried = [in_id_order(grouped[r]["intervention"], ids.__getitem__) for r in order]
+        stated = [in_id_order(grouped[r]["statement"], ids.__getitem__) for r in order]
+
+        def ids_in(nodes: list[str]) -> str:
+            return _ID_SEPARATOR.join(dict.fromkeys([ids[node] for node in nodes]))
+
+        def labels_in(nodes: list[str]) -> str:
+            return _TEXT_SEPARATOR.join([shown_labels.get(node) or ids[node] for node in nodes])
+
         columns = {
             "id": [shown[r].id for r in order],
             "label": [shown[r].label(lang) for r in order],
             "broader": [ids_of(grouped[r]["broader"]) for r in order],
-            "carries_out": [ids_of(grouped[r]["intervention"]) for r in order],
-            "carries_out_labels": [ordered_labels(grouped[r]["intervention"]) for r in order],
-            "statements": [ids_of(grouped[r]["statement"]) for r in order],
-            "statement_labels": [ordered_labels(grouped[r]["statement"]) for r in order],
+            "carries_out": [ids_in(nodes) for nodes in carried],
+            "carries_out_labels": [labels_in(nodes) for nodes in carried],
+            "statements": [ids_in(nodes) for nodes in stated],
+            "statement_labels": [labels_in(nodes) for nodes in stated],
             "stated_for": [ids_of(grouped[r]["stated_for"]) for r in order],
             "source_text": [shown[r].texts(shown[r].source_texts) for r in order],
             "iri": order,
