@@ -160,6 +160,13 @@ def _route_entries(
     return entries
 
 
+def _joined(values: Collection[str]) -> str:
+    """Distinct ``values`` (route kinds, link kinds) in order, joined."""
+    if len(values) < 2:
+        return next(iter(values)) if values else ""
+    return _ID_SEPARATOR.join(sorted(values))
+
+
 def _route_rows(
     entries: dict[tuple[str, str | None], dict[str, Any]],
     infos: dict[str, Shown],
@@ -172,7 +179,7 @@ def _route_rows(
     # collection's answer names the same propositions and roles in thousands of rows
     ids: dict[str | None, str] = {None: ""}
     shown_labels: dict[str, str] = {}
-    joined: dict[frozenset[str], str] = {}
+    joined_ids_of: dict[frozenset[str], str] = {}
     joined_labels: dict[frozenset[str], str] = {}
 
     def ident(node: str | None) -> str:
@@ -193,14 +200,18 @@ def _route_rows(
             found = shown_labels[node] = chosen if chosen is not None else ident(node)
         return found
 
-    def ids_of(nodes: Iterable[str]) -> str:
+    def ids_of(nodes: Collection[str]) -> str:
+        if len(nodes) < 2:  # as in most rows: one via, one role, or none
+            return ident(next(iter(nodes))) if nodes else ""
         key = frozenset(nodes)
-        found = joined.get(key)
+        found = joined_ids_of.get(key)
         if found is None:
-            found = joined[key] = joined_ids({ident(node) for node in key})
+            found = joined_ids_of[key] = joined_ids({ident(node) for node in key})
         return found
 
-    def labels(nodes: Iterable[str]) -> str:
+    def labels(nodes: Collection[str]) -> str:
+        if len(nodes) < 2:
+            return label(next(iter(nodes))) if nodes else ""
         key = frozenset(nodes)
         found = joined_labels.get(key)
         if found is None:
@@ -240,10 +251,10 @@ def _route_rows(
                 ident(through),
                 label(through),
                 ids_of(entry["via"]),
-                _ID_SEPARATOR.join(sorted(entry["via_kind"])),
+                _joined(entry["via_kind"]),
                 labels(entry["via"]),
                 ids_of(entry["mechanisms"]),
-                _ID_SEPARATOR.join(sorted(entry["link"])),
+                _joined(entry["link"]),
                 ids_of(entry["roles"]),
                 info.texts(info.source_texts),
                 info.texts(info.notes),
