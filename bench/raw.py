@@ -253,12 +253,12 @@ def queries(last: int) -> dict[str, list[str]]:
     return found
 
 
-def answer(store, texts: list[str]) -> int:
-    """Run the queries on a pyoxigraph ``store``, reading every value as a string; the
-    number of rows."""
+def answer(store, texts: list[str], default_graph=None) -> int:
+    """Run the queries on a pyoxigraph ``store`` (over its ``default_graph``: by default the
+    store's own), reading every value as a string; the number of rows."""
     rows = 0
     for text in texts:
-        for solution in store.query(text):
+        for solution in store.query(text, default_graph=default_graph):
             [term.value if term is not None else None for term in solution]
             rows += 1
     return rows

@@ -53,6 +53,29 @@ def test_benchmark_measures_every_helper_on_every_store(tmp_path):
         assert figures["first question (index)"]["cold"] > 0
         assert figures["peak_rss_mb"] > 0
     assert "interventions_for (1 study)" in done.stdout and "ratio" in done.stdout
+    # the raw queries, also asked of the Oxigraph store in the helpers' process
+    here = size["results"]["raw here"]
+    assert {"cold", "min", "median"} <= set(here["interventions_for"])
+    assert set(here) >= {"propositions", "roles", "themes"}
+    assert "vs raw here" in done.stdout
+
+
+def test_raw_queries_in_the_helpers_process_read_the_studies(tmp_path):
+    """The raw queries asked of cimo-graph's own Oxigraph store read its graph (not an
+    empty default graph): as many rows as from pyoxigraph's store of the same file."""
+    import pyoxigraph as ox
+
+    import cimo_graph as cg
+
+    path = _three_studies(tmp_path)
+    raw = _bench("raw")
+    limits = _bench("run")._limits(cg.load(path, store="oxigraph"), str(path))
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    queries = raw.queries(2)
+    for name in ("interventions_for", "propositions", "themes"):
+        assert limits[name]() == raw.answer(store, queries[name]) > 0, name
+    assert _bench("run")._limits(cg.load(path), str(path)) == {}  # the memory store
 
 
 def _bench(name: str):
