@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,21 @@ from cimo_graph._resources import ontology_path, shapes_path, study_path
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 if os.environ.get("CI") == "true":
     settings.load_profile("ci")
+
+
+def _give_children_default_signals() -> None:
+    """A suite started in the background (``nohup``, ``&`` in a script) inherits SIGINT
+    and SIGHUP ignored, and every process a test starts would inherit that too, so a test
+    of what Ctrl-C or a closed terminal does to it would wait in vain. An ignored signal
+    gets a handler that does nothing instead: this process stays deaf to it, and the
+    processes it starts get the default back (a handler does not pass through exec)."""
+    for name in ("SIGINT", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None and signal.getsignal(signum) == signal.SIG_IGN:
+            signal.signal(signum, lambda *_: None)
+
+
+_give_children_default_signals()
 
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
