@@ -140,7 +140,9 @@ def test_raw_queries_answer_what_the_listings_show(tmp_path):
         "pillars": ["?labels", "?context", "?themes"],
         "roles": ["?labels", "?statedFor", "?broader", "?text"],
         "themes": ["?other", "?synonym", "?definition", "?schemeId", "?study"],
-        "compare_studies": ["?label"],
+        "compare_studies": ["?label", "?studyId"],
+        "studies": ["?studyId", "?title"],
+        "sentences": ["?labels", "?actors"],
     }
     for name, variables in columns.items():
         text = " ".join(queries[name])

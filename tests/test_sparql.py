@@ -232,6 +232,7 @@ SAMPLE_FOR = {
     ("network", "source"): "W",
     ("listing-nodes", "class"): CIMO.DesignProposition,
     ("listing-names", "class"): CIMO.Role,
+    ("listing-heads", "class"): CIMO.DesignProposition,
     ("listing-parts", "class"): CIMO.Pillar,
     ("listing-parts-labelled", "class"): CIMO.Pillar,
     ("listing-parts-labelled", "language"): "en",

@@ -18,7 +18,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from ..labels import choose_text
-from ..lookup import local_name
+from ..lookup import local_name, local_names
 from ..namespace import CIMO
 from ..sparql import NamedQuery, named_query
 from .base import cimo_kind, in_id_order, natural_sorted
@@ -156,7 +156,8 @@ def joined_ids(ids: Iterable[str]) -> str:
 
 def shown_nodes(select: Strings, cls: URIRef, query: str = "listing-nodes") -> dict[str, Shown]:
     """What to show of every node of class ``cls``, by IRI; with ``query="listing-names"``,
-    only their names (labels, plurals, ids)."""
+    only their names (labels, plurals, ids); with ``"listing-heads"``, their names and
+    studies."""
     shown: dict[str, Shown] = {}
     lists = {
         "label": "labels",
@@ -210,11 +211,18 @@ class Parts:
         label = self.labels.get(part)
         return self.id(part) if label is None else label
 
-    def label_list(self, parts: Iterable[str]) -> list[str]:
-        """The parts' labels, in the natural order of their ids."""
-        return [self.label(part) for part in in_id_order(parts, self.id)]
+    def label_list(self, parts: Collection[str]) -> list[str]:
+        """The labels of distinct ``parts`` (as :meth:`of` gives them), in the natural
+        order of their ids."""
+        ids, labels = self.ids, self.labels
+        by_id = {ids[part]: part for part in parts}
+        if len(by_id) == len(parts):  # each its own id, as nearly always
+            ordered = [by_id[key] for key in natural_sorted(by_id)]
+        else:
+            ordered = in_id_order(parts, self.id)
+        return [ids[part] if (label := labels.get(part)) is None else label for part in ordered]
 
-    def joined_labels(self, parts: Iterable[str]) -> str:
+    def joined_labels(self, parts: Collection[str]) -> str:
         return _TEXT_SEPARATOR.join(self.label_list(parts))
 
 
@@ -286,8 +294,7 @@ def listing_parts(
                 chosen = _labels_in(select, cls, LINKS[kind], lang)
             labels.update(_fall_back(select, cls, LINKS[kind], lang, of_kind[kind], chosen))
     for members in of_kind.values():
-        for part in members - ids.keys():
-            ids[part] = local_name(part)
+        ids.update(local_names(members - ids.keys()))
     return Parts(by_whole, roles, ids, labels)
 
 

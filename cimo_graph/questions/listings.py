@@ -420,7 +420,7 @@ class Listings(Base):
 
     def _sentence_frame(self, lang: str) -> pd.DataFrame:
         """:meth:`sentences` without the check that every study speaks ``lang``."""
-        shown = shown_nodes(self._strings, CIMO.DesignProposition)
+        shown = shown_nodes(self._strings, CIMO.DesignProposition, "listing-heads")
         labelled = ("context", "intervention", "mechanism", "outcome")
         parts = listing_parts(
             self._strings, CIMO.DesignProposition, lang, labelled=labelled, labels_with_parts=True
@@ -454,10 +454,9 @@ class Listings(Base):
         label in ``lang`` (with fallbacks), else its label."""
         roles = shown_nodes(self._strings, CIMO.Role, "listing-names")
         called = {}
-        for carried in parts.roles.values():
-            for role in carried:
-                entry = roles.get(role) or Shown(role)
-                called[role] = choose_text(entry.plurals, lang) or entry.label(lang)
+        for role in {role for carried in parts.roles.values() for role in carried}:
+            entry = roles.get(role) or Shown(role)
+            called[role] = choose_text(entry.plurals, lang) or entry.label(lang)
         return called
 
 
