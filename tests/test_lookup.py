@@ -113,3 +113,18 @@ def test_lookup_follows_changes_to_the_graph(kg):
         study.theme("zelfregie")
     graph.add((THEME["self-direction"], SKOS.altLabel, Literal("zelfregie", lang="nl")))
     assert study.theme("zelfregie") == THEME["self-direction"]
+
+
+def test_local_names_are_each_iris_local_name():
+    """The many-at-once form names each IRI as local_name does, with or without a "#" or
+    a trailing "/" among them."""
+    from cimo_graph.lookup import local_name, local_names
+
+    plain = ["https://example.org/s/W-I1", "https://example.org/s/C", "b0", ""]
+    for iris in (
+        plain,
+        [*plain, "https://example.org/o#Mechanism"],
+        [*plain, "https://example.org/s/W/"],
+        [*plain, "https://example.org/s#"],
+    ):
+        assert local_names(iris) == {iri: local_name(iri) for iri in iris}

@@ -156,8 +156,8 @@ def joined_ids(ids: Iterable[str]) -> str:
 
 def shown_nodes(select: Strings, cls: URIRef, query: str = "listing-nodes") -> dict[str, Shown]:
     """What to show of every node of class ``cls``, by IRI; with ``query="listing-names"``,
-    only their names (labels, plurals, ids); with ``"listing-heads"``, their names and
-    studies."""
+    only their names (labels, plurals, ids); with ``"listing-heads"``, their names, titles
+    and studies."""
     shown: dict[str, Shown] = {}
     lists = {
         "label": "labels",

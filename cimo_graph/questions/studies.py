@@ -36,11 +36,15 @@ class Studies(Base):
         >>> cg.load().studies()[["id", "propositions", "interventions"]].values.tolist()
         [['leernetwerken', 2, 12]]
         """
-        shown = shown_nodes(self._strings, CIMO.Study)
+        shown = shown_nodes(self._strings, CIMO.Study, "listing-heads")
         counts: dict[str, dict[str, int]] = {study: {} for study in shown}
+        classes: dict[str, str] = {}  # each class's name, found once
         for study, cls, count in self._strings(named_query("studies"), {}):
             if cls is not None:
-                counts.setdefault(study, {})[local_name(cls)] = int(count or 0)
+                name = classes.get(cls)
+                if name is None:
+                    name = classes[cls] = local_name(cls)
+                counts.setdefault(study, {})[name] = int(count or 0)
         table = []
         for study, by_class in counts.items():
             entry = shown.get(study) or Shown(study)
