@@ -14,7 +14,7 @@ from rdflib.term import Node
 
 from ..errors import CimoGraphError
 from ..labels import choose_text, preferred_languages
-from ..lookup import local_name
+from ..lookup import local_name, local_names
 from ..namespace import CIMO
 from ..sentences import proposition_sentence
 from ..sparql import named_query
@@ -183,10 +183,8 @@ class Listings(Base):
                     labels[item].add((label, tag or ""))
         # each node's id, found once: the roles', the items', any other's (a broader role
         # not typed as one) by its name
-        ids = {
-            node: (min(known) if known else "") or local_name(node)
-            for node, known in item_ids.items()
-        }
+        ids = {node: first for node, known in item_ids.items() if known and (first := min(known))}
+        ids.update(local_names(item_ids.keys() - ids.keys()))
         ids.update((role, entry.id) for role, entry in shown.items())
         names = self._names()
         for entry in grouped.values():
