@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import URIRef
 
 from ..labels import choose_label, choose_text
-from ..lookup import local_name
+from ..lookup import local_name, local_names
 from ..namespace import CIMO
 from ..sparql import named_query
 from .base import (
@@ -95,17 +95,16 @@ class Studies(Base):
             "added value": "outcomes",
             "aim": "outcomes",
         }
-        # each node's id (its first, as id_of chooses), found as the rows are read
-        shown_id: dict[str, str | None] = {}
+        # each node's id (its first, as id_of chooses), found as the rows are read; the
+        # local name of each that has none
+        shown_id: dict[str, str] = {}
         rows = self._strings(named_query("listing-mentions"), {})
         for theme, theme_id, node, node_id, _, study, study_id in rows:
             for iri, known in ((theme, theme_id), (node, node_id), (study, study_id)):
-                current = shown_id.get(iri)
-                if current is None or (known is not None and known < current):
+                if known is not None and (iri not in shown_id or known < shown_id[iri]):
                     shown_id[iri] = known
-        for iri, known in shown_id.items():
-            if not known:
-                shown_id[iri] = local_name(iri)
+        named = {iri for row in rows for iri in (row[0], row[2], row[5])}
+        shown_id.update(local_names(iri for iri in named if not shown_id.get(iri)))
         cells: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         themes: dict[str, set[str]] = defaultdict(set)
         for theme, _, node, _, kind, study, _ in rows:
@@ -125,13 +124,18 @@ class Studies(Base):
         for theme, study in cells:
             sharing[theme].add(study)
         order = sorted(cells, key=lambda cell: (-len(sharing[cell[0]]), cell))
+
+        def ids_of(cell: tuple[str, str], group: str) -> str:
+            found = cells[cell].get(group)
+            return joined_ids(found) if found else ""
+
         columns = {
             "theme": [theme for theme, _ in order],
             "label": [labels[theme] for theme, _ in order],
             "study": [study for _, study in order],
-            "interventions": [joined_ids(cells[cell]["interventions"]) for cell in order],
-            "mechanisms": [joined_ids(cells[cell]["mechanisms"]) for cell in order],
-            "outcomes": [joined_ids(cells[cell]["outcomes"]) for cell in order],
+            "interventions": [ids_of(cell, "interventions") for cell in order],
+            "mechanisms": [ids_of(cell, "mechanisms") for cell in order],
+            "outcomes": [ids_of(cell, "outcomes") for cell in order],
             "studies": [len(sharing[theme]) for theme, _ in order],
         }
         return column_frame(columns)
