@@ -58,11 +58,7 @@ def local_names(iris: Iterable[str]) -> dict[str, str]:
     if "#" not in joined and "/\n" not in joined and not joined.endswith("/"):
         # as nearly always: no IRI has a "#" or ends in "/" (twice as fast)
         return {iri: iri.rpartition("/")[2] for iri in iris}
-    found = {}
-    for iri in iris:
-        name = iri.rstrip("/#")
-        found[iri] = name[max(name.rfind("/"), name.rfind("#")) + 1 :]
-    return found
+    return {iri: local_name(iri) for iri in iris}
 
 
 #: How many names a lookup's fallback reads at most to find a spelling or suggest one.
