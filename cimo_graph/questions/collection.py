@@ -207,10 +207,6 @@ class Parts:
         ids = self.ids
         return joined_ids({ids[part] for part in parts})
 
-    def label(self, part: str) -> str:
-        label = self.labels.get(part)
-        return self.id(part) if label is None else label
-
     def label_list(self, parts: Collection[str]) -> list[str]:
         """The labels of distinct ``parts`` (as :meth:`of` gives them), in the natural
         order of their ids."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import URIRef
 
 from ..labels import choose_label, choose_text
-from ..lookup import local_name, local_names
+from ..lookup import local_names
 from ..namespace import CIMO
 from ..sparql import named_query
 from .base import (
@@ -38,13 +38,12 @@ class Studies(Base):
         """
         shown = shown_nodes(self._strings, CIMO.Study, "listing-heads")
         counts: dict[str, dict[str, int]] = {study: {} for study in shown}
-        classes: dict[str, str] = {}  # each class's name, found once
-        for study, cls, count in self._strings(named_query("studies"), {}):
+        rows = self._strings(named_query("studies"), {})
+        # each class's name, found once
+        classes = local_names({cls for _, cls, _ in rows if cls is not None})
+        for study, cls, count in rows:
             if cls is not None:
-                name = classes.get(cls)
-                if name is None:
-                    name = classes[cls] = local_name(cls)
-                counts.setdefault(study, {})[name] = int(count or 0)
+                counts.setdefault(study, {})[classes[cls]] = int(count or 0)
         table = []
         for study, by_class in counts.items():
             entry = shown.get(study) or Shown(study)
