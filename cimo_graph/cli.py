@@ -18,7 +18,7 @@ from .errors import CimoGraphError, QueryParameterError
 from .graph import CimoGraph, load
 from .iris import checked_iri
 from .sparql import _parse_header, named_queries
-from .views import RENDER_FORMATS, slug
+from .views import RENDER_FORMATS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -387,6 +387,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the study's languages, separated by commas: one label column for each "
         "(default: nl,en; an English-only study: en)",
     )
+    _force(sub, "replace a file or write into a folder that is not empty (a filled template)")
     sub.set_defaults(run=_new_study)
     sub = command(
         "import",
@@ -429,6 +430,7 @@ def _parser() -> argparse.ArgumentParser:
         "UTF-8 text file); its elements' source texts are coded where they stand. "
         "Repeat for several sources",
     )
+    _force(sub, "replace a file or write into a folder that is not empty")
     sub = commands.add_parser(
         "codebook",
         help="Write the CIMO codebook (REFI-QDA .qdc) to import into a coding tool.",
@@ -446,6 +448,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.set_defaults(run=_codebook)
     return parser
+
+
+def _force(sub: argparse.ArgumentParser, what: str) -> None:
+    sub.add_argument("--force", action="store_true", help=f"{what} (refused without it)")
+
+
+def _not_the_study(args: argparse.Namespace, out: Path | str | None) -> None:
+    """Refuse an output that would replace the study being read (``import s.ttl --out
+    s.ttl``, ``render --study s.ttl --out s.ttl``)."""
+    from .errors import OutputError
+
+    study = getattr(args, "study", None)
+    if out is None or not study:
+        return
+    target, source = Path(out), Path(study)
+    same = target.exists() and source.exists() and target.samefile(source)
+    if same or target.resolve() == source.resolve():
+        raise OutputError(
+            f"{out}: is the study being read; writing there would replace it: give another "
+            "file name"
+        )
 
 
 def _codebook(args: argparse.Namespace) -> int:
@@ -469,6 +492,7 @@ def _docs(args: argparse.Namespace) -> int:
 
 def _package(args: argparse.Namespace) -> int:
     kg = _load(args)
+    _not_the_study(args, args.out)
     crate = kg.package(args.out, zip=args.zip, sources=args.source, lang=args.lang)
     print(f"RO-Crate written: {crate}")
     return 0
@@ -483,7 +507,7 @@ def _new_study(args: argparse.Namespace) -> int:
     from .authoring import new_study
 
     languages = [lang.strip() for lang in args.languages.replace(";", ",").split(",")]
-    target = new_study(args.target, languages=languages, format=args.format)
+    target = new_study(args.target, languages=languages, format=args.format, force=args.force)
     print(f"Wrote a study template with one worked example row per sheet: {target}")
     print(f"Fill it in, then: cimo-graph import {target} --out my-study.ttl")
     return 0
@@ -491,6 +515,7 @@ def _new_study(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     kg = _load(args)
+    _not_the_study(args, args.out)
     print(kg.validate())
     kg.serialize(args.out)
     print(f"Wrote {len(kg)} triples to {args.out}")
@@ -499,6 +524,7 @@ def _import(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     kg = _load(args)
+    _not_the_study(args, args.out)
     if str(args.out).lower().endswith(".qdpx"):
         documents = {}
         for given in args.document:
@@ -506,11 +532,11 @@ def _export(args: argparse.Namespace) -> int:
             if not sep or not source or not file:
                 raise CimoGraphError(f"--document {given!r}: give SOURCE=FILE")
             documents[source.strip()] = Path(file)
-        target = kg.export_project(args.out, documents=documents)
+        target = kg.export_project(args.out, documents=documents, force=args.force)
     else:
         if args.document:
             raise CimoGraphError("--document is for a REFI-QDA project (--out ending in .qdpx)")
-        target = kg.export_template(args.out, format=args.template_format)
+        target = kg.export_template(args.out, format=args.template_format, force=args.force)
     print(target)
     return 0
 
@@ -693,7 +719,7 @@ def _serve(args: argparse.Namespace) -> int:
         stop_on_signals(),
         serving(kg.graph, host=args.host, port=args.port, timeout=args.timeout, cors=args.cors) as (
             url,
-            process,
+            stopped,
         ),
     ):
         print(f"SPARQL endpoint (read-only): {url}", flush=True)
@@ -703,7 +729,8 @@ def _serve(args: argparse.Namespace) -> int:
             flush=True,
         )
         with contextlib.suppress(KeyboardInterrupt):
-            process.wait()
+            while not stopped.wait(1.0):  # a short wait: signals arrive between waits
+                pass
     return 0
 
 
@@ -731,7 +758,9 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _file_name(text: str) -> str:
-    return slug(text) or "study"
+    from ._files import safe_stem
+
+    return safe_stem(text, "study")
 
 
 def _positive_inches(text: str) -> float:
@@ -756,6 +785,7 @@ def _render(args: argparse.Namespace) -> int:
     kg = _load(args)
     name = args.focus or (Path(args.study).stem if args.study else "leernetwerken")
     out = Path(args.out) if args.out else Path(f"{_file_name(name)}.{args.format}")
+    _not_the_study(args, out)
     kg.export(
         out,
         format=args.format,
@@ -783,6 +813,7 @@ def _report(args: argparse.Namespace) -> int:
     if args.out:
         _draw(kg, Path(args.out))
     if args.html:
+        _not_the_study(args, args.html)
         print(f"Evidence report: {kg.report(args.html, lang=args.lang)}")
     return 0 if report.conforms else 1
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -22,7 +23,7 @@ from rdflib import URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from ._files import write_text
+from ._files import UniqueNames, inside, safe_stem, write_text
 from ._resources import ontology_path, shapes_path
 from .errors import CimoGraphError
 from .labels import choose_label
@@ -157,7 +158,7 @@ def _write_files(
     files: list[tuple[Path, str]] = []
 
     def add(relative: str, description: str) -> Path:
-        path = folder / relative
+        path = inside(folder, relative)
         path.parent.mkdir(parents=True, exist_ok=True)
         files.append((Path(relative), description))
         return path
@@ -175,10 +176,14 @@ def _write_files(
         add("validation/report.txt", "The SHACL validation report, as text."), str(report) + "\n"
     )
     kg.report(add("report.html", "The evidence report: one self-contained HTML page."), lang=lang)
+    # file names come from the study's ids: made safe, and different from each other
+    figure_names, source_names = UniqueNames(), UniqueNames()
+    figure_names("pillars", ".svg")
     for row in kg.propositions(lang=lang).to_dict("records"):
         figure = kg.figure(URIRef(row["iri"]), lang=lang)
+        name = figure_names(row["id"], ".svg", fallback="proposition")
         try:
-            figure.savefig(add(f"figures/{row['id']}.svg", f"Figure: {row['label']}."))
+            figure.savefig(add(f"figures/{name}.svg", f"Figure: {row['label']}."))
         finally:
             plt.close(figure)
     if not kg.pillars(lang=lang).empty:
@@ -191,7 +196,10 @@ def _write_files(
         add("template.xlsx", "The study as a cimo-graph template (spreadsheet), to edit.")
     )
     for source in sources:
-        shutil.copy(source, add(f"sources/{source.name}", "A source document of the study."))
+        suffix = safe_stem(source.suffix.lstrip("."), "")
+        suffix = f".{suffix}" if suffix else ""
+        stem = source_names(source.stem, suffix, fallback="source")
+        shutil.copy(source, add(f"sources/{stem}{suffix}", "A source document of the study."))
     write_text(add("README.md", "What this archive holds."), _readme(files))
     return files
 
@@ -211,9 +219,18 @@ def _readme(files: list[tuple[Path, str]]) -> str:
         "| File | What it is |",
         "|---|---|",
     ]
-    lines += [f"| `{path.as_posix()}` | {description} |" for path, description in files]
+    lines += [f"| `{path.as_posix()}` | {_cell(description)} |" for path, description in files]
     lines.append("| `README.md` | What this archive holds. |")
     return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    """``text`` as the plain text of one Markdown table cell: on one line, with every
+    character Markdown or HTML would read as markup escaped (a label is text, never
+    markup, a link or a new row)."""
+    text = " ".join(str(text).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\`*_\[\]|~])", r"\\\1", text)
 
 
 def _study_facts(kg: CimoGraph) -> dict[str, Any]:

@@ -276,6 +276,13 @@ class ServeError(CimoGraphError):
     """Raised when ``cimo-graph serve`` cannot start its SPARQL server."""
 
 
+class OutputError(CimoGraphError, OSError):
+    """Raised before anything is written where an output would destroy what is there: a
+    target that is not a regular file (a device, a FIFO, a folder, a socket), the study
+    being read, a filled template or a folder that is not empty (unless ``force=True``,
+    ``--force`` on the command line)."""
+
+
 class ProjectImportWarning(UserWarning):
     """Warned when a coded REFI-QDA project holds something a study cannot: a PDF area or
     an audio segment with no text, a source stored outside the project. The study is

@@ -389,13 +389,16 @@ class CimoGraph(Questions, Drawings):
                 graph.bind(prefix, namespace, override=False)
         return CimoGraph(graph, engine=self.engine)
 
-    def export_template(self, path: Path | str, *, format: str | None = None) -> Path:
+    def export_template(
+        self, path: Path | str, *, format: str | None = None, force: bool = False
+    ) -> Path:
         """Write the study as an authoring template: a folder of CSV files, an ``.xlsx``
         workbook or a ``.yaml`` file (from the suffix, or ``format``). Loading it again
-        gives the same graph."""
+        gives the same graph. A file at ``path`` or a folder that is not empty is refused
+        (:class:`~cimo_graph.OutputError`: it may be a filled template) unless ``force``."""
         from .authoring.export import write_template
 
-        return write_template(self._graph, path, fmt=format)
+        return write_template(self._graph, path, fmt=format, force=force)
 
     def export_project(
         self,
@@ -403,11 +406,14 @@ class CimoGraph(Questions, Drawings):
         *,
         documents: Mapping[str, Path | str] | None = None,
         study: URIRef | str | None = None,
+        force: bool = False,
     ) -> Path:
         """Write the study as a REFI-QDA project (``.qdpx``) for ATLAS.ti, NVivo, MAXQDA
         or QualCoder: its elements as codes under the CIMO codebook's kind codes, and each
         source document whose text ``documents`` gives (``{source id: file}``) with every
         element's source text coded at its place. Loading the project gives the study back.
+        A file at ``path`` (a coded project, perhaps) is refused
+        (:class:`~cimo_graph.OutputError`) unless ``force``.
 
         >>> import tempfile, pathlib
         >>> kg = cg.load()
@@ -420,7 +426,7 @@ class CimoGraph(Questions, Drawings):
         from .authoring.refi import write_project
 
         node = URIRef(str(study)) if study is not None else None
-        return write_project(self._graph, path, documents=documents, study=node)
+        return write_project(self._graph, path, documents=documents, study=node, force=force)
 
     # --- what is loaded ----------------------------------------------------------------
 

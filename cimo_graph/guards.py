@@ -18,7 +18,15 @@ from typing import Any
 
 from .errors import StudyParseError
 
-__all__ = ["MAX_ENTITY_EXPANSION", "MAX_FILE_BYTES", "check_size", "check_xml", "json_ld_data"]
+__all__ = [
+    "MAX_ENTITY_EXPANSION",
+    "MAX_FILE_BYTES",
+    "check_characters",
+    "check_size",
+    "check_xml",
+    "json_ld_data",
+    "unwritable_character",
+]
 
 #: The largest study file read, in bytes (``load(..., max_bytes=...)``).
 MAX_FILE_BYTES = 2 * 2**30
@@ -35,6 +43,67 @@ def check_size(path: Path, max_bytes: int) -> None:
             f"the file is {size:,} bytes, more than the limit of {max_bytes:,} "
             "(pass a larger max_bytes= to load it)",
         )
+
+
+#: Characters no XML document can hold (C0 controls but tab, line feed and carriage return;
+#: lone surrogates; U+FFFE, U+FFFF): a text holding one could not be exported to a
+#: template, a coded project, GraphML, GEXF, SVG or HTML, nor printed.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_HEX = b"[0-9A-Fa-f]"
+# the same characters in a file's bytes: raw, or as a \u escape of Turtle, N-Triples and
+# JSON (a surrogate escape is allowed where JSON pairs it; the backslash itself unescaped)
+_UNWRITABLE_BYTES = re.compile(
+    b"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]|\xed[\xa0-\xbf][\x80-\xbf]"
+    rb"|(?<!\\)(?:\\\\)*\\(?:u|U0000)(?:"
+    rb"00(?:0[0-8BCEFbcef]|1" + _HEX + rb")|[Ff]{3}[EeFf]"
+    rb"|[Dd][89ABab]" + _HEX + rb"{2}(?!\\u[Dd][C-Fc-f])"
+    rb"|(?<![Dd][89ABab]" + _HEX + rb"{2}\\u)[Dd][C-Fc-f]" + _HEX + rb"{2})"
+)
+
+
+def unwritable_character(text: str) -> str | None:
+    """A description of the first character in ``text`` that no XML document can hold
+    (``"U+0007 at character 2"``), or None.
+
+    >>> unwritable_character("a" + chr(7) + "b"), unwritable_character("a tab" + chr(9))
+    ('U+0007 at character 2', None)
+    """
+    match = _UNWRITABLE.search(text)
+    return None if match is None else f"U+{ord(match.group()):04X} at character {match.start() + 1}"
+
+
+def check_characters(path: Path, rdf_format: str) -> None:
+    """Refuse a file whose text holds a character that no XML document can hold, raw or
+    escaped (``\\u0000``, a lone ``\\uD800``): it would load, then break every export.
+    RDF/XML needs no check: its parser refuses them itself."""
+    if rdf_format == "xml" or path.stat().st_size == 0:
+        return
+    import mmap
+
+    with path.open("rb") as stream, mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        match = _UNWRITABLE_BYTES.search(data)
+        if match is None:
+            return
+        try:  # a file that is not UTF-8 before it (a binary file) is the parser's to name
+            data[: match.start()].decode("utf-8")
+        except UnicodeDecodeError:
+            return
+        start = data.rfind(b"\n", 0, match.start()) + 1
+        line = data[: match.start()].count(b"\n") + 1
+        found = match.group().lstrip(b"\\")
+    if found[:1] in (b"u", b"U"):  # an escape: its code point, as written
+        shown = f"U+{found[-4:].decode().upper()} (written \\{found.decode()})"
+    else:
+        shown = f"U+{ord(found.decode('utf-8', 'surrogatepass')):04X}"
+    raise StudyParseError(
+        path,
+        f"the text holds the character {shown}, which no XML document, spreadsheet or "
+        "coding tool can hold (a control character, a lone surrogate or a non-character); "
+        "remove it, or write a space, tab or line break instead",
+        line=line,
+        column=match.start() - start + 1,
+        format=rdf_format,
+    )
 
 
 class _Refused(Exception):

@@ -14,7 +14,7 @@ from rdflib import Graph
 from rdflib.util import SUFFIX_FORMAT_MAP
 
 from .errors import EmptyStudyError, StudyNotFoundError, StudyParseError, UnsupportedFormatError
-from .guards import MAX_FILE_BYTES, check_size, check_xml, json_ld_data
+from .guards import MAX_FILE_BYTES, check_characters, check_size, check_xml, json_ld_data
 
 __all__ = [
     "FORMATS",
@@ -176,6 +176,7 @@ def read_graph(
         raise StudyNotFoundError(path, _similar_files(path))
     rdf_format = format_for(path, format)
     check_size(path, max_bytes)
+    check_characters(path, rdf_format)
     data = None
     if rdf_format == "xml":
         check_xml(path)

@@ -187,7 +187,6 @@ def prepare(text: str) -> Any:
     A syntax error raises :class:`SparqlSyntaxError` with line and column in ``text``.
     """
     from pyparsing import ParseBaseException
-    from rdflib.plugins.sparql import prepareQuery
 
     if _UPDATE.match(re.sub(r"(?m)^\s*(#.*|PREFIX\s+\S+\s*<[^>]*>|BASE\s*<[^>]*>)\s*$", "", text)):
         raise QueryRefusedError(
@@ -197,9 +196,15 @@ def prepare(text: str) -> Any:
             column=1,
             query=text,
         )
-    refuse_service(text)
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
-        return prepareQuery(text, initNs=PREFIXES)
+        tree = parseQuery(text)
+        refuse_service(text, tree)
+        prepared = translateQuery(tree, initNs=PREFIXES)
+        prepared._original_args = (text, PREFIXES, None)  # as rdflib's prepareQuery keeps
+        return prepared
     except ParseBaseException as error:
         raise SparqlSyntaxError(
             error.msg, line=error.lineno, column=error.col, query=text
@@ -365,31 +370,65 @@ def _where_brace(text: str) -> int | None:
     return None
 
 
-def refuse_service(text: str) -> None:
+def refuse_service(text: str, tree: Any = None) -> None:
     """Raise :class:`QueryRefusedError` when ``text`` holds a ``SERVICE`` clause.
 
     A federated query would make this machine (or the server behind ``cimo-graph
-    serve``) send requests elsewhere; cimo-graph answers from the data it holds.
+    serve``) send requests elsewhere; cimo-graph answers from the data it holds. The
+    check reads the query as SPARQL's grammar does (rdflib's parser, the one that runs
+    local queries; ``tree`` is its parse, where the caller has it), so no spelling of
+    the clause (``?o.SERVICE``, an escaped name before it, ``\\u`` escapes) passes. A
+    query that parser cannot read (an endpoint's own extensions) is refused where the
+    word ``SERVICE`` stands anywhere in it outside a comment.
 
     >>> refuse_service("SELECT ?service WHERE { ?s <urn:service> ?service }")
-    >>> refuse_service("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    >>> refuse_service("SELECT * WHERE { ?s ?p ?o.SERVICE <http://example.org/> { ?a ?b ?c } }")
     Traceback (most recent call last):
     ...
-    cimo_graph.errors.QueryRefusedError: SPARQL query refused at line 1, column 18: ...
+    cimo_graph.errors.QueryRefusedError: SPARQL query refused at line 1, column 34: ...
     """
-    # SPARQL decodes \\uXXXX escapes before parsing (rdflib does): scan what it will read
-    text = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
-    for index, token in _tokens(text):
-        if token == "SERVICE":
-            line = text.count("\n", 0, index) + 1
-            column = index - (text.rfind("\n", 0, index) + 1) + 1
-            raise QueryRefusedError(
-                "SERVICE is refused: cimo-graph answers from the data it holds and sends "
-                "no query elsewhere (load the other data, or ask its endpoint directly)",
-                line=line,
-                column=column,
-                query=text,
-            )
+    if tree is None:
+        from pyparsing import ParseBaseException
+        from rdflib.plugins.sparql.parser import parseQuery
+
+        try:
+            tree = parseQuery(text)
+        except (ParseBaseException, RecursionError, ValueError):
+            tree = None
+    if tree is not None and not any(part.name == "ServiceGraphPattern" for part in _parts(tree)):
+        return
+    # SPARQL decodes \\uXXXX escapes before parsing (rdflib does): say where it stands
+    decoded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    uncommented = re.sub(r"#[^\n]*", lambda m: " " * len(m.group()), decoded)
+    match = re.search(r"(?i)(?<![\w:?$])service(?![\w:])", uncommented)
+    if match is None:  # unreadable, but no SERVICE anywhere: the endpoint may read it
+        if tree is None:
+            return
+        match = re.search(r"(?i)service", uncommented)
+    index = match.start() if match else 0
+    raise QueryRefusedError(
+        "SERVICE is refused: cimo-graph answers from the data it holds and sends "
+        "no query elsewhere (load the other data, or ask its endpoint directly)",
+        line=decoded.count("\n", 0, index) + 1,
+        column=index - (decoded.rfind("\n", 0, index) + 1) + 1,
+        query=decoded,
+    )
+
+
+def _parts(tree: Any) -> Iterator[Any]:
+    """Every part (``CompValue``) of a parsed query, however deep, without recursion."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            yield node
+            stack.extend(node.values())
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
+            stack.extend(node)
 
 
 def with_values(text: str, columns: list[str], rows: list[list[Node]]) -> str:

@@ -25,7 +25,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 import cimo_graph as cg
-from cimo_graph.authoring import example_path
+from cimo_graph._resources import study_path
+from cimo_graph.authoring import example_path, new_study
 from cimo_graph.authoring.refi import read_project_study
 from cimo_graph.cli import main
 from cimo_graph.publish import publish_graph
@@ -947,3 +948,274 @@ def test_hostile_text_in_codes_is_ordinary_text(tmp_path):
     evidence = kg.evidence("W-I1")
     notes = evidence[evidence["kind"] == "note"]["text"].tolist()
     assert "<script>alert(1)</script> } DROP ALL ; #" in notes
+
+
+# --- round two (issue 37) -------------------------------------------------------------------
+# --- 12. files written only where they belong -----------------------------------------------
+
+
+def _with_proposition_ids(tmp_path: Path, *ids: str) -> Path:
+    """The bundled study with its propositions (W, then C) given the ``ids``."""
+    text = study_path().read_text(encoding="utf-8")
+    for old, new in zip(("W", "C"), ids, strict=True):
+        escaped = json.dumps(new)  # a Turtle string: quotes, backslashes and controls escaped
+        text = text.replace(f'dcterms:identifier "{old}" ;', f"dcterms:identifier {escaped} ;")
+    path = tmp_path / "study.ttl"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _files_under(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.slow
+def test_package_keeps_a_climbing_proposition_id_inside_the_crate(tmp_path):
+    """A proposition id ``../../../../x/W`` names a figure inside the crate, in the folder
+    and in the zip; nothing is written beside it."""
+    study = _with_proposition_ids(tmp_path, "../../../../x/W", "../W")
+    work = tmp_path / "a" / "b" / "c" / "d"
+    work.mkdir(parents=True)
+    kg = cg.load(study)
+    crate = kg.package(work / "crate")
+    figures = sorted(p for p in _files_under(crate) if p.startswith("figures/"))
+    assert figures == ["figures/W.svg", "figures/pillars.svg", "figures/x-W.svg"]
+    assert not (tmp_path / "x").exists() and not (tmp_path / "a" / "x").exists()
+    assert {p.name for p in (work).iterdir()} == {"crate"}
+    archive = kg.package(work / "crate.zip", zip=True)
+    names = zipfile.ZipFile(archive).namelist()
+    assert names and all(not n.startswith(("/", "..")) and "/../" not in n for n in names)
+    assert {p.name for p in work.iterdir()} == {"crate", "crate.zip"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("bad", ["", " ", "W", "w", "W/", ".."])
+def test_package_names_empty_and_twin_ids_apart(tmp_path, bad):
+    """An empty, blank, dot or repeated proposition id still gives each proposition its
+    own figure, under a safe name, without a traceback (NUL and control characters do
+    not load: see below)."""
+    study = _with_proposition_ids(tmp_path, "W", bad)
+    crate = cg.load(study).package(tmp_path / "crate")
+    figures = [p for p in _files_under(crate) if p.startswith("figures/")]
+    assert len(figures) == 3  # both propositions and the pillars
+    assert all(n.isprintable() and "\x00" not in n for n in figures)
+
+
+@pytest.mark.slow
+def test_package_keeps_two_sources_with_one_name_and_escapes_labels(tmp_path):
+    """Two ``--source`` files with the same name are both kept; a label with Markdown and
+    HTML is plain text in the crate's README."""
+    text = study_path().read_text(encoding="utf-8")
+    hostile = "W | <script>alert(1)</script> [x](http://evil) `code`\\n| row |"
+    text = text.replace(
+        '"Design proposition: well-being"@en', json.dumps(hostile).replace("\\\\n", "\\n") + "@en"
+    )
+    study = tmp_path / "study.ttl"
+    study.write_text(text, encoding="utf-8")
+    one, two = tmp_path / "one" / "notes.txt", tmp_path / "two" / "notes.txt"
+    for path, body in ((one, "first"), (two, "second")):
+        path.parent.mkdir()
+        path.write_text(body, encoding="utf-8")
+    crate = cg.load(study).package(
+        tmp_path / "crate", sources=[one, two, tmp_path / "one/../two/notes.txt"]
+    )
+    kept = sorted((crate / "sources").iterdir())
+    assert sorted(p.read_text() for p in kept) == ["first", "second", "second"]
+    readme = (crate / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `figures/W"))
+    assert "<script>" not in readme and "\\[x\\](http://evil)" in row  # text, not a link
+    assert row.count(" | ") == 1 and row.count("|") - row.count("\\|") == 3
+
+
+# --- 13. a target that is not a regular file is never replaced --------------------------------
+
+
+def _not_regular_files(tmp_path: Path) -> dict[str, Path]:
+    """A private FIFO, a private character device node (root only: /dev/null's numbers,
+    never /dev/null itself), a folder and a symbolic link to the FIFO, in ``tmp_path``."""
+    made = {"fifo": tmp_path / "fifo.ttl", "folder": tmp_path / "folder.ttl"}
+    os.mkfifo(made["fifo"])
+    made["folder"].mkdir()
+    if os.geteuid() == 0:
+        made["device"] = tmp_path / "device.ttl"
+        os.mknod(made["device"], 0o600 | __import__("stat").S_IFCHR, os.makedev(1, 3))
+    made["link"] = tmp_path / "link.ttl"
+    made["link"].symlink_to(made["fifo"])
+    return made
+
+
+def _identity(path: Path) -> tuple:
+    status = os.lstat(path)
+    return status.st_mode, status.st_ino, status.st_rdev
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda kg, p: kg.serialize(p),
+        lambda kg, p: kg.report(p),
+        lambda kg, p: kg.export(p, format="graphml"),
+        lambda kg, p: kg.export(p, format="svg", focus="W"),
+        lambda kg, p: kg.export_template(p, format="yaml"),
+    ],
+    ids=["serialize", "report", "graphml", "figure", "template"],
+)
+def test_an_output_onto_a_device_fifo_folder_or_link_is_refused(kg, tmp_path, write):
+    """``--out`` onto a device node, a FIFO, a folder or a link to one is refused with
+    OutputError, and the node stays what it was."""
+    for kind, target in _not_regular_files(tmp_path).items():
+        before = _identity(target)
+        with pytest.raises(cg.OutputError, match="not a regular file"):
+            write(kg, target)
+        assert _identity(target) == before, kind
+        assert not list(tmp_path.glob(".*.tmp*")), kind
+
+
+def test_an_output_through_a_symlink_writes_the_file_it_points_to(kg, tmp_path):
+    """A symbolic link to a regular file is written through: the file changes, the link
+    stays a link."""
+    real = tmp_path / "real.ttl"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.ttl"
+    link.symlink_to(real)
+    kg.serialize(link)
+    assert link.is_symlink() and len(cg.load(real)) == len(kg)
+
+
+def test_the_command_line_refuses_a_device_as_out(tmp_path, capsys):
+    """``cimo-graph render --out FIFO`` exits 2 with one line; the FIFO stays."""
+    fifo = _not_regular_files(tmp_path)["fifo"]
+    assert main(["render", "--format", "graphml", "--out", str(fifo)]) == 2
+    err = capsys.readouterr().err
+    assert "not a regular file" in err and "Traceback" not in err
+    assert __import__("stat").S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+# --- 14. text that no export can carry is refused where it enters ------------------------------
+
+UNWRITABLE = {
+    "NUL": "\\u0000",
+    "bell": "\x07",
+    "escape": "W\\u001b[31m",
+    "lone surrogate": "\\uD800",
+    "non-character": "\\uFFFE",
+}
+
+
+@pytest.mark.parametrize("store", STORES)
+@pytest.mark.parametrize("written", UNWRITABLE.values(), ids=UNWRITABLE.keys())
+def test_a_character_no_export_can_carry_is_refused_at_load(tmp_path, store, written):
+    """A control character or lone surrogate in a literal, raw or escaped, is refused at
+    load on both stores with file, line and column, not loaded to crash every export."""
+    text = (
+        study_path()
+        .read_text(encoding="utf-8")
+        .replace('"Design proposition: well-being"@en', f'"Design {written} proposition"@en')
+    )
+    study = tmp_path / "study.ttl"
+    study.write_text(text, encoding="utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "Design " + written in t)
+    with pytest.raises(cg.StudyParseError, match=rf"study.ttl:{line}:\d+: .*character U\+"):
+        cg.load(study, store=store)
+
+
+def test_paired_surrogates_in_json_and_escaped_backslashes_still_load(tmp_path):
+    """JSON's surrogate pairs (an emoji) and a backslash written before ``u0000`` are text."""
+    study = tmp_path / "s.jsonld"
+    study.write_text(
+        '{"@id": "http://x/a", "http://x/p": "a \\ud83d\\ude00 b \\\\u0000"}',
+        encoding="utf-8",
+    )
+    value = str(next(iter(cg.load(study).graph.objects())))
+    assert value == "a \U0001f600 b \\u0000"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "yaml"])
+def test_a_template_cell_with_a_control_character_is_a_template_error(tmp_path, fmt):
+    """A template cell holding a control character is a TemplateError naming the sheet, the
+    row and the column; the other cells are not blamed."""
+    if fmt == "csv":
+        path = new_study(tmp_path / "t", languages=["en"])
+        sheet = path / "interventions.csv"
+        header, row, *rest = sheet.read_text(encoding="utf-8").splitlines()
+        column = header.split(",").index("label_en")
+        cells = row.split(",")
+        cells[column] = "bad\x01label"
+        sheet.write_text("\n".join([header, ",".join(cells), *rest]) + "\n", encoding="utf-8")
+    else:
+        path = new_study(tmp_path / "t.yaml", languages=["en"])
+        text = path.read_text(encoding="utf-8")
+        start = text.index("interventions:")
+        at = text.index("label_en: ", start) + len("label_en: ")
+        end = text.index("\n", at)
+        path.write_text(text[:at] + '"bad\\x01label"' + text[end:], encoding="utf-8")
+    with pytest.raises(cg.TemplateError, match=r"column 'label_en'.*U\+0001") as caught:
+        cg.load(path)
+    assert len([p for p in caught.value.problems if "U+0001" in p.message]) == 1
+
+
+def test_a_template_export_of_a_control_character_is_refused_unwritten(tmp_path):
+    """A graph built in Python with a control character in a label is refused by the
+    template export, naming sheet, row and column; nothing is written."""
+    graph = Graph()
+    graph += cg.load(example_path()).graph
+    label = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+    subject = next(s for s, o in graph.subject_objects(label) if o.language == "en")
+    graph.set((subject, label, Literal("bad\x01label", lang="en")))
+    from cimo_graph.authoring.export import write_template
+
+    for name in ("t.xlsx", "t.yaml", "t"):
+        with pytest.raises(cg.OutputError, match=r"sheet '\w+', row \d+, column 'label_en'"):
+            write_template(graph, tmp_path / name)
+    assert not list(tmp_path.iterdir())
+
+
+# --- 15. a researcher's work is never overwritten -----------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["filled.xlsx", "filled.yaml", "filled"])
+def test_new_study_refuses_a_filled_template_without_force(tmp_path, capsys, name):
+    """``new-study`` onto an existing template (file or CSV folder) is refused with one line
+    and exit 2, and the template is unchanged; ``--force`` replaces it."""
+    target = tmp_path / name
+    assert main(["new-study", str(target), "--languages", "en"]) == 0
+    before = {p: p.read_bytes() for p in [target, *target.glob("*")] if p.is_file()}
+    capsys.readouterr()
+    assert main(["new-study", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "--force" in err and len(err.strip().splitlines()) == 1
+    assert {p: p.read_bytes() for p in [target, *target.glob("*")] if p.is_file()} == before
+    assert main(["new-study", str(target), "--force"]) == 0
+
+
+def test_export_refuses_a_folder_with_files_of_its_own(tmp_path, capsys):
+    """``export --out DIR`` into a folder holding a researcher's ``notes.csv`` is refused;
+    the file is unchanged."""
+    (tmp_path / "notes.csv").write_text("mine\n", encoding="utf-8")
+    assert main(["export", "--out", str(tmp_path)]) == 2
+    assert "not empty" in capsys.readouterr().err
+    assert (tmp_path / "notes.csv").read_text(encoding="utf-8") == "mine\n"
+    assert main(["export", "--out", str(tmp_path / "new")]) == 0
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["import", "{study}", "--out", "{study}"],
+        ["render", "--study", "{study}", "--out", "{study}"],
+        ["export", "{study}", "--out", "{study}"],
+        ["report", "{study}", "--html", "{link}"],
+    ],
+    ids=["import", "render", "export", "report"],
+)
+def test_no_command_writes_over_the_study_it_reads(tmp_path, capsys, command):
+    """An output that is the study being read (or a link to it) is refused; the study
+    stays as it was."""
+    study = tmp_path / "my.ttl"
+    study.write_bytes(study_path().read_bytes())
+    link = tmp_path / "link.ttl"
+    link.symlink_to(study)
+    args = [a.format(study=study, link=link) for a in command]
+    assert main(args) == 2
+    assert "is the study being read" in capsys.readouterr().err
+    assert study.read_bytes() == study_path().read_bytes()

@@ -97,11 +97,17 @@ def example_study(languages: Sequence[str] = ("nl", "en")) -> Graph:
 
 
 def new_study(
-    path: Path | str, *, languages: Sequence[str] = ("nl", "en"), format: str | None = None
+    path: Path | str,
+    *,
+    languages: Sequence[str] = ("nl", "en"),
+    format: str | None = None,
+    force: bool = False,
 ) -> Path:
     """Write a study template at ``path`` (a folder of CSV files, ``.xlsx`` or ``.yaml``)
     holding the worked example in ``languages``: one example row per sheet, with the
     label columns for exactly those languages. As written it loads without a mistake.
+    A file at ``path`` or a folder that is not empty (a filled template, perhaps) is
+    refused with :class:`~cimo_graph.OutputError` unless ``force``.
 
     >>> import tempfile, cimo_graph as cg
     >>> folder = Path(tempfile.mkdtemp())
@@ -111,7 +117,7 @@ def new_study(
     """
     from .export import write_template
 
-    return write_template(example_study(languages), path, fmt=format)
+    return write_template(example_study(languages), path, fmt=format, force=force)
 
 
 def is_template(path: Path) -> bool:

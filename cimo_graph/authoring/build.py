@@ -506,9 +506,35 @@ class _Builder:
 def build_graph(tables: dict[str, list[Row]]) -> Built:
     """Build the study's graph from the tables; ``problems`` lists every mistake found."""
     built = Built()
+    built.problems += _unwritable_cells(tables)
     builder = _Builder(tables, built)
     if builder.study():
         builder.collect_ids()
         builder.build()
         built.graph.bind(str(builder.study_row.cells.get("identifier") or "study"), builder.ns)
     return built
+
+
+def _unwritable_cells(tables: dict[str, list[Row]]) -> list[Problem]:
+    """A problem for each cell holding a character no XML document can hold (a control
+    character, a lone surrogate): the study would build, then break every export."""
+    from ..guards import unwritable_character
+
+    problems = []
+    for rows in tables.values():
+        for row in rows:
+            for column, value in row.cells.items():
+                for text in value if isinstance(value, list) else [value]:
+                    found = unwritable_character(text) if isinstance(text, str) else None
+                    if found:
+                        problems.append(
+                            row.problem(
+                                column,
+                                None,
+                                f"the character {found} cannot be held by XML, spreadsheets "
+                                "or coding tools (a control character or a lone surrogate); "
+                                "remove it, or write a space, tab or line break instead",
+                            )
+                        )
+                        break
+    return problems

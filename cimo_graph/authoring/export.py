@@ -305,10 +305,22 @@ def _examples() -> dict[str, dict[str, str]]:
 
 
 def write_template(
-    graph: Graph, path: Path | str, *, fmt: str | None = None, study: URIRef | None = None
+    graph: Graph,
+    path: Path | str,
+    *,
+    fmt: str | None = None,
+    study: URIRef | None = None,
+    force: bool = False,
 ) -> Path:
-    """Write the study in ``graph`` as a template: a CSV folder, an .xlsx or a .yaml."""
+    """Write the study in ``graph`` as a template: a CSV folder, an .xlsx or a .yaml.
+
+    A file already at ``path``, or a folder that is not empty, may be a researcher's
+    filled template: it is refused (:class:`~cimo_graph.OutputError`) unless ``force``.
+    """
+    from .._files import refuse_overwrite
+
     path = Path(path)
+    refuse_overwrite(path, "the template", force=force)
     if fmt is None:
         suffix = path.suffix.lower().lstrip(".")
         fmt = {"xlsx": "xlsx", "yaml": "yaml", "yml": "yaml"}.get(

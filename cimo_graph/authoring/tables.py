@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import CimoGraphError
+from ..errors import CimoGraphError, OutputError
 from .schema import SHEETS, sheet_named
 
 __all__ = ["TEMPLATE_FORMATS", "Problem", "Row", "TemplateError", "read_tables", "write_tables"]
@@ -461,8 +461,25 @@ def write_tables(
     help_rows: list[tuple[str, ...]] = (),
     dropdowns: dict[str, dict[str, str]] | None = None,
 ) -> None:
-    """Write the tables as a CSV folder, an XLSX workbook or a YAML file (whole, or not)."""
+    """Write the tables as a CSV folder, an XLSX workbook or a YAML file (whole, or not).
+
+    A cell holding a character no spreadsheet can hold (a control character, a lone
+    surrogate: only a graph built in Python can hold one, loading refuses them) is
+    refused, naming its sheet, row and column, before anything is written.
+    """
     from .._files import atomic_path, write_text
+    from ..guards import unwritable_character
+
+    for name, rows in tables.items():
+        for number, row in enumerate(rows, start=2):
+            for column, value in row.items():
+                found = unwritable_character(value) if isinstance(value, str) else None
+                if found:
+                    raise OutputError(
+                        f"{path}: sheet '{name}', row {number}, column '{column}': the "
+                        f"character {found} cannot be held by a spreadsheet or XML; "
+                        "remove it from the graph"
+                    )
 
     if fmt == "csv":
         path.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import URIRef
 
+from .._files import safe_stem
 from ..errors import CimoGraphError
 from .subgraph import Drawing, select
 
@@ -116,7 +117,7 @@ class Drawings:
         """
         page = self.to_html(**options)
         focus = options.get("focus")
-        target = Path(path) if path is not None else Path(f"{slug(focus) or 'network'}.html")
+        target = Path(path) if path is not None else Path(f"{safe_stem(focus, 'network')}.html")
         page.save(target)
         _display(page)
         return target
@@ -325,13 +326,6 @@ def _natural(text: str) -> list[Any]:
     from ..questions import natural_key
 
     return natural_key(text)
-
-
-def slug(text: Any) -> str:
-    """A file-name-safe form of ``text``: ``"zelfsturing"``, ``"W-I3"``, ``"a-b"``."""
-    import re
-
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", str(text)).strip("-") if text is not None else ""
 
 
 def _display(page: NetworkPage) -> None:

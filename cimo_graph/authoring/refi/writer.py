@@ -383,6 +383,7 @@ def write_project(
     *,
     documents: Mapping[str, Path | str] | None = None,
     study: URIRef | None = None,
+    force: bool = False,
 ) -> Path:
     """Write the study in ``graph`` as a REFI-QDA project (``.qdpx``) that ATLAS.ti,
     NVivo, MAXQDA and QualCoder open: its elements as codes (under the kind codes of the
@@ -391,6 +392,9 @@ def write_project(
     coded at its place. Texts found in no document stay in their code's description
     (``source_text: ...``), so that importing the project gives the study back.
     """
+    from ..._files import refuse_overwrite
+
+    refuse_overwrite(path, "the coded project", force=force)
     writer = _ProjectWriter(graph, study, documents or {})
     name = writer.study.get(f"title_{writer.languages[0]}") or writer.study.get("identifier", "")
     root = writer.project(name)
