@@ -1219,3 +1219,197 @@ def test_no_command_writes_over_the_study_it_reads(tmp_path, capsys, command):
     assert main(args) == 2
     assert "is the study being read" in capsys.readouterr().err
     assert study.read_bytes() == study_path().read_bytes()
+
+
+# --- 16. SERVICE as the grammar reads it; serve reads requests strictly ------------------------
+
+# spellings a token scan missed: a variable cannot hold '.', and a PN_LOCAL escape is no quote
+SLIPPERY = [
+    "SELECT * WHERE {{ ?s ?p ?o.SERVICE <{url}> {{ ?a ?b ?c }} }}",
+    "PREFIX ex: <http://e/> SELECT * WHERE {{ ?s ex:a\\' ?o . SERVICE <{url}> {{ ?a ?b ?c }} }}",
+]
+
+
+@pytest.mark.parametrize("store", STORES)
+@pytest.mark.parametrize("query", SLIPPERY, ids=["dot", "escaped-name"])
+def test_service_spelt_to_slip_past_a_token_scan_is_refused(
+    stub, store, query, capsys, monkeypatch
+):
+    """Both spellings are refused by kg.sparql on both stores and by `cimo-graph query`;
+    nothing reaches the server they name."""
+    import io
+
+    before = len(stub.requests)
+    text = query.format(url=f"{stub.base}/ok")
+    with pytest.raises(cg.QueryRefusedError, match="SERVICE is refused"):
+        cg.load(store=store).sparql(text)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+    assert main(["query", "-"]) == 2
+    assert "SERVICE is refused" in capsys.readouterr().err
+    assert len(stub.requests) == before
+
+
+def _raw(url: str, request: bytes, *, seconds: float = 30) -> tuple[int, bytes]:
+    """Send ``request`` as written to the server at ``url``: (status, body)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=seconds) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+def _post(path_host: str, headers: list[str], body: bytes) -> bytes:
+    lines = ["POST /query HTTP/1.1", f"Host: {path_host}", *headers, "Connection: close"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "status"),
+    [
+        # the first Content-Type read by one reader, the last by another
+        (["Content-Type: text/plain", "Content-Type: application/sparql-query"], None, 400),
+        (["Content-Type: application/sparql-query", "Content-Encoding: gzip"], "gzip", 415),
+        (["Content-Type: application/sparql-query", "Content-Length: -1"], b"", 400),
+        (["Content-Type: application/sparql-query", "Content-Length: 1e3"], b"", 400),
+        (
+            ["Content-Type: application/sparql-query", "Content-Length: 5", "Content-Length: 9"],
+            b"",
+            400,
+        ),
+        (["Content-Type: application/sparql-query", "Transfer-Encoding: chunked"], b"", 411),
+        (["Content-Type: text/plain"], None, 415),  # what a page's no-cors fetch can send
+    ],
+    ids=["two-types", "gzip", "negative", "not-a-number", "two-lengths", "chunked", "text-plain"],
+)
+def test_serve_refuses_a_request_its_readers_could_read_two_ways(
+    served, stub, headers, body, status
+):
+    """A request with two Content-Types or Content-Lengths, a compressed or chunked body,
+    a length that is no number, or a body of another type is refused, and nothing reaches
+    the server its SERVICE names."""
+    import gzip
+
+    before = len(stub.requests)
+    query = FEDERATED.format(url=f"{stub.base}/ok").encode()
+    data = gzip.compress(query) if body == "gzip" else query if body is None else body
+    if not any(h.startswith("Content-Length") for h in headers):
+        headers = [*headers, f"Content-Length: {len(data)}"]
+    host = served.url.split("/")[2]
+    code, _ = _raw(served.url, _post(host, headers, data))
+    assert code == status
+    assert len(stub.requests) == before
+
+
+def test_serve_refuses_a_host_that_is_not_its_own(served):
+    """DNS rebinding: a request naming another host is refused (421), by GET and POST."""
+    port = served.url.split(":")[2].split("/")[0]
+    request = f"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: attacker.example:{port}\r\n\r\n"
+    assert _raw(served.url, request.encode())[0] == 421
+    for own in (f"127.0.0.1:{port}", f"localhost:{port}"):
+        request = f"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: {own}\r\nConnection: close\r\n\r\n"
+        assert _raw(served.url, request.encode())[0] == 200
+
+
+def test_serve_refuses_a_large_body_unread(served):
+    """A body over MAX_REQUEST_BYTES is refused (413) from its Content-Length, before a
+    byte of it is read."""
+    from cimo_graph.serve import MAX_REQUEST_BYTES
+
+    host = served.url.split("/")[2]
+    headers = ["Content-Type: application/sparql-query", f"Content-Length: {300 * 2**20}"]
+    assert _raw(served.url, _post(host, headers, b"ASK {}"))[0] == 413
+    assert MAX_REQUEST_BYTES <= 2**20
+
+
+@pytest.mark.slow
+def test_serve_drops_half_sent_requests_quietly():
+    """Slowloris: requests whose head or body never ends are closed after REQUEST_SECONDS,
+    never forwarded, and print nothing; the endpoint answers meanwhile."""
+    import socket
+
+    from cimo_graph.serve import REQUEST_SECONDS
+
+    served = Served()
+    try:
+        host = served.url.split("/")[2]
+        address = (host.split(":")[0], int(host.split(":")[1]))
+        halves = [
+            f"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: {host}\r\n".encode(),
+            _post(host, ["Content-Type: application/sparql-query", "Content-Length: 100"], b"AS"),
+        ]
+        connections = []
+        for half in halves * 20:
+            connection = socket.create_connection(address, timeout=60)
+            connection.sendall(half)
+            connections.append(connection)
+        assert cg.connect(served.url).sparql("ASK { ?s ?p ?o }") is True
+        started = time.monotonic()
+        for connection in connections:
+            data = connection.recv(65536)  # the server's 408, or its close
+            assert not data or b" 408 " in data.split(b"\r\n")[0]
+            connection.close()
+        assert time.monotonic() - started < REQUEST_SECONDS + 15
+    finally:
+        served.stop()
+    output = served.process.stdout.read()
+    assert "Traceback" not in output and output.count("\n") <= 3
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads sockets from /proc (Linux)")
+def test_serve_opens_no_port_but_its_own(served):
+    """The store is reachable only through the guard: no process that `serve` started
+    listens on any port (another local program could send it SERVICE)."""
+
+    def listening() -> set[str]:
+        inodes = set()
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            if Path(table).exists():
+                for line in Path(table).read_text().splitlines()[1:]:
+                    fields = line.split()
+                    if fields[3] == "0A":  # LISTEN
+                        inodes.add(fields[9])
+        return inodes
+
+    def sockets(pid: int) -> set[str]:
+        found = set()
+        for fd in (Path("/proc") / str(pid) / "fd").iterdir():
+            target = os.readlink(fd) if fd.is_symlink() else ""
+            if target.startswith("socket:["):
+                found.add(target[8:-1])
+        return found
+
+    ports = listening()
+    children = _children(served.process.pid)
+    assert children  # the workers
+    assert len(sockets(served.process.pid) & ports) == 1  # the guard
+    for child in children:
+        assert not sockets(child) & ports
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc (Linux)")
+def test_a_store_left_by_a_killed_serve_is_swept_at_the_next_start(tmp_path, monkeypatch):
+    """SIGKILL leaves the temporary store behind; the next `serve` deletes it, and keeps
+    the store of a server still running."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    killed = Served()
+    (left,) = tmp_path.glob("cimo-graph-serve-*")
+    killed.process.kill()
+    killed.process.wait()
+    assert left.exists()
+    running = Served()
+    try:
+        after = Served()
+        try:
+            assert not left.exists()
+            assert len(list(tmp_path.glob("cimo-graph-serve-*"))) == 2
+        finally:
+            after.stop()
+    finally:
+        running.stop()
