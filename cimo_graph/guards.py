@@ -21,6 +21,7 @@ from .errors import StudyParseError
 __all__ = [
     "MAX_ENTITY_EXPANSION",
     "MAX_FILE_BYTES",
+    "MAX_XML_DEPTH",
     "check_characters",
     "check_size",
     "check_xml",
@@ -32,6 +33,8 @@ __all__ = [
 MAX_FILE_BYTES = 2 * 2**30
 #: The most characters that the entities of an RDF/XML file may expand into, all together.
 MAX_ENTITY_EXPANSION = 16 * 2**20
+#: The deepest nesting of elements read in RDF/XML (a study's is under 10).
+MAX_XML_DEPTH = 1_000
 
 
 def check_size(path: Path, max_bytes: int) -> None:
@@ -113,23 +116,24 @@ class _Refused(Exception):
         self.line = line
 
 
-class _Prologue(Exception):
-    """The root element began: no declaration can follow, the check is done."""
-
-
 def check_xml(path: Path) -> None:
-    """Refuse RDF/XML whose DTD could make a parser expand or fetch without bound.
+    """Refuse RDF/XML whose DTD could make a parser expand or fetch without bound, or
+    whose elements nest deeper than :data:`MAX_XML_DEPTH`.
 
     Allowed: internal entities with plain text (``<!ENTITY rdf "http://...#">``, as
-    ontology editors write them), used for at most :data:`MAX_ENTITY_EXPANSION`
+    ontology editors write them), expanding into at most :data:`MAX_ENTITY_EXPANSION`
     characters in all. Refused: entities that refer to other entities, parameter
-    entities, and external or unparsed entities.
+    entities, and external or unparsed entities. The expansion is counted as expat, the
+    XML parser, reports the document: every character of text and attribute values it
+    hands on, beyond the file's own size, came from an entity (whatever its name).
     """
     from xml.parsers import expat
 
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    entities: dict[str, int] = {}
+    parser.buffer_text = True
+    allowed = path.stat().st_size + MAX_ENTITY_EXPANSION
+    state = {"depth": 0, "characters": 0}
 
     def declared(
         name: str,
@@ -155,37 +159,47 @@ def check_xml(path: Path) -> None:
                 "refused (a few bytes of them can expand into gigabytes)",
                 line,
             )
-        entities[name] = len(value)
 
-    def started(*_: Any) -> None:
-        raise _Prologue
+    def counted(size: int) -> None:
+        state["characters"] += size
+        if state["characters"] > allowed:
+            raise _Refused(
+                f"the entities expand into more than {MAX_ENTITY_EXPANSION:,} characters; "
+                "write the IRIs out instead",
+                parser.CurrentLineNumber,
+            )
+
+    def started(name: str, attributes: dict[str, str]) -> None:
+        state["depth"] += 1
+        if state["depth"] > MAX_XML_DEPTH:
+            raise _Refused(
+                f"the elements nest more than {MAX_XML_DEPTH:,} deep; no RDF needs that",
+                parser.CurrentLineNumber,
+            )
+        counted(sum(len(key) + len(value) for key, value in attributes.items()))
+
+    def ended(name: str) -> None:
+        state["depth"] -= 1
 
     parser.EntityDeclHandler = declared
     parser.StartElementHandler = started
+    parser.EndElementHandler = ended
+    parser.CharacterDataHandler = lambda text: counted(len(text))
     try:
         with path.open("rb") as stream:
             parser.ParseFile(stream)
-    except _Prologue:
-        pass
     except _Refused as refused:
         raise StudyParseError(path, refused.reason, line=refused.line, format="xml") from None
-    except expat.ExpatError:
-        return  # not well-formed: the RDF/XML parser itself says where and why
-    if not entities:
-        return
-    text = path.read_text(encoding="utf-8", errors="replace")
-    total = 0
-    for match in re.finditer(r"&([A-Za-z_][\w.\-]*);", text):
-        total += entities.get(match.group(1), 0)
-        if total > MAX_ENTITY_EXPANSION:
-            line = text.count("\n", 0, match.start()) + 1
+    except expat.ExpatError as error:
+        if "amplification" in str(error):  # expat's own bound on entities (expat >= 2.4)
             raise StudyParseError(
                 path,
                 f"the entities expand into more than {MAX_ENTITY_EXPANSION:,} characters "
-                f"(reached at '&{match.group(1)};'); write the IRIs out instead",
-                line=line,
+                "(or too many times the document's size); write the IRIs out instead",
+                line=error.lineno,
                 format="xml",
-            )
+            ) from None
+        return  # not well-formed: the RDF/XML parser itself says where and why
 
 
 def json_ld_data(path: Path, contexts: Mapping[str, Any] | None = None) -> str:

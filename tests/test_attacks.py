@@ -1413,3 +1413,78 @@ def test_a_store_left_by_a_killed_serve_is_swept_at_the_next_start(tmp_path, mon
             after.stop()
     finally:
         running.stop()
+
+
+# --- 17. limits that count what costs memory ---------------------------------------------------
+
+
+def test_xlsx_with_one_cell_a_billion_rows_down_is_refused(tmp_path):
+    """A 20 KB workbook with one cell at row 1,000,000,000: the empty rows before it count,
+    so it is refused at the cell limit, in bounded memory, not grown to gigabytes."""
+    path = tmp_path / "far.xlsx"
+    _workbook_bomb(path, cells=100)
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    far = '<row r="1000000000"><c r="A1000000000" t="inlineStr"><is><t>x</t></is></c></row>'
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace("</sheetData>", far + "</sheetData>").encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    assert path.stat().st_size < 100_000
+    out = load_bounded(path, seconds=120, megabytes=400)
+    assert out["error"].startswith("TemplateError") and "more than 1,000,000 cells" in out["error"]
+
+
+def test_yaml_aliases_of_a_long_string_are_counted_by_what_they_expand_to(tmp_path):
+    """99 aliases (under the alias limit) of one 12 MB string stand for 1.2 GB: refused
+    from their expanded size, in bounded memory."""
+    path = new_study(tmp_path / "t.yaml", languages=["en"])
+    text = path.read_text(encoding="utf-8").replace(
+        "study:\n", 'study:\n  description_en: &big "' + "x" * (12 * 2**20) + '"\n', 1
+    )
+    aliases = "notes: [" + ", ".join(["*big"] * 99) + "]\n    label_en: "
+    start = text.index("interventions:")
+    text = text[:start] + text[start:].replace("label_en: ", aliases, 1)
+    path.write_text(text, encoding="utf-8")
+    out = load_bounded(path, seconds=120, megabytes=600)
+    assert out["error"].startswith("TemplateError") and "aliases (*name) stand for" in out["error"]
+
+
+@pytest.mark.parametrize("store", STORES)
+@pytest.mark.parametrize("name", ["éntité", "ex:big", "_.big-1"])
+def test_an_entity_of_any_name_is_counted(tmp_path, store, name):
+    """Entities whose names start with a non-ASCII letter or hold ':' are counted by the
+    parser's own accounting: 120 KB that would expand to 500 million characters is
+    refused in bounded memory on both stores."""
+    big = "x" * 100_000
+    path = tmp_path / "named.rdf"
+    path.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY {name} "{big}"> ]>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://e/">'
+        f'<rdf:Description rdf:about="http://e/s"><ex:p>{f"&{name};" * 5000}</ex:p>'
+        "</rdf:Description></rdf:RDF>\n",
+        encoding="utf-8",
+    )
+    out = load_bounded(path, store=store, seconds=60, megabytes=500)
+    assert out["error"].startswith("StudyParseError") and "expand into more than" in out["error"]
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_rdf_xml_nested_past_its_depth_is_refused_at_once(tmp_path, store):
+    """RDF/XML nested 100,000 deep is refused from its depth, in seconds, not parsed for
+    minutes."""
+    depth = 100_000
+    path = tmp_path / "deep.rdf"
+    path.write_text(
+        '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        ' xmlns:ex="http://e/"><rdf:Description rdf:about="http://e/s">'
+        + "<ex:p><rdf:Description>" * depth
+        + "</rdf:Description></ex:p>" * depth
+        + "</rdf:Description></rdf:RDF>\n",
+        encoding="utf-8",
+    )
+    started = time.monotonic()
+    with pytest.raises(cg.StudyParseError, match="nest more than 1,000 deep"):
+        cg.load(path, store=store)
+    assert time.monotonic() - started < 10

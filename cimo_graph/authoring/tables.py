@@ -284,7 +284,8 @@ def _read_xlsx(path: Path) -> tuple[dict[str, list[Row]], list[Problem]]:
         rows = []
         values = []
         for record in worksheet.iter_rows(values_only=True):
-            cells_read += len(record)
+            # an empty row costs as much as a cell: a cell far down gives a billion rows
+            cells_read += max(len(record), 1)
             if cells_read > MAX_CELLS:
                 workbook.close()
                 raise TemplateError(
@@ -321,21 +322,52 @@ def _yaml_loader() -> type:
 
     class Loader(yaml.SafeLoader):
         aliases = 0
+        expanded = 0
+
+        def __init__(self, stream: Any) -> None:
+            super().__init__(stream)
+            self.sizes: dict[int, int] = {}
 
         def compose_node(self, parent: Any, index: Any) -> Any:
             if self.check_event(yaml.AliasEvent):
                 self.aliases += 1
+                event = self.peek_event()
+                problem = None
                 if self.aliases > MAX_YAML_ALIASES:
-                    event = self.peek_event()
+                    problem = f"more than {MAX_YAML_ALIASES} aliases (*name)"
+                elif event.anchor in self.anchors:
+                    # what the alias stands for is read again in full wherever it is used
+                    self.expanded += _node_size(self.anchors[event.anchor], self.sizes)
+                    if self.expanded > MAX_TEMPLATE_BYTES:
+                        problem = (
+                            f"the aliases (*name) stand for more than {MAX_TEMPLATE_BYTES:,} "
+                            "characters"
+                        )
+                if problem:
                     raise yaml.composer.ComposerError(
-                        None,
-                        None,
-                        f"more than {MAX_YAML_ALIASES} aliases (*name); write the values out",
-                        event.start_mark,
+                        None, None, f"{problem}; write the values out", event.start_mark
                     )
             return super().compose_node(parent, index)
 
     return Loader
+
+
+def _node_size(node: Any, sizes: dict[int, int]) -> int:
+    """The characters of the values under a YAML node, each node counted as often as it
+    stands in the tree (as an alias's values are read again wherever it is used);
+    ``sizes`` keeps the nodes already counted (and ends a node that holds itself)."""
+    if id(node) not in sizes:
+        sizes[id(node)] = 0
+        if isinstance(node.value, str):
+            sizes[id(node)] = len(node.value) + 1
+        else:
+            items = [
+                part
+                for item in node.value
+                for part in (item if isinstance(item, tuple) else (item,))
+            ]
+            sizes[id(node)] = sum(_node_size(item, sizes) for item in items)
+    return sizes[id(node)]
 
 
 def _read_yaml(path: Path) -> tuple[dict[str, list[Row]], list[Problem]]:
