@@ -472,11 +472,9 @@ def test_yaml_alias_bomb_in_one_cell(tmp_path):
     path = tmp_path / "bomb.yaml"
     path.write_text("aliases:\n" + textwrap.indent(bomb, "  ") + text, encoding="utf-8")
     out = load_bounded(path)
-    assert (
-        out["error"].startswith("TemplateError")
-        and "more than 100 aliases" in out["error"]
-        and "line" in out["error"]
-    )
+    # refused by what the aliases expand to (line 9), before their count reaches 100
+    assert out["error"].startswith("TemplateError") and "line 9:" in out["error"]
+    assert "aliases (*name) stand for more than" in out["error"]
 
 
 def test_yaml_tags_are_refused(tmp_path):
@@ -1488,3 +1486,98 @@ def test_rdf_xml_nested_past_its_depth_is_refused_at_once(tmp_path, store):
     with pytest.raises(cg.StudyParseError, match="nest more than 1,000 deep"):
         cg.load(path, store=store)
     assert time.monotonic() - started < 10
+
+
+# --- 18. coded projects: linear work, bounded nesting, plain digits, no link out -------------
+
+
+def _run_bounded(script: str, seconds: float, megabytes: int = 800) -> subprocess.CompletedProcess:
+    """``script`` in a Python process of its own under a memory cap and a time limit."""
+
+    def limit() -> None:
+        cap = megabytes * 2**20 * 3
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        capture_output=True,
+        text=True,
+        timeout=seconds,
+        preexec_fn=limit,
+        cwd=Path(__file__).parent.parent,
+    )
+
+
+@pytest.mark.slow
+def test_a_passage_coded_thirty_thousand_times_reads_in_linear_time(tmp_path):
+    """One passage coded 30,000 times (same place, same code) is read in a few seconds,
+    not in minutes, and counts as one passage of evidence."""
+    project, codes = coded_interview()
+    document = codes["doc"]
+    start = project.texts[document].text.index("durf vragen")
+    for _ in range(30_000):
+        project.segment(document, start, start + 11, codes["O"], codes["safety"])
+    path = project.write(tmp_path / "many.qdpx")
+    started = time.monotonic()
+    kg = cg.load(path)
+    assert time.monotonic() - started < 20
+    passages = kg.evidence("W-O1")
+    assert (passages["text"] == "durf vragen").sum() == 1
+
+
+def test_codes_nested_deeper_than_any_codebook_are_a_template_error(tmp_path):
+    """Codes nested 500 deep: a TemplateError naming the limit, not a RecursionError."""
+    project, codes = coded_interview()
+    xml, files = project.qde()
+    opening = f'<Code guid="{codes["O"]}"'
+    deep = "".join(
+        f'<Code guid="{n:08}-0000-0000-0000-000000000000" name="d{n}">' for n in range(500)
+    )
+    xml = xml.replace(opening, deep + opening, 1)
+    at = xml.index(opening)
+    end = xml.index("</Code>", at) + len("</Code>")
+    xml = xml[:end] + "</Code>" * 500 + xml[end:]
+    path = _zip(tmp_path / "deep.qdpx", {"project.qde": xml.encode(), **files})
+    with pytest.raises(cg.TemplateError, match="nest more than"):
+        cg.load(path)
+
+
+def test_offsets_in_other_digits_are_not_positions(tmp_path):
+    """Arabic-Indic digits are no offset: the segment is left out with a note."""
+    project, codes = coded_interview()
+    project.texts[codes["doc"]].segments.append(
+        f'<PlainTextSelection guid="{"D" * 8}-DDDD-DDDD-DDDD-{"D" * 12}" name="" '
+        'startPosition="\u0660" endPosition="\u0663"><Coding guid="'
+        f'{"E" * 8}-EEEE-EEEE-EEEE-{"E" * 12}"><CodeRef targetGUID="{codes["M"]}"/></Coding>'
+        "</PlainTextSelection>"
+    )
+    path = project.write(tmp_path / "digits.qdpx")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        read_project_study(path)
+    assert any("positions are not a range" in str(w.message) for w in caught)
+
+
+def test_a_bare_project_follows_no_link_out_of_its_folder(tmp_path):
+    """A bare project.qde whose Sources/ holds a symbolic link to a file elsewhere (here a
+    private secret; /etc/passwd in the audit) does not read it."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Dit mag niet gelezen worden.", encoding="utf-8")
+    project, _ = coded_interview()
+    xml, files = project.qde(folder="Sources")
+    folder = tmp_path / "project"
+    (folder / "Sources").mkdir(parents=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    (folder / "project.qde").write_text(xml, encoding="utf-8")
+    linked = next((folder / "Sources").iterdir())
+    linked.unlink()
+    linked.symlink_to(secret)
+    from cimo_graph.authoring.refi.archive import read_project
+
+    project_read = read_project(folder / "project.qde")
+    assert [d.text for d in project_read.documents] == [None]
+    assert any("is not in the project" in note for note in project_read.skipped)
+    with pytest.raises(cg.TemplateError) as caught:  # without its document: no evidence
+        read_project_study(folder / "project.qde")
+    assert "Dit mag" not in str(caught.value)

@@ -39,6 +39,8 @@ MAX_PROJECT_BYTES = 512 * 2**20
 MAX_MEMBERS = 100_000
 #: A member may not unpack to more than this many times its packed size (a zip bomb).
 MAX_RATIO = 200
+#: The deepest nesting of codes read (a CIMO codebook nests four deep).
+MAX_CODE_DEPTH = 100
 
 
 @dataclass
@@ -63,9 +65,12 @@ class Code:
         return " / ".join(reversed(names))
 
     def walk(self) -> list[Code]:
-        found = [self]
-        for child in self.children:
-            found += child.walk()
+        """This code and every code beneath it, in the tree's order."""
+        found, stack = [], [self]
+        while stack:
+            code = stack.pop()
+            found.append(code)
+            stack.extend(reversed(code.children))
         return found
 
 
@@ -261,7 +266,13 @@ class _Reader:
             if ref.get("targetGUID", "") in self.notes
         ]
 
-    def code(self, element, parent: Code | None) -> Code:
+    def code(self, element, parent: Code | None, depth: int = 1) -> Code:
+        if depth > MAX_CODE_DEPTH:
+            raise _refuse(
+                self.file,
+                f"its codes nest more than {MAX_CODE_DEPTH} deep (under "
+                f"{parent.path[:200] if parent else ''!r}); no codebook needs that",
+            )
         code = Code(
             element.get("guid", ""),
             (element.get("name") or "").strip(),
@@ -269,7 +280,9 @@ class _Reader:
             self.memos(element),
             parent=parent,
         )
-        code.children = [self.code(child, code) for child in element.iterfind(f"{_Q}Code")]
+        code.children = [
+            self.code(child, code, depth + 1) for child in element.iterfind(f"{_Q}Code")
+        ]
         return code
 
     def plain_text(self, element, project: Project, what: str) -> str | None:
@@ -290,7 +303,7 @@ class _Reader:
                 candidate = self.folder / "Sources" / name
                 if not candidate.exists():
                     candidate = self.folder / "sources" / name
-                if ".." not in Path(name).parts and candidate.is_file():
+                if _inside(self.folder, candidate) and candidate.is_file():
                     data = candidate.read_bytes()
             if data is None:
                 project.skipped.append(f"{what}: its text file {target!r} is not in the project")
@@ -392,8 +405,15 @@ def _text_of(element, tag: str) -> str:
     return (child.text or "").strip() if child is not None else ""
 
 
+def _inside(folder: Path, path: Path) -> bool:
+    """Whether ``path``, its links followed, lies inside ``folder`` (its links followed)."""
+    root = folder.resolve()
+    return root in path.resolve().parents
+
+
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
+    """A position written in ASCII digits (``int`` would also take other scripts' digits,
+    signs, spaces and underscores), or None."""
+    if value is None or not (value.isascii() and value.isdigit()):
         return None
+    return int(value)

@@ -432,11 +432,20 @@ class _Importer:
         for selection in self.project.selections:
             spans.setdefault(self.span(selection), []).extend(selection.codes)
         known = {c.guid: c for c in self.project.all_codes()}
+        # each passage's themes once, and each element's evidence once per passage: a
+        # passage coded many times is read in time linear in its codings
+        themes_of = {
+            span: list(dict.fromkeys(self.theme_codes[g] for g in codes if g in self.theme_codes))
+            for span, codes in spans.items()
+        }
+        evidenced: set[tuple[tuple, int]] = set()
         unknown, other = 0, set()
         for selection in self.project.selections:
-            codes = spans[self.span(selection)]
-            elements = [self.by_code[g] for g in selection.codes if g in self.by_code]
-            themes = [self.theme_codes[g] for g in codes if g in self.theme_codes]
+            span = self.span(selection)
+            themes = themes_of[span]
+            elements = [
+                self.by_code[g] for g in dict.fromkeys(selection.codes) if g in self.by_code
+            ]
             for guid in selection.codes:
                 if guid in self.kind_codes:
                     self.problem(
@@ -449,8 +458,11 @@ class _Importer:
                 elif guid not in self.by_code and guid not in self.theme_codes:
                     other.add(known[guid].path)
             for element in elements:
-                self.evidence(element, selection, documents[selection.document.guid])
-                element.themes += themes
+                again = (span, id(element)) in evidenced
+                evidenced.add((span, id(element)))
+                self.evidence(element, selection, documents[selection.document.guid], again)
+                if not again:
+                    element.themes += themes
         if unknown:
             self.project.skipped.append(
                 f"{unknown} coding(s) name a code the codebook does not hold; left out"
@@ -467,21 +479,26 @@ class _Importer:
     def span(selection: Selection) -> tuple:
         return (selection.document.guid, selection.start, selection.end, selection.page)
 
-    def evidence(self, element: _Element, selection: Selection, source: str) -> None:
+    def evidence(
+        self, element: _Element, selection: Selection, source: str, again: bool = False
+    ) -> None:
+        """The passage as evidence of ``element``; ``again`` where the element has it
+        already (the passage coded twice): only its notes and coder are added."""
         where = f"passage {selection.place}"
-        if selection.text is not None:
-            text = " ".join(selection.text.split())
-            if not text:
-                self.problem(where, f"the segment coded {element.id!r} holds only white space")
-                return
-            element.texts.append(text)
-        else:
-            self.project.skipped.append(
-                f"{where}: coded {element.id!r}, but a {selection.document.kind} area "
-                "carries no text: its place is kept, its text is not"
-            )
-        element.places.append(selection.place)
-        element.documents.append(source)
+        if not again:
+            if selection.text is not None:
+                text = " ".join(selection.text.split())
+                if not text:
+                    self.problem(where, f"the segment coded {element.id!r} holds only white space")
+                    return
+                element.texts.append(text)
+            else:
+                self.project.skipped.append(
+                    f"{where}: coded {element.id!r}, but a {selection.document.kind} area "
+                    "carries no text: its place is kept, its text is not"
+                )
+            element.places.append(selection.place)
+            element.documents.append(source)
         element.notes += [
             f"{self.languages[0]}\t{n}" for n in (selection.description, *selection.memos) if n
         ]
