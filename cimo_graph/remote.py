@@ -67,9 +67,11 @@ POST_THRESHOLD = 2000
 _CHUNK = 100
 #: Rows asked for a page, when an answer has to be read in pages.
 PAGE_SIZE = 5_000
-#: The fewest bytes a row takes in SPARQL JSON results: the answer read in pages stops
-#: where its rows could not have fit in ``max_bytes``, as one answer does
-_MIN_ROW_BYTES = 32
+#: What one value of an answer (a JSON object: a row or a term) is counted as, in bytes,
+#: against ``max_bytes``: its text takes from 2 bytes (``{}``) but Python holds each in
+#: 60 to 250, so an answer of many tiny values is refused at ``max_bytes / 64`` values
+#: (and one read in pages at as many cells), before they fill the memory
+VALUE_BYTES = 64
 
 
 def answer_rows(url: str, result: Mapping[str, Any]) -> tuple[list[str], list[Row]]:
@@ -113,13 +115,21 @@ def read_in_pages(
     order = " ".join(f"?{column}" for column in columns)
     rows: list[Row] = []
     first: Row | None = None
+    deadline = time.monotonic() + endpoint.timeout  # for the whole read, not each page
     while True:
+        if time.monotonic() >= deadline:
+            raise EndpointTimeoutError(
+                endpoint.url,
+                f"{cut}; read in pages, {len(rows):,} rows had come within the timeout "
+                f"({endpoint.timeout:g} s), which bounds the whole read; ask for less "
+                "(LIMIT) or pass a longer timeout",
+            )
         page = (
             f"{prologue}SELECT * WHERE {{ {{ SELECT * WHERE {{ {{ {select} }} }} "
             f"ORDER BY {order} }} }} LIMIT {page_size} OFFSET {len(rows)}"
         )
         try:
-            found = answer_rows(endpoint.url, endpoint.query(page))[1]
+            found = answer_rows(endpoint.url, endpoint.query(page, deadline=deadline))[1]
         except RemoteSyntaxError as error:  # e.g. FROM, which no subquery may hold
             raise AnswerCappedError(
                 endpoint.url,
@@ -129,12 +139,14 @@ def read_in_pages(
             ) from error
         if not found:
             return rows
-        if (len(rows) + len(found)) * _MIN_ROW_BYTES > endpoint.max_bytes:
+        cells = (len(rows) + len(found)) * max(1, len(columns))
+        if cells * VALUE_BYTES > endpoint.max_bytes:
             raise ResponseTooLargeError(
                 endpoint.url,
-                f"{cut}; read in pages, it passed {len(rows) + len(found):,} rows, more "
-                f"than max_bytes ({endpoint.max_bytes:,}) can hold; ask for less (LIMIT) "
-                "or pass a larger max_bytes",
+                f"{cut}; read in pages, it passed {len(rows) + len(found):,} rows "
+                f"({cells:,} values), more than max_bytes ({endpoint.max_bytes:,}) can hold "
+                f"at {VALUE_BYTES} bytes a value; ask for less (LIMIT) or pass a larger "
+                "max_bytes",
             )
         if rows and found[0] == first:
             raise AnswerCappedError(
@@ -215,9 +227,16 @@ class Endpoint:
         if self.cap is not None and (not isinstance(self.cap, int) or self.cap < 1):
             raise ValueError(f"cap={self.cap!r}: give the server's row cap, a number of rows")
 
-    def query(self, text: str, *, accept: str = "json") -> Any:
-        """Send a query; return the parsed JSON result, or a Graph for ``accept="turtle"``."""
-        body = self._send(text, update=False, accept=accept)
+    def query(self, text: str, *, accept: str = "json", deadline: float | None = None) -> Any:
+        """Send a query; return the parsed JSON result, or a Graph for ``accept="turtle"``.
+        ``deadline`` (``time.monotonic()`` seconds) ends the call sooner than ``timeout``
+        would (a read in pages shares one).
+
+        Raises :class:`ResponseTooLargeError` for an answer of more than
+        ``max_bytes / VALUE_BYTES`` values (JSON objects), counted as they are read, and
+        :class:`MalformedResponseError` for one that is not SPARQL JSON results.
+        """
+        body = self._send(text, update=False, accept=accept, deadline=deadline)
         if accept == "turtle":
             try:
                 return Graph().parse(data=body, format="turtle")
@@ -225,20 +244,31 @@ class Endpoint:
                 raise MalformedResponseError(
                     self.url, f"the answer is not Turtle ({_excerpt(body)})"
                 ) from error
+        values, most = 0, self.max_bytes // VALUE_BYTES
+
+        def counted(value: dict[str, Any]) -> dict[str, Any]:
+            nonlocal values
+            values += 1
+            if values > most:
+                raise ResponseTooLargeError(
+                    self.url,
+                    f"the answer holds more than {most:,} values, more than max_bytes "
+                    f"({self.max_bytes:,}) can hold at {VALUE_BYTES} bytes a value; ask for "
+                    "less (LIMIT) or pass a larger max_bytes",
+                )
+            return value
+
         try:
-            result = json.loads(body)
+            result = json.loads(body, object_hook=counted)
+        except ResponseTooLargeError:
+            raise
         except (ValueError, RecursionError) as error:
             raise MalformedResponseError(
                 self.url, f"the answer is not SPARQL JSON results ({_excerpt(body)})"
             ) from error
-        if (
-            not isinstance(result, dict)
-            or "head" not in result
-            or ("results" not in result and "boolean" not in result)
-        ):
-            raise MalformedResponseError(
-                self.url, f"the answer lacks 'head' and 'results' or 'boolean' ({_excerpt(body)})"
-            )
+        problem = _results_problem(result)
+        if problem:
+            raise MalformedResponseError(self.url, f"{problem} ({_excerpt(body)})")
         return result
 
     def row_cap(self, *, probe: bool = True) -> int | None:
@@ -285,8 +315,13 @@ class Endpoint:
         """Send a SPARQL Update."""
         self._send(text, update=True, accept="json")
 
-    def _send(self, text: str, *, update: bool, accept: str) -> bytes:
-        deadline = time.monotonic() + self.timeout
+    def _send(
+        self, text: str, *, update: bool, accept: str, deadline: float | None = None
+    ) -> bytes:
+        own = time.monotonic() + self.timeout
+        deadline = own if deadline is None else min(deadline, own)
+        if deadline <= time.monotonic():
+            raise EndpointTimeoutError(self.url, f"no answer within {self.timeout:g} s")
         attempt = 0
         while True:
             try:
@@ -435,6 +470,29 @@ class Endpoint:
                     "ask for less (LIMIT) or pass a larger max_bytes",
                 )
             pieces.append(piece)
+
+
+def _results_problem(result: Any) -> str | None:
+    """What makes ``result`` no SPARQL JSON results (SPARQL 1.1 Query Results JSON
+    Format: a head with a list of variable names, and bindings that are a list of
+    objects, or a boolean), or None."""
+    if not isinstance(result, dict) or not isinstance(result.get("head"), dict):
+        return "the answer lacks its 'head'"
+    names = result["head"].get("vars", [])
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        return "the answer's head.vars is not a list of variable names"
+    if "boolean" in result:
+        answer = result["boolean"]  # true or false; 1 or 0 from some servers
+        return (
+            None
+            if answer in (True, False) and not isinstance(answer, float)
+            else ("its 'boolean' is not true or false")
+        )
+    results = result.get("results")
+    bindings = results.get("bindings") if isinstance(results, dict) else None
+    if not isinstance(bindings, list) or not all(isinstance(row, dict) for row in bindings):
+        return "the answer lacks 'results' with a list of 'bindings'"
+    return None
 
 
 class _Transient(Exception):

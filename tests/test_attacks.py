@@ -843,7 +843,7 @@ class EndlessPages(Endpoint):
 
     served = 0
 
-    def query(self, text: str, *, accept: str = "json"):
+    def query(self, text: str, *, accept: str = "json", **options):
         start, self.served = self.served, self.served + 1000
         rows = [{"n": {"type": "literal", "value": str(i)}} for i in range(start, start + 1000)]
         return {"head": {"vars": ["n"]}, "results": {"bindings": rows}}
@@ -1581,3 +1581,86 @@ def test_a_bare_project_follows_no_link_out_of_its_folder(tmp_path):
     with pytest.raises(cg.TemplateError) as caught:  # without its document: no evidence
         read_project_study(folder / "project.qde")
     assert "Dit mag" not in str(caught.value)
+
+
+# --- 19. endpoints: values counted as read, one deadline for a paged read, heads checked --------
+
+
+class Answering(Endpoint):
+    """An endpoint whose every answer is ``body`` (the bytes a server sent)."""
+
+    body = b""
+
+    def _send(self, text: str, **options) -> bytes:
+        return self.body
+
+
+def test_an_answer_of_many_tiny_values_is_refused_as_it_is_read():
+    """An answer under max_bytes whose values are tiny (``{}`` rows: 3 bytes in JSON, 60
+    in Python) is refused at max_bytes / 64 values, before it fills the memory."""
+    import tracemalloc
+
+    endpoint = Answering("http://127.0.0.1:9/sparql", max_bytes=8_000_000)
+    endpoint.body = (
+        b'{"head": {"vars": ["x"]}, "results": {"bindings": ['
+        + b",".join([b"{}"] * 2_500_000)
+        + b"]}}"
+    )
+    assert len(endpoint.body) < endpoint.max_bytes
+    tracemalloc.start()
+    try:
+        with pytest.raises(cg.ResponseTooLargeError, match="more than 125,000 values"):
+            endpoint.query("SELECT ?x WHERE { ?x ?p ?o }")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * len(endpoint.body)  # unbounded, json.loads alone takes 20 times it
+
+
+class SlowEndlessPages(EndlessPages):
+    """Endless pages, each a tenth of a second in coming."""
+
+    def query(self, text: str, *, accept: str = "json", **options):
+        time.sleep(0.1)
+        return super().query(text, accept=accept, **options)
+
+
+def test_timeout_is_a_deadline_for_the_whole_paged_read():
+    """A server sending new rows on every page keeps a paged read busy no longer than the
+    endpoint's timeout in all (it kept one call for 99 s in the audit)."""
+    from cimo_graph.remote import RemoteGraph
+
+    endpoint = SlowEndlessPages("http://127.0.0.1:9/sparql", max_bytes=2**40, timeout=1.5)
+    started = time.monotonic()
+    with pytest.raises(cg.EndpointTimeoutError):
+        RemoteGraph(endpoint, check_syntax=False).sparql("SELECT ?n WHERE { ?s ?p ?n }")
+    assert time.monotonic() - started < 4
+    assert endpoint.served <= 30_000
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"head": {"vars": "id"}, "results": {"bindings": []}},
+        {"head": {"vars": [1, 2]}, "results": {"bindings": []}},
+        {"head": [], "results": {"bindings": []}},
+        {"head": {"vars": ["x"]}, "results": {"bindings": "x"}},
+        {"head": {"vars": ["x"]}, "results": {"bindings": [["x"]]}},
+        {"head": {}, "boolean": "yes"},
+    ],
+    ids=[
+        "vars-a-string",
+        "vars-not-names",
+        "head-a-list",
+        "bindings-a-string",
+        "row-a-list",
+        "boolean",
+    ],
+)
+def test_a_malformed_head_or_bindings_is_refused(answer):
+    """``"vars": "id"`` once became columns ``i`` and ``d``: a head, bindings or boolean
+    not as the SPARQL JSON format says is a MalformedResponseError."""
+    endpoint = Answering("http://127.0.0.1:9/sparql")
+    endpoint.body = json.dumps(answer).encode()
+    with pytest.raises(cg.MalformedResponseError):
+        endpoint.query("SELECT ?x {}")

@@ -163,8 +163,8 @@ class CuttingReader(Endpoint):
 
     pages = 0
 
-    def query(self, text: str, *, accept: str = "json"):
-        result = super().query(text, accept=accept)
+    def query(self, text: str, *, accept: str = "json", **options):
+        result = super().query(text, accept=accept, **options)
         if "OFFSET" in text:
             self.pages += 1
             if self.pages == 2:
@@ -189,9 +189,9 @@ class Recording(Endpoint):
         self.sent: list[str] = []
         self.rows: list[int] = []
 
-    def query(self, text: str, *, accept: str = "json"):
+    def query(self, text: str, *, accept: str = "json", **options):
         self.sent.append(text)
-        answer = super().query(text, accept=accept)
+        answer = super().query(text, accept=accept, **options)
         self.rows.append(len(answer["results"]["bindings"]) if "results" in answer else 0)
         return answer
 
@@ -272,16 +272,16 @@ class Small(Endpoint):
     """A server that cuts every answer at 100 rows, and a probe that fails: without a
     cap it could learn, round numbers are taken for caps."""
 
-    def query(self, text: str, *, accept: str = "json"):
+    def query(self, text: str, *, accept: str = "json", **options):
         if "LIMIT 100001" in text:
             raise cg.EndpointServerError(self.url, "HTTP 500 (no VALUES here)", status=500)
-        return super().query(text, accept=accept)
+        return super().query(text, accept=accept, **options)
 
 
 class Empty(Endpoint):
     """A server that answers the probe with no rows (it ignores VALUES, say)."""
 
-    def query(self, text: str, *, accept: str = "json"):
+    def query(self, text: str, *, accept: str = "json", **options):
         return {"head": {"vars": ["none"]}, "results": {"bindings": []}}
 
 
@@ -419,7 +419,7 @@ def test_a_construct_past_a_row_cap_is_read_whole(collection, capped):
 class Describing(Endpoint):
     """An endpoint whose DESCRIBE answers 1,000 triples: maybe its cap."""
 
-    def query(self, text: str, *, accept: str = "json"):
+    def query(self, text: str, *, accept: str = "json", **options):
         graph = Graph()
         for i in range(1000):
             graph.add((URIRef(f"urn:x:{i}"), RDF.value, Literal(i)))
@@ -438,7 +438,7 @@ class Unpageable(Endpoint):
     """An endpoint that answers 1,000 rows to every query (its probe too: its cap) and
     rejects the ordered subquery that would read the answer in pages."""
 
-    def query(self, text: str, *, accept: str = "json"):
+    def query(self, text: str, *, accept: str = "json", **options):
         if "OFFSET" in text:
             raise cg.RemoteSyntaxError(self.url, "subqueries are not supported here")
         rows = [{"n": {"type": "literal", "value": str(i)}} for i in range(1000)]
@@ -458,7 +458,7 @@ def test_a_possibly_capped_answer_that_cannot_be_paged_is_refused():
 class Unpaging(Endpoint):
     """An endpoint that ignores LIMIT and OFFSET: the same 1,000 rows for every query."""
 
-    def query(self, text: str, *, accept: str = "json"):
+    def query(self, text: str, *, accept: str = "json", **options):
         rows = [{"n": {"type": "literal", "value": str(i)}} for i in range(1000)]
         return {"head": {"vars": ["n"]}, "results": {"bindings": rows}}
 
