@@ -14,8 +14,9 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import NamespaceManager
@@ -200,7 +201,10 @@ class Endpoint:
     fails at once. An answer larger than ``max_bytes`` is refused as soon as it is seen
     to be (:class:`ResponseTooLargeError`), so it never fills the memory. ``cap`` is the
     number of rows at which the server cuts every answer without saying so, where known
-    (:meth:`row_cap` learns it otherwise).
+    (:meth:`row_cap` learns it otherwise). A redirect to another origin (scheme, host or
+    port: another server, or ``http`` after ``https``) is refused
+    (:class:`EndpointClientError`) unless ``allow_redirects``, and credentials are never
+    sent to another origin either way.
     """
 
     url: str
@@ -213,6 +217,7 @@ class Endpoint:
     max_wait: float = 30.0
     max_bytes: int = MAX_BYTES
     cap: int | None = None
+    allow_redirects: bool = False
     #: what the probe found: (the cap or None, rows it was checked up to); None: not yet
     _probed: tuple[int | None, int] | None = field(
         default=None, init=False, repr=False, compare=False
@@ -370,7 +375,7 @@ class Endpoint:
         from http.client import HTTPException
         from urllib.error import HTTPError, URLError
 
-        from SPARQLWrapper import BASIC, DIGEST, GET, JSON, POST, TURTLE, SPARQLWrapper
+        from SPARQLWrapper import GET, JSON, POST, TURTLE
         from SPARQLWrapper.SPARQLExceptions import (
             EndPointInternalError,
             EndPointNotFound,
@@ -379,13 +384,11 @@ class Endpoint:
             URITooLong,
         )
 
-        wrapper = SPARQLWrapper(self.url, agent=_user_agent())
+        wrapper = _wrapper_class()(self.url, agent=_user_agent())
+        wrapper.origin_endpoint = self
         wrapper.setTimeout(max(1, math.ceil(deadline - time.monotonic())))
         if self.graph and not update:
             wrapper.addDefaultGraph(self.graph)
-        if self.auth:
-            wrapper.setHTTPAuth(DIGEST if self.auth_scheme.lower() == "digest" else BASIC)
-            wrapper.setCredentials(*self.auth)
         wrapper.setQuery(text)
         if not update:  # SPARQLWrapper guesses the form by regex, and comments fool it
             wrapper.queryType = query_form(text)
@@ -493,6 +496,95 @@ def _results_problem(result: Any) -> str | None:
     if not isinstance(bindings, list) or not all(isinstance(row, dict) for row in bindings):
         return "the answer lacks 'results' with a list of 'bindings'"
     return None
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port
+
+
+@lru_cache(maxsize=1)
+def _wrapper_class() -> type:
+    """SPARQLWrapper, sending its requests through an opener of the endpoint's own: the
+    credentials go to the endpoint's origin only (basic as a header that no redirect to
+    another origin keeps, digest answered for that origin only), and a redirect to
+    another origin is refused unless the endpoint allows redirects. (SPARQLWrapper's own
+    opener keeps the header on every redirect and installs a digest opener for the
+    whole process.)"""
+    import base64
+    from urllib.error import HTTPError
+    from urllib.request import (
+        HTTPDigestAuthHandler,
+        HTTPPasswordMgrWithDefaultRealm,
+        HTTPRedirectHandler,
+        build_opener,
+    )
+
+    from SPARQLWrapper import SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import (
+        EndPointInternalError,
+        EndPointNotFound,
+        QueryBadFormed,
+        Unauthorized,
+        URITooLong,
+    )
+
+    class Redirects(HTTPRedirectHandler):
+        def __init__(self, endpoint: Endpoint) -> None:
+            self.endpoint = endpoint
+
+        def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+            elsewhere = _origin(newurl) != _origin(self.endpoint.url)
+            if elsewhere and not self.endpoint.allow_redirects:
+                raise EndpointClientError(
+                    self.endpoint.url,
+                    f"the server redirects (HTTP {code}) to {newurl}, another origin; a "
+                    "redirect is not followed there (it could send the query, or your "
+                    "credentials, elsewhere): connect to that address, or pass "
+                    "allow_redirects=True",
+                    status=code,
+                )
+            new = super().redirect_request(req, fp, code, msg, headers, newurl)
+            if new is not None and elsewhere:
+                new.remove_header("Authorization")
+            return new
+
+    class Wrapper(SPARQLWrapper):
+        origin_endpoint: Endpoint  # (SPARQLWrapper's own `endpoint` is the URL)
+
+        def _createRequest(self) -> Any:
+            request = super()._createRequest()
+            auth = self.origin_endpoint.auth
+            if auth and self.origin_endpoint.auth_scheme.lower() != "digest":
+                token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
+                request.add_header("Authorization", f"Basic {token}")
+            return request
+
+        def _query(self) -> Any:
+            handlers: list[Any] = [Redirects(self.origin_endpoint)]
+            auth = self.origin_endpoint.auth
+            if auth and self.origin_endpoint.auth_scheme.lower() == "digest":
+                passwords = HTTPPasswordMgrWithDefaultRealm()
+                passwords.add_password(None, self.origin_endpoint.url, *auth)
+                handlers.append(HTTPDigestAuthHandler(passwords))
+            request = self._createRequest()
+            try:
+                response = build_opener(*handlers).open(request, timeout=self.timeout)
+            except HTTPError as error:
+                known = {
+                    400: QueryBadFormed,
+                    401: Unauthorized,
+                    404: EndPointNotFound,
+                    414: URITooLong,
+                    500: EndPointInternalError,
+                }
+                if error.code in known:
+                    raise known[error.code](error.read()) from error
+                raise
+            return response, self.returnFormat
+
+    return Wrapper
 
 
 class _Transient(Exception):
@@ -727,6 +819,7 @@ def connect(
     check_syntax: bool = True,
     max_bytes: int = MAX_BYTES,
     cap: int | None = None,
+    allow_redirects: bool = False,
 ) -> RemoteGraph:
     """Connect to a SPARQL endpoint holding CIMO studies.
 
@@ -752,6 +845,9 @@ def connect(
         (Virtuoso's ``ResultSetMaxRows``). Left out, it is learnt the first time an
         answer reaches 100 rows, with one request for 100,001 generated rows. Either way,
         an answer at the cap is read again whole, in ordered pages.
+    allow_redirects
+        Follow the server's redirects to another origin (another host, port or scheme);
+        refused by default. Credentials never follow a redirect to another origin.
 
     Returns
     -------
@@ -776,5 +872,6 @@ def connect(
         retries=retries,
         max_bytes=max_bytes,
         cap=cap,
+        allow_redirects=allow_redirects,
     )
     return RemoteGraph(endpoint, check_syntax=check_syntax)

@@ -149,8 +149,9 @@ class StubEndpoint:
     twice, then a valid answer; ``/busy`` always 429; ``/broken`` always 500; ``/slow``
     after 3 s. The attacks: ``/drip`` one byte a second; ``/later`` 503 with Retry-After:
     3600; ``/huge`` 8 MiB with its length, ``/huge-unsized`` without; ``/cut`` closes the
-    connection part-way; ``/bad-iri`` answers an IRI holding ``>``. ``requests`` records
-    (method, path, user agent) of every request.
+    connection part-way; ``/bad-iri`` answers an IRI holding ``>``; ``/redirect?to=URL``
+    redirects (302) to URL. ``requests`` records (method, path, user agent) of every
+    request, ``authorizations`` (path, Authorization header or None).
     """
 
     def __init__(self) -> None:
@@ -159,6 +160,7 @@ class StubEndpoint:
 
         stub = self
         self.requests: list[tuple[str, str, str]] = []
+        self.authorizations: list[tuple[str, str | None]] = []
         self.flaky_left = 2
 
         class Handler(BaseHTTPRequestHandler):
@@ -168,11 +170,17 @@ class StubEndpoint:
             def _answer(self):
                 path = self.path.split("?", 1)[0]
                 stub.requests.append((self.command, path, self.headers.get("User-Agent", "")))
+                stub.authorizations.append((path, self.headers.get("Authorization")))
                 if self.command == "POST":
                     self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 ok = b'{"head": {}, "boolean": true}'
                 if path == "/ok":
                     return self._send(200, ok, "application/sparql-results+json")
+                if path == "/redirect":
+                    from urllib.parse import parse_qs, urlsplit
+
+                    to = parse_qs(urlsplit(self.path).query)["to"][0]
+                    return self._send(302, b"moved", "text/plain", {"Location": to})
                 if path == "/html":
                     return self._send(200, b"<html><body>Maintenance</body></html>", "text/html")
                 if path == "/flaky":

@@ -1664,3 +1664,60 @@ def test_a_malformed_head_or_bindings_is_refused(answer):
     endpoint.body = json.dumps(answer).encode()
     with pytest.raises(cg.MalformedResponseError):
         endpoint.query("SELECT ?x {}")
+
+
+# --- 20. credentials stay with their origin; redirects elsewhere are refused --------------------
+
+
+def _redirecting(stub: StubEndpoint, to: str) -> str:
+    from urllib.parse import quote
+
+    return f"{stub.base}/redirect?to={quote(to, safe='')}"
+
+
+def test_a_redirect_to_another_origin_is_refused_and_sends_nothing_there(stub):
+    """A redirect to another server (an internal address, say) is refused, naming it;
+    the other server gets no request, and no credentials."""
+    elsewhere = StubEndpoint()
+    try:
+        url = _redirecting(stub, f"{elsewhere.base}/ok")
+        remote = cg.connect(url, auth=("ana", "secret"), check_syntax=False)
+        with pytest.raises(cg.EndpointClientError, match=r"redirects .* another origin"):
+            remote.sparql("ASK {}")
+        assert elsewhere.requests == []
+    finally:
+        elsewhere.stop()
+
+
+def test_credentials_never_follow_a_redirect_to_another_origin(stub):
+    """With allow_redirects the redirect is followed, without the Authorization header;
+    to the same origin the header stays."""
+    elsewhere = StubEndpoint()
+    try:
+        url = _redirecting(stub, f"{elsewhere.base}/ok")
+        remote = cg.connect(url, auth=("ana", "secret"), check_syntax=False, allow_redirects=True)
+        assert remote.sparql("ASK {}") is True
+        assert elsewhere.authorizations == [("/ok", None)]
+        assert stub.authorizations[-1][1].startswith("Basic ")
+        same = cg.connect(
+            _redirecting(stub, f"{stub.base}/ok"), auth=("ana", "secret"), check_syntax=False
+        )
+        assert same.sparql("ASK {}") is True
+        assert stub.authorizations[-1][0] == "/ok" and stub.authorizations[-1][1].startswith(
+            "Basic "
+        )
+    finally:
+        elsewhere.stop()
+
+
+def test_publish_sends_no_credentials_to_another_origin(kg, stub):
+    """publish(auth_scheme="basic") to a server that redirects elsewhere: PublishError,
+    and the other server sees no request and no password."""
+    elsewhere = StubEndpoint()
+    try:
+        url = _redirecting(stub, f"{elsewhere.base}/ok")
+        with pytest.raises(cg.RemoteError, match="another origin"):
+            kg.publish(url, "https://example.org/g", auth=("ana", "secret"), auth_scheme="basic")
+        assert elsewhere.requests == []
+    finally:
+        elsewhere.stop()
