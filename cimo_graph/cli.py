@@ -37,6 +37,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     failure (the message says what and where), 130 interrupted (Ctrl-C, SIGTERM, SIGHUP).
     """
     parser = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    for number, given in enumerate(argv, start=1):
+        if any("\ud800" <= char <= "\udfff" for char in given):  # bytes that were no UTF-8
+            shown = given.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            print(
+                f"cimo-graph: error: argument {number} ({shown!r}) is not UTF-8 text; "
+                "type it again, or set the terminal's encoding to UTF-8",
+                file=sys.stderr,
+            )
+            return 2
     args = parser.parse_args(argv)
     try:
         return _run(args)
@@ -53,11 +63,12 @@ def _run(args: argparse.Namespace) -> int:
     """Run the command; what a coded project's import left out is said as a note. Other
     warnings go on as they would (none is kept: a library warning in a loop would fill
     the memory)."""
+    import logging
     import warnings
 
     from .errors import ProjectImportWarning
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _rdflib_notes(logging.getLogger("rdflib.term")):
         warnings.simplefilter("always", ProjectImportWarning)
         shown = warnings.showwarning
 
@@ -69,6 +80,39 @@ def _run(args: argparse.Namespace) -> int:
 
         warnings.showwarning = show
         return args.run(args)
+
+
+@contextlib.contextmanager
+def _rdflib_notes(logger: Any) -> Any:
+    """Within the block, rdflib's complaints about a literal that does not fit its
+    datatype (``"abc"^^xsd:integer``) print as one note each, without rdflib's traceback."""
+    import logging
+
+    class Notes(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            message = record.getMessage().split(", Converter=")[0]
+            reason = f": {record.exc_info[1]}" if record.exc_info and record.exc_info[1] else ""
+            print(f"cimo-graph: note: {message}{reason}", file=sys.stderr)
+
+    handler, propagate = Notes(), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def _count(least: int) -> Callable[[str], int]:
+    """An argument type: a whole number of at least ``least``."""
+
+    def count(text: str) -> int:
+        if not (text.strip().isascii() and text.strip().isdigit()) or int(text) < least:
+            raise argparse.ArgumentTypeError(f"{text!r}: give a whole number of {least} or more")
+        return int(text)
+
+    return count
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -195,13 +239,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_argument(
         "--depth",
-        type=int,
+        type=_count(0),
         default=None,
         help="draw the focus node's neighbourhood this many links deep",
     )
     sub.add_argument("--themes", action="store_true", help="add the theme nodes")
     sub.add_argument("--lang", choices=("en", "nl"), default="en", help="language of labels")
-    sub.add_argument("--dpi", type=int, default=300, help="resolution of PNG figures")
+    sub.add_argument("--dpi", type=_count(1), default=300, help="resolution of PNG figures")
     sub.add_argument(
         "--width",
         type=_positive_inches,
@@ -259,7 +303,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--lang", default=None, help="look in texts of this language only (and show labels in it)"
     )
-    sub.add_argument("--limit", type=int, default=None, help="keep the first rows")
+    sub.add_argument("--limit", type=_count(1), default=None, help="keep the first rows")
     answers(sub, lang=False)
     sub = command("sentences", "The design propositions as CIMO sentences.", _sentences)
     answers(sub)
@@ -297,7 +341,7 @@ def _parser() -> argparse.ArgumentParser:
         study_arg=True,
     )
     sub.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    sub.add_argument("--port", type=int, default=7878, help="port to listen on (default 7878)")
+    sub.add_argument("--port", type=_port, default=7878, help="port to listen on (default 7878)")
     sub.add_argument(
         "--timeout",
         type=float,
@@ -339,7 +383,7 @@ def _parser() -> argparse.ArgumentParser:
         help="environment variable holding the password (default CIMO_GRAPH_PASSWORD)",
     )
     sub.add_argument("--auth-scheme", choices=("basic", "digest"), default="digest")
-    sub.add_argument("--chunk-size", type=int, default=500, help="triples per request")
+    sub.add_argument("--chunk-size", type=_count(1), default=500, help="triples per request")
     sub = commands.add_parser(
         "docs",
         help="Write the ontology's documentation (HTML by pyLODE) "
@@ -772,6 +816,14 @@ def _positive_inches(text: str) -> float:
     if not 1.0 <= inches <= 40.0:  # also false for nan
         raise argparse.ArgumentTypeError(f"width {text!r}: give inches from 1 to 40, like 3.5")
     return inches
+
+
+def _port(text: str) -> int:
+    """A TCP port: 0 (any free one) to 65535."""
+    port = _count(0)(text)
+    if port > 65535:
+        raise argparse.ArgumentTypeError(f"port {text!r}: give 0 to 65535")
+    return port
 
 
 def _row_cap(text: str) -> int:

@@ -167,13 +167,18 @@ class CimoGraph(Questions, Drawings):
         else:
 
             def work(check: Any) -> tuple[str, Any, list[Any]]:
-                result = self._graph.query(prepared, initBindings=terms)
-                if result.type == "ASK":
-                    return "ASK", bool(result.askAnswer), []
-                rows = []
-                for row in result:
-                    check()
-                    rows.append(row)
+                try:
+                    result = self._graph.query(prepared, initBindings=terms)
+                    if result.type == "ASK":
+                        return "ASK", bool(result.askAnswer), []
+                    rows = []
+                    for row in result:  # rdflib evaluates as the rows are read
+                        check()
+                        rows.append(row)
+                except CimoGraphError:
+                    raise
+                except Exception as error:  # rdflib's engine raises bare Exceptions
+                    raise _evaluation_error(error) from error
                 return result.type, variables(result) if result.type == "SELECT" else None, rows
 
             form, head, rows = run_with_timeout(work, timeout)
@@ -699,3 +704,14 @@ def _counting_oxigraph() -> type:
     from .sources import _counting
 
     return _counting(_oxigraph_store())
+
+
+def _evaluation_error(error: Exception) -> CimoGraphError:
+    """rdflib's engine's failure to answer a query, in words a user can act on."""
+    message = str(error)
+    if "requiring a dataset" in message:
+        message = (
+            "the query asks for named graphs (GRAPH, FROM NAMED), and this graph in memory "
+            "has none: leave GRAPH out"
+        )
+    return CimoGraphError(f"the query could not be answered: {message}")

@@ -225,6 +225,14 @@ def json_ld_data(path: Path, contexts: Mapping[str, Any] | None = None) -> str:
         raise StudyParseError(
             path, "the JSON is nested too deeply to read", format="json-ld"
         ) from None
+    if not isinstance(document, dict | list):
+        raise StudyParseError(
+            path,
+            f"a JSON-LD document is an object or a list of objects, not a "
+            f"{type(document).__name__ if document is not None else 'null'}",
+            line=1,
+            format="json-ld",
+        )
     named = list(_named_contexts(document, "$"))
     if not named:
         return text

@@ -1721,3 +1721,123 @@ def test_publish_sends_no_credentials_to_another_origin(kg, stub):
         assert elsewhere.requests == []
     finally:
         elsewhere.stop()
+
+
+# --- 21. one line and exit 2, never a traceback; counts that cannot be negative -----------------
+
+
+def _study_text(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _one_line_error(capsys, args: list[str]) -> str:
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.startswith("cimo-graph") and err.count("\n") <= 12
+    return err
+
+
+def test_a_yaml_sheet_that_is_null_or_one_value_is_a_template_error(tmp_path, capsys):
+    """``study: null`` or ``interventions: 5`` is named, not an AttributeError."""
+    path = new_study(tmp_path / "t.yaml", languages=["en"])
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("study:\n", "study: null\nold_study:\n", 1), encoding="utf-8")
+    assert "no study sheet" in _one_line_error(capsys, ["validate", str(path)])
+    path.write_text(
+        text.replace("interventions:\n", "interventions: 5\nold:\n", 1), encoding="utf-8"
+    )
+    assert "not one value" in _one_line_error(capsys, ["validate", str(path)])
+
+
+def test_a_csv_cell_over_the_csv_modules_limit_is_a_template_error(tmp_path, capsys):
+    """A CSV cell of 140,000 characters: a TemplateError naming the file, not _csv.Error."""
+    import csv
+
+    folder = new_study(tmp_path / "t", languages=["en"])
+    sheet = folder / "interventions.csv"
+    with sheet.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.reader(stream))
+    rows[1][rows[0].index("label_en")] = "x" * 140_000
+    with sheet.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows(rows)
+    err = _one_line_error(capsys, ["validate", str(folder)])
+    assert "interventions.csv" in err and "field larger than field limit" in err
+
+
+def test_graph_on_the_memory_store_is_an_error_not_a_traceback(capsys, monkeypatch):
+    """``GRAPH ?g`` on the memory store: an error that says to leave GRAPH out."""
+    import io
+
+    with pytest.raises(cg.CimoGraphError, match="leave GRAPH out"):
+        cg.load().sparql("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"))
+    assert "leave GRAPH out" in _one_line_error(capsys, ["query", "-"])
+
+
+def test_words_that_are_not_utf8_are_refused_in_one_line(capsys):
+    """Search words from bytes that are no UTF-8 (a Latin-1 terminal): one line, exit 2."""
+    words = b"\xff\xfe".decode("utf-8", "surrogateescape")
+    assert "is not UTF-8 text" in _one_line_error(capsys, ["search", words])
+
+
+@pytest.mark.parametrize("store", STORES)
+@pytest.mark.parametrize("document", ['"just a string"', "42", "null", "true"])
+def test_a_json_ld_document_that_is_no_object_is_a_parse_error(tmp_path, store, document):
+    """A JSON-LD file holding a bare value: StudyParseError saying what it must be, not
+    rdflib's internal 'cannot access local variable'."""
+    path = _study_text(tmp_path, "bare.jsonld", document)
+    with pytest.raises(cg.StudyParseError, match="an object or a list of objects"):
+        cg.load(path, store=store)
+
+
+def test_literals_that_do_not_fit_their_datatype_print_one_note_each(tmp_path, capsys):
+    """``"abc"^^xsd:integer``: one note line on the command line, no rdflib traceback."""
+    path = _study_text(
+        tmp_path,
+        "typed.ttl",
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        '<http://x/a> <http://x/p> "abc"^^xsd:integer ; <http://x/q> "2020-13-45"^^xsd:date .\n',
+    )
+    main(["info", str(path)])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    notes = [line for line in err.splitlines() if line.startswith("cimo-graph: note:")]
+    assert len(notes) == 2 and "'abc'" in notes[0]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "feedback", "--limit", "-5"],
+        ["render", "--depth", "-1", "--focus", "W"],
+        ["render", "--dpi", "0"],
+        ["serve", "--port", "70000"],
+        ["publish", "http://127.0.0.1:9/x", "http://x/g", "--chunk-size", "-1"],
+    ],
+)
+def test_negative_counts_are_refused(capsys, args):
+    """Counts that cannot be negative (or zero, or past a port's range) exit 2 naming them."""
+    with pytest.raises(SystemExit) as caught:
+        main(args)
+    assert caught.value.code == 2
+    assert "give" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("store", STORES)
+@pytest.mark.parametrize("typed", ["İstanbul", "ﬁnal", "Straße"])
+def test_search_finds_words_typed_exactly_as_stored(tmp_path, store, typed):
+    """A word holding a letter that folds into several (a dotted capital I, a ligature,
+    ß) is found when typed exactly as stored; the dotted capital I also without its dot."""
+    text = (
+        study_path()
+        .read_text(encoding="utf-8")
+        .replace(
+            '"Design proposition: well-being"@en', f'"Design proposition in {typed} well-being"@en'
+        )
+    )
+    kg = cg.load(_study_text(tmp_path, "s.ttl", text), store=store)
+    assert kg.search(typed)["id"].tolist() == ["W"]
+    if typed == "İstanbul":
+        assert kg.search("istanbul")["id"].tolist() == ["W"]

@@ -216,7 +216,21 @@ def _read_csv_folder(folder: Path) -> tuple[dict[str, list[Row]], list[Problem]]
         with io.StringIO(_text(path), newline="") as stream:
             reader = csv.DictReader(stream)
             rows = []
-            for number, record in enumerate(reader, start=2):
+            try:
+                records = list(reader)
+            except csv.Error as error:  # a cell over the csv module's limit, a stray quote
+                problems.append(
+                    Problem(
+                        path.name,
+                        name,
+                        f"after line {reader.line_num}",
+                        None,
+                        None,
+                        f"the CSV cannot be read on: {error}",
+                    )
+                )
+                continue
+            for number, record in enumerate(records, start=2):
                 cells = {
                     k.strip(): _cell(from_spreadsheet_text(v) if isinstance(v, str) else v)
                     for k, v in record.items()
@@ -435,11 +449,21 @@ def _read_yaml_text(text: str, file: str) -> tuple[dict[str, list[Row]], list[Pr
         if sheet_named(name) is None:
             problems.append(_unknown_sheet(f"{file}, line {key.start_mark.line + 1}", name))
             continue
-        items = (
-            [value]
-            if isinstance(value, yaml.MappingNode)
-            else list(getattr(value, "value", []) or [])
-        )
+        if isinstance(value, yaml.ScalarNode):  # `sheet:` with nothing, or a bare value
+            if value.value not in ("", "null", "~", "Null", "NULL"):
+                problems.append(
+                    Problem(
+                        file,
+                        name,
+                        f"line {value.start_mark.line + 1}",
+                        None,
+                        value.value[:80],
+                        "a sheet holds a row (a mapping) or a list of rows, not one value",
+                    )
+                )
+            tables[name] = []
+            continue
+        items = [value] if isinstance(value, yaml.MappingNode) else list(value.value)
         rows = []
         for item in items:
             if not isinstance(item, yaml.MappingNode):
