@@ -52,16 +52,55 @@ def check_size(path: Path, max_bytes: int) -> None:
 #: lone surrogates; U+FFFE, U+FFFF): a text holding one could not be exported to a
 #: template, a coded project, GraphML, GEXF, SVG or HTML, nor printed.
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_HEX = b"[0-9A-Fa-f]"
-# the same characters in a file's bytes: raw, or as a \u escape of Turtle, N-Triples and
-# JSON (a surrogate escape is allowed where JSON pairs it; the backslash itself unescaped)
-_UNWRITABLE_BYTES = re.compile(
-    b"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]|\xed[\xa0-\xbf][\x80-\xbf]"
-    rb"|(?<!\\)(?:\\\\)*\\(?:u|U0000)(?:"
-    rb"00(?:0[0-8BCEFbcef]|1" + _HEX + rb")|[Ff]{3}[EeFf]"
-    rb"|[Dd][89ABab]" + _HEX + rb"{2}(?!\\u[Dd][C-Fc-f])"
-    rb"|(?<![Dd][89ABab]" + _HEX + rb"{2}\\u)[Dd][C-Fc-f]" + _HEX + rb"{2})"
+# the same characters in a file's bytes, raw (a UTF-8 lone surrogate or non-character;
+# bytes outside _TEXT_BYTES are where one may stand) or as a \\u escape of Turtle,
+# N-Triples and JSON (a surrogate escape is allowed where JSON pairs it; the backslash
+# must itself be unescaped: see _unwritable_escape)
+_RAW = re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]|\xed[\xa0-\xbf][\x80-\xbf]")
+_TEXT_BYTES = bytes([*range(0x20, 0x7F), 0x09, 0x0A, 0x0D, *range(0x80, 0xED), 0xEE])
+_TEXT_BYTES += bytes(range(0xF0, 0x100))
+_ESCAPE = re.compile(
+    rb"\\(?:u|U0000)(00[01][0-9A-Fa-f]|[Dd][89A-Fa-f][0-9A-Fa-f]{2}|[Ff]{3}[EeFf])"
 )
+_PAIR_HIGH = re.compile(rb"\\u[Dd][89ABab][0-9A-Fa-f]{2}$")
+_PAIR_LOW = re.compile(rb"\\u[Dd][C-Fc-f][0-9A-Fa-f]{2}")
+#: Bytes a file is scanned in, and the overlap of each piece with the next.
+_PIECE, _OVERLAP = 1 << 24, 16
+
+
+def _unwritable_escape(data: bytes, match: re.Match[bytes]) -> bool:
+    """Whether the escape ``match`` stands for a character no XML document can hold:
+    not a tab, line feed or return; not a surrogate that pairs with its neighbour; and
+    its backslash not itself escaped (``\\\\u0000`` is a backslash and text)."""
+    start, code = match.start(), int(match.group(1), 16)
+    before = start
+    while before > 0 and data[before - 1 : before] == b"\\":
+        before -= 1
+    if (start - before) % 2:
+        return False
+    if code in (0x09, 0x0A, 0x0D):
+        return False
+    if 0xD800 <= code <= 0xDBFF:
+        return not _PAIR_LOW.match(data, match.end())
+    if 0xDC00 <= code <= 0xDFFF:
+        return not _PAIR_HIGH.search(data[max(0, start - 6) : start])
+    return True
+
+
+def _first_unwritable(data: bytes) -> tuple[int, bytes] | None:
+    """The offset and bytes of the first character in ``data`` no XML document can hold,
+    raw or escaped, or None. Plain text (the usual case) costs one pass of
+    ``bytes.translate`` and one of a regular expression with a literal start."""
+    found = []
+    if data.translate(None, _TEXT_BYTES):  # a control byte, or a lead byte of U+D800..
+        raw = _RAW.search(data)
+        if raw is not None:
+            found.append((raw.start(), raw.group()))
+    for escape in _ESCAPE.finditer(data):
+        if _unwritable_escape(data, escape):
+            found.append((escape.start(), escape.group()))
+            break
+    return min(found) if found else None
 
 
 def unwritable_character(text: str) -> str | None:
@@ -84,16 +123,21 @@ def check_characters(path: Path, rdf_format: str) -> None:
     import mmap
 
     with path.open("rb") as stream, mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        match = _UNWRITABLE_BYTES.search(data)
-        if match is None:
+        for offset in range(0, len(data), _PIECE):
+            piece = data[max(0, offset - _OVERLAP) : offset + _PIECE]
+            first = _first_unwritable(piece)
+            if first is not None:
+                break
+        else:
             return
+        at = max(0, offset - _OVERLAP) + first[0]
         try:  # a file that is not UTF-8 before it (a binary file) is the parser's to name
-            data[: match.start()].decode("utf-8")
+            data[:at].decode("utf-8")
         except UnicodeDecodeError:
             return
-        start = data.rfind(b"\n", 0, match.start()) + 1
-        line = data[: match.start()].count(b"\n") + 1
-        found = match.group().lstrip(b"\\")
+        start = data.rfind(b"\n", 0, at) + 1
+        line = data[:at].count(b"\n") + 1
+        found = first[1].lstrip(b"\\")
     if found[:1] in (b"u", b"U"):  # an escape: its code point, as written
         shown = f"U+{found[-4:].decode().upper()} (written \\{found.decode()})"
     else:
@@ -104,7 +148,7 @@ def check_characters(path: Path, rdf_format: str) -> None:
         "coding tool can hold (a control character, a lone surrogate or a non-character); "
         "remove it, or write a space, tab or line break instead",
         line=line,
-        column=match.start() - start + 1,
+        column=at - start + 1,
         format=rdf_format,
     )
 

@@ -1841,3 +1841,17 @@ def test_search_finds_words_typed_exactly_as_stored(tmp_path, store, typed):
     assert kg.search(typed)["id"].tolist() == ["W"]
     if typed == "İstanbul":
         assert kg.search("istanbul")["id"].tolist() == ["W"]
+
+
+@pytest.mark.parametrize("written", ["\\u0000", "\\uD800", "\x07", "\ufffe"])
+def test_the_character_scan_finds_what_straddles_its_pieces(tmp_path, monkeypatch, written):
+    """The file is scanned in pieces: a character at any offset around a piece's end is
+    found all the same (here pieces of 64 bytes)."""
+    import cimo_graph.guards as guards
+
+    monkeypatch.setattr(guards, "_PIECE", 64)
+    for at in range(40, 90):
+        head = '<http://x/a> <http://x/p> "' + "a" * at
+        path = _study_text(tmp_path, "s.nt", f'{head}{written}b" .\n')
+        with pytest.raises(cg.StudyParseError, match=rf"s\.nt:1:{at + 28}: .*U\+"):
+            guards.check_characters(path, "nt")
