@@ -163,7 +163,6 @@ def stop_on_signals() -> Iterator[None]:
 
     For the process that runs ``cimo-graph serve``; the handlers before are restored.
     """
-    import os
     import signal
 
     def interrupt(signum: int, frame: Any) -> None:
@@ -283,14 +282,16 @@ class _Engine:
             worker.stdin.flush()
             head = json.loads(_read_frame(worker.stdout, deadline))
             body = _read_frame(worker.stdout, deadline)
-        except (TimeoutError, EOFError, OSError, ValueError):
+        except (TimeoutError, EOFError, OSError, ValueError) as error:
             worker.kill()
             worker.wait()
             if not self.closed:
                 worker = self._start(30.0)
-            raise _Answer(
-                503, f"the query ran past the endpoint's limit of {self.timeout:g} s"
-            ) from None
+            if isinstance(error, TimeoutError):
+                reason = f"the query ran past the endpoint's limit of {self.timeout:g} s"
+            else:
+                reason = "the query's worker failed while answering (it has been replaced)"
+            raise _Answer(503, reason) from None
         finally:
             self.idle.put(worker)
         return int(head["status"]), str(head["type"]), body
@@ -606,14 +607,7 @@ def _guard(
                 status, media, answer = engine.answer(query, self.headers.get("Accept") or "")
             except _Answer as refused:
                 return self._answer(refused.status, refused.text.encode("utf-8"))
-            self.send_response(status)
-            self.send_header("Content-Type", media)
-            self.send_header("Content-Length", str(len(answer)))
-            self._cors_headers()
-            self.send_header("Connection", "close")
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(answer)
+            self._answer(status, answer, media)
 
         def _body(self) -> bytes:
             length = int(self.headers.get("Content-Length") or 0)
@@ -627,9 +621,11 @@ def _guard(
                 raise _Answer(400, "the body is shorter than its Content-Length")
             return body
 
-        def _answer(self, status: int, text: bytes) -> None:
+        def _answer(
+            self, status: int, text: bytes, media: str = "text/plain; charset=utf-8"
+        ) -> None:
             self.send_response(status)
-            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Type", media)
             self.send_header("Content-Length", str(len(text)))
             self._cors_headers()
             self.send_header("Connection", "close")

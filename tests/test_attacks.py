@@ -1247,6 +1247,21 @@ def test_service_spelt_to_slip_past_a_token_scan_is_refused(
     assert len(stub.requests) == before
 
 
+@pytest.mark.parametrize("query", SLIPPERY, ids=["dot", "escaped-name"])
+def test_serve_refuses_service_spelt_to_slip_past_a_token_scan(served, stub, query):
+    """`cimo-graph serve` reads SERVICE as the grammar does too: 400, nothing sent."""
+    from urllib.error import HTTPError
+    from urllib.parse import quote
+    from urllib.request import urlopen
+
+    before = len(stub.requests)
+    text = query.format(url=f"{stub.base}/ok")
+    with pytest.raises(HTTPError) as caught:
+        urlopen(f"{served.url}?query={quote(text)}", timeout=30)
+    assert caught.value.code == 400 and b"SERVICE is refused" in caught.value.read()
+    assert len(stub.requests) == before
+
+
 def _raw(url: str, request: bytes, *, seconds: float = 30) -> tuple[int, bytes]:
     """Send ``request`` as written to the server at ``url``: (status, body)."""
     import socket
