@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ __all__ = [
     "check_size",
     "check_xml",
     "json_ld_data",
+    "refuse_unwritable",
     "unwritable_character",
 ]
 
@@ -112,6 +113,21 @@ def unwritable_character(text: str) -> str | None:
     """
     match = _UNWRITABLE.search(text)
     return None if match is None else f"U+{ord(match.group()):04X} at character {match.start() + 1}"
+
+
+def refuse_unwritable(texts: Iterable[object], target: Path | str) -> None:
+    """Refuse to write ``target`` (:class:`~cimo_graph.OutputError`) where one of
+    ``texts`` holds a character no XML document can hold: only a graph built in Python
+    can hold one (loading refuses them), and the file would be written broken."""
+    from .errors import OutputError
+
+    for text in texts:
+        found = unwritable_character(text) if isinstance(text, str) else None
+        if found:
+            raise OutputError(
+                f"{target}: the text {text[:60]!r} holds the character {found}, which no XML "
+                "document can hold; remove it from the graph"
+            )
 
 
 def check_characters(path: Path, rdf_format: str) -> None:

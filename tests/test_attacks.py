@@ -1870,3 +1870,23 @@ def test_the_character_scan_finds_what_straddles_its_pieces(tmp_path, monkeypatc
         path = _study_text(tmp_path, "s.nt", f'{head}{written}b" .\n')
         with pytest.raises(cg.StudyParseError, match=rf"s\.nt:1:{at + 28}: .*U\+"):
             guards.check_characters(path, "nt")
+
+
+@pytest.mark.parametrize("name", ["s.graphml", "s.gexf", "s.qdpx"])
+def test_an_export_of_a_control_character_built_in_python_is_refused_unwritten(tmp_path, name):
+    """A graph built in Python with a control character in a label: the GraphML, GEXF and
+    REFI-QDA exports name the text and write nothing (they would be broken XML that
+    cimo-graph itself could not read back)."""
+    kg = cg.load()
+    graph = Graph()
+    graph += kg.graph
+    label = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+    subject = URIRef(str(next(kg.graph.subjects(URIRef(str(cg.CIMO.hasContext)), None))))
+    graph.set((subject, label, Literal("bad\x01label", lang="en")))
+    hostile = cg.CimoGraph(graph)
+    with pytest.raises(cg.OutputError, match="no XML document can hold"):
+        if name.endswith(".qdpx"):
+            hostile.export_project(tmp_path / name)
+        else:
+            hostile.export(tmp_path / name)
+    assert not list(tmp_path.iterdir())

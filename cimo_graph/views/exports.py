@@ -195,7 +195,13 @@ def write_export(graph: nx.MultiDiGraph, path: Path | str, fmt: str) -> Path:
 
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}.")
+    from ..guards import refuse_unwritable
+
     path = Path(path)
+    if fmt in ("graphml", "gexf"):  # XML: a control character would break the file
+        texts = [value for _, data in graph.nodes(data=True) for value in data.values()]
+        texts += [value for *_, data in graph.edges(data=True) for value in data.values()]
+        refuse_unwritable(texts, path)
     if fmt == "dot":
         write_text(path, to_dot(graph))
     elif fmt == "cyjs":

@@ -15,6 +15,7 @@ from rdflib import Graph, URIRef
 
 from ..._files import atomic_path
 from ...errors import CimoGraphError
+from ...guards import refuse_unwritable
 from ...texts import flattened
 from ..build import join_texts, split_texts
 from .archive import NS
@@ -399,6 +400,10 @@ def write_project(
     name = writer.study.get(f"title_{writer.languages[0]}") or writer.study.get("identifier", "")
     root = writer.project(name)
     path = Path(path)
+    refuse_unwritable(
+        [*(e.text for e in root.iter()), *(v for e in root.iter() for v in e.attrib.values())],
+        path,
+    )
     with (
         atomic_path(path) as temporary,
         zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive,
