@@ -387,6 +387,10 @@ def refuse_service(text: str, tree: Any = None) -> None:
     ...
     cimo_graph.errors.QueryRefusedError: SPARQL query refused at line 1, column 27: ...
     """
+    # SPARQL decodes \\uXXXX escapes before parsing (rdflib does): a clause needs the word
+    decoded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    if _SERVICE_WORD.search(decoded) is None:
+        return  # no clause can be spelt without it: nothing to parse (a parse costs ms)
     if tree is None:
         from pyparsing import ParseBaseException
         from rdflib.plugins.sparql.parser import parseQuery
@@ -397,8 +401,6 @@ def refuse_service(text: str, tree: Any = None) -> None:
             tree = None
     if tree is not None and not any(part.name == "ServiceGraphPattern" for part in _parts(tree)):
         return
-    # SPARQL decodes \\uXXXX escapes before parsing (rdflib does): say where it stands
-    decoded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
     uncommented = re.sub(r"#[^\n]*", lambda m: " " * len(m.group()), decoded)
     match = re.search(r"(?i)(?<![\w:?$])service(?![\w:])", uncommented)
     if match is None:  # unreadable, but no SERVICE anywhere: the endpoint may read it
@@ -413,6 +415,9 @@ def refuse_service(text: str, tree: Any = None) -> None:
         column=index - (decoded.rfind("\n", 0, index) + 1) + 1,
         query=decoded,
     )
+
+
+_SERVICE_WORD = re.compile("(?i)service")
 
 
 def _parts(tree: Any) -> Iterator[Any]:
