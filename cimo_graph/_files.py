@@ -49,10 +49,11 @@ def writable(path: Path | str) -> Path:
     symbolic links lead to. Raises :class:`~cimo_graph.OutputError` where that exists
     and is not a regular file.
 
-    >>> writable("/dev/null")
+    >>> import tempfile
+    >>> writable(tempfile.gettempdir())
     Traceback (most recent call last):
     ...
-    cimo_graph.errors.OutputError: /dev/null: is a character device, not a regular file; ...
+    cimo_graph.errors.OutputError: ...: is a folder, not a regular file; ...
     """
     target = Path(path)
     if target.is_symlink():
