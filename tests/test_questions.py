@@ -316,6 +316,30 @@ def test_which_pillar_each_recommendation_strengthens(study):
     assert "does not name the pillar" in a1["notes"]
 
 
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_a_recommendation_may_strengthen_any_element(store, tmp_path):
+    """A recommendation that strengthens an intervention, a mechanism, an outcome, a
+    context or a proposition lists each, with its kind, beside the pillars and roles."""
+    graph = Graph()
+    graph += cg.load().graph
+    for target in ("W-I1", "W-M1", "W-O1", "context", "W"):
+        graph.add((LNW["A3"], cg.CIMO.strengthens, LNW[target]))
+    path = tmp_path / "study.ttl"
+    graph.serialize(path, format="turtle")
+    answer = cg.load(path, store=store).recommendations()
+    assert _rows(answer, "id", "strengthens", "strengthens_kind") == {
+        ("A1", "P3", "pillar"),
+        ("A1", "educator", "role"),
+        ("A2", "older-year-student", "role"),
+        ("A3", "P5", "pillar"),
+        ("A3", "W-I1", "intervention"),
+        ("A3", "W-M1", "mechanism"),
+        ("A3", "W-O1", "outcome"),
+        ("A3", "context", "context"),
+        ("A3", "W", "design proposition"),
+    }
+
+
 @pytest.mark.parametrize(("proposition", "lang"), sorted(SENTENCES))
 def test_propositions_as_sentences(study, proposition, lang):
     """Each proposition reads as the CIMO template sentence in Dutch and in English."""

@@ -4,6 +4,7 @@ recommendations, themes and the propositions stated as sentences."""
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from .base import (
     _TEXT_SEPARATOR,
     Base,
     _frame,
+    cimo_kind,
     in_id_order,
     natural_key,
     one_lookup,
@@ -228,8 +230,9 @@ class Listings(Base):
     @per_study
     @one_lookup
     def recommendations(self, *, lang: str = "en") -> pd.DataFrame:
-        """The recommendations, one row per pillar or role each strengthens, with the works
-        they reference and the note that explains the link.
+        """The recommendations, one row per element each strengthens (a pillar, a role,
+        an intervention, a mechanism, any element; ``strengthens_kind`` says which), with
+        the works they reference and the note that explains the link.
 
         >>> for row in cg.load().recommendations().itertuples():
         ...     print(row.id, row.strengthens, row.strengthens_kind)
@@ -239,13 +242,19 @@ class Listings(Base):
         A3 P5 pillar
         """
         rows = self._select(named_query("recommendations"), {})
-        targets: dict[Node, set[tuple[Node | None, str]]] = defaultdict(set)
+        classes: dict[tuple[Node, Node | None], set[Node]] = defaultdict(set)
         citations: dict[Node, set[str]] = defaultdict(set)
         for row in rows:
-            kind = str(row["targetKind"]) if row.get("targetKind") is not None else ""
-            targets[row["recommendation"]].add((row.get("target"), kind))
+            pair = (row["recommendation"], row.get("target"))
+            classes[pair]  # a target without a CIMO class is listed all the same
+            if row.get("targetClass") is not None:
+                classes[pair].add(row["targetClass"])
             if row.get("citation") is not None:
                 citations[row["recommendation"]].add(str(row["citation"]))
+        targets: dict[Node, set[tuple[Node | None, str]]] = defaultdict(set)
+        for (recommendation, target), types in classes.items():
+            kind = _kind_words(cimo_kind(types)) if target is not None else ""
+            targets[recommendation].add((target, kind))
         nodes = set(targets) | {t for pairs in targets.values() for t, _ in pairs if t is not None}
         infos = self._annotate(nodes)
         table = []
@@ -538,3 +547,10 @@ def _actors(parts: Parts, whole: str, plurals: Mapping[str, str]) -> str | None:
     if len(set(roles)) != 1 or len(roles) != len(parts.of(whole, "intervention")):
         return None
     return plurals.get(roles[0])
+
+
+def _kind_words(name: str) -> str:
+    """A CIMO class name in words, as the listings say a kind: ``Pillar`` is
+    ``"pillar"``, ``AddedValue`` ``"added value"``, ``DesignProposition``
+    ``"design proposition"``."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
