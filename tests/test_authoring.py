@@ -279,3 +279,24 @@ def test_same_id_in_two_studies_is_ambiguous(both):
     """An id both studies use asks which one is meant, showing the IRIs."""
     with pytest.raises(cg.AmbiguousNameError, match=r"example\.org/cimo-graph-tests/mentoring/P1"):
         both.node("P1")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "yaml"])
+@pytest.mark.parametrize(("languages", "marked"), [("en", ""), ("de", "[de] ")])
+def test_a_template_without_dutch_is_in_its_languages_throughout(tmp_path, fmt, languages, marked):
+    """`new-study --languages en` writes no Dutch example text and no Dutch source language:
+    typed over, its passages load in English (they loaded as Dutch); another language's
+    template marks the English texts for translation."""
+    target = tmp_path / {"csv": "t", "xlsx": "t.xlsx", "yaml": "t.yaml"}[fmt]
+    assert main(["new-study", str(target), "--languages", languages]) == 0
+    kg = cg.load(target)
+    assert kg.validate().conforms
+    graph = kg.graph
+    texts = list(graph.objects(None, cg.CIMO.sourceText))
+    assert texts and {t.language for t in texts} == {languages}
+    assert all(str(t).startswith(marked) for t in texts)
+    assert "This is a made-up example." in {str(t).removeprefix(marked) for t in texts}
+    dutch = {"Dit is een verzonnen voorbeeld.", "studenten", "Voorbeeldinstituut", "Inleiding"}
+    assert not dutch & {str(o) for o in graph.objects()}
+    languages_said = {str(o) for o in graph.objects(None, cg.namespace.DCTERMS.language)}
+    assert languages_said == {languages}

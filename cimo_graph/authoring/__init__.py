@@ -39,10 +39,14 @@ def example_study(languages: Sequence[str] = ("nl", "en")) -> Graph:
     """The worked example as a study in ``languages``: labels, titles and the other texts
     that come once per language are kept for those languages only, and a language the
     example lacks gets the English text marked ``[xx]`` for you to translate, so the
-    example stays a valid study in any languages.
+    example stays a valid study in any languages. Its source texts, places, names and
+    notes are Dutch; without Dutch among ``languages`` they are English (marked ``[xx]``
+    where English is not among them either), and so is the source language.
 
     >>> graph = example_study(["en"])
     >>> sorted({str(o.language) for o in graph.objects(None, RDFS.label)})
+    ['en']
+    >>> sorted({str(o.language) for o in graph.objects(None, cg.CIMO.sourceText)})
     ['en']
     """
     from rdflib import Literal
@@ -93,7 +97,28 @@ def example_study(languages: Sequence[str] = ("nl", "en")) -> Graph:
             for lang in wanted:
                 if lang not in by_lang:
                     graph.add((subject, predicate, Literal(f"[{lang}] {model}", lang=lang)))
+    if "nl" not in wanted:
+        _texts_in(graph, "en" if "en" in wanted else wanted[0])
     return graph
+
+
+def _texts_in(graph: Graph, lang: str) -> None:
+    """The example's Dutch texts that come once (source texts, places, names, notes), and
+    its source language, in ``lang``: English, marked ``[xx]`` for another language."""
+    import yaml
+    from rdflib import Literal
+    from rdflib.namespace import DCTERMS
+
+    english = yaml.safe_load((Path(__file__).parent / "example-texts-en.yaml").read_text("utf-8"))
+    for subject, predicate, text in list(graph):
+        if not isinstance(text, Literal) or text.datatype is not None:
+            continue
+        if predicate == DCTERMS.language and str(text) == "nl":
+            graph.set((subject, predicate, Literal(lang)))
+        elif str(text) in english and text.language in (None, "nl", "en"):
+            written = english[str(text)] if lang == "en" else f"[{lang}] {english[str(text)]}"
+            graph.remove((subject, predicate, text))
+            graph.add((subject, predicate, Literal(written, lang=lang if text.language else None)))
 
 
 def new_study(
