@@ -300,3 +300,23 @@ def test_a_template_without_dutch_is_in_its_languages_throughout(tmp_path, fmt, 
     assert not dutch & {str(o) for o in graph.objects()}
     languages_said = {str(o) for o in graph.objects(None, cg.namespace.DCTERMS.language)}
     assert languages_said == {languages}
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_a_csv_template_separated_by_semicolons_or_tabs_is_read(tmp_path, separator):
+    """A CSV folder as Excel writes it in Dutch and German locales (``;``), or separated by
+    tabs, gives the same study as the comma-separated one, not dozens of errors."""
+    import csv
+
+    folder = tmp_path / "t"
+    assert main(["new-study", str(folder), "--languages", "en"]) == 0
+    expected = cg.load(folder).graph
+    for sheet in folder.glob("*.csv"):
+        with sheet.open(encoding="utf-8", newline="") as stream:
+            rows = list(csv.reader(stream))
+        with sheet.open("w", encoding="utf-8", newline="") as stream:
+            csv.writer(stream, delimiter=separator).writerows(rows)
+    assert ";" in (folder / "study.csv").read_text() or separator == "\t"
+    kg = cg.load(folder)
+    assert kg.validate().conforms
+    assert isomorphic(kg.graph, expected)

@@ -213,8 +213,9 @@ def _read_csv_folder(folder: Path) -> tuple[dict[str, list[Row]], list[Problem]]
         if sheet_named(name) is None:
             problems.append(_unknown_sheet(path.name, name))
             continue
-        with io.StringIO(_text(path), newline="") as stream:
-            reader = csv.DictReader(stream)
+        text = _text(path)
+        with io.StringIO(text, newline="") as stream:
+            reader = csv.DictReader(stream, delimiter=_separator(text))
             rows = []
             try:
                 records = list(reader)
@@ -251,6 +252,19 @@ def _read_csv_folder(folder: Path) -> tuple[dict[str, list[Row]], list[Problem]]
             )
         )
     return tables, problems
+
+
+def _separator(text: str) -> str:
+    """The separator of a CSV file's cells, from its header row: ``,``, or ``;`` as
+    spreadsheet programs write CSV in Dutch, German and other locales, or a tab.
+
+    >>> _separator("id;label_nl;label_en\\n"), _separator("id,label_en\\n")
+    (';', ',')
+    """
+    header = text.split("\n", 1)[0]
+    counts = {separator: header.count(separator) for separator in (",", ";", "\t")}
+    best = max(counts, key=lambda separator: counts[separator])
+    return best if counts[best] else ","
 
 
 def _check_workbook(path: Path) -> None:
