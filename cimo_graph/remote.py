@@ -776,9 +776,10 @@ class RemoteGraph(Questions, Drawings):
         """
         from .graph import CimoGraph
 
-        refuse_service(text)
         if self.check_syntax:
-            prepare(text)
+            prepare(text)  # the syntax check, which refuses SERVICE from the same parse
+        else:
+            refuse_service(text)
         if timeout is not None:
             endpoint = replace(self.endpoint, timeout=timeout)
             endpoint._probed = self.endpoint._probed
