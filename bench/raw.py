@@ -28,6 +28,7 @@ _ROUTES = """SELECT ?node ?nodeId ?kind ?route ?through ?via ?label ?text ?note 
     {
         THEME ?via cimo:theme ?theme .
         { ?through cimo:hasAddedValue ?via } UNION { ?through cimo:hasOutcome ?via }
+        UNION { ?through cimo:hasMechanism ?via } UNION { ?through cimo:hasContext ?via }
         ?through cimo:hasIntervention ?node . BIND ("proposition" AS ?route)
     } UNION {
         THEME ?via cimo:theme ?theme . ?through cimo:hasAim ?via .
@@ -53,6 +54,8 @@ _WHOLES = """SELECT ?whole ?wholeId ?label
     (GROUP_CONCAT(?mechanismId; separator="; ") AS ?mechanisms) WHERE {
     { THEME ?via cimo:theme ?theme . ?whole cimo:hasAddedValue ?via }
     UNION { THEME ?via cimo:theme ?theme . ?whole cimo:hasOutcome ?via }
+    UNION { THEME ?via cimo:theme ?theme . ?whole cimo:hasMechanism ?via }
+    UNION { THEME ?via cimo:theme ?theme . ?whole cimo:hasContext ?via }
     UNION { THEME ?via cimo:theme ?theme . ?whole cimo:hasAim ?via }
     UNION { THEME ?whole cimo:theme ?theme }
     OPTIONAL { ?whole dcterms:identifier ?identifier }

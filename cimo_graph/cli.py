@@ -60,20 +60,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    """Run the command; what a coded project's import left out is said as a note. Other
-    warnings go on as they would (none is kept: a library warning in a loop would fill
-    the memory)."""
+    """Run the command; what a coded project's import left out, and what a template holds
+    that is likely a slip, is said as a note. Other warnings go on as they would (none is
+    kept: a library warning in a loop would fill the memory)."""
     import logging
     import warnings
 
-    from .errors import ProjectImportWarning
+    from .errors import ProjectImportWarning, TemplateWarning
 
     with warnings.catch_warnings(), _rdflib_notes(logging.getLogger("rdflib.term")):
         warnings.simplefilter("always", ProjectImportWarning)
+        warnings.simplefilter("always", TemplateWarning)
         shown = warnings.showwarning
 
         def show(message, category, filename, lineno, file=None, line=None):
-            if issubclass(category, ProjectImportWarning):
+            if issubclass(category, (ProjectImportWarning, TemplateWarning)):
                 print(f"cimo-graph: note: {message}", file=sys.stderr)
             else:
                 shown(message, category, filename, lineno, file, line)

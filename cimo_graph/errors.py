@@ -129,6 +129,13 @@ class UnknownQueryError(UnknownNameError):
     kind = "query"
 
 
+class NoRouteError(CimoGraphError, LookupError):
+    """Raised by ``interventions_for``, ``mechanisms_for`` and ``outcomes_of`` for a theme
+    that no route reaches with the kind asked for (carried only by a role, a quote or a
+    recommendation, a pillar asked for its mechanisms, or by nothing): the message says
+    what carries it, instead of an empty table."""
+
+
 class AmbiguousNameError(CimoGraphError, KeyError):
     """Raised when a label names several different nodes; the message lists their ids."""
 
@@ -287,3 +294,9 @@ class ProjectImportWarning(UserWarning):
     """Warned when a coded REFI-QDA project holds something a study cannot: a PDF area or
     an audio segment with no text, a source stored outside the project. The study is
     built without it; the command line prints it as a note."""
+
+
+class TemplateWarning(UserWarning):
+    """Warned when a template or coded project builds and conforms but holds what is
+    likely a slip: a stated link between elements that share no design proposition (no
+    route follows it). The command line prints it as a note."""

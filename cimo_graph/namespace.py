@@ -42,6 +42,20 @@ class CIMO(DefinedNamespace):
     RoleStatement: URIRef
     Recommendation: URIRef
     Quote: URIRef
+    StatedLink: URIRef
+    OutcomeKind: URIRef
+    OutcomeDirection: URIRef
+    TheoryStage: URIRef
+
+    # Individuals
+    intendedOutcome: URIRef
+    unintendedOutcome: URIRef
+    positiveOutcome: URIRef
+    negativeOutcome: URIRef
+    mixedOutcome: URIRef
+    initialTheory: URIRef
+    refinedTheory: URIRef
+    testedTheory: URIRef
 
     # Object properties
     partOfStudy: URIRef
@@ -51,6 +65,12 @@ class CIMO(DefinedNamespace):
     hasMechanism: URIRef
     activates: URIRef
     leadsTo: URIRef
+    statedIn: URIRef
+    outcomeKind: URIRef
+    outcomeDirection: URIRef
+    theoryStage: URIRef
+    refines: URIRef
+    supportedBy: URIRef
     hasOutcome: URIRef
     hasAddedValue: URIRef
     hasPillar: URIRef
@@ -70,6 +90,8 @@ class CIMO(DefinedNamespace):
     sourceLocation: URIRef
     interpretationNote: URIRef
     pluralLabel: URIRef
+    mechanismResource: URIRef
+    mechanismReasoning: URIRef
     method: URIRef
     labelLanguage: URIRef
 

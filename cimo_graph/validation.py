@@ -60,10 +60,13 @@ class ValidationReport:
 
     def __str__(self) -> str:
         name = self.source or "the study"
-        if self.conforms:
+        if self.conforms and not self.violations:
             return f"{name} conforms to the CIMO shapes."
         count = len(self.violations)
-        lines = [f"{name} does not conform to the CIMO shapes: {count} problem(s)."]
+        if self.conforms:  # warnings only
+            lines = [f"{name} conforms to the CIMO shapes, with {count} warning(s)."]
+        else:
+            lines = [f"{name} does not conform to the CIMO shapes: {count} problem(s)."]
         prefix = f"{self.source}:" if self.source else ""
         for violation in self.violations:
             where = f"{prefix}{violation.line}: " if violation.line is not None else ""

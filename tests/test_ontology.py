@@ -15,7 +15,7 @@ ONTOLOGY_IRI = URIRef("https://w3id.org/cimo-graph/ontology")
 
 
 def _declared(ontology: Graph) -> set[str]:
-    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.NamedIndividual)
     return {
         str(term)[len(str(CIMO._NS)) :]
         for kind in kinds

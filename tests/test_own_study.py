@@ -214,9 +214,12 @@ def test_the_help_sheet_describes_every_column(tmp_path):
     by_column = {(r[0], r[1]): r for r in rows[1:]}
     assert by_column[("interventions", "proposition")][2:5] == (
         "required",
-        "one id",
+        "ids, separated by ';'",
         "propositions",
     )
+    assert "several, separated by ';'" in by_column[("interventions", "proposition")][5]
+    assert by_column[("outcomes", "kind")][3] == "one of: intended, unintended"
+    assert by_column[("propositions", "theory_stage")][3] == "one of: initial, refined, tested"
     assert by_column[("interventions", "label_en")][2] == "required"
     assert by_column[("interventions", "sources")][4] == "sources"
     assert by_column[("interventions", "proposition")][6] == "PC"

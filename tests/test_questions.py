@@ -30,10 +30,12 @@ ROUTES = {
     "self-confidence": {(i, "route", "W", "W-O3") for i in W_INTERVENTIONS}
     | {(i, "route", "C", "C-O1; C-O2; C-O3") for i in C_INTERVENTIONS},
     "research capacity": {("P5-means-1", "route", "P5", "P5-aim")},
+    # carried by a mechanism (C-M2): its proposition's interventions lead to it
     "theory-practice link": {
         ("P1-means-1", "route", "P1", "P1-aim"),
         ("P1-means-2", "route", "P1", "P1-aim"),
-    },
+    }
+    | {(i, "route", "C", "C-M2") for i in C_INTERVENTIONS},
 }
 
 # Columns each helper promises.
@@ -167,7 +169,8 @@ def test_theme_names_all_give_the_same_answer(study, name):
 
 @pytest.mark.parametrize("theme", sorted(ROUTES))
 def test_routes_of_other_themes(study, theme):
-    """Outcomes, added values and aims that carry a theme put their whole on a route."""
+    """Outcomes, added values, aims and mechanisms that carry a theme put their whole on a
+    route."""
     answer = study.interventions_for(theme)
     assert (
         _rows(answer[answer["match"] == "route"], "id", "match", "through", "via") == ROUTES[theme]

@@ -84,7 +84,7 @@ def test_broken_copy_of_the_study_fails_with_a_readable_report(kg):
     text = str(report)
     assert (
         "does not conform" in text
-        and "lnw:W cimo:hasContext: A design proposition has a context" in text
+        and "lnw:W cimo:hasContext: A design proposition has at least one context" in text
     )
     lines = kg.source.read_text(encoding="utf-8").splitlines()
     w = next(v for v in report.violations if v.focus == "lnw:W")
@@ -93,15 +93,24 @@ def test_broken_copy_of_the_study_fails_with_a_readable_report(kg):
 
 
 def test_sparql_constraints_are_checked_once_not_per_focus_node(kg, shapes, monkeypatch):
-    """The label-language rule (a SHACL-SPARQL constraint) runs as one query for all 75
-    elements, and pySHACL is given the shapes without it (it would parse it 75 times)."""
+    """The SHACL-SPARQL constraints (label languages, stated links, links across
+    propositions) run as one query each for all their focus nodes (the label-language
+    rule: 75 elements), and pySHACL is given the shapes without them (it would parse each
+    once per node)."""
     import cimo_graph.shacl_sparql as shacl_sparql
     from cimo_graph.validation import _prepare
 
     prepared, _ = _prepare(shapes)
     assert (None, SH.sparql, None) in shapes and (None, SH.sparql, None) not in prepared.core
     sparql = [c for c in prepared.constraints if c.component == SH.SPARQLConstraintComponent]
-    assert [c.targets for c in sparql] == [(CIMO.StudyElement,)]
+    assert sorted(c.targets for c in sparql) == sorted(
+        [
+            (CIMO.Intervention, CIMO.Mechanism),
+            (CIMO.StatedLink,),
+            (CIMO.StatedLink,),
+            (CIMO.StudyElement,),
+        ]
+    )
     built = []
     original = shacl_sparql._query
     monkeypatch.setattr(shacl_sparql, "_query", lambda c: built.append(c) or original(c))

@@ -7,6 +7,7 @@ one YAML file, read into the CIMO ontology's RDF and checked with its shapes.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from rdflib import Graph
 from rdflib.namespace import RDFS
 
+from ..errors import TemplateWarning
 from .tables import TEMPLATE_FORMATS, Problem, TemplateError
 
 __all__ = [
@@ -167,6 +169,12 @@ def _shape_problems(
     problems: list[Problem] = []
     for violation in report.violations:
         row = by_name.get(violation.focus)
+        if violation.severity != "Violation":
+            # a likely slip that still conforms: said, not refused
+            where = row.problem(None, row.cells.get("id"), "") if row is not None else None
+            place = str(where).rstrip(": ") if where is not None else path.name
+            warnings.warn(f"{place}: {violation.message}", TemplateWarning, stacklevel=3)
+            continue
         if row is None:
             problems.append(
                 Problem(path.name, "", "", None, None, advice(violation, project=project))

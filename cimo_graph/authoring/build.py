@@ -71,6 +71,32 @@ def _split(value: Any, separator: str) -> list[str]:
     return [part.strip() for part in str(value).split(separator) if part.strip()]
 
 
+_SCOPED = re.compile(r"\s*([^;()\s]+)\s*(?:\(([^()]*)\))?\s*(?:;|$)")
+
+
+def _scoped_entries(value: Any) -> list[tuple[str, list[str]]] | None:
+    """The (id, propositions) of a scoped link cell, ``None`` where it cannot be read.
+
+    >>> _scoped_entries("M1; M2 (CMO1, CMO3)")
+    [('M1', []), ('M2', ['CMO1', 'CMO3'])]
+    >>> _scoped_entries(["M1 (CMO2)", "M3"])
+    [('M1', ['CMO2']), ('M3', [])]
+    """
+    if value in (None, "", []):
+        return []
+    text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
+    entries, at = [], 0
+    text = text.strip()
+    while at < len(text):
+        found = _SCOPED.match(text, at)
+        if found is None or found.end() == at:
+            return None
+        scope = re.split(r"[,;\s]+", found.group(2) or "")
+        entries.append((found.group(1), [name for name in scope if name]))
+        at = found.end()
+    return entries
+
+
 def split_texts(value: Any) -> list[str]:
     r"""The texts of a cell holding several, separated by ``|``; ``\|`` is a ``|`` inside
     a text (as :func:`join_texts` writes it).
@@ -320,11 +346,24 @@ class _Builder:
                 lang = self.language(row, column)
                 for text in split_texts(value) if column.multi else [value] if value else []:
                     self.graph.add((subject, column.predicate, Literal(str(text), lang=lang)))
+            elif column.kind == "choice":
+                self.choose(subject, column, row)
             elif column.kind in ("ref", "refs"):
+                if column.scoped:
+                    self.scoped_links(subject, column, row)
+                    continue
                 values = _split(row.cells.get(column.name), ";")
                 if column.kind == "ref" and len(values) > 1:
-                    self.problem(row, column.name, "; ".join(values), "takes one id only")
-                    values = values[:1]
+                    owner = _KIND_NAMES.get(sheet.name, sheet.name)
+                    target = _KIND_NAMES.get(column.targets[0], column.targets[0])
+                    self.problem(
+                        row,
+                        column.name,
+                        "; ".join(values),
+                        f"takes one id only: {_a(owner)} has one {target} here; write the "
+                        f"one this row belongs to (for another {target}, add a row of its own)",
+                    )
+                    continue  # none kept: the first is not more likely meant than the others
                 for value in values:
                     target = self.resolve(row, column, value, column.targets)
                     if target is None:
@@ -344,6 +383,69 @@ class _Builder:
                 value = row.cells.get(column.name)
                 if value is not None:
                     self.graph.add((subject, column.predicate, Literal(str(value))))
+
+    def choose(self, subject: URIRef, column: Column, row: Row) -> None:
+        """The ontology's term for the word in a ``choice`` cell, or a problem naming the
+        words it takes."""
+        from .schema import choice_words
+
+        value = row.cells.get(column.name)
+        if value in (None, "", []):
+            return
+        word = str(value).strip()
+        terms = {normalise(w): term for w, term in column.choices}
+        term = terms.get(normalise(word))
+        if term is None:
+            words = choice_words(column)
+            close = difflib.get_close_matches(normalise(word), words, n=1, cutoff=0.6)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            self.problem(row, column.name, word, f"takes one of: {', '.join(words)}.{hint}")
+            return
+        self.graph.add((subject, column.predicate, term))
+
+    def scoped_links(self, subject: URIRef, column: Column, row: Row) -> None:
+        """The links of an ``activates`` or ``leads_to`` cell: ``M1; M2 (CMO1, CMO3)``. A
+        link with propositions after it holds in those only (a cimo:StatedLink names
+        them); without, in every proposition that holds both its ends."""
+        text = row.cells.get(column.name)
+        entries = _scoped_entries(text)
+        if entries is None:
+            self.problem(
+                row,
+                column.name,
+                text,
+                "cannot be read: write ids separated by ';', each followed, where the link "
+                "holds in some propositions only, by those in brackets: M1; M2 (CMO1, CMO3)",
+            )
+            return
+        verb = {CIMO.activates: "activates", CIMO.leadsTo: "leads-to"}[column.predicate]
+        for value, scope in entries:
+            target = self.resolve(row, column, value, column.targets)
+            if target is None:
+                continue
+            self.graph.add((subject, column.predicate, self.iri(target)))
+            if not scope:
+                continue
+            propositions = [self.resolve(row, column, name, ("propositions",)) for name in scope]
+            if None in propositions:
+                continue
+            local = f"{row.cells['id']}.{verb}.{target}"
+            if local in self.ids:
+                self.problem(
+                    row,
+                    column.name,
+                    value,
+                    f"the id '{local}' names this link's scope; rename the row that uses it",
+                )
+                continue
+            link = URIRef(self.ns + local)
+            self.graph.add((link, RDF.type, CIMO.StatedLink))
+            self.graph.add((link, RDF.subject, subject))
+            self.graph.add((link, RDF.predicate, column.predicate))
+            self.graph.add((link, RDF.object, self.iri(target)))
+            for proposition in propositions:
+                self.graph.add((link, CIMO.statedIn, self.iri(proposition)))
+            self.built.places[link] = row
 
     def build(self) -> None:
         row = self.study_row

@@ -77,6 +77,28 @@ class _Exporter:
                 default = self.source_language if column.lang == "source" else (column.lang or "en")
                 if column.lang_column and values[0].language != default:
                     row[column.lang_column] = values[0].language or ""
+            elif column.kind == "choice":
+                words = {term: word for word, term in reversed(column.choices)}
+                found = [
+                    words[o] for o in self.graph.objects(subject, column.predicate) if o in words
+                ]
+                if found:
+                    row[column.name] = found[0]
+            elif column.scoped:
+                cells = []
+                for target in sorted(self.graph.objects(subject, column.predicate), key=str):
+                    scope = sorted(
+                        self.id_of(p)
+                        for link in self.graph.subjects(RDF.subject, subject)
+                        if (link, RDF.type, CIMO.StatedLink) in self.graph
+                        and (link, RDF.predicate, column.predicate) in self.graph
+                        and (link, RDF.object, target) in self.graph
+                        for p in self.graph.objects(link, CIMO.statedIn)
+                    )
+                    shown = self.id_of(target)
+                    cells.append(f"{shown} ({', '.join(scope)})" if scope else shown)
+                if cells:
+                    row[column.name] = "; ".join(sorted(cells))
             elif column.kind in ("ref", "refs"):
                 if column.inverse:
                     found = list(self.graph.subjects(column.predicate, subject))

@@ -16,10 +16,14 @@ from ..namespace import BIBO, CIMO, FOAF
 __all__ = [
     "ELEMENT_SHEETS",
     "LINK_FIELDS",
+    "OUTCOME_DIRECTIONS",
+    "OUTCOME_KINDS",
     "REFERENCE_FIELDS",
     "SHEETS",
+    "THEORY_STAGES",
     "Column",
     "Sheet",
+    "choice_words",
     "dropdowns",
     "help_rows",
     "sheet_named",
@@ -33,8 +37,10 @@ class Column:
     ``kind`` is ``text`` (language-tagged text; ``per_language`` columns come once per
     study language as ``name_<lang>``, others take their language from ``lang_column``
     or the default ``lang``), ``ref``/``refs`` (one or several ids of ``targets``
-    sheets; ``inverse`` links point from the target to this row), or ``value`` (a
-    plain literal). ``multi`` text holds several values separated by `` | ``.
+    sheets; ``inverse`` links point from the target to this row), ``choice`` (one word
+    of ``choices``, each standing for a term of the ontology) or ``value`` (a plain
+    literal). ``multi`` text holds several values separated by `` | ``. A ``scoped``
+    link may name the propositions it is stated in after each id: ``M1 (CMO1, CMO3)``.
     """
 
     name: str
@@ -48,6 +54,8 @@ class Column:
     multi: bool = False
     required: bool = False
     help: str = ""
+    choices: tuple[tuple[str, URIRef], ...] = ()
+    scoped: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,6 +137,14 @@ def _element_columns(*extra: Column) -> tuple[Column, ...]:
             help="roles or organisations the element names, separated by ';'",
         ),
         Column(
+            "supported_by",
+            "refs",
+            CIMO.supportedBy,
+            targets=("roles", "organisations", "sources"),
+            help="whose data support the element: roles (students; staff), organisations or "
+            "sources, separated by ';'",
+        ),
+        Column(
             "comment",
             "text",
             RDFS.comment,
@@ -160,11 +176,44 @@ _ELEMENT_SHEET_NAMES = (
 
 
 def _in_proposition(link: URIRef) -> Column:
-    """The column naming the design proposition a part belongs to (``link`` points from
-    the proposition to the part)."""
+    """The column naming the design propositions a part belongs to (``link`` points from
+    the proposition to the part): several where configurations share the part."""
     return Column(
-        "proposition", "ref", link, targets=("propositions",), inverse=True, required=True
+        "proposition",
+        "refs",
+        link,
+        targets=("propositions",),
+        inverse=True,
+        required=True,
+        help="the id of the proposition (configuration) this row belongs to; several, "
+        "separated by ';', where configurations share it (write it once, not a copy per "
+        "configuration)",
     )
+
+
+#: The words a ``choice`` column takes, each for a term of the ontology (Dutch too).
+OUTCOME_KINDS = (
+    ("intended", CIMO.intendedOutcome),
+    ("unintended", CIMO.unintendedOutcome),
+    ("beoogd", CIMO.intendedOutcome),
+    ("onbedoeld", CIMO.unintendedOutcome),
+)
+OUTCOME_DIRECTIONS = (
+    ("positive", CIMO.positiveOutcome),
+    ("negative", CIMO.negativeOutcome),
+    ("mixed", CIMO.mixedOutcome),
+    ("positief", CIMO.positiveOutcome),
+    ("negatief", CIMO.negativeOutcome),
+    ("gemengd", CIMO.mixedOutcome),
+)
+THEORY_STAGES = (
+    ("initial", CIMO.initialTheory),
+    ("refined", CIMO.refinedTheory),
+    ("tested", CIMO.testedTheory),
+    ("initieel", CIMO.initialTheory),
+    ("verfijnd", CIMO.refinedTheory),
+    ("getoetst", CIMO.testedTheory),
+)
 
 
 SHEETS: tuple[Sheet, ...] = (
@@ -369,9 +418,34 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet(
         "propositions",
         CIMO.DesignProposition,
-        help="the design propositions",
+        help="the design propositions (in a realist study, its context-mechanism-outcome "
+        "configurations, one row each)",
         columns=_element_columns(
-            Column("context", "ref", CIMO.hasContext, targets=("context",), required=True),
+            Column(
+                "context",
+                "refs",
+                CIMO.hasContext,
+                targets=("context", "outcomes"),
+                required=True,
+                help="the ids of its contexts, separated by ';'; an outcome of another "
+                "proposition may be one (the configurations then form a chain)",
+            ),
+            Column(
+                "theory_stage",
+                "choice",
+                CIMO.theoryStage,
+                choices=THEORY_STAGES,
+                help="how far the proposition has come: initial (stated before the data), "
+                "refined (revised on it) or tested",
+            ),
+            Column(
+                "refines",
+                "refs",
+                CIMO.refines,
+                targets=("propositions",),
+                help="ids of earlier propositions of the study it revises (an initial "
+                "programme theory)",
+            ),
         ),
     ),
     Sheet(
@@ -379,6 +453,20 @@ SHEETS: tuple[Sheet, ...] = (
         CIMO.Outcome,
         columns=_element_columns(
             _in_proposition(CIMO.hasOutcome),
+            Column(
+                "kind",
+                "choice",
+                CIMO.outcomeKind,
+                choices=OUTCOME_KINDS,
+                help="intended (the design aims for it) or unintended",
+            ),
+            Column(
+                "direction",
+                "choice",
+                CIMO.outcomeDirection,
+                choices=OUTCOME_DIRECTIONS,
+                help="positive, negative or mixed, as the study judges it",
+            ),
         ),
     ),
     Sheet(
@@ -392,9 +480,12 @@ SHEETS: tuple[Sheet, ...] = (
                 "refs",
                 CIMO.activates,
                 targets=("mechanisms",),
+                scoped=True,
                 help="ids of the mechanisms this intervention sets in motion, only where the "
                 "study states it for this intervention (else leave empty: the proposition "
-                "links them as a whole)",
+                "links them as a whole). The link holds in every proposition holding both; "
+                "where the study states it in some of them only, name those after the id: "
+                "M1 (CMO1, CMO3)",
             ),
         ),
     ),
@@ -404,12 +495,29 @@ SHEETS: tuple[Sheet, ...] = (
         columns=_element_columns(
             _in_proposition(CIMO.hasMechanism),
             Column(
+                "resource",
+                "text",
+                CIMO.mechanismResource,
+                per_language=True,
+                help="what the intervention offers that the mechanism works through (a "
+                "realist mechanism's resource), where the study separates it",
+            ),
+            Column(
+                "reasoning",
+                "text",
+                CIMO.mechanismReasoning,
+                per_language=True,
+                help="how the people concerned respond to it (the mechanism's reasoning)",
+            ),
+            Column(
                 "leads_to",
                 "refs",
                 CIMO.leadsTo,
                 targets=("outcomes",),
+                scoped=True,
                 help="ids of the outcomes this mechanism brings about, only where the study "
-                "states it for this mechanism",
+                "states it for this mechanism; name the propositions after an id where it "
+                "holds in some of those holding both only: O1 (CMO2)",
             ),
         ),
     ),
@@ -543,6 +651,15 @@ _HOLDS = {
 }
 
 
+def choice_words(column: Column) -> list[str]:
+    """The words a ``choice`` column offers: one per term, in the template's (English)
+    words; the Dutch words are read too."""
+    seen: dict[URIRef, str] = {}
+    for word, term in column.choices:
+        seen.setdefault(term, word)
+    return list(seen.values())
+
+
 def help_rows(
     languages: list[str], examples: dict[str, dict[str, str]] | None = None
 ) -> list[tuple[str, str, str, str, str, str, str]]:
@@ -565,6 +682,8 @@ def help_rows(
                 holds = "text; several separated by ' | '"
             if column.kind == "text" and column.per_language:
                 holds = "text in the language the column names"
+            if column.kind == "choice":
+                holds = "one of: " + ", ".join(choice_words(column))
             targets = (
                 "any sheet's id (or the study's)"
                 if "*" in column.targets
@@ -608,6 +727,8 @@ def dropdowns(languages: list[str]) -> dict[str, dict[str, str]]:
                 formula = '"' + ",".join(languages) + '"'
             elif column.name == "shaping":
                 formula = '"yes,no"'
+            elif column.kind == "choice":
+                formula = '"' + ",".join(choice_words(column)) + '"'
             if formula:
                 offers.setdefault(sheet.name, {})[column.name] = formula
     return offers

@@ -135,6 +135,12 @@ class Evidence(Base):
             predicate, value = row["predicate"], row["value"]
             known = infos.get(value)
             is_element = known is not None and (known.labels or known.ids)
+            # a term of the ontology (an outcome's kind, a theory stage) by its label
+            term_label = (
+                choose_label(ontology.objects(value, URIRef(_RDFS_LABEL)), lang)
+                if isinstance(value, URIRef) and not is_element
+                else None
+            )
             table.append(
                 {
                     "direction": str(row["direction"]),
@@ -146,7 +152,9 @@ class Evidence(Base):
                     "value": self._id(value, infos)
                     if is_element
                     else (names.normalizeUri(value) if isinstance(value, URIRef) else str(value)),
-                    "value_label": self._label(value, infos, lang) if is_element else "",
+                    "value_label": self._label(value, infos, lang)
+                    if is_element
+                    else str(term_label or ""),
                     "lang": value.language or "" if isinstance(value, Literal) else "",
                 }
             )

@@ -3,6 +3,7 @@ to a theme or through a proposition or pillar, with the evidence of each."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -10,13 +11,14 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from ..errors import CimoGraphError
+from ..errors import CimoGraphError, NoRouteError
 from ..labels import choose_text
 from ..sparql import named_query
 from .base import (
     _ID_SEPARATOR,
     _TEXT_SEPARATOR,
     Base,
+    cimo_kind,
     column_frame,
     in_id_order,
     natural_key,
@@ -108,6 +110,60 @@ def _reach(links: Iterable[tuple[Node, Node]], start: Node | None) -> set[Node]:
     return found
 
 
+#: How near the outcome each kind of element carrying a theme stands: where a proposition
+#: links its parts only as a whole, its route to the theme goes via the nearest carriers.
+_NEARNESS = {
+    "outcome": 0,
+    "added value": 0,
+    "aim": 0,
+    "mechanism": 1,
+    "intervention": 2,
+    "means": 2,
+    "proposition": 3,
+    "pillar": 3,
+    "context": 4,
+}
+
+
+def _kept_routes(
+    routes: list[dict[str, Any]],
+    linked: Collection[str],
+    mentions: Sequence[Sequence[str | None]] = (),
+) -> list[dict[str, Any]]:
+    """The routes an answer keeps of those to a theme, per theme and whole. Where the
+    whole states no links (``linked`` holds those that do), every carrier gives the same
+    parts: the route goes via the carriers nearest the outcome (:data:`_NEARNESS`), so
+    a proposition's outcome before its mechanism, its mechanism before the proposition
+    itself or its context. An element of the kind asked for that carries the theme
+    (``mentions``: node, kind, through) counts among them: nearer than every route, it is
+    the answer itself (a mention), and the whole gives no route. Where the whole states
+    links, each element carrying the theme gives its own route (the links reach different
+    parts from each); the proposition itself or its context only where no element does."""
+    best: dict[tuple[Any, ...], int] = {}
+    nearest_mention: dict[str | None, int] = {}
+    for _, kind, through in mentions:
+        if through is not None and through not in linked:
+            rank = _NEARNESS.get(str(kind), 0)
+            nearest_mention[through] = min(nearest_mention.get(through, rank), rank)
+    for route in routes:
+        key = (route.get("theme"), route["through"])
+        rank = _NEARNESS.get(route["via_kind"], 0)
+        if route["through"] in linked and rank <= _NEARNESS["means"]:
+            rank = 0  # every element's route counts alike
+        best[key] = min(best.get(key, rank), rank)
+    kept = []
+    for route in routes:
+        rank = _NEARNESS.get(route["via_kind"], 0)
+        if route["through"] in linked and rank <= _NEARNESS["means"]:
+            rank = 0
+        if rank != best[route.get("theme"), route["through"]]:
+            continue
+        if nearest_mention.get(route["through"], rank + 1) < rank:
+            continue  # an element asked for carries the theme nearer the outcome
+        kept.append(route)
+    return kept
+
+
 def _route_entries(
     routes: list[dict[str, Any]],
     parts: dict[str, list[Part]],
@@ -115,12 +171,18 @@ def _route_entries(
     kinds: set[str],
     mentions: Sequence[Sequence[str | None]],
     *,
-    carriers_only: bool,
-) -> dict[tuple[str, str | None], dict[str, Any]]:
-    """The rows of a route answer being gathered, by (node, through): the parts of each
+    carriers: Collection[str] = (),
+    along: Collection[str] | None = None,
+) -> dict[tuple[str, str | None, str], dict[str, Any]]:
+    """The rows of a route answer being gathered, by (node, through, link): the parts of each
     route's whole of ``kinds`` (those the study's stated ``links`` reach from the route's
-    element, where it states them), then the ``mentions`` that lie on no route."""
-    entries: dict[tuple[str, str | None], dict[str, Any]] = {}
+    element, where it states them), then the ``mentions`` that lie on no route.
+
+    A route via an element of a kind in ``carriers`` shows that element alone (an outcome
+    carrying the theme is the outcome asked for); the others show their whole's parts of
+    the ``along`` kinds (default: ``kinds``)."""
+    along = kinds if along is None else along
+    entries: dict[tuple[str, str | None, str], dict[str, Any]] = {}
     for route in routes:
         through, via = route["through"], route["via"]
         rows = parts.get(through, ())
@@ -128,36 +190,49 @@ def _route_entries(
         # the parts the study links to the route's element itself, where it says so
         reach = _reach(links.get(through, ()), via)
         kinds_reached = {kind for part, kind, _, _ in rows if part in reach} if reach else ()
+        alone = route["via_kind"] in carriers
         for part, kind, role, _ in rows:
-            if kind not in kinds:
+            if kind not in (kinds if alone else along):
                 continue
-            if carriers_only and part != via:
+            if alone and part != via:
                 continue
-            specific = kind in kinds_reached
-            if specific and part not in reach:
+            # a carrier shown alone is linked by what the links reach from it
+            specific = bool(reach) if alone else kind in kinds_reached
+            if specific and not alone and part not in reach:
                 continue  # the study links other parts of this kind to the element
-            key = (part, through)
+            link = ""
+            if route["route"] == "proposition":
+                link = "stated" if specific else "proposition"
+            # a part reached by stated links and through the whole as well: a row each
+            key = (part, through, link)
             entry = entries.get(key)
             if entry is None:
                 entry = entries[key] = _member(part, route["match"], route["route"], through)
-            if route["route"] == "proposition":
-                linked = [m for m in mechanisms if m in reach] if specific else []
+            if link:
+                linked = [m for m in mechanisms if m in reach or m == via] if specific else []
                 entry["mechanisms"].update(dict.fromkeys(linked or mechanisms))
-                entry["link"].add("stated" if specific else "proposition")
+                entry["link"].add(link)
             if via is not None:
                 entry["via"].add(via)
                 entry["via_kind"].add(route["via_kind"])
             if role is not None:
                 entry["roles"].add(role)
-    on_route = {node for node, _ in entries}
+    on_route = {node for node, _, _ in entries}
     for node, kind, through in mentions:
         if node in on_route:
             continue
         holder_kind = "pillar" if kind in ("aim", "means") else "proposition"
-        if (node, through) not in entries:
+        if (node, through, "") not in entries:
             route = holder_kind if through is not None else ""
-            entries[node, through] = _member(node, "mention", route, through)
+            entries[node, through, ""] = _member(node, "mention", route, through)
     return entries
+
+
+def _plural(kind: str, count: int) -> str:
+    """``kind`` (``"role statement"``) for ``count`` elements."""
+    if count == 1:
+        return f"the {kind}"
+    return f"the {kind}{'' if kind.endswith('s') else 's'}"
 
 
 def _joined(values: Collection[str]) -> str:
@@ -168,7 +243,7 @@ def _joined(values: Collection[str]) -> str:
 
 
 def _route_rows(
-    entries: dict[tuple[str, str | None], dict[str, Any]],
+    entries: dict[tuple[str, str | None, str], dict[str, Any]],
     infos: dict[str, Shown],
     names: NameIndex,
     lang: str,
@@ -264,7 +339,9 @@ def _route_rows(
         )
     order = {"route": 0, "part": 0, "mention": 1}
     keys = {text: natural_key(text) for row in rows for text in (row[0], row[5])}
-    rows.sort(key=lambda r: (r[15], order.get(r[3], 2), r[4] != "pillar", keys[r[5]], keys[r[0]]))
+    rows.sort(
+        key=lambda r: (r[15], order.get(r[3], 2), r[4] != "pillar", keys[r[5]], keys[r[0]], r[11])
+    )
     return rows
 
 
@@ -278,12 +355,15 @@ class Routes(Base):
         lang: str,
         mentions: Sequence[Sequence[str | None]] = (),
         *,
-        carriers_only: bool = False,
+        carriers: Collection[str] = (),
+        along: Collection[str] | None = None,
         members: Members | None = None,
     ) -> pd.DataFrame:
         """One row per (node, route): the members of each route's whole of the given kinds
-        (with ``carriers_only``, only those that carry the route's theme), then the
-        mentions (node, kind, through) that lie on no route.
+        (a route via a kind in ``carriers`` shows its carrier alone; the others their
+        whole's parts of the ``along`` kinds), then the mentions (node, kind, through)
+        that lie on no route. The routes to a theme (``members`` given) are those
+        :func:`_kept_routes` keeps.
 
         ``members``: the wholes' parts of those kinds and what to show of each, as a
         theme's query read them with its routes (:meth:`_theme_members`); read here
@@ -293,17 +373,19 @@ class Routes(Base):
         label: :func:`.collection.term_of`), so that a question over a whole collection makes
         no term for the hundreds of thousands of values it reads.
         """
+        stated = self._stated_links(
+            {term_of(r["through"]) for r in routes if r["route"] == "proposition"}
+        )
+        links = {
+            str(whole): [(str(a), str(b)) for a, b in found] for whole, found in stated.items()
+        }
+        if members is not None:
+            routes = _kept_routes(routes, links.keys(), mentions)
         throughs = {r["through"] for r in routes}
         if members is None:
             parts, infos = self._part_strings(throughs), {}
         else:
             parts, infos = members
-        stated = self._stated_links(
-            [term_of(r["through"]) for r in routes if r["route"] == "proposition"]
-        )
-        links = {
-            str(whole): [(str(a), str(b)) for a, b in found] for whole, found in stated.items()
-        }
         if links and members is not None:
             # which kinds the stated links reach is asked of every part of those wholes
             parts.update(self._part_strings(links.keys() & throughs))
@@ -324,7 +406,9 @@ class Routes(Base):
                 for whole, rows in mechanisms.items():
                     if whole not in links:
                         parts.setdefault(whole, []).extend(rows)
-        entries = _route_entries(routes, parts, links, kinds, mentions, carriers_only=carriers_only)
+        entries = _route_entries(
+            routes, parts, links, kinds, mentions, carriers=carriers, along=along
+        )
         # the rows' own nodes with their evidence (those a theme's query did not read), and
         # (for an element's routes) the propositions, pillars, carriers and roles they name
         # by label or id; mechanisms, shown by id, with the ids their proposition's parts
@@ -375,7 +459,6 @@ class Routes(Base):
         """
         query = named_query(THEME_QUERIES[helper]).fixing({"language": Literal(lang.lower())})
         routes: dict[tuple[str | None, ...], dict[str, Any]] = {}
-        carried: set[tuple[str | None, str | None]] = set()
         parts: dict[str, dict[Part, None]] = defaultdict(dict)
         # each node's fields (id, label, class, text, its language, note, its language,
         # study) as read: a row per route and per combination of its values
@@ -386,10 +469,8 @@ class Routes(Base):
                 theme, through, route, via, via_kind = key
                 routes[key] = {
                     "through": through, "route": route, "via": via, "via_kind": via_kind,
-                    "match": "route",
+                    "match": "route", "theme": theme,
                 }  # fmt: skip
-                if via != through:
-                    carried.add((theme, through))
             node = row[5]
             parts[row[1]][node, row[6], row[7], row[8]] = None
             found = fields.get(node)
@@ -423,14 +504,7 @@ class Routes(Base):
                 ):
                     if value is not None and value not in values:
                         values.append(value)
-        # a proposition or pillar that carries the theme itself is a route where none of
-        # its carriers does
-        kept = [
-            route
-            for (theme, through, *_), route in routes.items()
-            if route["via"] != through or (theme, through) not in carried
-        ]
-        return kept, ({whole: list(rows) for whole, rows in parts.items()}, infos)
+        return list(routes.values()), ({whole: list(rows) for whole, rows in parts.items()}, infos)
 
     def _route_names(
         self, nodes: Collection[str], lang: str
@@ -521,6 +595,38 @@ class Routes(Base):
             )
         return routes, kind
 
+    def _answered(
+        self, answer: pd.DataFrame, helper: str, asked: str | URIRef, themes: list[Node]
+    ) -> pd.DataFrame:
+        """``answer``, or where it is empty, a :class:`NoRouteError` saying what carries
+        the theme and why no route reaches the kind asked for."""
+        if len(answer):
+            return answer
+        types: dict[str, list[str]] = defaultdict(list)
+        for node, cimo_type in self._strings_each(named_query("theme-carriers"), "theme", themes):
+            types[node].extend([cimo_type] if cimo_type else [])
+        carriers: dict[str, list[str]] = defaultdict(list)
+        for node, found in types.items():
+            words = re.sub(r"(?<!^)(?=[A-Z])", " ", cimo_kind(found)).lower() or "node"
+            carriers[words].append(self._names().display(term_of(node)))
+        asked_for = {
+            "interventions_for": "interventions",
+            "mechanisms_for": "mechanisms",
+            "outcomes_of": "outcomes",
+        }[helper]
+        if not carriers:
+            reason = "no element of the study carries it"
+        else:
+            held = "; ".join(
+                f"{_plural(kind, len(ids))} {joined_ids(set(ids))}"
+                for kind, ids in sorted(carriers.items())
+            )
+            reason = f"it is carried only by {held}, and no route from those leads to {asked_for}"
+        raise NoRouteError(
+            f"{helper}({str(asked)!r}) has no answer: {reason}. "
+            f"kg.evidence({str(asked)!r}) shows everything that carries the theme."
+        )
+
     # --- the helpers -------------------------------------------------------------------
 
     @one_lookup
@@ -574,13 +680,14 @@ class Routes(Base):
         """
         themes = self._names().themes_named(theme)
         routes, members = self._theme_members("interventions_for", themes, lang)
-        return self._route_frame(
+        answer = self._route_frame(
             routes,
             {"intervention", "means", "shaping"},
             lang,
             self._theme_mentions(themes, {"intervention", "means"}),
             members=members,
         )
+        return self._answered(answer, "interventions_for", theme, themes)
 
     @one_lookup
     def mechanisms_for(self, target: str | URIRef, *, lang: str = "en") -> pd.DataFrame:
@@ -602,7 +709,8 @@ class Routes(Base):
             themes = self._names().themes_named(target)
             routes, members = self._theme_members("mechanisms_for", themes, lang)
             mentions = self._theme_mentions(themes, {"mechanism"})
-            return self._route_frame(routes, {"mechanism"}, lang, mentions, members=members)
+            answer = self._route_frame(routes, {"mechanism"}, lang, mentions, members=members)
+            return self._answered(answer, "mechanisms_for", target, themes)
         routes, _ = self._element_routes(node, "mechanisms_for")
         routes = [r for r in routes if r["route"] == "proposition"]
         return self._route_frame(routes, {"mechanism"}, lang)
@@ -626,12 +734,14 @@ class Routes(Base):
         if kind == "theme":
             themes = self._names().themes_named(source)
             routes, members = self._theme_members("outcomes_of", themes, lang)
-            return self._route_frame(
+            answer = self._route_frame(
                 routes,
                 {"outcome", "added value", "aim"},
                 lang,
-                carriers_only=True,
+                carriers={"outcome", "added value", "aim"},
+                along={"outcome", "aim"},
                 members=members,
             )
+            return self._answered(answer, "outcomes_of", source, themes)
         routes, _ = self._element_routes(node, "outcomes_of")
         return self._route_frame(routes, {"outcome", "aim"}, lang)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal, URIRef
 
-from ..errors import CimoGraphError, DrawingTooLargeError
+from ..errors import CimoGraphError, DrawingTooLargeError, NoRouteError
 from ..lookup import local_name
 from ..questions.base import cimo_kind, in_id_order
 from ..sparql import named_query
@@ -296,9 +296,12 @@ def _theme_index(
             ("Mechanisms", graph.mechanisms_for),
             ("Outcomes", graph.outcomes_of),
         ):
-            frame = helper(URIRef(theme.iri), lang=lang)
+            try:
+                records = helper(URIRef(theme.iri), lang=lang).to_dict("records")
+            except NoRouteError:
+                records = []  # a theme no route reaches with this kind: no table
             rows = []
-            for record in frame.to_dict("records"):
+            for record in records:
                 target = by_iri.get(record.get("iri", ""))
                 rows.append(
                     {

@@ -1,0 +1,295 @@
+"""A realist evaluation as its authors write it: six context-mechanism-outcome
+configurations sharing their mechanisms and outcomes, links stated item to item and scoped
+to the configurations that state them, every theme a route."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from rdflib import RDF, Literal, URIRef
+from rdflib.compare import isomorphic
+
+import cimo_graph as cg
+from cimo_graph.namespace import CIMO
+
+REALIST = Path(__file__).parent / "data" / "studies" / "widening-access.yaml"
+WA = "https://example.org/cimo-study/widening-access/"
+ROUTE = ["id", "match", "through", "via", "via_kind", "mechanisms", "link"]
+
+
+@pytest.fixture(scope="module")
+def realist() -> cg.CimoGraph:
+    return cg.load(REALIST)
+
+
+def _rows(frame, columns=ROUTE):
+    return frame[columns].values.tolist()
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory, realist):
+    """The realist study written as each template format, by export_template."""
+    folder = tmp_path_factory.mktemp("realist")
+    paths = {
+        "yaml": folder / "study.yaml",
+        "xlsx": folder / "study.xlsx",
+        "csv": folder / "study-csv",
+    }
+    for path in paths.values():
+        realist.export_template(path)
+    return paths
+
+
+def test_the_cmo_table_conforms_on_the_first_try(realist):
+    """Written as a realist researcher writes it (one row per mechanism, every
+    configuration it belongs to in its `proposition` cell), it conforms without a
+    warning, and nothing is copied: six mechanisms and four outcomes, no more."""
+    report = realist.validate()
+    assert report.conforms and report.violations == ()
+    graph = realist.graph
+    assert len(set(graph.subjects(RDF.type, CIMO.Mechanism))) == 6
+    assert len(set(graph.subjects(RDF.type, CIMO.Outcome))) == 4
+    holders = {
+        str(p).rsplit("/", 1)[1] for p in graph.subjects(CIMO.hasMechanism, URIRef(WA + "WA-M1"))
+    }
+    assert holders == {"CMO1", "CMO2", "CMO4", "CMO6"}
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "xlsx", "csv"])
+def test_every_format_holds_the_table_as_written(written, realist, fmt):
+    """In YAML, XLSX and CSV the shared mechanism is one row whose proposition cell names
+    its four configurations, the scoped link its configuration; read back, the same graph."""
+    path = written[fmt]
+    if fmt == "xlsx":
+        sheet = load_workbook(path)["mechanisms"]
+        header = [c.value for c in sheet[1]]
+        rows = [dict(zip(header, (c.value for c in r), strict=True)) for r in sheet.iter_rows(2)]
+        interventions = load_workbook(path)["interventions"]
+        header_i = [c.value for c in interventions[1]]
+        rows_i = [
+            dict(zip(header_i, (c.value for c in r), strict=True))
+            for r in interventions.iter_rows(2)
+        ]
+    elif fmt == "csv":
+        with open(path / "mechanisms.csv", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        with open(path / "interventions.csv", encoding="utf-8") as handle:
+            rows_i = list(csv.DictReader(handle))
+    else:
+        import yaml
+
+        tables = yaml.safe_load(path.read_text(encoding="utf-8"))
+        rows, rows_i = tables["mechanisms"], tables["interventions"]
+    m1 = next(r for r in rows if r["id"] == "WA-M1")
+    assert m1["proposition"] == "CMO1; CMO2; CMO4; CMO6"
+    assert len(rows) == 6
+    i2 = next(r for r in rows_i if r["id"] == "WA-I2")
+    assert i2["activates"] == "WA-M1 (CMO4); WA-M3"
+    again = cg.load(path)
+    assert again.validate().conforms
+    assert isomorphic(again.graph, realist.graph)
+
+
+def test_a_mechanisms_theme_gives_the_interventions_that_activate_it(realist):
+    """'Which interventions lead to a sense of belonging?' (a theme on two mechanisms): the
+    interventions stated to activate them, and the propositions' interventions where a
+    proposition states nothing for the mechanism, each row saying which."""
+    assert _rows(realist.interventions_for("sense of belonging")) == [
+        ["WA-I1", "route", "CMO1", "WA-M1", "mechanism", "WA-M1", "stated"],
+        ["WA-I3", "route", "CMO2", "WA-M1", "mechanism", "WA-M1; WA-M4", "proposition"],
+        ["WA-I2", "route", "CMO4", "WA-M1", "mechanism", "WA-M1", "stated"],
+        # the study states WA-I2 activates WA-M1 in CMO4 only: in CMO6 it is the
+        # proposition as a whole that links them
+        ["WA-I2", "route", "CMO6", "WA-M1", "mechanism", "WA-M1; WA-M5", "proposition"],
+        ["WA-I6", "route", "CMO6", "WA-M1", "mechanism", "WA-M1; WA-M5", "proposition"],
+        ["WA-I6", "route", "CMO6", "WA-M5", "mechanism", "WA-M5", "stated"],
+    ]
+
+
+def test_a_mechanisms_theme_gives_the_outcomes_it_leads_to(realist):
+    """The outcomes the belonging mechanisms lead to, in the configurations that say so."""
+    assert _rows(realist.outcomes_of("belonging"), ["id", "through", "via", "link"]) == [
+        ["WA-O1", "CMO1", "WA-M1", "stated"],
+        ["WA-O1", "CMO2", "WA-M1", "stated"],
+        ["WA-O2", "CMO4", "WA-M1", "stated"],
+        ["WA-O4", "CMO6", "WA-M1", "proposition"],
+        ["WA-O4", "CMO6", "WA-M5", "stated"],
+    ]
+    mechanisms = realist.mechanisms_for("belonging")
+    assert _rows(mechanisms, ["id", "match", "through"]) == [
+        ["WA-M1", "mention", "CMO1"],
+        ["WA-M1", "mention", "CMO2"],
+        ["WA-M1", "mention", "CMO4"],
+        ["WA-M1", "mention", "CMO6"],
+        ["WA-M5", "mention", "CMO6"],
+    ]
+
+
+def test_no_route_chains_links_of_different_configurations(realist):
+    """WA-I1 activates WA-M1 in CMO1, and WA-M1 leads to WA-O2 in CMO4: no configuration
+    states WA-I1 -> WA-O2, so no answer does."""
+    assert _rows(realist.outcomes_of("WA-I1"), ["id", "through", "via", "link"]) == [
+        ["WA-O1", "CMO1", "WA-I1", "stated"]
+    ]
+    assert _rows(realist.mechanisms_for("WA-O2"), ["id", "through", "link"]) == [
+        ["WA-M2", "CMO3", "stated"],
+        ["WA-M6", "CMO3", "stated"],
+        ["WA-M1", "CMO4", "stated"],
+        ["WA-M3", "CMO4", "stated"],
+        ["WA-M3", "CMO5", "stated"],
+    ]
+    assert "WA-I1" not in set(realist.interventions_for("attainment")["id"])
+
+
+def test_themes_on_contexts_and_outcomes_give_routes(realist):
+    """A context's theme ('widening participation'): what works in that setting, through
+    the proposition as a whole; an unintended outcome's theme: its stated route."""
+    assert _rows(
+        realist.interventions_for("widening access"), ["id", "through", "via_kind", "link"]
+    ) == [
+        ["WA-I1", "CMO1", "context", "proposition"],
+        ["WA-I3", "CMO2", "context", "proposition"],
+    ]
+    assert _rows(realist.interventions_for("stigma"), ["id", "via", "mechanisms", "link"]) == [
+        ["WA-I6", "WA-O4", "WA-M5", "stated"]
+    ]
+    assert _rows(realist.outcomes_of("stigma"), ["id", "via", "mechanisms", "link"]) == [
+        ["WA-O4", "WA-O4", "WA-M5", "stated"]
+    ]
+
+
+@pytest.mark.parametrize("helper", ["interventions_for", "mechanisms_for", "outcomes_of"])
+def test_a_theme_no_route_reaches_is_an_error_not_an_empty_table(realist, helper):
+    """'mentoring' is carried by a role only: each helper says so, never an empty table."""
+    with pytest.raises(cg.NoRouteError, match=r"carried only by the role mentor") as caught:
+        getattr(realist, helper)("mentoring")
+    assert "kg.evidence('mentoring')" in str(caught.value)
+
+
+def test_a_pillars_theme_has_no_mechanisms(kg):
+    """The bundled study: 'research capacity' is carried by a pillar, its aim and means and a
+    recommendation; pillars have no mechanisms, which the error says."""
+    with pytest.raises(
+        cg.NoRouteError, match=r"the aim P5-aim.*no route from those leads to mechanisms"
+    ):
+        kg.mechanisms_for("research capacity")
+    assert len(kg.interventions_for("research capacity")) == 1
+
+
+def test_several_contexts_and_an_outcome_as_context(realist):
+    """CMO5 holds in two contexts, one of them CMO3's outcome (a chain of configurations)."""
+    propositions = realist.propositions().set_index("id")
+    assert propositions.loc["CMO5", "context"] == "WA-C3; WA-O3"
+    graph = realist.graph
+    assert (URIRef(WA + "CMO5"), CIMO.hasContext, URIRef(WA + "WA-O3")) in graph
+    assert (URIRef(WA + "WA-O3"), RDF.type, CIMO.Context) not in graph
+
+
+def test_the_recommendation_bears_on_six_kinds_of_element(realist):
+    """Its six targets, each with its kind, none dropped."""
+    answer = realist.recommendations()
+    assert _rows(answer, ["strengthens", "strengthens_kind"]) == [
+        ["CMO4", "design proposition"],
+        ["WA-C2", "context"],
+        ["WA-I2", "intervention"],
+        ["WA-M1", "mechanism"],
+        ["WA-O4", "outcome"],
+        ["student", "role"],
+    ]
+
+
+def test_realist_fields_are_terms_of_the_ontology(realist):
+    """Outcome kind and direction, mechanism resource and reasoning, theory stage and what
+    it refines, who supports an element: each its own property, shown by describe."""
+    graph = realist.graph
+    o4, m1, cmo2 = (URIRef(WA + name) for name in ("WA-O4", "WA-M1", "CMO2"))
+    assert graph.value(o4, CIMO.outcomeKind) == CIMO.unintendedOutcome
+    assert graph.value(o4, CIMO.outcomeDirection) == CIMO.negativeOutcome
+    assert graph.value(m1, CIMO.mechanismResource) == Literal(
+        "a group of peers from similar backgrounds", lang="en"
+    )
+    assert graph.value(m1, CIMO.mechanismReasoning) == Literal("I fit in here", lang="en")
+    assert graph.value(cmo2, CIMO.theoryStage) == CIMO.refinedTheory
+    assert graph.value(cmo2, CIMO.refines) == URIRef(WA + "CMO1")
+    assert set(graph.objects(URIRef(WA + "CMO4"), CIMO.supportedBy)) == {
+        URIRef(WA + "student"),
+        URIRef(WA + "mentor"),
+    }
+    described = realist.describe("WA-O4")
+    shown = dict(zip(described["predicate"], described["value_label"], strict=True))
+    assert shown["cimo:outcomeKind"] == "unintended"
+    assert shown["cimo:outcomeDirection"] == "negative"
+
+
+def _edited(tmp_path: Path, old: str, new: str) -> Path:
+    text = REALIST.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "study.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_a_link_across_propositions_is_a_warning_naming_both(tmp_path):
+    """WA-I1 (in CMO1) stated to activate WA-M6 (in CMO3): it loads and conforms, with a
+    warning naming where each stands; no route follows the link."""
+    path = _edited(tmp_path, "activates: WA-M1; WA-M2\n", "activates: WA-M1; WA-M2; WA-M6\n")
+    with pytest.warns(cg.TemplateWarning, match=r"interventions.*'WA-I1'.*CMO1, WA-M6 in CMO3"):
+        study = cg.load(path)
+    report = study.validate()
+    assert report.conforms
+    assert [v.severity for v in report.violations] == ["Warning"]
+    assert "with 1 warning(s)" in str(report)
+    assert "WA-M6" not in set(study.mechanisms_for("WA-I1")["id"])
+
+
+def test_a_scope_naming_a_proposition_without_both_ends_is_refused(tmp_path):
+    """The link is scoped to CMO1, which does not hold WA-I2: the row is named."""
+    path = _edited(tmp_path, "activates: WA-M1 (CMO4); WA-M3", "activates: WA-M1 (CMO1); WA-M3")
+    with pytest.raises(cg.TemplateError, match=r"interventions.*WA-I2.*CMO1") as caught:
+        cg.load(path)
+    assert "does not hold both its ends" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("WA-M1 (CMO4", "cannot be read: write ids separated by ';'"),
+        ("WA-M1 (CMO9)", "unknown id. Did you mean"),
+    ],
+)
+def test_a_scoped_link_cell_is_read_or_refused_by_name(tmp_path, cell, message):
+    path = _edited(tmp_path, "activates: WA-M1 (CMO4); WA-M3", f"activates: {cell}")
+    with pytest.raises(cg.TemplateError, match=r"column 'activates'") as caught:
+        cg.load(path)
+    assert message in str(caught.value)
+
+
+def test_a_choice_outside_its_words_names_them(tmp_path):
+    path = _edited(tmp_path, "kind: unintended", "kind: unintented")
+    with pytest.raises(cg.TemplateError) as caught:
+        cg.load(path)
+    assert "takes one of: intended, unintended. Did you mean 'unintended'?" in str(caught.value)
+
+
+def test_dutch_words_of_a_choice_are_read(tmp_path):
+    path = _edited(tmp_path, "kind: unintended", "kind: onbedoeld")
+    study = cg.load(path)
+    assert study.graph.value(URIRef(WA + "WA-O4"), CIMO.outcomeKind) == CIMO.unintendedOutcome
+
+
+def test_one_id_only_says_what_to_write_and_keeps_none(tmp_path):
+    """An aim in two pillars: the message says an aim has one pillar, and neither is kept
+    (the first is not more likely meant)."""
+    from cimo_graph.authoring import new_study
+
+    path = new_study(tmp_path / "study.yaml", languages=["en"])
+    text = path.read_text(encoding="utf-8").replace("  pillar: P1\n", "  pillar: P1; P2\n", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(cg.TemplateError) as caught:
+        cg.load(path)
+    message = str(caught.value)
+    assert "takes one id only: an aim has one pillar here" in message
+    assert "'P1; P2'" in message
