@@ -27,7 +27,7 @@ __all__ = ["main"]
 
 FORMATS = ("table", "csv", "json")
 #: Columns the table format shows for the route answers; csv and json show all.
-ROUTE_TABLE = ["id", "label", "match", "route", "through", "via", "via_kind"]
+ROUTE_TABLE = ["id", "label", "match", "route", "through", "via", "via_kind", "link"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -155,6 +155,14 @@ def _parser() -> argparse.ArgumentParser:
         sub.set_defaults(run=run)
         return sub
 
+    def chains(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--chains",
+            action="store_true",
+            help="also follow chains of configurations (an outcome that is the context of "
+            "another proposition)",
+        )
+
     def answers(sub: argparse.ArgumentParser, *, lang: bool = True) -> None:
         sub.add_argument(
             "--endpoint",
@@ -272,12 +280,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("theme", help="a theme's id, label or synonym, in Dutch or English")
     answers(sub)
+    chains(sub)
     sub = command("mechanisms", "The mechanisms of a proposition, outcome or theme.", _mechanisms)
     sub.add_argument("target", help="a proposition, an element of one, or a theme")
     answers(sub)
+    chains(sub)
     sub = command("outcomes", "The outcomes of an intervention, proposition or pillar.", _outcomes)
     sub.add_argument("source", help="an intervention, proposition, pillar or theme")
     answers(sub)
+    chains(sub)
     sub = command(
         "evidence", "The evidence behind an element: source text, quotes, notes.", _evidence
     )
@@ -633,17 +644,20 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _interventions(args: argparse.Namespace) -> int:
-    emit(_load(args).interventions_for(args.theme, lang=args.lang), args.format, ROUTE_TABLE)
+    answer = _load(args).interventions_for(args.theme, lang=args.lang, chains=args.chains)
+    emit(answer, args.format, ROUTE_TABLE)
     return 0
 
 
 def _mechanisms(args: argparse.Namespace) -> int:
-    emit(_load(args).mechanisms_for(args.target, lang=args.lang), args.format, ROUTE_TABLE)
+    answer = _load(args).mechanisms_for(args.target, lang=args.lang, chains=args.chains)
+    emit(answer, args.format, ROUTE_TABLE)
     return 0
 
 
 def _outcomes(args: argparse.Namespace) -> int:
-    emit(_load(args).outcomes_of(args.source, lang=args.lang), args.format, ROUTE_TABLE)
+    answer = _load(args).outcomes_of(args.source, lang=args.lang, chains=args.chains)
+    emit(answer, args.format, ROUTE_TABLE)
     return 0
 
 

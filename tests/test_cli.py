@@ -75,7 +75,9 @@ def test_interventions_command_answers_with_routes(capsys):
     assert main(["interventions", "self-direction"]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert lines[0].split() == ["id", "label", "match", "route", "through", "via", "via_kind"]
+    assert lines[0].split() == [
+        "id", "label", "match", "route", "through", "via", "via_kind", "link"
+    ]  # fmt: skip
     assert len(lines) == 11
     assert any(line.split()[0] == "W-I3" and "mention" in line for line in lines)
 

@@ -293,3 +293,44 @@ def test_one_id_only_says_what_to_write_and_keeps_none(tmp_path):
     message = str(caught.value)
     assert "takes one id only: an aim has one pillar here" in message
     assert "'P1; P2'" in message
+
+
+def test_chains_of_configurations_are_followed_on_request(realist):
+    """WA-O3 (an outcome of CMO3) is a context of CMO5: on request, the tutor's outcomes
+    go on to CMO5's, and CMO5's mechanisms go back to CMO3's mechanism that leads there."""
+    columns = ["id", "match", "through", "via", "via_kind", "link"]
+    assert _rows(realist.outcomes_of("WA-I4"), columns) == [
+        ["WA-O2", "route", "CMO3", "WA-I4", "intervention", "stated"],
+        ["WA-O3", "route", "CMO3", "WA-I4", "intervention", "stated"],
+    ]
+    assert _rows(realist.outcomes_of("WA-I4", chains=True), columns)[2:] == [
+        ["WA-O2", "chain", "CMO5", "WA-O3", "context", "proposition"]
+    ]
+    assert _rows(realist.mechanisms_for("CMO5", chains=True), columns) == [
+        ["WA-M3", "part", "CMO5", "", "", "proposition"],
+        ["WA-M6", "chain", "CMO3", "WA-O3", "outcome", "stated"],
+    ]
+    assert realist.outcomes_of("WA-I4", chains=True).attrs == {}
+
+
+def test_the_command_line_shows_link_and_follows_chains(capsys):
+    """`cimo-graph outcomes ... --chains`: the link column by default, the chain's row."""
+    from cimo_graph.cli import main
+
+    assert main(["outcomes", "WA-I4", "--chains", "--study", str(REALIST)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == [
+        "id",
+        "label",
+        "match",
+        "route",
+        "through",
+        "via",
+        "via_kind",
+        "link",
+    ]
+    assert lines[-1].split()[0] == "WA-O2"
+    assert lines[-1].split()[-5:] == ["proposition", "CMO5", "WA-O3", "context", "proposition"]
+    assert lines[-1].split()[-6] == "chain"
+    assert main(["interventions", "mentoring", "--study", str(REALIST)]) == 2
+    assert "carried only by the role mentor" in capsys.readouterr().err

@@ -228,6 +228,11 @@ def _route_entries(
     return entries
 
 
+def _outcome_iris(answer: pd.DataFrame) -> set[str]:
+    """The IRIs of the outcomes among an answer's rows."""
+    return {str(i) for i, k in zip(answer["iri"], answer["kind"], strict=True) if k == "Outcome"}
+
+
 def _plural(kind: str, count: int) -> str:
     """``kind`` (``"role statement"``) for ``count`` elements."""
     if count == 1:
@@ -445,7 +450,12 @@ class Routes(Base):
         names = self._names()
         owners = {study for e in entries.values() for study, _ in infos[e["node"]].studies}
         names.prefetch(map(URIRef, owners))
-        return _columns(_route_rows(entries, infos, names, lang), ROUTE_COLUMNS)
+        frame = _columns(_route_rows(entries, infos, names, lang), ROUTE_COLUMNS)
+        # the wholes the routes go through, for chains=True (popped before it is returned)
+        frame.attrs["throughs"] = sorted(
+            {str(r["through"]) for r in routes if r["route"] == "proposition"}
+        )
+        return frame
 
     def _theme_members(
         self, helper: str, themes: list[Node], lang: str
@@ -627,10 +637,68 @@ class Routes(Base):
             f"kg.evidence({str(asked)!r}) shows everything that carries the theme."
         )
 
+    def _finished(
+        self, answer: pd.DataFrame, kinds: set[str], lang: str, *, chains: bool, forward: bool
+    ) -> pd.DataFrame:
+        """``answer`` as returned: with the chained configurations where ``chains``."""
+        if chains:
+            return self._chained(answer, kinds, lang, forward=forward)
+        answer.attrs.pop("throughs", None)
+        return answer
+
+    def _chained(
+        self,
+        answer: pd.DataFrame,
+        kinds: set[str],
+        lang: str,
+        *,
+        forward: bool,
+    ) -> pd.DataFrame:
+        """``answer`` with the configurations chained to its routes (``chains=True``): an
+        outcome that is a context of another proposition leads on to that proposition's
+        outcomes (``forward``); a proposition whose context is another's outcome is
+        reached by that proposition's interventions and mechanisms (back). Each added
+        row has ``match="chain"`` and goes via the outcome that links the two."""
+        import pandas as pd
+
+        frames = [answer]
+        seen = set(answer.attrs.get("throughs", ()))
+        frontier = _outcome_iris(answer) if forward else set(seen)
+        while frontier:
+            variable = "outcome" if forward else "after"
+            rows = self._strings_each(
+                named_query("chain-links"), variable, [URIRef(n) for n in frontier]
+            )
+            routes = [
+                {
+                    "through": before if not forward else after,
+                    "route": "proposition",
+                    "via": outcome,
+                    "via_kind": "context" if forward else "outcome",
+                    "match": "chain",
+                }
+                for outcome, before, after in rows
+                if (after if forward else before) not in seen
+            ]
+            if not routes:
+                break
+            seen |= {r["through"] for r in routes}
+            found = self._route_frame(routes, kinds, lang)
+            frames.append(found)
+            frontier = _outcome_iris(found) if forward else {r["through"] for r in routes}
+        answer.attrs.pop("throughs", None)
+        if len(frames) == 1:
+            return answer
+        for frame in frames:
+            frame.attrs.pop("throughs", None)
+        return pd.concat(frames, ignore_index=True)
+
     # --- the helpers -------------------------------------------------------------------
 
     @one_lookup
-    def interventions_for(self, theme: str | URIRef, *, lang: str = "en") -> pd.DataFrame:
+    def interventions_for(
+        self, theme: str | URIRef, *, lang: str = "en", chains: bool = False
+    ) -> pd.DataFrame:
         """Which interventions lead to a theme, by which route, with the evidence.
 
         Two kinds of rows, told apart by ``match``:
@@ -642,12 +710,23 @@ class Routes(Base):
         - ``mention``: the intervention names the theme itself but lies on no route to it,
           so it serves something else (see ``through``).
 
+        Every element that carries the theme starts a route: an outcome, added value,
+        mechanism or context of a proposition (or the proposition itself), a pillar's aim
+        (or the pillar). Where a proposition links its parts only as a whole, the route
+        goes via the carrier nearest the outcome. A theme that no route reaches (carried
+        only by a role, a quote, a recommendation) raises :class:`~cimo_graph.NoRouteError`
+        saying what carries it.
+
         Parameters
         ----------
         theme
             A theme's id, Dutch or English label or synonym, in any case.
         lang
             ``"en"`` or ``"nl"``: the language of the labels.
+        chains
+            Follow chains of configurations back: where a proposition on a route holds in
+            a context that is another proposition's outcome, that proposition's
+            interventions lead there too (rows with ``match="chain"``, via that outcome).
 
         Returns
         -------
@@ -687,16 +766,21 @@ class Routes(Base):
             self._theme_mentions(themes, {"intervention", "means"}),
             members=members,
         )
-        return self._answered(answer, "interventions_for", theme, themes)
+        answer = self._answered(answer, "interventions_for", theme, themes)
+        return self._finished(answer, {"intervention"}, lang, chains=chains, forward=False)
 
     @one_lookup
-    def mechanisms_for(self, target: str | URIRef, *, lang: str = "en") -> pd.DataFrame:
+    def mechanisms_for(
+        self, target: str | URIRef, *, lang: str = "en", chains: bool = False
+    ) -> pd.DataFrame:
         """The mechanisms of a design proposition, of the propositions holding an outcome
         (or any other element), or on the routes to a theme.
 
         For a theme, ``match="route"`` rows are the mechanisms of propositions whose added
         value or outcomes carry it, and ``match="mention"`` rows mechanisms that carry the
-        theme themselves but lie on no route. Columns as :meth:`interventions_for`.
+        theme themselves but lie on no route. Columns as :meth:`interventions_for`; with
+        ``chains=True``, also the mechanisms of the propositions whose outcome is the
+        context of one on a route (``match="chain"``).
 
         >>> kg = cg.load()
         >>> kg.mechanisms_for("W")["id"].tolist()
@@ -710,19 +794,25 @@ class Routes(Base):
             routes, members = self._theme_members("mechanisms_for", themes, lang)
             mentions = self._theme_mentions(themes, {"mechanism"})
             answer = self._route_frame(routes, {"mechanism"}, lang, mentions, members=members)
-            return self._answered(answer, "mechanisms_for", target, themes)
-        routes, _ = self._element_routes(node, "mechanisms_for")
-        routes = [r for r in routes if r["route"] == "proposition"]
-        return self._route_frame(routes, {"mechanism"}, lang)
+            answer = self._answered(answer, "mechanisms_for", target, themes)
+        else:
+            routes, _ = self._element_routes(node, "mechanisms_for")
+            routes = [r for r in routes if r["route"] == "proposition"]
+            answer = self._route_frame(routes, {"mechanism"}, lang)
+        return self._finished(answer, {"mechanism"}, lang, chains=chains, forward=False)
 
     @one_lookup
-    def outcomes_of(self, source: str | URIRef, *, lang: str = "en") -> pd.DataFrame:
+    def outcomes_of(
+        self, source: str | URIRef, *, lang: str = "en", chains: bool = False
+    ) -> pd.DataFrame:
         """The outcomes an intervention (or any element) leads to through its propositions,
         the outcomes of a proposition, or the aim of a pillar.
 
         A pillar's outcome is its aim (``kind="Aim"``); for a means, the aim of its pillar.
-        For a theme: the outcomes, added values and aims that carry it on a route. Columns
-        as :meth:`interventions_for`.
+        For a theme: the outcomes, added values and aims that carry it, and the outcomes
+        that a mechanism, intervention or context carrying it leads to. Columns as
+        :meth:`interventions_for`. With ``chains=True``, an outcome that is the context of
+        another proposition leads on to that one's outcomes (``match="chain"``, via it).
 
         >>> kg = cg.load()
         >>> kg.outcomes_of("W-I3")["id"].tolist()
@@ -742,6 +832,8 @@ class Routes(Base):
                 along={"outcome", "aim"},
                 members=members,
             )
-            return self._answered(answer, "outcomes_of", source, themes)
-        routes, _ = self._element_routes(node, "outcomes_of")
-        return self._route_frame(routes, {"outcome", "aim"}, lang)
+            answer = self._answered(answer, "outcomes_of", source, themes)
+        else:
+            routes, _ = self._element_routes(node, "outcomes_of")
+            answer = self._route_frame(routes, {"outcome", "aim"}, lang)
+        return self._finished(answer, {"outcome"}, lang, chains=chains, forward=True)
