@@ -5,9 +5,12 @@ to the configurations that state them, every theme a route."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from rdflib import RDF, Literal, URIRef
 from rdflib.compare import isomorphic
@@ -334,3 +337,65 @@ def test_the_command_line_shows_link_and_follows_chains(capsys):
     assert lines[-1].split()[-6] == "chain"
     assert main(["interventions", "mentoring", "--study", str(REALIST)]) == 2
     assert "carried only by the role mentor" in capsys.readouterr().err
+
+
+def test_sentences_read_well_from_the_researchers_labels(realist):
+    """Articles chosen from the labels (none doubled, none before a plural), no actors
+    before interventions that are not what they do, a chain's context as a clause, and an
+    unintended outcome said as what happens."""
+    sentences = realist.sentences().set_index("id")["sentence"]
+    assert sentences["CMO1"] == (
+        "If you want to achieve for students in the Gateway year that students progress to "
+        "the next year, provide small-group teaching in the Gateway year, because that sets "
+        "in motion sense of belonging and academic self-confidence."
+    )
+    assert sentences["CMO5"].startswith(
+        "If you want to achieve for students on their first clinical placement, where "
+        "students seek support early, that students attain as well as their peers, provide "
+    )
+    assert sentences["CMO6"] == (
+        "For students in the standard programme after the Gateway year, peer mentoring by "
+        "senior widening-access students and contextual admission offers set in motion sense "
+        "of belonging and feeling an impostor, so that students feel stigmatised (an "
+        "unintended outcome)."
+    )
+    for sentence in sentences:
+        assert not re.search(r"\b(a|an|the) (a|an|the)\b", sentence), sentence
+        assert " who " not in sentence, sentence
+
+
+_FIRST = {
+    "en": "a an the students student learning network Gateway hour university first placements "
+    "their offer feedback",
+    "nl": "een de het studenten student leernetwerk Gateway uur opleiders eerste stages hun "
+    "feedback",
+}
+_TAIL = {
+    "en": ["", "in the first year", "of their network", "for feedback"],
+    "nl": ["", "in het eerste jaar", "van hun netwerk", "voor feedback"],
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data(), st.sampled_from(["en", "nl"]))
+def test_no_label_doubles_an_article(data, lang):
+    """Whatever a context's label opens with, the sentence adds no article before one of
+    the label's own, nor 'a'/'een' before a plural."""
+    from cimo_graph.sentences import proposition_sentence
+
+    first = data.draw(st.sampled_from(_FIRST[lang].split()))
+    label = " ".join(w for w in (first, data.draw(st.sampled_from(_TAIL[lang]))) if w)
+    sentence = proposition_sentence(
+        lang, context=[label], outcomes=["O"], interventions=["I"], mechanisms=["M"]
+    )
+    opening = "If you want to achieve " if lang == "en" else "Als je "
+    added = sentence[len(opening) : sentence.index(label, len(opening))].split()
+    assert added[0] in {"in", "for", "bij"}
+    own = {"en": {"a", "an", "the"}, "nl": {"een", "de", "het"}}[lang]
+    if first in own or first[:1].isupper():
+        assert added == ["in"], sentence
+    if (
+        first
+        in {"en": {"students", "placements"}, "nl": {"studenten", "opleiders", "stages"}}[lang]
+    ):
+        assert added[-1] not in {"a", "an", "een"}, sentence

@@ -43,6 +43,7 @@ NOT_IN_BUNDLED = {
     "stated-links": _STUDIES / "blended-review.yaml",
     "any-stated-link": _STUDIES / "blended-review.yaml",
     "chain-links": _STUDIES / "widening-access.yaml",
+    "unwanted-outcomes": _STUDIES / "widening-access.yaml",
 }
 
 

@@ -373,7 +373,12 @@ SHEETS: tuple[Sheet, ...] = (
         ),
     ),
     Sheet(
-        "context", CIMO.Context, help="the setting of the propositions", columns=_element_columns()
+        "context",
+        CIMO.Context,
+        help="the setting of the propositions. Labels that read well in sentences(): a noun "
+        "phrase, 'learning network' or 'students in their first year' (the sentence adds "
+        "'in a' or 'for' itself; write 'the ...' where it needs 'the')",
+        columns=_element_columns(),
     ),
     Sheet(
         "pillars",
@@ -451,6 +456,8 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet(
         "outcomes",
         CIMO.Outcome,
+        help="what the propositions aim for, or bring about. Labels that read well: a "
+        "clause, 'students progress to year 2' ('... achieve that students progress ...')",
         columns=_element_columns(
             _in_proposition(CIMO.hasOutcome),
             Column(
@@ -472,6 +479,10 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet(
         "interventions",
         CIMO.Intervention,
+        help="what the propositions provide. Labels that read well: what is provided, 'a "
+        "personal tutor for each student' ('provide a personal tutor ...'); where one role "
+        "carries out all of a proposition's interventions, what they do, 'offer plenty of "
+        "contact' ('provide teacher educators who offer plenty of contact')",
         columns=_element_columns(
             _in_proposition(CIMO.hasIntervention),
             Column("carried_out_by", "refs", CIMO.carriedOutBy, targets=("roles",)),
@@ -492,6 +503,8 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet(
         "mechanisms",
         CIMO.Mechanism,
+        help="what the interventions set in motion. Labels that read well: a noun phrase, "
+        "'a sense of belonging' ('... sets in motion a sense of belonging')",
         columns=_element_columns(
             _in_proposition(CIMO.hasMechanism),
             Column(

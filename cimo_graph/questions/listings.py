@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -434,17 +434,25 @@ class Listings(Base):
         )
         order = _in_order(shown)
         plurals = self._plurals(parts, lang)
+        # contexts that are outcomes of a proposition: said as a clause in a chain
+        outcomes = {o for p in order for o in parts.of(p, "outcome")}
+        unwanted: dict[str, set[str]] = defaultdict(set)
+        for outcome, reason in self._strings(named_query("unwanted-outcomes"), {}):
+            unwanted[reason].add(outcome)
         sentences = []
         for proposition in order:
             labels = functools.partial(_kind_labels, parts, proposition)
+            contexts = parts.of(proposition, "context")
             sentences.append(
                 proposition_sentence(
                     lang,
-                    context=", ".join(labels("context")),
+                    context=parts.label_list([c for c in contexts if c not in outcomes]),
+                    context_clauses=parts.label_list([c for c in contexts if c in outcomes]),
                     outcomes=labels("outcome"),
                     interventions=labels("intervention"),
                     mechanisms=labels("mechanism"),
                     actors=_actors(parts, proposition, plurals),
+                    unwanted=_unwanted(parts.of(proposition, "outcome"), unwanted),
                 )
             )
         columns = {
@@ -534,6 +542,15 @@ def _studies(shown: Mapping[str, Shown]) -> Callable[[str], str]:
 def _in_order(shown: Mapping[str, Shown]) -> list[str]:
     """The nodes in the natural order of their ids (an id may repeat across studies)."""
     return sorted(shown, key=lambda node: (natural_key(shown[node].id), node))
+
+
+def _unwanted(outcomes: Collection[str], unwanted: Mapping[str, set[str]]) -> str | None:
+    """``"unintended"`` when every one of ``outcomes`` is, else ``"negative"`` when every
+    one is, else ``None``: the sentence then says what happens, not what to provide."""
+    for reason in ("unintended", "negative"):
+        if outcomes and all(o in unwanted.get(reason, ()) for o in outcomes):
+            return reason
+    return None
 
 
 def _kind_labels(parts: Parts, whole: str, kind: str) -> list[str]:
