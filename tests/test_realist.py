@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from rdflib import RDF, Literal, URIRef
+from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.compare import isomorphic
 
 import cimo_graph as cg
@@ -399,3 +399,90 @@ def test_no_label_doubles_an_article(data, lang):
         in {"en": {"students", "placements"}, "nl": {"studenten", "opleiders", "stages"}}[lang]
     ):
         assert added[-1] not in {"a", "an", "een"}, sentence
+
+
+def _svg_arrows(svg: str) -> tuple[set[tuple[str, str]], int]:
+    """The arrows of a chain figure's SVG read back: those drawn box to box as (label of
+    the box they leave, label of the box they enter), and how many join two columns."""
+    import xml.etree.ElementTree as ET
+
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    root = ET.fromstring(svg)
+    boxes, texts, lines = [], [], []
+    for path in root.iter(f"{{{ns['svg']}}}path"):
+        style, numbers = path.get("style", ""), re.findall(r"-?\d+(?:\.\d+)?", path.get("d", ""))
+        points = [(float(x), float(y)) for x, y in zip(numbers[::2], numbers[1::2], strict=True)]
+        if "fill: none" in style and "stroke: #333333" in style:
+            lines.append((points[0], points[-1]))
+        elif "fill: #333333" not in style and "fill: #ffffff" not in style and len(points) > 5:
+            xs, ys = [x for x, _ in points], [y for _, y in points]
+            boxes.append([min(xs), max(xs), min(ys), max(ys), []])
+    for text in root.iter(f"{{{ns['svg']}}}text"):
+        found = re.search(r"translate\(([\d.]+) ([\d.]+)\)", text.get("transform", ""))
+        x, y = (
+            (float(found[1]), float(found[2]))
+            if found
+            else (float(text.get("x", 0)), float(text.get("y", 0)))
+        )
+        texts.append((x, y, text.text or ""))
+    for x, y, content in texts:
+        for box in boxes:
+            if box[0] <= x <= box[1] and box[2] <= y <= box[3]:
+                box[4].append(content)
+    gap = 0.04 * 72  # an item arrow starts and ends this far from its boxes
+
+    def box_at(x: float, y: float, edge: int, within: float) -> str | None:
+        for box in boxes:
+            if abs(box[edge] - x) < within and box[2] <= y <= box[3]:
+                return " ".join(box[4]).replace("- ", "-")  # a line wrapped at a hyphen
+        return None
+
+    drawn, joining = set(), 0
+    for (x0, y0), (x1, y1) in lines:
+        # an arrow starts exactly there; its tip stops short by a little of its head
+        source, target = box_at(x0 - gap, y0, 1, 0.3), box_at(x1 + gap, y1, 0, 1.5)
+        if source and target:
+            drawn.add((source, target))
+        else:
+            joining += 1
+    return drawn, joining
+
+
+def test_the_figure_draws_stated_links_box_to_box(realist, tmp_path):
+    """CMO6's figure, read from its SVG: the links the study states in CMO6, box to box,
+    and one arrow from the context (no links are stated there); the figure of all six
+    configurations draws every stated link once, and the bundled study's only joins
+    columns. The interventions are headed by the role that carries out each."""
+    realist.figure("CMO6").savefig(tmp_path / "cmo6.svg")
+    drawn, joining = _svg_arrows((tmp_path / "cmo6.svg").read_text(encoding="utf-8"))
+    assert drawn == {
+        ("contextual admission offers", "feeling an impostor"),
+        ("feeling an impostor", "students feel stigmatised"),
+    }
+    assert joining == 1
+    realist.figure([f"CMO{i}" for i in range(1, 7)]).savefig(tmp_path / "all.svg")
+    drawn, joining = _svg_arrows((tmp_path / "all.svg").read_text(encoding="utf-8"))
+    label = {s: str(o) for s, o in realist.graph.subject_objects(RDFS.label)}
+    stated = {
+        (label[a], label[b]) for a, p, b in realist.graph if p in (CIMO.activates, CIMO.leadsTo)
+    }
+    assert drawn == stated and len(drawn) == 17 and joining == 1
+    assert ("small-group teaching in the Gateway year", "sense of belonging") in drawn
+    assert ("sense of belonging", "students attain as well as their peers") in drawn
+    figure = realist.figure("CMO6")
+    captions = [" ".join(t.get_text().split()) for t in figure.layout.texts]
+    assert "carried out by peer mentors" in captions
+    assert not any("programme staff" in c for c in captions)
+
+
+def test_the_bundled_figure_joins_columns_only(kg, tmp_path):
+    kg.figure("W").savefig(tmp_path / "w.svg")
+    drawn, joining = _svg_arrows((tmp_path / "w.svg").read_text(encoding="utf-8"))
+    assert drawn == set() and joining == 3
+
+
+def test_the_network_draws_stated_links(realist):
+    """The interactive network and its exports carry the stated links as edges."""
+    graph = realist.to_networkx()
+    relations = {data["relation"] for *_, data in graph.edges(data=True)}
+    assert {"cimo:activates", "cimo:leadsTo"} <= relations

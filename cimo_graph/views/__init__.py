@@ -6,6 +6,8 @@ and matplotlib are imported on first use, not with the package.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -144,7 +146,7 @@ class Drawings:
 
     def figure(
         self,
-        proposition: str | URIRef | None = None,
+        proposition: str | URIRef | Sequence[str | URIRef] | None = None,
         *,
         pillars: bool = False,
         lang: str = "en",
@@ -156,6 +158,13 @@ class Drawings:
         """A figure for a paper: a design proposition as a CIMO chain in four columns
         (Context | Interventions | Mechanisms | Outcomes, with its added value), or with
         ``pillars=True`` the pillars with their aims and means.
+
+        Where the study states which intervention activates which mechanism and which
+        mechanism leads to which outcome, those links are drawn box to box (one arrow
+        joins two columns only where it states none between them). A list of
+        propositions (realist configurations sharing their elements) gives one figure of
+        all of them, each element once. The interventions are headed by the role that
+        carries out all of them, or each group by the role that carries it out.
 
         ``width`` is in inches (7.0 fits a two-column journal page, 3.5 one column);
         ``grayscale=True`` fills in greys; ``title=False`` leaves out the title (journals
@@ -177,7 +186,7 @@ class Drawings:
 
     def _chain_figure(
         self,
-        proposition: str | URIRef,
+        proposition: str | URIRef | Sequence[str | URIRef],
         lang: str,
         width: float,
         fontsize: float,
@@ -186,50 +195,106 @@ class Drawings:
     ) -> CimoFigure:
         from .figures import FigureItem, chain_figure
 
-        node = self.node(proposition)
-        grouped, infos = self._parts_by_kind([node], roles=True)
-        parts = grouped[node]
-        kind = infos[node].kind
-        if kind != "DesignProposition":
-            raise CimoGraphError(
-                f"{self._id(node, infos)!r} is a {kind or 'node'}, not a "
-                "design proposition; figure(pillars=True) draws pillars."
+        asked = [proposition] if isinstance(proposition, str | URIRef) else list(proposition)
+        if not asked:
+            raise CimoGraphError("figure() needs at least one design proposition.")
+        nodes = list(dict.fromkeys(self.node(name) for name in asked))
+        grouped, infos = self._parts_by_kind(nodes, roles=True)
+        for node in nodes:
+            kind = infos[node].kind
+            if kind != "DesignProposition":
+                raise CimoGraphError(
+                    f"{self._id(node, infos)!r} is a {kind or 'node'}, not a "
+                    "design proposition; figure(pillars=True) draws pillars."
+                )
+        # several configurations in one figure: each element once, every stated link
+        parts: dict[str, list[Node]] = defaultdict(list)
+        for node in nodes:
+            for key, found in grouped[node].items():
+                parts[key].extend(n for n in found if key == "role" or n not in parts[key])
+        carriers: dict[Node, set[Node]] = defaultdict(set)
+        for rows in self._parts(nodes).values():
+            for row in rows:
+                if str(row["kind"]) == "intervention" and row.get("role") is not None:
+                    carriers[row["part"]].add(row["role"])
+
+        def ordered(key: str) -> list[Node]:
+            return sorted(set(parts[key]), key=lambda n: _natural(self._id(n, infos)))
+
+        columns = [ordered(k) for k in ("context", "intervention", "mechanism", "outcome")]
+        actors = self._figure_actors(columns[1], carriers, infos, lang)
+        if actors is None:  # each role heads the interventions it carries out
+            roles_order = {
+                role: number
+                for number, role in enumerate(
+                    sorted(
+                        {r for found in carriers.values() for r in found},
+                        key=lambda r: _natural(self._id(r, infos)),
+                    )
+                )
+            }
+            columns[1].sort(
+                key=lambda n: (
+                    sorted(roles_order[r] for r in carriers.get(n, ())) or [len(roles_order)]
+                )
             )
+        position = {n: (c, i) for c, column in enumerate(columns) for i, n in enumerate(column)}
+        stated = self._stated_links(nodes)
+        links = sorted(
+            {
+                (position[a], position[b])
+                for node in nodes
+                for a, b in stated.get(node, ())
+                if a in position and b in position
+            }
+        )
+        by = {"nl": "uitgevoerd door"}.get(lang, "carried out by")
 
-        def items(key: str, cls: str) -> list[FigureItem]:
-            ordered = self._label_list(parts[key], infos, lang)
-            return [FigureItem(label, cls) for label in ordered]
+        def item(node: Node, cls: str) -> FigureItem:
+            group = ""
+            if cls == "Intervention" and actors is None and carriers.get(node):
+                names = [
+                    self._role_name(r, infos, lang)
+                    for r in sorted(carriers[node], key=lambda r: _natural(self._id(r, infos)))
+                ]
+                group = f"{by} {_joined_words(names, lang)}"
+            return FigureItem(self._label(node, infos, lang), cls, group)
 
-        actors = self._figure_actors(parts, infos, lang)
+        classes = ("Context", "Intervention", "Mechanism", "Outcome")
+        heading = "; ".join(self._label(node, infos, lang) for node in nodes)
         return chain_figure(
-            self._label(node, infos, lang) if title else None,
-            [
-                items("context", "Context"),
-                items("intervention", "Intervention"),
-                items("mechanism", "Mechanism"),
-                items("outcome", "Outcome"),
-            ],
+            heading if title else None,
+            [[item(n, cls) for n in column] for column, cls in zip(columns, classes, strict=True)],
             lang=lang,
-            added_value=items("added value", "AddedValue"),
+            added_value=[item(n, "AddedValue") for n in ordered("added value")],
             actors=actors,
+            links=links,
             width=width,
             fontsize=fontsize,
             grayscale=grayscale,
         )
 
     def _figure_actors(
-        self, parts: Mapping[str, list[Node]], infos: Mapping[Node, Info], lang: str
+        self,
+        interventions: Sequence[Node],
+        carriers: Mapping[Node, set[Node]],
+        infos: Mapping[Node, Info],
+        lang: str,
     ) -> str | None:
-        """Who carries out a proposition's interventions, for the figure: the one role
-        that carries out all of them (as the sentence names it), else every role that
-        carries out any, in id order ("teacher educators and student teachers")."""
-        single = self._actors(parts, infos, lang)
-        if single is not None or not parts["role"]:
-            return single
-        roles = sorted(set(parts["role"]), key=lambda role: _natural(self._id(role, infos)))
-        names = [self._role_name(role, infos, lang) for role in roles]
-        last = {"nl": "en"}.get(lang, "and")
-        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {last} {names[-1]}"
+        """Who carries out the interventions, as the heading of their column: the one role
+        that carries out every one of them (as the sentence names it), or ``None`` where
+        they differ (each role then heads the interventions it carries out)."""
+        roles = {frozenset(carriers.get(node, ())) for node in interventions}
+        if len(roles) != 1:
+            return None
+        (shared,) = roles
+        if not shared:
+            return None
+        names = [
+            self._role_name(r, infos, lang)
+            for r in sorted(shared, key=lambda r: _natural(self._id(r, infos)))
+        ]
+        return _joined_words(names, lang)
 
     def _pillars_figure(
         self, lang: str, width: float, fontsize: float, grayscale: bool, title: bool
@@ -320,6 +385,12 @@ class Drawings:
                 self.to_networkx(focus=focus, depth=depth, themes=themes, lang=lang), path, fmt
             )
         return path
+
+
+def _joined_words(names: Sequence[str], lang: str) -> str:
+    """Names in running text: "a", "a and b", "a, b and c" ("en" in Dutch)."""
+    last = {"nl": "en"}.get(lang, "and")
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {last} {names[-1]}"
 
 
 def _natural(text: str) -> list[Any]:

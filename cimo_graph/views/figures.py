@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
     from matplotlib.text import Text
 
-__all__ = ["CimoFigure", "FigureItem", "chain_figure", "pillars_figure"]
+__all__ = ["CimoFigure", "FigureItem", "Link", "chain_figure", "pillars_figure"]
 
 #: Settings for saving: text stays text in SVG; PDF embeds TrueType fonts (Type 42).
 SAVE_RC = {
@@ -102,10 +102,16 @@ class _Layout:
 
 @dataclass(frozen=True)
 class FigureItem:
-    """One box: its text and the class that styles it."""
+    """One box: its text and the class that styles it; ``group`` is the heading it is
+    drawn under within its column (who carries it out), empty for none."""
 
     text: str
     kind: str
+    group: str = ""
+
+
+#: A stated link drawn item to item: (column, index in the column) to (column, index).
+Link = tuple[tuple[int, int], tuple[int, int]]
 
 
 class _Canvas:
@@ -222,13 +228,20 @@ def chain_figure(
     lang: str = "en",
     added_value: Sequence[FigureItem] = (),
     actors: str | None = None,
+    links: Sequence[Link] = (),
     width: float = 7.0,
     fontsize: float = 7.0,
     grayscale: bool = False,
 ) -> CimoFigure:
     """A design proposition as four columns, Context | Interventions | Mechanisms |
-    Outcomes, with arrows between the columns (the study states links per column, not
-    item by item) and the added value under the outcomes."""
+    Outcomes, and the added value under the outcomes.
+
+    Between two columns, the ``links`` the study states item to item (an intervention
+    that activates a mechanism, a mechanism that leads to an outcome) are drawn box to
+    box; where it states none between them, one arrow joins the columns (the proposition
+    links them as a whole). ``actors`` heads the interventions when one role carries out
+    all of them; otherwise each item's ``group`` heads the items it names. A column too
+    narrow for four runs top to bottom, with arrows between the sections."""
     canvas = _Canvas(width, fontsize, grayscale)
     margin, gap, vgap = 0.12, 0.34, 0.07
     column_width = (width - 2 * margin - 3 * gap) / 4
@@ -236,26 +249,25 @@ def chain_figure(
     top = _title(canvas, title, margin, width, fontsize)
     sections = list(zip(_HEADERS[lang], columns, strict=True))
     if column_width < 1.1:  # too narrow for four columns: the chain runs top to bottom
+        # stated links cannot be drawn box to box here: the sections' order says the chain
         return _vertical_chain(canvas, top, sections, lang, added_value, actors, margin)
     spans = []
+    #: each box's left and right edge and middle height, by (column, index)
+    places: dict[tuple[int, int], tuple[float, float, float]] = {}
     for index, (header, items) in enumerate(sections):
         x = margin + index * (column_width + gap)
         y = canvas.text(x, top, header, column_width, fontsize=fontsize + 1, **bold) - 0.06
         if index == 1 and actors:
-            y = (
-                canvas.text(
-                    x,
-                    y,
-                    f"{_WORDS[lang]['by']} {actors}",
-                    column_width,
-                    fontstyle="italic",
-                    color="#333333",
-                )
-                - 0.05
-            )
+            y = _caption(canvas, x, y, f"{_WORDS[lang]['by']} {actors}", column_width)
         column_top = y
-        for item in items:
-            y = canvas.box(x, y, column_width, item) - vgap
+        group = ""
+        for number, item in enumerate(items):
+            if item.group != group and item.group and not (index == 1 and actors):
+                y = _caption(canvas, x, y, item.group, column_width)
+            group = item.group
+            bottom = canvas.box(x, y, column_width, item)
+            places[index, number] = (x, x + column_width, (y + bottom) / 2)
+            y = bottom - vgap
         if index == 3 and added_value:
             y -= 0.06
             y = (
@@ -267,10 +279,23 @@ def chain_figure(
             for item in added_value:
                 y = canvas.box(x, y, column_width, item) - vgap
         spans.append((x, column_top, y + vgap))
-    for (x0, top0, bottom0), (x1, top1, bottom1) in pairwise(spans):
+    stated = {(a[0], b[0]) for a, b in links if b[0] == a[0] + 1}
+    for left, ((x0, top0, bottom0), (x1, top1, bottom1)) in enumerate(pairwise(spans)):
+        if (left, left + 1) in stated:
+            for source, target in links:
+                if (source[0], target[0]) == (left, left + 1):
+                    _, right_edge, y0 = places[source]
+                    left_edge, _, y1 = places[target]
+                    canvas.arrow((right_edge + 0.04, y0), (left_edge - 0.04, y1))
+            continue
         middle = (max(bottom0, bottom1) + min(top0, top1)) / 2
         canvas.arrow((x0 + column_width + 0.05, middle), (x1 - 0.05, middle))
     return canvas.finish(margin)
+
+
+def _caption(canvas: _Canvas, x: float, y: float, text: str, width: float) -> float:
+    """An italic caption over boxes (who carries them out); returns where they begin."""
+    return canvas.text(x, y, text, width, fontstyle="italic", color="#333333") - 0.05
 
 
 def _vertical_chain(
@@ -293,18 +318,12 @@ def _vertical_chain(
             y -= 0.26
         y = canvas.text(margin, y, header, width, fontsize=size, **bold) - 0.05
         if index == 1 and actors:
-            y = (
-                canvas.text(
-                    margin,
-                    y,
-                    f"{_WORDS[lang]['by']} {actors}",
-                    width,
-                    fontstyle="italic",
-                    color="#333333",
-                )
-                - 0.05
-            )
+            y = _caption(canvas, margin, y, f"{_WORDS[lang]['by']} {actors}", width)
+        group = ""
         for item in items:
+            if item.group != group and item.group and not (index == 1 and actors):
+                y = _caption(canvas, margin, y, item.group, width)
+            group = item.group
             y = canvas.box(margin, y, width, item) - 0.05
     if added_value:
         y = canvas.text(margin, y - 0.08, _WORDS[lang]["added"], width, fontsize=size, **bold)
