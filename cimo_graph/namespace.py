@@ -43,6 +43,7 @@ class CIMO(DefinedNamespace):
     Recommendation: URIRef
     Quote: URIRef
     StatedLink: URIRef
+    Passage: URIRef
     OutcomeKind: URIRef
     OutcomeDirection: URIRef
     TheoryStage: URIRef
@@ -66,6 +67,7 @@ class CIMO(DefinedNamespace):
     activates: URIRef
     leadsTo: URIRef
     statedIn: URIRef
+    passage: URIRef
     outcomeKind: URIRef
     outcomeDirection: URIRef
     theoryStage: URIRef

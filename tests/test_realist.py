@@ -486,3 +486,60 @@ def test_the_network_draws_stated_links(realist):
     graph = realist.to_networkx()
     relations = {data["relation"] for *_, data in graph.edges(data=True)}
     assert {"cimo:activates", "cimo:leadsTo"} <= relations
+
+
+def test_evidence_and_report_show_what_realist_studies_record(realist, tmp_path):
+    """Who supports a configuration is its evidence; the report shows each element's
+    theory stage, outcome kind and direction, resource and reasoning."""
+    evidence = realist.evidence("CMO4")
+    assert _rows(evidence[evidence["kind"] == "supported by"], ["item", "text"]) == [
+        ["mentor", "peer mentor"],
+        ["student", "widening-access student"],
+    ]
+    page = realist.report(tmp_path / "report.html").read_text(encoding="utf-8")
+    o4 = page[page.index('id="WA-O4"') :]
+    o4 = o4[: o4.index("</article>")]
+    assert '<div class="fact">Outcome direction: negative</div>' in o4
+    assert '<div class="fact">Outcome kind: unintended</div>' in o4
+    m1 = page[page.index('id="WA-M1"') :]
+    assert '<div class="fact">Resource: a group of peers from similar backgrounds</div>' in m1
+
+
+def test_each_passage_keeps_its_own_location(tmp_path):
+    """Three passages at three places: each text stays beside its own location through
+    every format, though they sort differently (a cimo:Passage each)."""
+    path = _edited(
+        tmp_path,
+        "  source_text: they felt they belonged\n  location: Table 2\n",
+        "  source_text: zz they felt they belonged | aa a place among peers | mm one of us\n"
+        "  location: Table 2 | p. 4 | p. 11\n",
+    )
+    study = cg.load(path)
+    assert study.validate().conforms
+    m1 = URIRef(WA + "WA-M1")
+    pairs = {
+        (str(study.graph.value(p, CIMO.sourceText)), str(study.graph.value(p, CIMO.sourceLocation)))
+        for p in study.graph.objects(m1, CIMO.passage)
+    }
+    assert pairs == {
+        ("zz they felt they belonged", "Table 2"),
+        ("aa a place among peers", "p. 4"),
+        ("mm one of us", "p. 11"),
+    }
+    for name in ("again.yaml", "again.xlsx", "again-csv"):
+        study.export_template(tmp_path / name)
+        again = cg.load(tmp_path / name)
+        assert isomorphic(again.graph, study.graph), name
+    import yaml
+
+    row = next(
+        r
+        for r in yaml.safe_load((tmp_path / "again.yaml").read_text(encoding="utf-8"))["mechanisms"]
+        if r["id"] == "WA-M1"
+    )
+    texts, places = row["source_text"].split(" | "), row["location"].split(" | ")
+    assert dict(zip(texts, places, strict=True)) == {
+        "zz they felt they belonged": "Table 2",
+        "aa a place among peers": "p. 4",
+        "mm one of us": "p. 11",
+    }

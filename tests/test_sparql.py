@@ -44,6 +44,7 @@ NOT_IN_BUNDLED = {
     "any-stated-link": _STUDIES / "blended-review.yaml",
     "chain-links": _STUDIES / "widening-access.yaml",
     "unwanted-outcomes": _STUDIES / "widening-access.yaml",
+    "realist-fields": _STUDIES / "widening-access.yaml",
 }
 
 
@@ -259,6 +260,7 @@ SAMPLE_FOR = {
     ("route-wholes", "language"): "nl",
     ("chain-links", "outcome"): "WA-O3",
     ("chain-links", "after"): "CMO5",
+    ("realist-fields", "node"): "WA-O4",
 }
 
 

@@ -482,6 +482,24 @@ class _Builder:
         if self.source is not None and not row.cells.get("sources"):
             self.graph.add((subject, PROV.wasDerivedFrom, self.source))  # the study's default
         self.fill(subject, sheet, row)
+        self.passages(subject, sheet, row)
+
+    def passages(self, subject: URIRef, sheet: Sheet, row: Row) -> None:
+        """Several source texts with as many locations: each text keeps its own location
+        (a cimo:Passage each, numbered in the order given), which the element's unordered
+        texts and locations cannot say."""
+        texts = split_texts(row.cells.get("source_text"))
+        places = split_texts(row.cells.get("location"))
+        if len(texts) < 2 or len(places) != len(texts):
+            return
+        text_lang = self.language(row, sheet.column("source_text"))
+        place_lang = self.language(row, sheet.column("location"))
+        for number, (text, place) in enumerate(zip(texts, places, strict=True), start=1):
+            passage = URIRef(f"{subject}/passage-{number}")
+            self.graph.add((subject, CIMO.passage, passage))
+            self.graph.add((passage, RDF.type, CIMO.Passage))
+            self.graph.add((passage, CIMO.sourceText, Literal(text, lang=text_lang)))
+            self.graph.add((passage, CIMO.sourceLocation, Literal(place, lang=place_lang)))
 
     def _sources(self, sheet: Sheet, row: Row) -> None:
         subject = self.iri(str(row.cells["id"]))

@@ -117,7 +117,24 @@ class _Exporter:
                 values = [str(v) for v in self.graph.objects(subject, column.predicate)]
                 if values:
                     row[column.name] = values[0]
+        self._paired(subject, row)
         return row
+
+    def _paired(self, subject: URIRef, row: dict[str, str]) -> None:
+        """The source texts and locations of an element that cites several passages, in
+        the passages' order, so that each text stands beside its own location."""
+        passages = sorted(
+            self.graph.objects(subject, CIMO.passage),
+            key=lambda p: int(str(p).rsplit("-", 1)[-1]) if str(p)[-1:].isdigit() else 0,
+        )
+        pairs = [
+            (self.graph.value(p, CIMO.sourceText), self.graph.value(p, CIMO.sourceLocation))
+            for p in passages
+        ]
+        if len(pairs) < 2 or any(text is None or place is None for text, place in pairs):
+            return
+        row["source_text"] = join_texts([str(text) for text, _ in pairs])
+        row["location"] = join_texts([str(place) for _, place in pairs])
 
     def tables(self) -> dict[str, list[dict[str, str]]]:
         tables: dict[str, list[dict[str, str]]] = {}

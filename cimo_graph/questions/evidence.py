@@ -32,7 +32,8 @@ class Evidence(Base):
     @one_lookup
     def evidence(self, node: str | URIRef, *, lang: str = "en") -> pd.DataFrame:
         """The evidence behind a node: verbatim source text, its place in the source,
-        supporting quotes, the encoders' notes, the source document and references.
+        supporting quotes, whose data support it (``supported by``: roles, organisations,
+        sources), the encoders' notes, the source document and references.
 
         >>> ev = cg.load().evidence("P2")
         >>> ev["kind"].tolist()
@@ -43,7 +44,10 @@ class Evidence(Base):
         iri, _ = self._names().node(node, themes=True)
         rows = self._select(named_query("evidence"), {"node": iri})
         infos = self._annotate([iri, *(r.get("item") for r in rows)])
-        order = ["source text", "location", "quote", "note", "derived from", "reference"]
+        order = [
+            "source text", "location", "quote", "supported by", "note", "derived from",
+            "reference",
+        ]  # fmt: skip
         table = [
             {
                 "node": self._id(iri, infos),

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal, URIRef
+from rdflib.namespace import RDFS
 
 from ..errors import CimoGraphError, DrawingTooLargeError, NoRouteError
 from ..lookup import local_name
@@ -62,6 +63,8 @@ class Element:
     quotes: list[str] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     themes: list[Element] = field(default_factory=list)
+    #: what a realist study records of it: (field, value) in the report's language
+    facts: list[tuple[str, str]] = field(default_factory=list)
     out: list[tuple[str, Element]] = field(default_factory=list)  # (relation, target)
     into: list[tuple[str, Element]] = field(default_factory=list)  # (relation, source)
 
@@ -178,6 +181,7 @@ def _read(graph: Any, lang: str) -> tuple[dict[Node, Element], list[Element], li
             element.sources.append(_text(row.get("text")) or _text(row.get("item")))
         elif kind == "quote":
             element.quotes.append(_text(row.get("text")))
+    _facts(graph, elements, lang)
     for element in elements.values():
         element.sources = sorted(set(element.sources))
         element.quotes = sorted(set(element.quotes))
@@ -185,6 +189,29 @@ def _read(graph: Any, lang: str) -> tuple[dict[Node, Element], list[Element], li
         element.into.sort(key=lambda pair: (pair[0], pair[1].anchor))
     themes = [e for e in elements.values() if e.kind == "Theme"]
     return elements, themes, _studies(graph, lang)
+
+
+def _facts(graph: Any, elements: dict[Node, Element], lang: str) -> None:
+    """Each element's realist fields (outcome kind and direction, theory stage, resource
+    and reasoning), named and valued by the ontology's labels in ``lang``."""
+    from .._resources import ontology_graph
+    from ..labels import choose_label
+
+    ontology = ontology_graph()
+
+    def named(term: Any) -> str:
+        if isinstance(term, Literal):
+            return str(term)
+        label = choose_label(ontology.objects(term, RDFS.label), lang)
+        return str(label) if label is not None else local_name(str(term))
+
+    for row in graph._select(named_query("realist-fields"), {}):
+        element = elements.get(row["node"])
+        if element is not None:
+            name = named(row["property"])
+            element.facts.append((name[:1].upper() + name[1:], named(row["value"])))
+    for element in elements.values():
+        element.facts.sort()
 
 
 def _is_theme(fields: dict[str, list[Any]]) -> bool:
