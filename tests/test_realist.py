@@ -543,3 +543,20 @@ def test_each_passage_keeps_its_own_location(tmp_path):
         "aa a place among peers": "p. 4",
         "mm one of us": "p. 11",
     }
+
+
+def test_a_coded_project_holds_shared_parts_beneath_each_configuration(realist, tmp_path):
+    """In a REFI-QDA project a mechanism shared by four configurations is one [ID] code
+    beneath each of them; read back, the same study (scoped links and all)."""
+    from cimo_graph.authoring.refi.archive import read_project
+
+    path = realist.export_project(tmp_path / "realist.qdpx")
+    project = read_project(path)
+    shared = [c.path for c in project.all_codes() if c.name.startswith("[WA-M1] ")]
+    assert sorted(p.split(" / ")[1].split("]")[0].lstrip("[") for p in shared) == [
+        "CMO1",
+        "CMO2",
+        "CMO4",
+        "CMO6",
+    ]
+    assert isomorphic(cg.load(path).graph, realist.graph)

@@ -392,9 +392,14 @@ class _Importer:
         links = [c for c in sheet_named(child.sheet).columns if c.kind in ("ref", "refs")]
         for column in links:
             if column.name not in _LINKS and parent.sheet in column.targets:
-                if not child.row.cells.get(column.name):  # its description's comes first
+                cell = child.row.cells.get(column.name)
+                placed = ", under " in child.row.places.get(column.name, "")
+                if not cell:  # its description's comes first
                     child.row.cells[column.name] = parent.id
                     child.row.places[column.name] = f"{where}, under {parent.codes[0].path!r}"
+                elif placed and column.kind == "refs" and parent.id not in cell.split("; "):
+                    # one [ID] beneath several propositions: shared by all of them
+                    child.row.cells[column.name] = f"{cell}; {parent.id}"
                 return
         links = [c for c in sheet_named(parent.sheet).columns if c.kind in ("ref", "refs")]
         for column in links:

@@ -254,13 +254,29 @@ class _ProjectWriter:
         for sheet, whole in _UNDER.items():
             for row in by_sheet[sheet]:
                 column = "proposition" if whole == "propositions" else "pillar"
-                owner = row.get(column)
-                holder = self.element_codes.get(owner or "")
-                if holder is None:
-                    holder = self.kind_code(codes, sheet, "")
-                else:
-                    holder = self.kind_code(holder, sheet, owner or "")
-                self.element(holder, sheet, row, skip={column})
+                # a part shared by several propositions sits beneath each: in full beneath
+                # the first, as a code of the same [ID] beneath the others
+                owners = [o.strip() for o in (row.get(column) or "").split(";") if o.strip()]
+                holders = [o for o in owners if o in self.element_codes]
+                if not holders or len(holders) != len(owners):
+                    self.element(self.kind_code(codes, sheet, ""), sheet, row)
+                    continue
+                first, *others = holders
+                self.element(
+                    self.kind_code(self.element_codes[first], sheet, first),
+                    sheet,
+                    row,
+                    skip={column},
+                )
+                for owner in others:
+                    holder = self.kind_code(self.element_codes[owner], sheet, owner)
+                    _code(
+                        holder,
+                        _guid(self.key, "element", row["id"], owner),
+                        f"[{row['id']}] {self.label(row)}",
+                        "",
+                        True,
+                    )
         if self.tables.get("themes"):
             themes = self.kind_code(codes, "themes", "")
             for row in self.tables["themes"]:
