@@ -95,9 +95,12 @@ def package(
             crate.root_dataset["citation"] = facts["citation"]
         if facts["keywords"]:
             crate.root_dataset["keywords"] = facts["keywords"]
+        # the dataset's creators: who encoded the study, where the study says; else the
+        # article's authors (or institutions), as before
+        creators = facts["encoders"] or [(None, kind, name) for kind, name in facts["authors"]]
         authors = [
-            crate.add_jsonld({"@id": f"#author-{i}", "@type": kind, "name": name})
-            for i, (kind, name) in enumerate(facts["authors"], start=1)
+            crate.add_jsonld({"@id": iri or f"#author-{i}", "@type": kind, "name": name})
+            for i, (iri, kind, name) in enumerate(creators, start=1)
         ]
         if authors:
             crate.root_dataset["author"] = authors
@@ -234,11 +237,16 @@ def _cell(text: str) -> str:
 
 
 def _study_facts(kg: CimoGraph) -> dict[str, Any]:
-    """Title, authors (in order), licence, citation and keywords of the graph's studies."""
+    """Title, authors (in order), encoders, licence (the encoding's before the study's),
+    citation and keywords of the graph's studies."""
     graph = kg.graph
     studies = sorted(graph.subjects(RDF.type, CIMO.Study), key=str)
-    titles, authors, licences = [], [], []
+    titles, authors, licences, encoders = [], [], [], []
     for study in studies:
+        for person in sorted(graph.objects(study, CIMO.encodedBy), key=lambda p: _name(graph, p)):
+            orcid = str(person) if str(person).startswith("https://orcid.org/") else None
+            encoders.append((orcid, "Person", _name(graph, person)))
+        licences += [str(v) for v in graph.objects(study, CIMO.encodingLicence)]
         titles.append(_pick(graph.objects(study, DCTERMS.title)))
         people = [
             ("Person", _name(graph, p)) for p in _list(graph, graph.value(study, BIBO.authorList))
@@ -261,6 +269,7 @@ def _study_facts(kg: CimoGraph) -> dict[str, Any]:
     return {
         "title": " · ".join(t for t in titles if t),
         "authors": list(dict.fromkeys(a for a in authors if a[1])),
+        "encoders": list(dict.fromkeys(e for e in encoders if e[2])),
         "licence": licences[0] if licences else "",
         "citation": "\n".join(citations),
         "keywords": keywords,

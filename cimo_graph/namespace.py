@@ -73,6 +73,8 @@ class CIMO(DefinedNamespace):
     theoryStage: URIRef
     refines: URIRef
     supportedBy: URIRef
+    encodedBy: URIRef
+    encodingLicence: URIRef
     hasOutcome: URIRef
     hasAddedValue: URIRef
     hasPillar: URIRef

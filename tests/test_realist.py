@@ -560,3 +560,70 @@ def test_a_coded_project_holds_shared_parts_beneath_each_configuration(realist, 
         "CMO6",
     ]
     assert isomorphic(cg.load(path).graph, realist.graph)
+
+
+def test_a_source_language_the_study_does_not_declare_is_said(tmp_path):
+    """An English-only study whose source_language says nl (the slip of a template typed
+    over): it builds (a Dutch source coded in English is a real case) and the warning
+    names both languages and what it does to the texts."""
+    path = _edited(tmp_path, "  languages: en\n", "  languages: en\n  source_language: nl\n")
+    with pytest.warns(
+        cg.TemplateWarning, match=r"'nl': is not one of the study's languages \(en\)"
+    ):
+        study = cg.load(path)
+    text = study.graph.value(URIRef(WA + "WA-M1"), CIMO.sourceText)
+    assert text.language == "nl"
+
+
+def test_a_text_language_outside_the_study_is_said(tmp_path):
+    path = _edited(
+        tmp_path, "  location: Table 2, CMO1\n", "  location: Table 2, CMO1\n  location_lang: fr\n"
+    )
+    with pytest.warns(cg.TemplateWarning, match=r"column 'location_lang'.*'fr': is neither"):
+        cg.load(path)
+
+
+def test_the_study_is_cited_as_the_journal_article_it_is(realist):
+    """APA and BibTeX @article from the journal, volume, issue and pages, authors in order."""
+    assert realist.cite() == (
+        "Okafor, N., Lindqvist, E., & Brennan, P. (2025). What works for widening-access "
+        "students in medical school, for whom and why. Medical Education Research, 59(4), "
+        "412\u2013425. https://doi.org/10.5555/mer.2025.0412"
+    )
+    bibtex = realist.cite(format="bibtex")
+    assert bibtex.startswith("@article{widening-access,\n")
+    assert "  author = {Okafor, N. and Lindqvist, E. and Brennan, P.},\n" in bibtex
+    assert "  pages = {412--425},\n" in bibtex and "  number = {4},\n" in bibtex
+
+
+def test_an_article_number_stands_where_pages_would(tmp_path):
+    path = _edited(
+        tmp_path, "  page_start: '412'\n  page_end: '425'\n", "  article_number: e0412\n"
+    )
+    study = cg.load(path)
+    assert "Medical Education Research, 59(4), Article e0412. https://doi" in study.cite()
+    assert "  eid = {e0412},\n" in study.cite(format="bibtex")
+
+
+def test_the_encoders_are_the_crates_creators_not_the_articles_authors(realist, tmp_path):
+    """Who encoded the study (an ORCID where given) creates the dataset under the
+    encoding's licence; the article is its citation; the report names both."""
+    import json
+
+    folder = realist.package(tmp_path / "crate")
+    entities = {
+        e["@id"]: e for e in json.loads((folder / "ro-crate-metadata.json").read_text())["@graph"]
+    }
+    root = entities["./"]
+    creators = [entities[a["@id"]] for a in root["author"]]
+    assert [(c["@id"], c["name"]) for c in creators] == [
+        ("https://orcid.org/0000-0002-1825-0097", "Visser, J."),
+        ("#author-2", "de Boer, M."),
+    ]
+    assert root["license"] == {"@id": "https://creativecommons.org/publicdomain/zero/1.0/"} or (
+        root["license"] == "https://creativecommons.org/publicdomain/zero/1.0/"
+    )
+    assert root["citation"].startswith("Okafor, N., Lindqvist, E., & Brennan, P. (2025).")
+    page = realist.report(tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<dt>Encoded by</dt><dd>Visser, J.; de Boer, M.</dd>" in page
+    assert "<dt>Licence</dt><dd>https://creativecommons.org/licenses/by/4.0/</dd>" in page

@@ -217,4 +217,6 @@ def read_template(path: Path, *, mapping: Any = None) -> Graph:
         problems += _shape_problems(built, path, problems)
     if problems:
         raise TemplateError(str(path), problems)
+    for notice in built.notices:
+        warnings.warn(str(notice), TemplateWarning, stacklevel=2)
     return built.graph

@@ -18,9 +18,14 @@ from .tables import Problem, Row
 
 __all__ = ["Built", "build_graph", "expand_columns", "join_texts", "person_slug", "split_texts"]
 
+#: The place of a cell that a reader wrote itself, not the researcher (a coded project's
+#: "characters 10-42" locations are English whatever the study's languages).
+GENERATED = "written by the coding convention"
+
 _ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 _LANG = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]+)*$")
 _TRUE = {"yes", "y", "true", "1", "ja", "x"}
+_ORCID = re.compile(r"(?:https?://orcid\.org/)?\b(\d{4}-\d{4}-\d{4}-\d{3}[\dX])\b")
 _KIND_NAMES = {
     "context": "context",
     "pillars": "pillar",
@@ -128,6 +133,8 @@ class Built:
         self.graph = Graph()
         self.places: dict[URIRef, Row] = {}
         self.problems: list[Problem] = []
+        #: likely slips that still build (a language tag the study does not declare)
+        self.notices: list[Problem] = []
 
 
 class _Builder:
@@ -140,6 +147,12 @@ class _Builder:
 
     def problem(self, row: Row, column: str | None, value: Any, message: str) -> None:
         self.built.problems.append(row.problem(column, value, message))
+
+    def notice(self, row: Row, column: str | None, value: Any, message: str) -> None:
+        """A likely slip that still builds: said as a warning, not refused."""
+        problem = row.problem(column, value, message)
+        if problem not in self.built.notices:
+            self.built.notices.append(problem)
 
     # --- the study --------------------------------------------------------------------
 
@@ -177,6 +190,15 @@ class _Builder:
             )
             self.languages = ["en"]
         self.source_language = row.cells.get("source_language") or self.languages[0]
+        if row.cells.get("source_language") and self.source_language not in self.languages:
+            self.notice(
+                row,
+                "source_language",
+                self.source_language,
+                f"is not one of the study's languages ({'; '.join(self.languages)}): every "
+                f"source text is tagged @{self.source_language}. Right for a source in "
+                "another language than the labels; else write the source's language",
+            )
         namespace = row.cells.get("namespace") or ""
         if not re.match(r"^(https?|urn):\S*[/#:]$", namespace) or iri_problem(namespace):
             reason = iri_problem(namespace) if namespace else None
@@ -325,6 +347,18 @@ class _Builder:
             lang = str(row.cells[column.lang_column])
             if not _LANG.match(lang):
                 self.problem(row, column.lang_column, lang, "is not a language tag")
+            elif (
+                lang not in self.languages
+                and lang != self.source_language
+                and row.places.get(column.lang_column) != GENERATED
+            ):
+                self.notice(
+                    row,
+                    column.lang_column,
+                    lang,
+                    f"is neither one of the study's languages ({'; '.join(self.languages)}) "
+                    f"nor its source language ({self.source_language}): is the tag right?",
+                )
             return lang
         return self.source_language if column.lang == "source" else (column.lang or "en")
 
@@ -512,11 +546,6 @@ class _Builder:
         self.graph.add((subject, RDF.type, BIBO.AcademicArticle))
         self.fill(subject, sheet, row)
         self.bibliographic(subject, row)
-        if row.cells.get("journal"):
-            journal = BNode()
-            self.graph.add((subject, DCTERMS.isPartOf, journal))
-            self.graph.add((journal, RDF.type, BIBO.Journal))
-            self.graph.add((journal, DCTERMS.title, Literal(str(row.cells["journal"]))))
 
     def bibliographic(self, subject: URIRef, row: Row) -> None:
         """The year, authors (in order), DOI, URL, licence, volume and pages of a work
@@ -537,6 +566,8 @@ class _Builder:
                 self.problem(row, column, value, f"is not an address (IRI): {problem}")
             else:
                 self.graph.add((subject, predicate, URIRef(value)))
+        self.journal(subject, row)
+        self.encoders(subject, row)
         authors = _split(cells.get("authors"), ";")
         if authors:
             people = []
@@ -551,6 +582,34 @@ class _Builder:
             head = BNode()
             Collection(self.graph, head, people)
             self.graph.add((subject, BIBO.authorList, head))
+
+    def journal(self, subject: URIRef, row: Row) -> None:
+        """The journal a work (a cited article, or the study) is in."""
+        if row.cells.get("journal"):
+            journal = BNode()
+            self.graph.add((subject, DCTERMS.isPartOf, journal))
+            self.graph.add((journal, RDF.type, BIBO.Journal))
+            self.graph.add((journal, DCTERMS.title, Literal(str(row.cells["journal"]))))
+
+    def encoders(self, subject: URIRef, row: Row) -> None:
+        """Who encoded the study: ``Family, G. 0000-0002-1825-0097; Family, G.``, each a
+        person (their ORCID IRI where given)."""
+        for entry in _split(row.cells.get("encoded_by"), ";"):
+            found = _ORCID.search(entry)
+            name = _ORCID.sub("", entry).strip(" ,")
+            family, _, given = name.partition(",")
+            if not family.strip():
+                self.problem(row, "encoded_by", entry, "names no one: write 'Family, G.'")
+                continue
+            if found:
+                person = URIRef(f"https://orcid.org/{found.group(1)}")
+            else:
+                person = URIRef(self.ns + person_slug(family))
+            self.graph.add((subject, CIMO.encodedBy, person))
+            self.graph.add((person, RDF.type, FOAF.Person))
+            self.graph.add((person, FOAF.familyName, Literal(family.strip())))
+            if given.strip():
+                self.graph.add((person, FOAF.givenName, Literal(given.strip())))
 
     def _themes(self, sheet: Sheet, row: Row) -> None:
         study_row = self.study_row

@@ -194,9 +194,6 @@ class _Exporter:
         for work in works:
             row = self.row(sheet, work)
             row.update(self.bibliographic(work))
-            journal = self.graph.value(work, DCTERMS.isPartOf)
-            if journal is not None:
-                row["journal"] = str(self.graph.value(journal, DCTERMS.title))
             rows.append(row)
         return rows
 
@@ -207,6 +204,19 @@ class _Exporter:
             value = self.graph.value(work, predicate)
             if value is not None:
                 row[column] = str(value)
+        journal = self.graph.value(work, DCTERMS.isPartOf)
+        if journal is not None and self.graph.value(journal, DCTERMS.title) is not None:
+            row["journal"] = str(self.graph.value(journal, DCTERMS.title))
+        encoders = []
+        for person in self.graph.objects(work, CIMO.encodedBy):
+            family = self.graph.value(person, FOAF.familyName)
+            given = self.graph.value(person, FOAF.givenName)
+            name = f"{family}, {given}" if given is not None else str(family)
+            if str(person).startswith("https://orcid.org/"):
+                name += f" {str(person).rsplit('/', 1)[1]}"
+            encoders.append(name)
+        if encoders:
+            row["encoded_by"] = "; ".join(sorted(encoders))
         head = self.graph.value(work, BIBO.authorList)
         if head is not None:
             names = []

@@ -271,11 +271,30 @@ SHEETS: tuple[Sheet, ...] = (
                 "doi", "value", help="the study's DOI, e.g. 10.1234/abcd (without https://doi.org/)"
             ),
             Column("url", "value", help="where the study can be read, e.g. https://..."),
+            Column("journal", "value", help="the journal a study published as an article is in"),
+            Column("volume", "value", help="the journal's volume"),
+            Column("issue", "value", help="the journal's issue"),
+            Column("page_start", "value", help="the article's first page"),
+            Column("page_end", "value", help="the article's last page"),
+            Column("article_number", "value", help="the article's number, where it has no pages"),
             Column(
                 "licence",
                 "value",
-                help="the licence of the study's data, as its IRI, e.g. "
+                help="the licence of the study (the article or report), as its IRI, e.g. "
                 "https://creativecommons.org/licenses/by/4.0/",
+            ),
+            Column(
+                "encoded_by",
+                "value",
+                help="who encoded the study as this graph, in order: 'Family, G.; Family, G.', "
+                "each with an ORCID after it where there is one: 'Family, G. "
+                "0000-0002-1825-0097' (the dataset's creators; not the article's authors)",
+            ),
+            Column(
+                "encoding_licence",
+                "value",
+                help="the licence of this encoding (the dataset), as its IRI, where it differs "
+                "from the study's: e.g. https://creativecommons.org/licenses/by/4.0/",
             ),
             Column(
                 "source_document",
@@ -340,6 +359,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("issue", "value"),
             Column("page_start", "value"),
             Column("page_end", "value"),
+            Column("article_number", "value", help="the article's number, where it has no pages"),
             Column("doi", "value"),
             Column("url", "value", help="where the work can be read"),
         ),
@@ -643,6 +663,7 @@ REFERENCE_FIELDS: tuple[tuple[str, URIRef], ...] = (
     ("issue", BIBO.issue),
     ("page_start", BIBO.pageStart),
     ("page_end", BIBO.pageEnd),
+    ("article_number", BIBO.number),
     ("doi", BIBO.doi),
 )
 
@@ -651,6 +672,7 @@ REFERENCE_FIELDS: tuple[tuple[str, URIRef], ...] = (
 LINK_FIELDS: tuple[tuple[str, URIRef], ...] = (
     ("url", FOAF.page),
     ("licence", DCTERMS.license),
+    ("encoding_licence", CIMO.encodingLicence),
 )
 
 

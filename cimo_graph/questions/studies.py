@@ -180,17 +180,24 @@ class Studies(Base):
         key = (
             str(fields["identifier"][0]) if fields["identifier"] else self._names().display(target)
         )
+
+        def one(name: str) -> str:
+            return str(fields[name][0]) if fields[name] else ""
+
+        journal, volume, issue, number = (
+            one(name) for name in ("journal", "volume", "issue", "article_number")
+        )
+        pages = [one(k) for k in ("page_start", "page_end") if fields[k]]
         if format == "bibtex":
             entry = {
                 "author": " and ".join(names),
                 "title": title,
                 "year": year,
-                "journal": str(fields["journal"][0]) if fields["journal"] else "",
-                "volume": str(fields["volume"][0]) if fields["volume"] else "",
-                "number": str(fields["issue"][0]) if fields["issue"] else "",
-                "pages": "--".join(
-                    str(fields[k][0]) for k in ("page_start", "page_end") if fields[k]
-                ),
+                "journal": journal,
+                "volume": volume,
+                "number": issue,
+                "pages": "--".join(pages),
+                "eid": number,
                 "doi": doi,
                 "url": url,
             }
@@ -204,9 +211,14 @@ class Studies(Base):
         if fields["citation"]:
             return str(fields["citation"][0])
         # APA: Family, G., Family, G., & Family, G. (Year). Title [Translation]. Publisher. DOI
+        # or, for an article: ... Title. Journal, Volume(Issue), pages (or Article N). DOI
         who = _apa_authors(names) or "; ".join(institutions) or "Anonymous"
         translation = f" [{translated}]" if translated and translated != title else ""
         publisher = "; ".join(i for i in institutions if i != who)
+        if journal:
+            where = journal + (f", {volume}" if volume else "") + (f"({issue})" if issue else "")
+            located = "\u2013".join(pages) or (f"Article {number}" if number else "")
+            publisher = f"{where}, {located}" if located else where
         parts = [
             _sentence(who),
             f"({year or 'n.d.'}).",

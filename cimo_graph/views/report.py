@@ -254,6 +254,8 @@ def _studies(graph: Any, lang: str) -> list[dict]:
                 "institutions": sorted(mine.get("institution") or every.get("institution", ())),
                 "languages": sorted(every.get("language", ())),
                 "licence": sorted(every.get("licence", ())),
+                "encoders": sorted(every.get("encoder", ())),
+                "encoding_licence": sorted(every.get("encoding_licence", ())),
                 "sources": sorted(every.get("source", ())),
                 "counts": [(name, row[name]) for name in _COUNTED if name in row],
             }

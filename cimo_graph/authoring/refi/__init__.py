@@ -17,7 +17,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from ...errors import ProjectImportWarning
+from ...errors import ProjectImportWarning, TemplateWarning
 from ..tables import Problem, TemplateError
 from .archive import MAX_PROJECT_BYTES, read_project
 from .writer import write_codebook, write_project
@@ -87,4 +87,6 @@ def read_project_study(
         raise TemplateError(str(path), problems, what="the coded project")
     for note in project.skipped:
         warnings.warn(f"{path.name}: {note}", ProjectImportWarning, stacklevel=2)
+    for notice in built.notices:
+        warnings.warn(str(_in_project_words(notice)), TemplateWarning, stacklevel=2)
     return built.graph

@@ -33,7 +33,7 @@ from rdflib import Literal
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF
 
 from ...lookup import normalise
-from ..build import _LANG, split_texts
+from ..build import _LANG, GENERATED, split_texts
 from ..schema import SHEETS, sheet_named
 from ..tables import Problem, Row, TemplateError
 from .archive import Code, Document, Project, Selection
@@ -544,6 +544,7 @@ class _Importer:
             generated = all(p in element.places for p in places)
             if element.places and generated and not cells.get("location_lang") and lang != "en":
                 cells["location_lang"] = "en"  # "..., characters 10-42" is English
+                element.row.places["location_lang"] = GENERATED
             sources = [s for s in str(cells.get("sources") or "").split(";") if s.strip()]
             cells["sources"] = "; ".join(dict.fromkeys([*sources, *element.documents])) or None
             themes = [t for t in str(cells.get("themes") or "").split(";") if t.strip()]
