@@ -69,6 +69,7 @@ COLUMNS = {
         "outcomes",
         "added_value",
         "added_value_label",
+        "theory_stage",
         "themes",
         "source_text",
         "notes",

@@ -627,3 +627,62 @@ def test_the_encoders_are_the_crates_creators_not_the_articles_authors(realist, 
     page = realist.report(tmp_path / "report.html").read_text(encoding="utf-8")
     assert "<dt>Encoded by</dt><dd>Visser, J.; de Boer, M.</dd>" in page
     assert "<dt>Licence</dt><dd>https://creativecommons.org/licenses/by/4.0/</dd>" in page
+
+
+def test_propositions_list_their_theory_stage(realist, kg):
+    stages = realist.propositions().set_index("id")["theory_stage"].to_dict()
+    assert stages == {
+        "CMO1": "refined",
+        "CMO2": "refined",
+        "CMO3": "refined",
+        "CMO4": "tested",
+        "CMO5": "initial",
+        "CMO6": "refined",
+    }
+    assert set(kg.propositions()["theory_stage"]) == {""}
+
+
+def _typed_in(path: Path, fmt: str) -> None:
+    """The realist study typed into a fresh template as a researcher would: the example
+    rows replaced, row by row, cell by cell (the workbook's sheets and columns kept)."""
+    import yaml
+
+    tables = yaml.safe_load(REALIST.read_text(encoding="utf-8"))
+    if fmt == "xlsx":
+        workbook = load_workbook(path)
+        for name in workbook.sheetnames:
+            if name == "help":
+                continue
+            sheet = workbook[name]
+            header = [c.value for c in sheet[1]]
+            sheet.delete_rows(2, sheet.max_row)
+            rows = tables.get(name, [])
+            for row in [rows] if isinstance(rows, dict) else rows:
+                missing = set(row) - set(header)
+                assert not missing, (name, missing)  # every column is in the template
+                sheet.append([row.get(column) for column in header])
+        workbook.save(path)
+    else:
+        for file in path.glob("*.csv"):
+            with open(file, encoding="utf-8", newline="") as handle:
+                header = next(csv.reader(handle))
+            rows = tables.get(file.stem, [])
+            with open(file, "w", encoding="utf-8", newline="") as handle:
+                writer = csv.DictWriter(handle, header)
+                writer.writeheader()
+                for row in [rows] if isinstance(rows, dict) else rows:
+                    writer.writerow(row)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_typed_into_a_fresh_template_it_conforms_first_time(tmp_path, realist, fmt):
+    """`new-study --languages en`, its example rows replaced by the CMO table: it loads
+    and conforms on the first try, the same study as the YAML."""
+    from cimo_graph.authoring import new_study
+
+    path = new_study(tmp_path / ("study.xlsx" if fmt == "xlsx" else "study"), languages=["en"])
+    _typed_in(path, fmt)
+    study = cg.load(path)
+    report = study.validate()
+    assert report.conforms and report.violations == ()
+    assert isomorphic(study.graph, realist.graph)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal, URIRef
+from rdflib.namespace import RDFS
 from rdflib.term import Node
 
 from ..errors import CimoGraphError
@@ -52,8 +53,9 @@ class Listings(Base):
 
     @one_lookup
     def propositions(self, *, lang: str = "en") -> pd.DataFrame:
-        """The design propositions with their context, interventions, mechanisms, outcomes,
-        added value and themes.
+        """The design propositions with their contexts, interventions, mechanisms, outcomes,
+        added value, theory stage (a realist configuration's: initial, refined, tested) and
+        themes.
 
         >>> cg.load().propositions()[["id", "interventions"]].values.tolist()
         [['C', 'C-I1; C-I2; C-I3; C-I4; C-I5; C-I6'], ['W', 'W-I1; W-I2; W-I3; W-I4; W-I5; W-I6']]
@@ -64,6 +66,7 @@ class Listings(Base):
         )
         order = _in_order(shown)
         of = parts.of
+        stages = self._theory_stages(lang)
         columns = {
             "id": [shown[p].id for p in order],
             "label": [shown[p].label(lang) for p in order],
@@ -74,12 +77,28 @@ class Listings(Base):
             "outcomes": [parts.joined_ids(of(p, "outcome")) for p in order],
             "added_value": [parts.joined_ids(of(p, "added value")) for p in order],
             "added_value_label": [parts.joined_labels(of(p, "added value")) for p in order],
+            "theory_stage": [stages.get(p, "") for p in order],
             "themes": [shown[p].theme_ids() for p in order],
             "source_text": [shown[p].texts(shown[p].source_texts) for p in order],
             "notes": [shown[p].texts(shown[p].notes) for p in order],
             "iri": order,
         }
         return self._listing(columns, order, _studies(shown))
+
+    def _theory_stages(self, lang: str) -> dict[str, str]:
+        """Each proposition's theory stage (initial, refined, tested), in ``lang``."""
+        from .._resources import ontology_graph
+        from ..labels import choose_label
+
+        stages: dict[str, str] = {}
+        ontology = None
+        for node, prop, value in self._strings(named_query("realist-fields"), {}):
+            if prop != str(CIMO.theoryStage) or value is None:
+                continue
+            ontology = ontology or ontology_graph()
+            label = choose_label(ontology.objects(URIRef(value), RDFS.label), lang)
+            stages[node] = str(label) if label is not None else local_name(value)
+        return stages
 
     @one_lookup
     def pillars(self, *, lang: str = "en") -> pd.DataFrame:
