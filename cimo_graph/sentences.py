@@ -101,7 +101,7 @@ def join(items: Sequence[str], lang: str) -> str:
     """
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} {_AND[lang]} {items[-1]}"
+    return f"{', '.join(items[:-1])} {_AND.get(lang, 'and')} {items[-1]}"
 
 
 _PREPOSITIONS_EN = _words(

@@ -139,6 +139,13 @@ def _kept_routes(
     the answer itself (a mention), and the whole gives no route. Where the whole states
     links, each element carrying the theme gives its own route (the links reach different
     parts from each); the proposition itself or its context only where no element does."""
+
+    def rank_of(route: dict[str, Any]) -> int:
+        rank = _NEARNESS.get(route["via_kind"], 0)
+        if route["through"] in linked and rank <= _NEARNESS["means"]:
+            return 0  # where links are stated, every element's route counts alike
+        return rank
+
     best: dict[tuple[Any, ...], int] = {}
     nearest_mention: dict[str | None, int] = {}
     for _, kind, through in mentions:
@@ -146,16 +153,11 @@ def _kept_routes(
             rank = _NEARNESS.get(str(kind), 0)
             nearest_mention[through] = min(nearest_mention.get(through, rank), rank)
     for route in routes:
-        key = (route.get("theme"), route["through"])
-        rank = _NEARNESS.get(route["via_kind"], 0)
-        if route["through"] in linked and rank <= _NEARNESS["means"]:
-            rank = 0  # every element's route counts alike
+        key, rank = (route.get("theme"), route["through"]), rank_of(route)
         best[key] = min(best.get(key, rank), rank)
     kept = []
     for route in routes:
-        rank = _NEARNESS.get(route["via_kind"], 0)
-        if route["through"] in linked and rank <= _NEARNESS["means"]:
-            rank = 0
+        rank = rank_of(route)
         if rank != best[route.get("theme"), route["through"]]:
             continue
         if nearest_mention.get(route["through"], rank + 1) < rank:

@@ -15,6 +15,7 @@ from rdflib import URIRef
 
 from .._files import safe_stem
 from ..errors import CimoGraphError
+from ..sentences import join
 from .subgraph import Drawing, select
 
 if TYPE_CHECKING:
@@ -257,7 +258,7 @@ class Drawings:
                     self._role_name(r, infos, lang)
                     for r in sorted(carriers[node], key=lambda r: _natural(self._id(r, infos)))
                 ]
-                group = f"{by} {_joined_words(names, lang)}"
+                group = f"{by} {join(names, lang)}"
             return FigureItem(self._label(node, infos, lang), cls, group)
 
         classes = ("Context", "Intervention", "Mechanism", "Outcome")
@@ -294,7 +295,7 @@ class Drawings:
             self._role_name(r, infos, lang)
             for r in sorted(shared, key=lambda r: _natural(self._id(r, infos)))
         ]
-        return _joined_words(names, lang)
+        return join(names, lang)
 
     def _pillars_figure(
         self, lang: str, width: float, fontsize: float, grayscale: bool, title: bool
@@ -385,12 +386,6 @@ class Drawings:
                 self.to_networkx(focus=focus, depth=depth, themes=themes, lang=lang), path, fmt
             )
         return path
-
-
-def _joined_words(names: Sequence[str], lang: str) -> str:
-    """Names in running text: "a", "a and b", "a, b and c" ("en" in Dutch)."""
-    last = {"nl": "en"}.get(lang, "and")
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {last} {names[-1]}"
 
 
 def _natural(text: str) -> list[Any]:
