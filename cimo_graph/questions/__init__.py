@@ -6,11 +6,13 @@ provides (``_select``, ``_select_each`` and ``_prefixes``), so the same helpers 
 from the in-memory graph and from a remote SPARQL endpoint.
 
 The helpers come in families, one module each: :mod:`.routes`, :mod:`.listings`,
-:mod:`.evidence`, :mod:`.studies` and :mod:`.search`, on the shared part in :mod:`.base`.
+:mod:`.evidence`, :mod:`.studies`, :mod:`.search` and :mod:`.alignment`, on the shared
+part in :mod:`.base`.
 """
 
 from __future__ import annotations
 
+from .alignment import Alignment
 from .base import Base, Info, Row, collector_paused, natural_key, one_lookup, per_study
 from .evidence import Evidence
 from .listings import Listings
@@ -31,6 +33,6 @@ __all__ = [
 ]
 
 
-class Questions(Routes, Listings, Evidence, Studies, Search):
+class Questions(Routes, Listings, Evidence, Studies, Search, Alignment):
     """The question helpers; a backend supplies ``_select``, ``_select_each``, ``_prefixes``
     and ``sparql``."""

@@ -1,0 +1,92 @@
+"""``align``: which concepts of different studies mean the same or nearly the same."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..sparql import named_query
+from .base import Base, column_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Alignment"]
+
+
+class Alignment(Base):
+    """``align``."""
+
+    def align(
+        self,
+        *,
+        kinds: str | Iterable[str] | None = None,
+        threshold: float = 0.8,
+        out: Path | str | None = None,
+        lang: str = "en",
+    ) -> pd.DataFrame:
+        """Suggested mappings between the studies of the graph: themes, contexts,
+        interventions, mechanisms and outcomes of different studies whose names (every
+        label and synonym, in every language; accents and case folded) are the same
+        (``skos:exactMatch``) or similar at ``threshold`` or above (``skos:closeMatch``),
+        best first, each with its confidence, the names that matched and how.
+
+        ``kinds`` limits the kinds compared (``"theme"``, ``"mechanism"``, ...); ``out``
+        writes the suggestions as an SSSOM mapping table (TSV) to review in a spreadsheet.
+
+        >>> both = cg.load().merge(cg.load("tests/data/studies/blended-review.yaml"))
+        >>> found = both.align(kinds="theme")
+        >>> found[["subject_id", "predicate_id", "object_id", "confidence"]].values.tolist()[0]
+        ['blended-review:theme/feedback', 'skos:exactMatch', 'theme:feedback', 1.0]
+        """
+        from ..alignment.lexical import SUGGESTION_COLUMNS, concepts_from_rows, suggest
+
+        wanted = {kinds} if isinstance(kinds, str) else set(kinds) if kinds else None
+        prefixes = dict(self._prefixes())
+        curie = _Curies(prefixes)
+        rows = self._strings(named_query("align-concepts"), {})
+        concepts = concepts_from_rows(rows, curie, lang)
+        if wanted is not None:
+            unknown = wanted - {"theme", "context", "intervention", "mechanism", "outcome"}
+            if unknown:
+                raise ValueError(
+                    f"align(kinds=...): unknown kind {sorted(unknown)[0]!r}; use theme, "
+                    "context, intervention, mechanism or outcome"
+                )
+            concepts = [c for c in concepts if c.kind in wanted]
+        found = suggest(concepts, threshold=threshold)
+        frame = column_frame({c: [row[c] for row in found] for c in SUGGESTION_COLUMNS})
+        if out is not None:
+            from ..alignment.sssom import write_sssom
+
+            studies = sorted({c.study for c in concepts})
+            write_sssom(
+                found,
+                out,
+                prefixes=curie.prefixes,
+                columns=SUGGESTION_COLUMNS,
+                mapping_set_id="https://w3id.org/cimo-graph/mappings/"
+                + "--".join(study.split(":", 1)[0] for study in studies),
+            )
+        return frame
+
+
+class _Curies:
+    """Prefixed names (CURIEs) for IRIs, as SSSOM wants its ids: by the graph's prefixes
+    (the longest namespace that fits), a prefix made up where none does."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.prefixes = {p: n for p, n in prefixes.items() if p}
+        self._by_length = sorted(self.prefixes.items(), key=lambda pn: -len(pn[1]))
+
+    def __call__(self, iri: str) -> str:
+        for prefix, namespace in self._by_length:
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                return f"{prefix}:{iri[len(namespace) :]}"
+        cut = max(iri.rfind("#"), iri.rfind("/")) + 1
+        namespace, local = iri[:cut], iri[cut:]
+        prefix = f"ns{len(self.prefixes) + 1}"
+        self.prefixes[prefix] = namespace
+        self._by_length = sorted(self.prefixes.items(), key=lambda pn: -len(pn[1]))
+        return f"{prefix}:{local}"
