@@ -1890,3 +1890,31 @@ def test_an_export_of_a_control_character_built_in_python_is_refused_unwritten(t
         else:
             hostile.export(tmp_path / name)
     assert not list(tmp_path.iterdir())
+
+
+# --- 22. labels drawn as written: no formula, no command -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["costs $5 a $week", "a \\frac $x^{ formula", "$\\alpha$ and $$", "100% \\n $"]
+)
+def test_a_label_with_mathtext_signs_is_drawn_as_written(tmp_path, text):
+    """Matplotlib reads '$...$' as a formula: a label with dollars or backslashes broke the
+    figure (a ParseSyntaxException) or drew a formula. It is drawn as written, in every
+    format, and the SVG holds the text itself."""
+    from cimo_graph.namespace import LEERNETWERKEN as LNW
+
+    graph = Graph()
+    graph += cg.load().graph
+    label = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+    graph.remove((LNW["W-I1"], label, None))
+    graph.add((LNW["W-I1"], label, Literal(text, lang="en")))
+    graph.add((LNW["W-I1"], label, Literal(text, lang="nl")))
+    figure = cg.CimoGraph(graph).figure("W")
+    for suffix in ("svg", "png", "pdf"):
+        figure.savefig(tmp_path / f"w.{suffix}")
+    drawn = " ".join(" ".join(t.get_text().split()) for t in figure.layout.texts)
+    assert " ".join(text.split()) in drawn
+    import html
+
+    assert html.escape(text.split()[0], quote=False) in (tmp_path / "w.svg").read_text()

@@ -146,7 +146,10 @@ class _Canvas:
     ) -> tuple[Text, float]:
         size = style.pop("fontsize", self.fontsize)
         chars = max(8, int(width * 72 / (size * 0.5)))
-        artist = self.axes.text(x, y, "", fontsize=size, va="top", ha="left", **style)
+        # the text as written: "$5 a $week" is no formula, "\\frac" no command
+        artist = self.axes.text(
+            x, y, "", fontsize=size, va="top", ha="left", parse_math=False, **style
+        )
         while True:
             lines = textwrap.wrap(content, chars, break_long_words=False)
             artist.set_text("\n".join(lines) or " ")
