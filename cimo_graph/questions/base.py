@@ -494,16 +494,6 @@ class Base:
         infos.update(self._annotate(wholes))
         return grouped, infos
 
-    def _actors(
-        self, parts: Mapping[str, list[Node]], infos: Mapping[Node, Info], lang: str
-    ) -> str | None:
-        """The plural of the one role that carries out every intervention of a
-        proposition ("opleiders"), or ``None`` when there is no such single role."""
-        roles = set(parts["role"])
-        if len(roles) != 1 or len(parts["role"]) != len(parts["intervention"]):
-            return None
-        return self._role_name(next(iter(roles)), infos, lang)
-
     def _role_name(self, role: Node, infos: Mapping[Node, Info], lang: str) -> str:
         """How a sentence or figure names a role: its plural ("opleiders"), else its label."""
         plural = choose_label(infos[role].plurals, lang)
