@@ -36,6 +36,28 @@ def browser():
         browser.close()
 
 
+def _until(condition, seconds: float = 5.0) -> None:
+    """Wait until ``condition()`` holds, or fail. Polled from Python with ``evaluate``:
+    the pages' Content-Security-Policy forbids the ``eval`` behind Playwright's
+    ``wait_for_function``, which newer Chromium builds enforce in a notebook's iframe.
+    A frame still loading its document may destroy the context a condition runs in: that
+    try counts as not yet."""
+    import time
+
+    from playwright.sync_api import Error
+
+    end = time.monotonic() + seconds
+    while True:
+        try:
+            if condition():
+                return
+        except Error as error:
+            if "context was destroyed" not in str(error) and "navigat" not in str(error):
+                raise
+        assert time.monotonic() < end, "the page did not get there in time"
+        time.sleep(0.05)
+
+
 def open_page(browser, path, *, ready="window.cimoGraph !== undefined", fragment=""):
     """Open a file with every non-file request blocked; return page, requests, errors."""
     page = browser.new_page(viewport={"width": 1400, "height": 900})
@@ -50,7 +72,7 @@ def open_page(browser, path, *, ready="window.cimoGraph !== undefined", fragment
         lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
     )
     page.goto(path.as_uri() + fragment)
-    page.wait_for_function(ready, timeout=15000)
+    _until(lambda: page.evaluate(ready), 15)
     return page, requests, errors
 
 
@@ -101,7 +123,7 @@ def test_notebook_iframe_renders(kg, browser, tmp_path):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(path.as_uri())
     frame = page.frames[1]
-    frame.wait_for_function("window.cimoGraph !== undefined", timeout=15000)
+    _until(lambda: frame.evaluate("window.cimoGraph !== undefined"), 15)
     assert frame.evaluate("cimoGraph.nodes.length") == 18
     assert errors == []
     page.close()
@@ -150,7 +172,7 @@ def test_notebook_as_html_shows_every_network_and_figure_whole(browser, tmp_path
     assert frames.count() >= 1
     for index in range(frames.count()):
         frame = frames.nth(index).element_handle().content_frame()
-        frame.wait_for_function(_NODES_SHOWN, timeout=15000)
+        _until(lambda frame=frame: frame.evaluate(_NODES_SHOWN), 15)
     images = page.locator(".jp-OutputArea-output img, .output_png img")
     assert images.count() >= 2
     for index in range(images.count()):
@@ -161,17 +183,6 @@ def test_notebook_as_html_shows_every_network_and_figure_whole(browser, tmp_path
         natural, width, room = shown
         assert natural > 0 and 0 < width <= room + 1, shown
     page.close()
-
-
-def _until(condition, seconds: float = 5.0) -> None:
-    """Wait until ``condition()`` holds (the page's CSP forbids Playwright's string
-    predicates), or fail."""
-    import time
-
-    end = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < end, "the page did not get there in time"
-        time.sleep(0.05)
 
 
 def test_link_labels_show_where_they_are_read(kg, browser, tmp_path):
