@@ -28,6 +28,7 @@ from .sparql import (
     NamedQuery,
     bound_text,
     json_rows,
+    named_query,
     prepare,
     to_frame,
     variables,
@@ -394,6 +395,31 @@ class CimoGraph(Questions, Drawings):
                 graph.bind(prefix, namespace, override=False)
         return CimoGraph(graph, engine=self.engine)
 
+    def add_mappings(self, table: Path | str) -> int:
+        """Keep the mappings of a reviewed SSSOM table (written by :meth:`align`, edited
+        in a spreadsheet) in the graph, with their provenance: who made each, when, how
+        (its SEMAPV justification) and how sure. Returns the number of mappings kept.
+
+        The table is checked whole before anything is added: an id the graph does not
+        hold is named with its line and the closest ids; a mapping between two kinds of
+        element (a theme and an outcome) is kept and warned about
+        (:class:`~cimo_graph.TemplateWarning`). A table with the ``mapping_set_id`` of one
+        added before replaces it. :meth:`mappings` lists what is kept; a mapping that
+        holds is also stated plainly (``S skos:exactMatch O``) for SPARQL.
+        """
+        from .alignment.sssom import read_sssom
+        from .alignment.store import mapping_triples, remove_mapping_set
+
+        read = read_sssom(table)
+        known = {}
+        for study, node, kind, *_ in self._strings(named_query("align-concepts"), {}):
+            if node is not None and kind is not None:
+                known.setdefault(node, (kind, study or ""))
+        triples = mapping_triples(read, known)
+        remove_mapping_set(self._graph, URIRef(str(read.metadata["mapping_set_id"])))
+        self._graph.addN((s, p, o, self._graph) for s, p, o in triples)
+        return len(read.rows)
+
     def export_template(
         self, path: Path | str, *, format: str | None = None, force: bool = False
     ) -> Path:
@@ -515,6 +541,7 @@ def load(
     contexts: Mapping[str, Any] | None = None,
     location: Path | str | None = None,
     mapping: Mapping[str, Any] | Path | str | None = None,
+    mappings: Path | str | Sequence[Path | str] | None = None,
 ) -> CimoGraph:
     """Load a CIMO study: the bundled leernetwerken study, or the RDF file at ``source``.
 
@@ -556,6 +583,9 @@ def load(
         For a ``.qdpx`` project coded with code names of its own: a YAML file (or its
         content as a dict) giving the study's fields (``study:``) and, per code path, its
         kind and proposition (``codes:``); see the README.
+    mappings
+        Reviewed SSSOM mapping tables (one path or several) between the studies loaded:
+        kept in the graph as :meth:`CimoGraph.add_mappings` keeps them.
 
     Returns
     -------
@@ -580,6 +610,20 @@ def load(
     >>> len(kg) > 1000
     True
     """
+    if mappings is not None:
+        kg = load(
+            source,
+            format=format,
+            validate=validate,
+            store=store,
+            max_bytes=max_bytes,
+            contexts=contexts,
+            location=location,
+            mapping=mapping,
+        )
+        for table in [mappings] if isinstance(mappings, str | Path) else mappings:
+            kg.add_mappings(table)
+        return kg
     if location is not None:
         if store not in (None, "oxigraph"):
             raise UnsupportedFormatError(

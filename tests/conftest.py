@@ -37,6 +37,20 @@ _give_children_default_signals()
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
 REPO = TESTS.parent
+#: The three studies of the synthesis tests: the bundled one (Dutch and English), the
+#: English blended-learning review and the English realist evaluation.
+THREE_STUDIES = [
+    study_path(),
+    DATA / "studies" / "blended-review.yaml",
+    DATA / "studies" / "widening-access.yaml",
+]
+#: A reviewed SSSOM table between them: suggestions kept, re-predicated and one marked Not.
+REVIEWED = DATA / "mappings" / "three-studies.sssom.tsv"
+
+
+def reviewed_studies(store: str = "memory") -> cg.CimoGraph:
+    """The three studies with the reviewed mapping table between them."""
+    return cg.load(THREE_STUDIES, mappings=REVIEWED, store=store)
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,8 @@ import yaml
 import cimo_graph as cg
 from cimo_graph.alignment import SUGGESTION_COLUMNS
 
+from .conftest import REVIEWED, reviewed_studies
+
 STUDIES = Path(__file__).parent / "data" / "studies"
 
 
@@ -47,7 +49,10 @@ def test_the_same_name_is_an_exact_match_a_synonym_a_close_one(three):
         "skos:altLabel",
         "skos:altLabel",
     )
-    assert set(found["mapping_justification"]) == {"semapv:LexicalMatching"}
+    assert set(found["mapping_justification"]) <= {
+        "semapv:LexicalMatching",
+        "semapv:LexicalSimilarityThresholdMatching",
+    }
     assert found["confidence"].is_monotonic_decreasing
 
 
@@ -89,3 +94,195 @@ def test_a_wrong_kind_or_threshold_is_refused(three):
 
 def test_one_study_has_nothing_to_align(kg):
     assert len(kg.align()) == 0
+
+
+# --- reviewed tables kept in the graph --------------------------------------------------
+
+
+@pytest.fixture(params=["memory", "oxigraph"])
+def pair(request) -> cg.CimoGraph:
+    """The bundled study, the English review and the realist evaluation, on each store."""
+    return cg.load(
+        [
+            cg.resource_path("data", "leernetwerken.ttl"),
+            STUDIES / "blended-review.yaml",
+            STUDIES / "widening-access.yaml",
+        ],
+        store=request.param,
+    )
+
+
+def _table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    head = [line for line in lines if line.startswith("#")]
+    return head, list(csv.DictReader([x for x in lines if not x.startswith("#")], delimiter="\t"))
+
+
+def _write(path: Path, head: list[str], rows: list[dict[str, str]], columns: list[str]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("".join(line + "\n" for line in head))
+        writer = csv.DictWriter(handle, columns, delimiter="\t", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_a_table_kept_and_exported_again_comes_back_unchanged(pair, tmp_path):
+    suggested = tmp_path / "suggested.sssom.tsv"
+    pair.align(out=suggested, threshold=0.7)
+    size = len(pair)
+    kept = pair.add_mappings(suggested)
+    assert kept == len(_table(suggested)[1]) > 2
+    assert len(pair) > size
+    again = pair.mappings(out=tmp_path / "again.sssom.tsv")
+    assert (tmp_path / "again.sssom.tsv").read_text(encoding="utf-8") == suggested.read_text(
+        encoding="utf-8"
+    )
+    assert len(again) == kept
+    assert again["confidence"].dtype == float
+
+
+def test_a_reviewed_table_is_kept_as_the_reviewer_left_it(pair, tmp_path):
+    """Kept, re-predicated, marked wrong ('Not'), deleted, signed: the graph states what
+    holds (a plain skos triple SPARQL can follow) and keeps who said so."""
+    suggested = tmp_path / "suggested.sssom.tsv"
+    pair.align(out=suggested, threshold=0.7)
+    head, rows = _table(suggested)
+    columns = [*list(rows[0]), "predicate_modifier", "author_label"]
+    feedback = next(r for r in rows if r["object_id"] == "theme:feedback")
+    regulation = next(r for r in rows if r["object_id"] == "theme:self-direction")
+    wrong = rows[-1]
+    deleted = rows[-2]
+    regulation["predicate_id"] = "skos:narrowMatch"
+    wrong["predicate_modifier"] = "Not"
+    for row in rows:
+        row["author_label"] = "A. Reviewer|B. Second"
+        row["mapping_justification"] = "semapv:ManualMappingCuration"
+    rows.remove(deleted)
+    reviewed = _write(tmp_path / "reviewed.sssom.tsv", head, rows, columns)
+    pair.add_mappings(reviewed)
+    kept = pair.mappings()
+    assert len(kept) == len(rows)
+    assert set(kept["author_label"]) == {"A. Reviewer|B. Second"}
+    assert (deleted["subject_id"], deleted["object_id"]) not in set(
+        zip(kept["subject_id"], kept["object_id"], strict=True)
+    )
+    stated = pair.sparql(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT (STR(?s) AS ?a) (STR(?p) AS ?b) (STR(?o) AS ?c) WHERE { ?s ?p ?o . "
+        "FILTER (?p IN (skos:exactMatch, skos:closeMatch, skos:narrowMatch)) }"
+    )
+    pairs = {tuple(row) for row in stated.values.tolist()}
+
+    def stating(row):
+        return tuple(_expand(head, row[c]) for c in ("subject_id", "predicate_id", "object_id"))
+
+    assert stating(feedback) in pairs
+    assert stating(regulation) in pairs and regulation["predicate_id"] == "skos:narrowMatch"
+    assert stating(wrong) not in pairs
+    assert stating(deleted) not in pairs
+    pair.mappings(out=tmp_path / "again.sssom.tsv")
+    again_head, again_rows = _table(tmp_path / "again.sssom.tsv")
+    assert again_head == head
+    assert again_rows == [{c: r.get(c, "") for c in columns} for r in rows]
+
+
+def test_a_table_read_again_replaces_the_one_before(pair, tmp_path):
+    suggested = tmp_path / "suggested.sssom.tsv"
+    pair.align(out=suggested, threshold=0.7)
+    pair.add_mappings(suggested)
+    head, rows = _table(suggested)
+    dropped = rows.pop(0)
+    pair.add_mappings(_write(tmp_path / "fewer.sssom.tsv", head, rows, list(rows[0])))
+    assert len(pair.mappings()) == len(rows)
+    ask = "ASK { ?s <http://www.w3.org/2004/02/skos/core#exactMatch> ?o }"
+    assert dropped["predicate_id"] == "skos:exactMatch"
+    assert not pair.sparql(ask.replace("?s", f"<{_expand(head, dropped['subject_id'])}>"))
+
+
+def _expand(head: list[str], curie: str) -> str:
+    """The IRI of a prefixed name of a table whose metadata lines are ``head``."""
+    prefix, local = curie.split(":", 1)
+    return yaml.safe_load("\n".join(line[1:] for line in head))["curie_map"][prefix] + local
+
+
+def test_every_mistake_of_a_table_is_named_with_its_line_and_nothing_is_kept(pair, tmp_path):
+    suggested = tmp_path / "suggested.sssom.tsv"
+    pair.align(out=suggested, threshold=0.7)
+    head, rows = _table(suggested)
+    rows[0]["object_id"] = "theme:feedbak"
+    rows[1]["predicate_id"] = "skos:exactMatc"
+    rows[1]["confidence"] = "1.5"
+    rows[2]["mapping_justification"] = "semapv:Guess"
+    rows[2]["subject_id"] = "nowhere:x"
+    rows.append(dict(rows[3]))
+    size = len(pair)
+    bad = _write(tmp_path / "bad.sssom.tsv", head, rows, list(rows[0]))
+    with pytest.raises(cg.TemplateError) as caught:
+        pair.add_mappings(bad)
+    message = str(caught.value)
+    first = len(head) + 2
+    assert f"line {first + 1}, column 'predicate_id': 'skos:exactMatc': not a mapping" in message
+    assert "did you mean 'skos:exactMatch'?" in message
+    assert f"line {first + 1}, column 'confidence': '1.5': not a number between 0 and 1" in message
+    assert "'semapv:Guess': not a SEMAPV matching process" in message
+    assert "'nowhere:x': the prefix 'nowhere' is not in the curie_map" in message
+    assert f"line {first + len(rows) - 1}: the same mapping as line {first + 3}" in message
+    assert len(pair) == size
+    rows = _table(suggested)[1]
+    rows[0]["object_id"] = "theme:feedbak"
+    unknown = _write(tmp_path / "unknown.sssom.tsv", head, rows, list(rows[0]))
+    with pytest.raises(
+        cg.TemplateError,
+        match=r"'theme:feedbak': no theme, .* has this id; "
+        r"did you mean theme:feedback",
+    ):
+        pair.add_mappings(unknown)
+    assert len(pair) == size
+
+
+def test_a_table_without_its_metadata_or_with_unknown_columns_is_refused(pair, tmp_path):
+    suggested = tmp_path / "suggested.sssom.tsv"
+    pair.align(out=suggested)
+    head, rows = _table(suggested)
+    columns = [("confidance" if c == "confidence" else c) for c in rows[0]]
+    for row in rows:
+        row["confidance"] = row.pop("confidence")
+    head = [line for line in head if not line.startswith("#license")]
+    bad = _write(tmp_path / "bad.sssom.tsv", head, rows, columns)
+    with pytest.raises(cg.TemplateError) as caught:
+        pair.add_mappings(bad)
+    assert "the metadata block has no 'license'" in str(caught.value)
+    assert "'confidance': not a column of SSSOM; did you mean 'confidence'?" in str(caught.value)
+
+
+def test_a_mapping_between_two_kinds_is_kept_with_a_warning(pair, tmp_path):
+    suggested = tmp_path / "suggested.sssom.tsv"
+    pair.align(out=suggested, kinds="theme")
+    head, rows = _table(suggested)
+    rows[0]["object_id"] = "lnw:W-O1"
+    changed = _write(tmp_path / "kinds.sssom.tsv", head, rows, list(rows[0]))
+    with pytest.warns(cg.TemplateWarning, match="are different kinds of element"):
+        assert pair.add_mappings(changed) == len(rows)
+
+
+def test_load_takes_the_reviewed_tables(tmp_path):
+    studies = [cg.resource_path("data", "leernetwerken.ttl"), STUDIES / "blended-review.yaml"]
+    table = tmp_path / "m.sssom.tsv"
+    cg.load(studies).align(out=table)
+    kg = cg.load(studies, mappings=table)
+    assert len(kg.mappings()) == len(_table(table)[1])
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_the_tests_reviewed_table_round_trips_byte_for_byte(store, tmp_path):
+    """The reviewed table (exact, close, narrow and a 'Not' row, signed) loaded with the
+    three studies and exported again is the same file."""
+    kg = reviewed_studies(store)
+    kg.mappings(out=tmp_path / "again.sssom.tsv")
+    assert (tmp_path / "again.sssom.tsv").read_bytes() == REVIEWED.read_bytes()
+    kept = kg.mappings()
+    assert kept["predicate_modifier"].tolist().count("Not") == 1
+    assert set(kept["mapping_set_id"]) == {
+        "https://w3id.org/cimo-graph/mappings/tests/three-studies"
+    }

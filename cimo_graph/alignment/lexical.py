@@ -7,7 +7,8 @@ same folded name is an exact match (``skos:exactMatch``, confidence 1.0); otherw
 names' similarity (rapidfuzz's token-sort ratio, and nine tenths of its token-set ratio,
 which forgives a name held inside the other: "belonging" in "sense of belonging") is a
 close match (``skos:closeMatch``) where it reaches the threshold. Each suggestion keeps
-the two names that matched and how (SEMAPV's ``semapv:LexicalMatching``).
+the two names that matched and how (SEMAPV's ``semapv:LexicalMatching`` for the same name or a
+synonym, ``semapv:LexicalSimilarityThresholdMatching`` for similar names).
 """
 
 from __future__ import annotations
@@ -20,18 +21,19 @@ from ..lookup import normalise
 
 __all__ = ["SUGGESTION_COLUMNS", "Concept", "suggest"]
 
-#: The columns of a suggestion table: SSSOM's names for the mapping, then how it was found.
+#: The columns of a suggestion table: SSSOM's names for the mapping and how it was found,
+#: in the order of SSSOM's schema.
 SUGGESTION_COLUMNS = [
     "subject_id",
     "subject_label",
     "subject_category",
-    "subject_source",
     "predicate_id",
     "object_id",
     "object_label",
     "object_category",
-    "object_source",
     "mapping_justification",
+    "subject_source",
+    "object_source",
     "confidence",
     "subject_match_field",
     "object_match_field",
@@ -133,13 +135,17 @@ def _row(a: Concept, b: Concept, score: float, name_a: str, name_b: str) -> dict
         "object_label": b.label,
         "object_category": b.kind,
         "object_source": b.study,
-        "mapping_justification": "semapv:LexicalMatching",
+        "mapping_justification": "semapv:LexicalMatching"
+        if score >= 0.95
+        else "semapv:LexicalSimilarityThresholdMatching",
         "confidence": score,
         "subject_match_field": _field(a, name_a),
         "object_match_field": _field(b, name_b),
         "match_string": f"{name_a} ~ {name_b}",
         "comment": "the same name, accents and case folded"
         if exact
+        else "a synonym of one is a name of the other"
+        if score >= 0.95
         else "similar names (token sort and token set ratio)",
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,10 +67,92 @@ class Alignment(Base):
                 out,
                 prefixes=curie.prefixes,
                 columns=SUGGESTION_COLUMNS,
-                mapping_set_id="https://w3id.org/cimo-graph/mappings/"
-                + "--".join(study.split(":", 1)[0] for study in studies),
+                metadata={
+                    "mapping_set_id": "https://w3id.org/cimo-graph/mappings/"
+                    + "--".join(study.split(":", 1)[0] for study in studies),
+                    "license": "https://creativecommons.org/publicdomain/zero/1.0/",
+                    "mapping_tool": "cimo-graph",
+                    "mapping_date": datetime.date.today().isoformat(),
+                },
             )
         return frame
+
+    def mappings(
+        self, *, mapping_set: str | None = None, out: Path | str | None = None
+    ) -> pd.DataFrame:
+        """The mappings the graph keeps from reviewed mapping tables
+        (:meth:`~cimo_graph.CimoGraph.add_mappings`), one row each with the table's
+        columns (SSSOM's names, in its order) and ``mapping_set_id``; ``mapping_set``
+        keeps one table's. ``out`` writes them as an SSSOM table again, with their set's
+        metadata: the table read, unchanged (its rows in the order suggestions come:
+        surest first, then by ids; several values in a cell sorted).
+
+        >>> import tempfile
+        >>> both = cg.load().merge(cg.load("tests/data/studies/blended-review.yaml"))
+        >>> path = Path(tempfile.mkdtemp()) / "themes.sssom.tsv"
+        >>> _ = both.align(kinds="theme", out=path)
+        >>> both.add_mappings(path)
+        2
+        >>> kept = both.mappings()
+        >>> kept[["subject_id", "predicate_id", "object_id"]].values.tolist()[0]
+        ['blended-review:theme/feedback', 'skos:exactMatch', 'theme:feedback']
+        """
+        from ..alignment.slots import MAPPING_SLOTS
+        from ..alignment.store import rows_from_values
+
+        metadata, prefixes, rows = rows_from_values(
+            self._strings(named_query("mappings"), {}),
+            self._strings(named_query("mapping-sets"), {}),
+        )
+        if mapping_set is not None:
+            if mapping_set not in metadata:
+                from ..errors import UnknownNameError
+
+                raise UnknownNameError(
+                    mapping_set, sorted(metadata), hint="the graph keeps no such mapping set"
+                )
+            rows = [row for row in rows if row["mapping_set_id"] == mapping_set]
+        rows.sort(key=_mapping_order)
+        if out is not None:
+            chosen = {str(row["mapping_set_id"]) for row in rows} or set(metadata)
+            if len(chosen) != 1:
+                raise ValueError(
+                    "mappings(out=...) writes one mapping table; the graph keeps "
+                    f"{len(chosen)}: choose one with mapping_set= ({', '.join(sorted(chosen))})"
+                )
+            from ..alignment.sssom import write_sssom
+
+            [name] = chosen
+            write_sssom(rows, out, prefixes=prefixes.get(name, {}), metadata=metadata[name])
+        columns = [c for c in MAPPING_SLOTS if any(c in row for row in rows)]
+        columns = columns or ["subject_id", "predicate_id", "object_id"]
+        return column_frame(
+            {c: [_value(c, row.get(c)) for row in rows] for c in [*columns, "mapping_set_id"]}
+        )
+
+
+def _mapping_order(row: dict[str, object]) -> tuple[object, ...]:
+    """Surest first, then by ids: the order suggestions come in."""
+    confidence = row.get("confidence")
+    return (
+        -float(str(confidence)) if confidence not in (None, "") else 1.0,
+        str(row.get("subject_id", "")),
+        str(row.get("object_id", "")),
+        str(row.get("predicate_id", "")),
+        str(row.get("predicate_modifier", "")),
+    )
+
+
+def _value(column: str, value: object) -> object:
+    """A cell as a data frame shows it: numbers as numbers, several values as one text."""
+    from ..alignment.slots import MAPPING_SLOTS
+
+    if isinstance(value, list):
+        return "|".join(value)
+    slot = MAPPING_SLOTS.get(column)
+    if slot is not None and slot.kind == "double" and value not in (None, ""):
+        return float(str(value))
+    return value
 
 
 class _Curies:
