@@ -286,3 +286,59 @@ def test_the_tests_reviewed_table_round_trips_byte_for_byte(store, tmp_path):
     assert set(kept["mapping_set_id"]) == {
         "https://w3id.org/cimo-graph/mappings/tests/three-studies"
     }
+
+
+# --- questions across studies follow the accepted mappings ------------------------------
+
+
+@pytest.fixture(scope="module", params=["memory", "oxigraph"])
+def reviewed(request) -> cg.CimoGraph:
+    return reviewed_studies(request.param)
+
+
+def _by_study(answer) -> dict[str, set[tuple[str, str]]]:
+    found: dict[str, set[tuple[str, str]]] = {}
+    for row in answer.itertuples():
+        found.setdefault(row.study, set()).add((row.id, row.mapping))
+    return found
+
+
+def test_an_exact_match_answers_for_both_studies_and_names_the_mapping(reviewed):
+    """verbondenheid (the bundled study's connectedness) is belonging in the realist
+    study: its interventions come too, each row naming the mapping that reached it."""
+    answer = reviewed.interventions_for("verbondenheid")
+    studies = _by_study(answer)
+    assert {mapping for _, mapping in studies["leernetwerken"]} == {""}
+    assert {mapping for _, mapping in studies["widening-access"]} == {"skos:exactMatch belonging"}
+    assert {"WA-I1", "WA-I2", "WA-I3", "WA-I6"} <= {i for i, _ in studies["widening-access"]}
+    alone = reviewed.interventions_for("verbondenheid", mappings="none")
+    assert set(alone["study"]) == {"leernetwerken"}
+    assert set(alone["mapping"]) == {""}
+    assert len(answer) > len(alone)
+    mechanisms = reviewed.mechanisms_for("verbondenheid")
+    assert "WA-M1" in set(mechanisms[mechanisms["study"] == "widening-access"]["id"])
+
+
+def test_a_close_match_is_followed_on_request(reviewed):
+    """self-regulation (the review) is a close match of self-direction (the bundled
+    study): followed with mappings="close" only."""
+    exact = reviewed.outcomes_of("self-direction")
+    assert "blended-review" not in set(exact["study"])
+    close = reviewed.outcomes_of("self-direction", mappings="close")
+    rows = close[close["study"] == "blended-review"]
+    assert set(rows["id"]) == {"BL-O1"}
+    assert set(rows["mapping"]) == {"skos:closeMatch self-regulation"}
+
+
+def test_a_mapping_marked_not_or_a_narrower_one_is_not_followed(reviewed):
+    for theme in ("competence development", "coaching and guidance"):
+        answer = reviewed.interventions_for(theme, mappings="close")
+        assert "widening-access" not in set(answer["study"]), theme
+
+
+def test_without_mappings_every_row_is_its_own_theme(kg):
+    answer = kg.interventions_for("zelfsturing")
+    assert list(answer.columns)[-3:] == ["mapping", "study", "iri"]
+    assert set(answer["mapping"]) == {""}
+    with pytest.raises(cg.QueryParameterError, match="use 'exact'"):
+        kg.interventions_for("zelfsturing", mappings="all")

@@ -56,6 +56,7 @@ COLUMNS = {
         "carried_out_by",
         "source_text",
         "notes",
+        "mapping",
         "study",
         "iri",
     ],

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from ..errors import CimoGraphError, NoRouteError
+from ..errors import CimoGraphError, NoRouteError, QueryParameterError
 from ..labels import choose_text
 from ..sparql import named_query
 from .base import (
@@ -31,7 +31,10 @@ if TYPE_CHECKING:
 
     from ..lookup import NameIndex
 
-__all__ = ["Routes"]
+__all__ = ["MAPPINGS", "Routes"]
+
+#: What the route questions follow of the mappings between studies (``mappings=``).
+MAPPINGS = ("exact", "close", "none")
 
 #: Columns of the route answers (interventions_for, mechanisms_for, outcomes_of).
 ROUTE_COLUMNS = [
@@ -639,14 +642,78 @@ class Routes(Base):
             f"kg.evidence({str(asked)!r}) shows everything that carries the theme."
         )
 
+    def _mapped_themes(self, themes: list[Node], mappings: str) -> list[tuple[Node, str]]:
+        """The themes the graph's accepted mappings make one with ``themes``
+        (``mapped-concepts``), each with the mapping that reaches it (``skos:exactMatch
+        belonging``): exact matches for ``mappings="exact"``, close ones too for
+        ``"close"``, none for ``"none"``. An exact match wins over a close one."""
+        if mappings not in MAPPINGS:
+            raise QueryParameterError(
+                f"mappings={mappings!r}: use 'exact' (follow exact matches between "
+                "studies), 'close' (close matches too) or 'none'"
+            )
+        if mappings == "none":
+            return []
+        asked = {str(theme) for theme in themes}
+        found: dict[str, str] = {}
+        rows = self._strings_each(named_query("mapped-concepts"), "concept", themes)
+        for _, other, predicate in rows:
+            if other is None or predicate is None or other in asked:
+                continue
+            exact = predicate.endswith("exactMatch")
+            if not exact and mappings != "close":
+                continue
+            if exact or other not in found:
+                found[other] = "skos:exactMatch" if exact else "skos:closeMatch"
+        names = self._names()
+        nodes = {other: URIRef(other) for other in found}
+        names.prefetch(nodes.values())
+        return [
+            (nodes[other], f"{found[other]} {names.display(nodes[other])}")
+            for other in sorted(found, key=lambda o: (found[o] != "skos:exactMatch", o))
+        ]
+
+    def _theme_answer(
+        self,
+        helper: str,
+        asked: str | URIRef,
+        mappings: str,
+        build: Callable[[list[Node]], pd.DataFrame],
+    ) -> pd.DataFrame:
+        """The answer of ``helper`` for the theme named ``asked``: ``build``'s rows for its
+        themes, then for each theme a mapping makes one with them (``mappings``), those
+        rows not already given, with the mapping in column ``mapping``."""
+        import pandas as pd
+
+        themes = self._names().themes_named(asked)
+        frames = [build(themes)]
+        frames[0]["mapping"] = ""
+        for theme, mapping in self._mapped_themes(themes, mappings):
+            frame = build([theme])
+            frame["mapping"] = mapping
+            frames.append(frame)
+        throughs = sorted({t for frame in frames for t in frame.attrs.get("throughs", [])})
+        answer = frames[0]
+        if len(frames) > 1:
+            answer = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+            answer = answer.drop_duplicates(["iri", "match", "through", "via"], ignore_index=True)
+        answer.attrs["throughs"] = throughs
+        return self._answered(answer, helper, asked, themes)
+
     def _finished(
         self, answer: pd.DataFrame, kinds: set[str], lang: str, *, chains: bool, forward: bool
     ) -> pd.DataFrame:
-        """``answer`` as returned: with the chained configurations where ``chains``."""
+        """``answer`` as returned: with the chained configurations where ``chains``, and
+        its ``mapping`` column (empty where no mapping led to a row) before ``study``."""
         if chains:
-            return self._chained(answer, kinds, lang, forward=forward)
+            answer = self._chained(answer, kinds, lang, forward=forward)
         answer.attrs.pop("throughs", None)
-        return answer
+        if "mapping" not in answer:
+            answer["mapping"] = ""
+        answer["mapping"] = answer["mapping"].fillna("")
+        columns = [c for c in answer.columns if c != "mapping"]
+        columns.insert(columns.index("study"), "mapping")
+        return answer[columns]
 
     def _chained(
         self,
@@ -699,7 +766,12 @@ class Routes(Base):
 
     @one_lookup
     def interventions_for(
-        self, theme: str | URIRef, *, lang: str = "en", chains: bool = False
+        self,
+        theme: str | URIRef,
+        *,
+        lang: str = "en",
+        chains: bool = False,
+        mappings: str = "exact",
     ) -> pd.DataFrame:
         """Which interventions lead to a theme, by which route, with the evidence.
 
@@ -729,13 +801,20 @@ class Routes(Base):
             Follow chains of configurations back: where a proposition on a route holds in
             a context that is another proposition's outcome, that proposition's
             interventions lead there too (rows with ``match="chain"``, via that outcome).
+        mappings
+            Which mappings between studies to follow (kept by
+            :meth:`~cimo_graph.CimoGraph.add_mappings`): ``"exact"`` (the default) answers
+            for the themes of other studies that are an exact match of the theme too,
+            ``"close"`` for close matches as well, ``"none"`` for the theme alone. The
+            ``mapping`` column names the mapping a row was reached through
+            (``skos:exactMatch belonging``), empty for the theme's own rows.
 
         Returns
         -------
         pandas.DataFrame
             Columns ``id, label, kind, match, route, through, through_label, via,
             via_kind, via_label, mechanisms, link, carried_out_by, source_text, notes,
-            study, iri``. ``mechanisms`` lists the mechanisms of a proposition route.
+            mapping, study, iri``. ``mechanisms`` lists the mechanisms of a proposition route.
             ``link`` says how the row is linked to ``via``: ``proposition`` where the study
             states the link for the proposition as a whole (then every intervention of
             it is on the route), ``stated`` where it states it for this element itself
@@ -759,21 +838,28 @@ class Routes(Base):
         C-I6 route proposition C C-AV
         W-I3 mention proposition W
         """
-        themes = self._names().themes_named(theme)
-        routes, members = self._theme_members("interventions_for", themes, lang)
-        answer = self._route_frame(
-            routes,
-            {"intervention", "means", "shaping"},
-            lang,
-            self._theme_mentions(themes, {"intervention", "means"}),
-            members=members,
-        )
-        answer = self._answered(answer, "interventions_for", theme, themes)
+
+        def build(themes: list[Node]) -> pd.DataFrame:
+            routes, members = self._theme_members("interventions_for", themes, lang)
+            return self._route_frame(
+                routes,
+                {"intervention", "means", "shaping"},
+                lang,
+                self._theme_mentions(themes, {"intervention", "means"}),
+                members=members,
+            )
+
+        answer = self._theme_answer("interventions_for", theme, mappings, build)
         return self._finished(answer, {"intervention"}, lang, chains=chains, forward=False)
 
     @one_lookup
     def mechanisms_for(
-        self, target: str | URIRef, *, lang: str = "en", chains: bool = False
+        self,
+        target: str | URIRef,
+        *,
+        lang: str = "en",
+        chains: bool = False,
+        mappings: str = "exact",
     ) -> pd.DataFrame:
         """The mechanisms of a design proposition, of the propositions holding an outcome
         (or any other element), or on the routes to a theme.
@@ -792,11 +878,13 @@ class Routes(Base):
         """
         node, kind = self._names().node(target, themes=True)
         if kind == "theme":
-            themes = self._names().themes_named(target)
-            routes, members = self._theme_members("mechanisms_for", themes, lang)
-            mentions = self._theme_mentions(themes, {"mechanism"})
-            answer = self._route_frame(routes, {"mechanism"}, lang, mentions, members=members)
-            answer = self._answered(answer, "mechanisms_for", target, themes)
+
+            def build(themes: list[Node]) -> pd.DataFrame:
+                routes, members = self._theme_members("mechanisms_for", themes, lang)
+                mentions = self._theme_mentions(themes, {"mechanism"})
+                return self._route_frame(routes, {"mechanism"}, lang, mentions, members=members)
+
+            answer = self._theme_answer("mechanisms_for", target, mappings, build)
         else:
             routes, _ = self._element_routes(node, "mechanisms_for")
             routes = [r for r in routes if r["route"] == "proposition"]
@@ -805,7 +893,12 @@ class Routes(Base):
 
     @one_lookup
     def outcomes_of(
-        self, source: str | URIRef, *, lang: str = "en", chains: bool = False
+        self,
+        source: str | URIRef,
+        *,
+        lang: str = "en",
+        chains: bool = False,
+        mappings: str = "exact",
     ) -> pd.DataFrame:
         """The outcomes an intervention (or any element) leads to through its propositions,
         the outcomes of a proposition, or the aim of a pillar.
@@ -824,17 +917,19 @@ class Routes(Base):
         """
         node, kind = self._names().node(source, themes=True)
         if kind == "theme":
-            themes = self._names().themes_named(source)
-            routes, members = self._theme_members("outcomes_of", themes, lang)
-            answer = self._route_frame(
-                routes,
-                {"outcome", "added value", "aim"},
-                lang,
-                carriers={"outcome", "added value", "aim"},
-                along={"outcome", "aim"},
-                members=members,
-            )
-            answer = self._answered(answer, "outcomes_of", source, themes)
+
+            def build(themes: list[Node]) -> pd.DataFrame:
+                routes, members = self._theme_members("outcomes_of", themes, lang)
+                return self._route_frame(
+                    routes,
+                    {"outcome", "added value", "aim"},
+                    lang,
+                    carriers={"outcome", "added value", "aim"},
+                    along={"outcome", "aim"},
+                    members=members,
+                )
+
+            answer = self._theme_answer("outcomes_of", source, mappings, build)
         else:
             routes, _ = self._element_routes(node, "outcomes_of")
             answer = self._route_frame(routes, {"outcome", "aim"}, lang)
