@@ -17,6 +17,7 @@ from .authoring import TEMPLATE_FORMATS
 from .errors import CimoGraphError, QueryParameterError
 from .graph import CimoGraph, load
 from .iris import checked_iri
+from .questions.routes import MAPPINGS
 from .sparql import _parse_header, named_queries
 from .views import RENDER_FORMATS
 
@@ -139,7 +140,21 @@ def _parser() -> argparse.ArgumentParser:
             # the question commands take --study: these take it too, as the same thing
             sub.add_argument("--study", dest="study_option", default=None, help=argparse.SUPPRESS)
         else:
-            sub.add_argument("--study", default=None, help="study file; default: the bundled study")
+            sub.add_argument(
+                "--study",
+                action="append",
+                default=None,
+                help="study file; default: the bundled study. Repeat it to ask several "
+                "studies together",
+            )
+            sub.add_argument(
+                "--mappings",
+                action="append",
+                default=None,
+                metavar="FILE",
+                help="a reviewed SSSOM mapping table between the studies (from `align`); "
+                "repeatable",
+            )
         sub.add_argument(
             "--rdf-format",
             default=None,
@@ -161,6 +176,13 @@ def _parser() -> argparse.ArgumentParser:
             action="store_true",
             help="also follow chains of configurations (an outcome that is the context of "
             "another proposition)",
+        )
+        sub.add_argument(
+            "--follow",
+            choices=MAPPINGS,
+            default="exact",
+            help="which mappings between studies to follow: exact (default), close (close "
+            "matches too) or none",
         )
 
     def answers(sub: argparse.ArgumentParser, *, lang: bool = True) -> None:
@@ -289,6 +311,36 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("source", help="an intervention, proposition, pillar or theme")
     answers(sub)
     chains(sub)
+    sub = commands.add_parser(
+        "align",
+        help="Suggest which themes, contexts, interventions, mechanisms and outcomes of "
+        "several studies mean the same, as an SSSOM mapping table to review.",
+        description="Suggest mappings between the concepts of several studies by their "
+        "names (every label and synonym, every language; accents and case folded), best "
+        "first. With --out, write them as an SSSOM mapping table (TSV) to review in a "
+        "spreadsheet: keep a row, change its predicate, mark it Not, or delete it; then "
+        "ask the studies together with --mappings FILE.",
+    )
+    sub.add_argument("studies", nargs="+", metavar="STUDY", help="study files or templates")
+    sub.add_argument(
+        "--kinds",
+        default=None,
+        help="comma-separated kinds to compare: theme, context, intervention, mechanism, "
+        "outcome (default: all)",
+    )
+    sub.add_argument(
+        "--threshold",
+        type=_share,
+        default=0.8,
+        help="the least similarity of two names suggested (0 to 1; default 0.8)",
+    )
+    sub.add_argument("--out", default=None, metavar="FILE", help="write an SSSOM table (TSV)")
+    sub.add_argument("--force", action="store_true", help="replace a file at --out")
+    sub.add_argument(
+        "--lang", choices=("en", "nl"), default="en", help="language of the labels shown"
+    )
+    sub.add_argument("--format", choices=FORMATS, default="table", help="table, csv or json")
+    sub.set_defaults(run=_align)
     sub = command(
         "evidence", "The evidence behind an element: source text, quotes, notes.", _evidence
     )
@@ -605,14 +657,25 @@ def _load(args: argparse.Namespace) -> Any:
             )
         args.study = args.study_option
     if getattr(args, "endpoint", None):
+        if getattr(args, "mappings", None):
+            raise CimoGraphError(
+                "--mappings adds to a study file's graph; an endpoint's graph takes them "
+                "when it is published (kg.add_mappings, then publish)"
+            )
         from .remote import connect
 
         return connect(args.endpoint, graph=args.graph, cap=args.row_cap)
+    study = args.study
+    if isinstance(study, list):
+        study = study[0] if len(study) == 1 else study
+    if isinstance(study, list) and getattr(args, "location", None):
+        raise CimoGraphError("--location keeps one study file; give one --study with it")
     return load(
-        args.study,
+        study,
         format=args.rdf_format,
         location=getattr(args, "location", None),
         mapping=getattr(args, "mapping", None),
+        mappings=getattr(args, "mappings", None),
     )
 
 
@@ -643,21 +706,70 @@ def _validate(args: argparse.Namespace) -> int:
     return 0 if report.conforms else 1
 
 
+def _share(text: str) -> float:
+    """An argument type: a number from 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number from 0 to 1")
+    return value
+
+
+def _align(args: argparse.Namespace) -> int:
+    kinds = [k.strip() for k in args.kinds.split(",") if k.strip()] if args.kinds else None
+    kg = load(list(args.studies))
+    found = kg.align(
+        kinds=kinds, threshold=args.threshold, out=args.out, lang=args.lang, force=args.force
+    )
+    emit(
+        found,
+        args.format,
+        ["subject_id", "predicate_id", "object_id", "confidence", "match_string"],
+    )
+    if args.out:
+        print(
+            f"{len(found)} suggested mapping(s) written to {args.out}: review them (keep a "
+            "row, change its predicate, mark it Not or delete it), then ask the studies "
+            f"together with --mappings {args.out}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _route_table(answer: pd.DataFrame) -> list[str]:
+    """The columns a route answer shows as a table: with its study and the mapping that
+    reached a row where the answer spans several studies."""
+    columns = list(ROUTE_TABLE)
+    if answer["study"].nunique() > 1:
+        columns.append("study")
+    if (answer["mapping"] != "").any():
+        columns.append("mapping")
+    return columns
+
+
 def _interventions(args: argparse.Namespace) -> int:
-    answer = _load(args).interventions_for(args.theme, lang=args.lang, chains=args.chains)
-    emit(answer, args.format, ROUTE_TABLE)
+    answer = _load(args).interventions_for(
+        args.theme, lang=args.lang, chains=args.chains, mappings=args.follow
+    )
+    emit(answer, args.format, _route_table(answer))
     return 0
 
 
 def _mechanisms(args: argparse.Namespace) -> int:
-    answer = _load(args).mechanisms_for(args.target, lang=args.lang, chains=args.chains)
-    emit(answer, args.format, ROUTE_TABLE)
+    answer = _load(args).mechanisms_for(
+        args.target, lang=args.lang, chains=args.chains, mappings=args.follow
+    )
+    emit(answer, args.format, _route_table(answer))
     return 0
 
 
 def _outcomes(args: argparse.Namespace) -> int:
-    answer = _load(args).outcomes_of(args.source, lang=args.lang, chains=args.chains)
-    emit(answer, args.format, ROUTE_TABLE)
+    answer = _load(args).outcomes_of(
+        args.source, lang=args.lang, chains=args.chains, mappings=args.follow
+    )
+    emit(answer, args.format, _route_table(answer))
     return 0
 
 
@@ -850,7 +962,8 @@ def _row_cap(text: str) -> int:
 
 def _render(args: argparse.Namespace) -> int:
     kg = _load(args)
-    name = args.focus or (Path(args.study).stem if args.study else "leernetwerken")
+    study = args.study[0] if isinstance(args.study, list) else args.study
+    name = args.focus or (Path(study).stem if study else "leernetwerken")
     out = Path(args.out) if args.out else Path(f"{_file_name(name)}.{args.format}")
     _not_the_study(args, out)
     kg.export(

@@ -86,9 +86,9 @@ def test_the_suggestions_are_an_sssom_table(three, tmp_path):
 
 
 def test_a_wrong_kind_or_threshold_is_refused(three):
-    with pytest.raises(ValueError, match="unknown kind 'mechanisms'"):
+    with pytest.raises(cg.QueryParameterError, match=r"unknown kind 'mechanisms' \(did you mean"):
         three.align(kinds="mechanisms")
-    with pytest.raises(ValueError, match="threshold must lie between 0 and 1"):
+    with pytest.raises(cg.QueryParameterError, match="threshold must lie between 0 and 1"):
         three.align(threshold=80)
 
 

@@ -313,3 +313,29 @@ def test_a_row_cap_on_the_command_line_is_a_number_of_rows(cap, capsys):
     with pytest.raises(SystemExit):
         main(["themes", "--endpoint", "http://127.0.0.1:9/sparql", "--row-cap", cap])
     assert f"row cap {cap!r}: give a number of rows" in capsys.readouterr().err
+
+
+def test_align_suggests_and_writes_a_table_then_questions_follow_it(tmp_path, capsys):
+    """`align STUDY... --out` writes the suggestions to review; a second run keeps the
+    reviewed table unless --force; the question commands take several --study and the
+    reviewed table with --mappings, showing each row's study and mapping."""
+    from .conftest import REVIEWED, THREE_STUDIES
+
+    table = tmp_path / "m.sssom.tsv"
+    studies = [str(path) for path in THREE_STUDIES]
+    assert main(["align", *studies, "--out", str(table), "--kinds", "theme"]) == 0
+    out, err = capsys.readouterr()
+    assert "theme:connectedness" in out and "widening-access:theme/belonging" in out
+    assert f"written to {table}" in err
+    assert table.read_text(encoding="utf-8").startswith("#curie_map:")
+    assert main(["align", *studies, "--out", str(table)]) == 2
+    assert "exists; the mapping table would replace it" in capsys.readouterr().err
+    assert main(["align", *studies, "--kinds", "themes"]) == 2
+    assert "did you mean 'theme'?" in capsys.readouterr().err
+    asked = ["interventions", "verbondenheid", *(f"--study={s}" for s in studies)]
+    assert main([*asked, "--mappings", str(REVIEWED), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    reached = {row["mapping"] for row in rows if row["study"] == "widening-access"}
+    assert reached == {"skos:exactMatch belonging"}
+    assert main([*asked, "--mappings", str(REVIEWED), "--follow", "none"]) == 0
+    assert "widening-access" not in capsys.readouterr().out

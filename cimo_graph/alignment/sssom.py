@@ -115,17 +115,20 @@ def write_sssom(
     prefixes: Mapping[str, str],
     metadata: Mapping[str, object],
     columns: Sequence[str] | None = None,
+    force: bool = False,
 ) -> Path:
     """Write ``rows`` as an SSSOM/TSV table at ``path`` (whole or not at all), with the
     ``metadata`` block (``mapping_set_id``, ``license``, ...) and those of ``prefixes`` its
-    ids use; returns the path.
+    ids use; returns the path. A file already at ``path`` (a reviewed table, perhaps) is
+    refused (:class:`~cimo_graph.OutputError`) unless ``force``.
 
     Columns and metadata keys come in the order of SSSOM's schema; a column empty in every
     row is left out (``columns`` names those kept even so); a cell of several values
     (a list) is written with ``|`` between them, sorted.
     """
-    from .._files import write_text
+    from .._files import refuse_overwrite, write_text
 
+    refuse_overwrite(path, "the mapping table", force=force)
     write_text(Path(path), sssom_text(rows, prefixes=prefixes, metadata=metadata, columns=columns))
     return Path(path)
 

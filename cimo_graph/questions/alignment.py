@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import difflib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import QueryParameterError
 from ..sparql import named_query
 from .base import Base, column_frame
 
@@ -26,6 +28,7 @@ class Alignment(Base):
         threshold: float = 0.8,
         out: Path | str | None = None,
         lang: str = "en",
+        force: bool = False,
     ) -> pd.DataFrame:
         """Suggested mappings between the studies of the graph: themes, contexts,
         interventions, mechanisms and outcomes of different studies whose names (every
@@ -34,7 +37,8 @@ class Alignment(Base):
         best first, each with its confidence, the names that matched and how.
 
         ``kinds`` limits the kinds compared (``"theme"``, ``"mechanism"``, ...); ``out``
-        writes the suggestions as an SSSOM mapping table (TSV) to review in a spreadsheet.
+        writes the suggestions as an SSSOM mapping table (TSV) to review in a spreadsheet;
+        a file already there (a reviewed table) is refused unless ``force``.
 
         >>> both = cg.load().merge(cg.load("tests/data/studies/blended-review.yaml"))
         >>> found = both.align(kinds="theme")
@@ -49,13 +53,17 @@ class Alignment(Base):
         rows = self._strings(named_query("align-concepts"), {})
         concepts = concepts_from_rows(rows, curie, lang)
         if wanted is not None:
-            unknown = wanted - {"theme", "context", "intervention", "mechanism", "outcome"}
-            if unknown:
-                raise ValueError(
-                    f"align(kinds=...): unknown kind {sorted(unknown)[0]!r}; use theme, "
-                    "context, intervention, mechanism or outcome"
+            known = ("theme", "context", "intervention", "mechanism", "outcome")
+            for kind in sorted(wanted - set(known)):
+                close = difflib.get_close_matches(kind, known, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise QueryParameterError(
+                    f"align(kinds=...): unknown kind {kind!r}{hint}; use theme, context, "
+                    "intervention, mechanism or outcome"
                 )
             concepts = [c for c in concepts if c.kind in wanted]
+        if not 0 <= threshold <= 1:
+            raise QueryParameterError(f"threshold must lie between 0 and 1, not {threshold!r}")
         found = suggest(concepts, threshold=threshold)
         frame = column_frame({c: [row[c] for row in found] for c in SUGGESTION_COLUMNS})
         if out is not None:
@@ -67,6 +75,7 @@ class Alignment(Base):
                 out,
                 prefixes=curie.prefixes,
                 columns=SUGGESTION_COLUMNS,
+                force=force,
                 metadata={
                     "mapping_set_id": "https://w3id.org/cimo-graph/mappings/"
                     + "--".join(study.split(":", 1)[0] for study in studies),
@@ -78,14 +87,19 @@ class Alignment(Base):
         return frame
 
     def mappings(
-        self, *, mapping_set: str | None = None, out: Path | str | None = None
+        self,
+        *,
+        mapping_set: str | None = None,
+        out: Path | str | None = None,
+        force: bool = False,
     ) -> pd.DataFrame:
         """The mappings the graph keeps from reviewed mapping tables
         (:meth:`~cimo_graph.CimoGraph.add_mappings`), one row each with the table's
         columns (SSSOM's names, in its order) and ``mapping_set_id``; ``mapping_set``
         keeps one table's. ``out`` writes them as an SSSOM table again, with their set's
         metadata: the table read, unchanged (its rows in the order suggestions come:
-        surest first, then by ids; several values in a cell sorted).
+        surest first, then by ids; several values in a cell sorted). A file already at
+        ``out`` is refused unless ``force``.
 
         >>> import tempfile
         >>> both = cg.load().merge(cg.load("tests/data/studies/blended-review.yaml"))
@@ -123,7 +137,9 @@ class Alignment(Base):
             from ..alignment.sssom import write_sssom
 
             [name] = chosen
-            write_sssom(rows, out, prefixes=prefixes.get(name, {}), metadata=metadata[name])
+            write_sssom(
+                rows, out, prefixes=prefixes.get(name, {}), metadata=metadata[name], force=force
+            )
         columns = [c for c in MAPPING_SLOTS if any(c in row for row in rows)]
         columns = columns or ["subject_id", "predicate_id", "object_id"]
         return column_frame(
@@ -169,7 +185,10 @@ class _Curies:
                 return f"{prefix}:{iri[len(namespace) :]}"
         cut = max(iri.rfind("#"), iri.rfind("/")) + 1
         namespace, local = iri[:cut], iri[cut:]
-        prefix = f"ns{len(self.prefixes) + 1}"
+        number = len(self.prefixes) + 1
+        while f"ns{number}" in self.prefixes:
+            number += 1  # a prefix of the graph's own may already be called so
+        prefix = f"ns{number}"
         self.prefixes[prefix] = namespace
         self._by_length = sorted(self.prefixes.items(), key=lambda pn: -len(pn[1]))
         return f"{prefix}:{local}"
