@@ -568,15 +568,20 @@ def _not_the_study(args: argparse.Namespace, out: Path | str | None) -> None:
     from .errors import OutputError
 
     study = getattr(args, "study", None)
-    if out is None or not study:
+    studies = study if isinstance(study, list) else [study] if study else []
+    read = [*studies, *(getattr(args, "mappings", None) or [])]
+    if out is None:
         return
-    target, source = Path(out), Path(study)
-    same = target.exists() and source.exists() and target.samefile(source)
-    if same or target.resolve() == source.resolve():
-        raise OutputError(
-            f"{out}: is the study being read; writing there would replace it: give another "
-            "file name"
-        )
+    target = Path(out)
+    for name in read:
+        source = Path(name)
+        same = target.exists() and source.exists() and target.samefile(source)
+        if same or target.resolve() == source.resolve():
+            what = "the study" if name in studies else "a mapping table"
+            raise OutputError(
+                f"{out}: is {what} being read; writing there would replace it: give another "
+                "file name"
+            )
 
 
 def _codebook(args: argparse.Namespace) -> int:
@@ -719,6 +724,7 @@ def _share(text: str) -> float:
 
 def _align(args: argparse.Namespace) -> int:
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()] if args.kinds else None
+    _not_the_study(argparse.Namespace(study=list(args.studies)), args.out)
     kg = load(list(args.studies))
     found = kg.align(
         kinds=kinds, threshold=args.threshold, out=args.out, lang=args.lang, force=args.force

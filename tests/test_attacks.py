@@ -1203,8 +1203,10 @@ def test_export_refuses_a_folder_with_files_of_its_own(tmp_path, capsys):
         ["render", "--study", "{study}", "--out", "{study}"],
         ["export", "{study}", "--out", "{study}"],
         ["report", "{study}", "--html", "{link}"],
+        ["align", "{study}", "{study}", "--out", "{link}", "--force"],
+        ["render", "--study", "{study}", "--study", "{study}", "--out", "{link}"],
     ],
-    ids=["import", "render", "export", "report"],
+    ids=["import", "render", "export", "report", "align", "render-several"],
 )
 def test_no_command_writes_over_the_study_it_reads(tmp_path, capsys, command):
     """An output that is the study being read (or a link to it) is refused; the study
@@ -1918,3 +1920,15 @@ def test_a_label_with_mathtext_signs_is_drawn_as_written(tmp_path, text):
     import html
 
     assert html.escape(text.split()[0], quote=False) in (tmp_path / "w.svg").read_text()
+
+
+def test_no_command_writes_over_the_mapping_table_it_reads(tmp_path, capsys):
+    from .conftest import REVIEWED, THREE_STUDIES
+
+    table = tmp_path / "m.sssom.tsv"
+    table.write_bytes(REVIEWED.read_bytes())
+    studies = [f"--study={path}" for path in THREE_STUDIES]
+    args = ["render", *studies, "--mappings", str(table), "--format", "dot", "--out", str(table)]
+    assert main(args) == 2
+    assert "is a mapping table being read" in capsys.readouterr().err
+    assert table.read_bytes() == REVIEWED.read_bytes()
