@@ -21,7 +21,7 @@ from rdflib.compare import graph_diff, isomorphic
 from .errors import InvalidIRIError, MalformedResponseError, PublishError, RemoteError
 from .iris import checked_iri, iri_problem
 from .remote import Endpoint, read_in_pages
-from .sources import plain_strings
+from .sources import comparable, plain_strings
 
 __all__ = ["PublishReport", "publish_graph"]
 
@@ -205,7 +205,7 @@ def publish_graph(
     verified = False
     if verify:
         back = _read_back(reader, target, total, page_size)
-        local, remote = graph, plain_strings(back)
+        local, remote = comparable(graph), comparable(back)
         if not isomorphic(local, remote):
             _, only_local, only_remote = graph_diff(local, remote)
             raise PublishError(

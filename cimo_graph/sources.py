@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import re
@@ -148,6 +149,24 @@ def plain_strings(graph: Graph) -> Graph:
     for s, p, o in graph:
         if isinstance(o, Literal) and o.datatype == XSD.string:
             o = Literal(str(o))
+        out.add((s, p, o))
+    return out
+
+
+def comparable(graph: Graph) -> Graph:
+    """A copy of ``graph`` as two stores holding the same triples agree on it: strings
+    plain (:func:`plain_strings`) and every ``xsd:double``, ``xsd:float`` or
+    ``xsd:decimal`` as a double written as Python writes its value. (Virtuoso's Turtle
+    writes ``"0.95"^^xsd:double`` as a bare ``0.95``, which Turtle reads as a decimal:
+    the same number, another type and form.)"""
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    out = Graph()
+    for s, p, o in plain_strings(graph):
+        if isinstance(o, Literal) and o.datatype in (XSD.double, XSD.float, XSD.decimal):
+            with contextlib.suppress(ValueError):  # not a number: compared as written
+                o = Literal(repr(float(str(o))), datatype=XSD.double)
         out.add((s, p, o))
     return out
 

@@ -420,3 +420,48 @@ def test_semantic_suggestions_round_trip_with_their_scores(tmp_path):
     kg.add_mappings(table)
     kg.mappings(out=tmp_path / "again.sssom.tsv")
     assert (tmp_path / "again.sssom.tsv").read_bytes() == table.read_bytes()
+
+
+# --- the same answers on every store ---------------------------------------------------
+
+REVIEWED_GRAPH = "https://example.org/tests/reviewed-studies"
+
+
+@pytest.fixture(scope="module", params=["serve", "virtuoso"])
+def remote_reviewed(request, tmp_path_factory):
+    """The three studies with the reviewed table, behind `cimo-graph serve` (from a Turtle
+    file) and published to Virtuoso (a named graph of its own)."""
+    kg = reviewed_studies()
+    if request.param == "virtuoso":
+        server = request.getfixturevalue("virtuoso")
+        kg.publish(server.update_url, REVIEWED_GRAPH, auth=("dba", "dba"))
+        yield cg.connect(server.url, graph=REVIEWED_GRAPH)
+        return
+    from .servers import Served
+
+    try:
+        import cimo_graph.serve as serve_module
+
+        serve_module.oxigraph_command()
+    except cg.ServeError as error:
+        pytest.skip(str(error))
+    path = tmp_path_factory.mktemp("reviewed") / "reviewed.ttl"
+    kg.serialize(path)
+    server = Served(str(path))
+    yield cg.connect(server.url)
+    server.stop()
+
+
+def test_a_remote_store_keeps_and_follows_the_mappings(remote_reviewed, tmp_path):
+    """Published or served, the graph lists the same mappings, writes the same table and
+    answers the same rows through them as the memory store."""
+    local = reviewed_studies()
+    columns = ["id", "through", "via", "study", "mapping"]
+    for ask in (
+        lambda kg: kg.interventions_for("verbondenheid"),
+        lambda kg: kg.outcomes_of("self-direction", mappings="close"),
+        lambda kg: kg.mechanisms_for("verbondenheid", mappings="none"),
+    ):
+        assert ask(remote_reviewed)[columns].values.tolist() == ask(local)[columns].values.tolist()
+    remote_reviewed.mappings(out=tmp_path / "remote.sssom.tsv")
+    assert (tmp_path / "remote.sssom.tsv").read_bytes() == REVIEWED.read_bytes()

@@ -60,11 +60,12 @@ def test_figure_cells_are_checked():
     assert len(cells) >= 3
 
 
-def test_four_notebooks():
-    """Quickstart, SPARQL, figures and your own study."""
+def test_five_notebooks():
+    """Quickstart, SPARQL, figures, your own study and several studies together."""
     assert [p.stem for p in NOTEBOOKS] == [
         "01-quickstart",
         "02-sparql",
         "03-figures",
         "04-your-own-study",
+        "05-synthesis",
     ]

@@ -51,14 +51,26 @@ def _model() -> Any:
     return E5()
 
 
+#: Embeddings already computed in this process, by text (a name is embedded once however
+#: often the studies holding it are aligned); emptied when it grows past _CACHE_LIMIT.
+_CACHE: dict[str, np.ndarray] = {}
+_CACHE_LIMIT = 200_000
+
+
 def embed(texts: Sequence[str]) -> np.ndarray:
     """The unit-length embeddings of ``texts`` (one row each), as e5 embeds text to compare
-    with text of the same kind (its ``query:`` prefix on both sides)."""
+    with text of the same kind (its ``query:`` prefix on both sides). Each text is
+    embedded once in a process and then taken from a cache."""
     import numpy as np
 
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    return _model().query(list(texts))
+    missing = list(dict.fromkeys(t for t in texts if t not in _CACHE))
+    if missing:
+        if len(_CACHE) + len(missing) > _CACHE_LIMIT:
+            _CACHE.clear()
+        _CACHE.update(zip(missing, _model().query(missing), strict=True))
+    return np.stack([_CACHE[text] for text in texts])
 
 
 def semantic_suggest(
