@@ -465,3 +465,33 @@ def test_a_remote_store_keeps_and_follows_the_mappings(remote_reviewed, tmp_path
         assert ask(remote_reviewed)[columns].values.tolist() == ask(local)[columns].values.tolist()
     remote_reviewed.mappings(out=tmp_path / "remote.sssom.tsv")
     assert (tmp_path / "remote.sssom.tsv").read_bytes() == REVIEWED.read_bytes()
+
+
+def test_compare_studies_joins_the_themes_a_mapping_makes_one(reviewed):
+    """belonging recurs in two studies once connectedness is its exact match; with
+    mappings="none" each study keeps its own theme."""
+    compared = reviewed.compare_studies().set_index(["theme", "study"])
+    assert compared.loc[("belonging", "leernetwerken"), "studies"] == 2
+    assert compared.loc[("belonging", "leernetwerken"), "mapping"] == (
+        "skos:exactMatch connectedness"
+    )
+    assert compared.loc[("belonging", "widening-access"), "mapping"] == ""
+    assert "WA-M1" in compared.loc[("belonging", "widening-access"), "mechanisms"]
+    assert compared.loc[("feedback", "leernetwerken"), "mapping"] == ""  # one id already
+    alone = reviewed.compare_studies(mappings="none").set_index(["theme", "study"])
+    assert alone.loc[("belonging", "widening-access"), "studies"] == 1
+    assert ("connectedness", "leernetwerken") in alone.index
+    close = reviewed.compare_studies(mappings="close").set_index(["theme", "study"])
+    assert close.loc[("self-regulation", "leernetwerken"), "mapping"] == (
+        "skos:closeMatch self-direction"
+    )
+
+
+def test_shared_elements_of_two_studies_meet_through_the_mappings(reviewed):
+    shared = reviewed.shared_elements("W", "CMO1").set_index("theme")
+    assert shared.loc["belonging", "b"] == "WA-M1"
+    assert shared.loc["belonging", "mapping"] == "skos:exactMatch connectedness = belonging"
+    assert shared.loc["confidence", "a"] == "W-O3"
+    assert len(reviewed.shared_elements("W", "CMO1", mappings="none")) == 0
+    within = reviewed.shared_elements("W", "C", kinds="mechanism")
+    assert set(within["mapping"]) == {""}

@@ -61,6 +61,19 @@ class Info:
         return cimo_kind(self.types)
 
 
+#: What the questions across studies follow of the mappings between them (``mappings=``).
+MAPPINGS = ("exact", "close", "none")
+
+
+def check_mappings(mappings: str) -> None:
+    """Refuse a ``mappings=`` value that is not one of :data:`MAPPINGS`."""
+    if mappings not in MAPPINGS:
+        raise QueryParameterError(
+            f"mappings={mappings!r}: use 'exact' (follow exact matches between studies), "
+            "'close' (close matches too) or 'none'"
+        )
+
+
 def cimo_kind(types: Iterable[object]) -> str:
     """The CIMO class name (``Intervention``) among a node's classes, the most specific
     (not ``StudyElement``) first, or ``""``."""
@@ -249,6 +262,48 @@ class Base:
     def _index_key(self) -> object:
         """A value that changes when the data does, so the name index is rebuilt."""
         return None
+
+    # --- mappings between studies -----------------------------------------------------
+
+    def _theme_clusters(self, mappings: str) -> dict[str, tuple[str, str]]:
+        """The themes the graph's mappings join (``theme-mappings``): for each theme in a
+        group of more than one, the group's first theme (by IRI) and how the theme is
+        joined to the others (``skos:exactMatch``, or ``skos:closeMatch`` where a close
+        match is on its way). Exact matches join for ``mappings="exact"``, close ones too
+        for ``"close"``; ``"none"`` joins nothing."""
+        check_mappings(mappings)
+        if mappings == "none":
+            return {}
+        parent: dict[str, str] = {}
+        closeness: dict[str, bool] = {}
+
+        def root(node: str) -> str:
+            while parent.setdefault(node, node) != node:
+                parent[node] = parent[parent[node]]
+                node = parent[node]
+            return node
+
+        for subject, predicate, target in self._strings(named_query("theme-mappings"), {}):
+            if subject is None or predicate is None or target is None:
+                continue
+            close = not predicate.endswith("exactMatch")
+            if close and mappings != "close":
+                continue
+            a, b = root(subject), root(target)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+            closeness[subject] = closeness.get(subject, False) or close
+            closeness[target] = closeness.get(target, False) or close
+        groups: dict[str, list[str]] = defaultdict(list)
+        for node in parent:
+            groups[root(node)].append(node)
+        found = {}
+        for first, members in groups.items():
+            close = any(closeness.get(m, False) for m in members)
+            joined = "skos:closeMatch" if close else "skos:exactMatch"
+            for member in members:
+                found[member] = (first, joined)
+        return found
 
     # --- names -------------------------------------------------------------------------
 

@@ -76,12 +76,16 @@ class Evidence(Base):
         *,
         kinds: str | Iterable[str] | None = None,
         lang: str = "en",
+        mappings: str = "exact",
     ) -> pd.DataFrame:
         """What two design propositions share, by theme: for each theme carried by parts of
         both, the parts of each.
 
         ``kinds`` limits the parts compared (``"mechanism"``, ``"intervention"``,
-        ``"outcome"``, ``"added value"``).
+        ``"outcome"``, ``"added value"``). Propositions of two studies share the themes the
+        graph's mappings make one concept (exact matches for ``mappings="exact"``, close
+        ones too for ``"close"``, none for ``"none"``); ``mapping`` then names the themes of
+        each side that the mapping joined (``skos:exactMatch connectedness = belonging``).
 
         >>> shared = cg.load().shared_elements("W", "C", kinds="mechanism")
         >>> for row in shared.itertuples():
@@ -94,26 +98,47 @@ class Evidence(Base):
         first, second = self.node(a), self.node(b)
         wanted = {kinds} if isinstance(kinds, str) else set(kinds) if kinds is not None else None
         rows = self._select(named_query("shared-themes"), {"a": first, "b": second})
+        clusters = self._theme_clusters(mappings)
         sides: dict[Node, dict[str, set[Node]]] = defaultdict(lambda: {"a": set(), "b": set()})
+        carried: dict[Node, dict[str, set[Node]]] = defaultdict(lambda: {"a": set(), "b": set()})
         for row in rows:
             if wanted is None or str(row["kind"]) in wanted:
-                sides[row["theme"]][str(row["side"])].add(row["element"])
+                group = URIRef(clusters.get(str(row["theme"]), (str(row["theme"]), ""))[0])
+                sides[group][str(row["side"])].add(row["element"])
+                carried[group][str(row["side"])].add(row["theme"])
         shared = {t: s for t, s in sides.items() if s["a"] and s["b"]}
-        nodes = set(shared) | {n for s in shared.values() for n in s["a"] | s["b"]}
+        themes = {t for group in shared for side in carried[group].values() for t in side}
+        nodes = set(shared) | themes | {n for s in shared.values() for n in s["a"] | s["b"]}
         infos = self._annotate(nodes)
-        table = [
-            {
-                "theme": self._id(theme, infos),
-                "label": self._label(theme, infos, lang),
-                "a": self._ids(s["a"], infos),
-                "b": self._ids(s["b"], infos),
-                "a_labels": self._labels(s["a"], infos, lang),
-                "b_labels": self._labels(s["b"], infos, lang),
-            }
-            for theme, s in shared.items()
-        ]
+
+        def mapping(group: Node) -> str:
+            a, b = carried[group]["a"], carried[group]["b"]
+            if a == b:
+                return ""
+            how = clusters.get(str(group), ("", "skos:exactMatch"))[1]
+            return f"{how} {self._ids(a, infos)} = {self._ids(b, infos)}"
+
+        table = []
+        for group, s in shared.items():
+            # a group is shown by a theme either side carries (its first is carried by none)
+            theme = (
+                group
+                if group in carried[group]["a"] | carried[group]["b"]
+                else min(carried[group]["a"] | carried[group]["b"], key=str)
+            )
+            table.append(
+                {
+                    "theme": self._id(theme, infos),
+                    "label": self._label(theme, infos, lang),
+                    "a": self._ids(s["a"], infos),
+                    "b": self._ids(s["b"], infos),
+                    "a_labels": self._labels(s["a"], infos, lang),
+                    "b_labels": self._labels(s["b"], infos, lang),
+                    "mapping": mapping(group),
+                }
+            )
         table.sort(key=lambda r: (r["theme"], r["a"], r["b"]))
-        return _frame(table, ["theme", "label", "a", "b", "a_labels", "b_labels"])
+        return _frame(table, ["theme", "label", "a", "b", "a_labels", "b_labels", "mapping"])
 
     @one_lookup
     def describe(self, node: str | URIRef, *, lang: str = "en") -> pd.DataFrame:

@@ -11,13 +11,15 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from ..errors import CimoGraphError, NoRouteError, QueryParameterError
+from ..errors import CimoGraphError, NoRouteError
 from ..labels import choose_text
 from ..sparql import named_query
 from .base import (
     _ID_SEPARATOR,
     _TEXT_SEPARATOR,
+    MAPPINGS,
     Base,
+    check_mappings,
     cimo_kind,
     column_frame,
     in_id_order,
@@ -32,9 +34,6 @@ if TYPE_CHECKING:
     from ..lookup import NameIndex
 
 __all__ = ["MAPPINGS", "Routes"]
-
-#: What the route questions follow of the mappings between studies (``mappings=``).
-MAPPINGS = ("exact", "close", "none")
 
 #: Columns of the route answers (interventions_for, mechanisms_for, outcomes_of).
 ROUTE_COLUMNS = [
@@ -647,11 +646,7 @@ class Routes(Base):
         (``mapped-concepts``), each with the mapping that reaches it (``skos:exactMatch
         belonging``): exact matches for ``mappings="exact"``, close ones too for
         ``"close"``, none for ``"none"``. An exact match wins over a close one."""
-        if mappings not in MAPPINGS:
-            raise QueryParameterError(
-                f"mappings={mappings!r}: use 'exact' (follow exact matches between "
-                "studies), 'close' (close matches too) or 'none'"
-            )
+        check_mappings(mappings)
         if mappings == "none":
             return []
         asked = {str(theme) for theme in themes}

@@ -77,11 +77,18 @@ class Studies(Base):
         )
 
     @one_lookup
-    def compare_studies(self, *, lang: str = "en") -> pd.DataFrame:
+    def compare_studies(self, *, lang: str = "en", mappings: str = "exact") -> pd.DataFrame:
         """Themes across studies: for each theme (matched by id) and each study that has
         it, the interventions (and pillar means), mechanisms and outcomes (and added
         values and aims) carrying it. ``studies`` counts the studies sharing the theme:
         above 1 it recurs, 1 marks where studies differ.
+
+        Themes that the graph's mappings make one concept
+        (:meth:`~cimo_graph.CimoGraph.add_mappings`) are one theme here, shown by the id
+        of the first of them: exact matches for ``mappings="exact"`` (the default), close
+        ones too for ``"close"``, none for ``"none"``. ``mapping`` names, for a study's
+        row, its own themes that a mapping joined to the one shown
+        (``skos:exactMatch verbondenheid``).
 
         >>> cg.load().compare_studies().set_index("theme").loc["feedback", "mechanisms"]
         'C-M5; C-M6; W-M2'
@@ -104,11 +111,21 @@ class Studies(Base):
                     shown_id[iri] = known
         named = {iri for row in rows for iri in (row[0], row[2], row[5])}
         shown_id.update(local_names(iri for iri in named if not shown_id.get(iri)))
+        # a theme joined to others by the mappings is shown as the first of them read here
+        clusters = self._theme_clusters(mappings)
+        shown_as: dict[str, str] = {}
+        for theme in sorted({row[0] for row in rows}):
+            group = clusters.get(theme, (theme, ""))[0]
+            shown_as[theme] = shown_as.setdefault(group, theme)
         cells: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         themes: dict[str, set[str]] = defaultdict(set)
+        joined: dict[tuple[str, str], set[str]] = defaultdict(set)
         for theme, _, node, _, kind, study, _ in rows:
-            themes[shown_id[theme]].add(theme)
-            cells[shown_id[theme], shown_id[study]][groups[kind]].add(shown_id[node])
+            key = shown_id[shown_as[theme]]
+            themes[key].add(theme)
+            cells[key, shown_id[study]][groups[kind]].add(shown_id[node])
+            if shown_as[theme] != theme and shown_id[theme] != key:
+                joined[key, shown_id[study]].add(theme)
         # each theme id is labelled as its first concept (by IRI) is: only those are read
         first = {theme: min(iris) for theme, iris in themes.items()}
         found: dict[str, list[Text]] = defaultdict(list)
@@ -135,6 +152,7 @@ class Studies(Base):
             "interventions": [ids_of(cell, "interventions") for cell in order],
             "mechanisms": [ids_of(cell, "mechanisms") for cell in order],
             "outcomes": [ids_of(cell, "outcomes") for cell in order],
+            "mapping": [_joined(cell, joined, clusters, shown_id) for cell in order],
             "studies": [len(sharing[theme]) for theme, _ in order],
         }
         return column_frame(columns)
@@ -240,3 +258,18 @@ def _sentence(text: str) -> str:
     """``text`` ending in a full stop (an initial's own stop counts)."""
     text = text.strip()
     return text if not text or text.endswith((".", "?", "!")) else f"{text}."
+
+
+def _joined(
+    cell: tuple[str, str],
+    joined: dict[tuple[str, str], set[str]],
+    clusters: dict[str, tuple[str, str]],
+    shown_id: dict[str, str],
+) -> str:
+    """The mapping that joined a study's own themes to the theme a row shows, or ``""``."""
+    themes = joined.get(cell)
+    if not themes:
+        return ""
+    how = {clusters[theme][1] for theme in themes}
+    predicate = "skos:closeMatch" if "skos:closeMatch" in how else "skos:exactMatch"
+    return f"{predicate} {joined_ids({shown_id[theme] for theme in themes})}"
