@@ -48,6 +48,9 @@ THREE_STUDIES = [
 #: the pairs a reader makes between it and the three.
 EERSTEJAARS = DATA / "studies" / "eerstejaars-nl.yaml"
 EERSTEJAARS_REFERENCE = DATA / "mappings" / "eerstejaars-reference.tsv"
+#: A second reviewed table: the Dutch study against the three (kept, re-predicated, one
+#: marked Not, two pairs the matcher missed added by hand).
+EERSTEJAARS_MAPPINGS = DATA / "mappings" / "eerstejaars.sssom.tsv"
 #: A reviewed SSSOM table between them: suggestions kept, re-predicated and one marked Not.
 REVIEWED = DATA / "mappings" / "three-studies.sssom.tsv"
 
@@ -55,6 +58,13 @@ REVIEWED = DATA / "mappings" / "three-studies.sssom.tsv"
 def reviewed_studies(store: str = "memory") -> cg.CimoGraph:
     """The three studies with the reviewed mapping table between them."""
     return cg.load(THREE_STUDIES, mappings=REVIEWED, store=store)
+
+
+def four_reviewed(store: str = "memory") -> cg.CimoGraph:
+    """The four studies with both reviewed mapping tables."""
+    return cg.load(
+        [*THREE_STUDIES, EERSTEJAARS], mappings=[REVIEWED, EERSTEJAARS_MAPPINGS], store=store
+    )
 
 
 @pytest.fixture(scope="session")

@@ -495,3 +495,49 @@ def test_shared_elements_of_two_studies_meet_through_the_mappings(reviewed):
     assert len(reviewed.shared_elements("W", "CMO1", mappings="none")) == 0
     within = reviewed.shared_elements("W", "C", kinds="mechanism")
     assert set(within["mapping"]) == {""}
+
+
+# --- synthesis: patterns that recur across studies --------------------------------------
+
+
+@pytest.fixture(scope="module", params=["memory", "oxigraph"])
+def synthesised(request) -> cg.CimoGraph:
+    from .conftest import four_reviewed
+
+    return four_reviewed(request.param)
+
+
+def test_a_pattern_recurs_across_studies_through_the_mappings(synthesised):
+    """Belonging leads to retention in the Dutch study (verbondenheid, studiesucces) and
+    in the realist evaluation: one pattern, two studies, with its configurations, their
+    contexts, the passages and the mapping that joined the Dutch themes."""
+    found = synthesised.patterns()
+    first = found.iloc[0]
+    assert (first["from_theme"], first["to_theme"], first["studies"]) == (
+        "belonging",
+        "retention",
+        2,
+    )
+    assert first["study"] == "eerstejaars; widening-access"
+    assert first["configurations"] == (
+        "eerstejaars: EJ1 (EJ-M1 → EJ-O1, stated); widening-access: CMO1 (WA-M1 → WA-O1, "
+        "stated); widening-access: CMO2 (WA-M1 → WA-O1, stated)"
+    )
+    assert first["contexts"] == "EJ-C1; WA-C1"
+    assert first["evidence"] == 4
+    assert "EJ-M1: ik hoorde er meteen bij" in first["passages"]
+    assert first["mapping"] == "skos:exactMatch studiesucces; verbondenheid"
+    assert "attainment" in first["contrasts"]  # belonging leads elsewhere in those studies
+    assert (found["studies"] >= 2).all()
+    dutch = synthesised.patterns(lang="nl").iloc[0]
+    assert (dutch["from_theme"], dutch["to_theme"]) == ("verbondenheid", "studiesucces")
+
+
+def test_without_the_mappings_nothing_recurs(synthesised):
+    assert len(synthesised.patterns(mappings="none")) == 0
+    single = synthesised.patterns(least=1)
+    assert (single["studies"] == 1).any() and len(single) > len(synthesised.patterns())
+    steps = synthesised.patterns("intervention-mechanism")
+    assert set(steps["from_theme"]) == {"feedback"}
+    with pytest.raises(cg.QueryParameterError, match="use 'mechanism-outcome'"):
+        synthesised.patterns("mechanism-context")

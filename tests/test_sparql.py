@@ -50,6 +50,7 @@ NOT_IN_BUNDLED = {
     "mappings": "reviewed",
     "mapping-sets": "reviewed",
     "mapped-concepts": "reviewed",
+    "theme-mappings": "reviewed",
 }
 
 

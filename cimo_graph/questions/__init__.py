@@ -6,7 +6,8 @@ provides (``_select``, ``_select_each`` and ``_prefixes``), so the same helpers 
 from the in-memory graph and from a remote SPARQL endpoint.
 
 The helpers come in families, one module each: :mod:`.routes`, :mod:`.listings`,
-:mod:`.evidence`, :mod:`.studies`, :mod:`.search` and :mod:`.alignment`, on the shared
+:mod:`.evidence`, :mod:`.studies`, :mod:`.search`, :mod:`.alignment` and
+:mod:`.synthesis`, on the shared
 part in :mod:`.base`.
 """
 
@@ -19,6 +20,7 @@ from .listings import Listings
 from .routes import ROUTE_COLUMNS, Routes
 from .search import Search
 from .studies import Studies
+from .synthesis import Synthesis
 
 __all__ = [
     "ROUTE_COLUMNS",
@@ -33,6 +35,6 @@ __all__ = [
 ]
 
 
-class Questions(Routes, Listings, Evidence, Studies, Search, Alignment):
+class Questions(Routes, Listings, Evidence, Studies, Search, Alignment, Synthesis):
     """The question helpers; a backend supplies ``_select``, ``_select_each``, ``_prefixes``
     and ``sparql``."""

@@ -1,0 +1,243 @@
+"""``patterns``: what recurs across studies, and where the same cause meets different ends."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..errors import QueryParameterError
+from ..sparql import named_query
+from .base import Base, check_mappings, column_frame, natural_key
+from .collection import joined_ids, shown_each, term_of
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["PATTERN_COLUMNS", "STEPS", "Synthesis"]
+
+#: The steps a pattern may take: (kind it starts from, kind it leads to).
+STEPS = {
+    "mechanism-outcome": ("mechanism", "outcome"),
+    "intervention-mechanism": ("intervention", "mechanism"),
+    "intervention-outcome": ("intervention", "outcome"),
+}
+#: The columns of :meth:`Synthesis.patterns`.
+PATTERN_COLUMNS = [
+    "from_theme",
+    "from_label",
+    "to_theme",
+    "to_label",
+    "studies",
+    "study",
+    "configurations",
+    "contexts",
+    "evidence",
+    "passages",
+    "contrasts",
+    "mapping",
+]
+
+
+@dataclass
+class _Pattern:
+    """What the configurations of one pattern hold, gathered row by row."""
+
+    studies: set[str] = field(default_factory=set)
+    configurations: set[tuple[str, str, str, str, str]] = field(default_factory=set)
+    contexts: set[str] = field(default_factory=set)
+    elements: set[str] = field(default_factory=set)
+    themes: set[str] = field(default_factory=set)
+
+
+class Synthesis(Base):
+    """``patterns``."""
+
+    def patterns(
+        self,
+        of: str = "mechanism-outcome",
+        *,
+        mappings: str = "exact",
+        least: int = 2,
+        lang: str = "en",
+    ) -> pd.DataFrame:
+        """Patterns that recur across studies: a mechanism carrying one theme that leads to
+        an outcome carrying another (``of="mechanism-outcome"``; also
+        ``"intervention-mechanism"`` and ``"intervention-outcome"``), in ``least`` studies
+        or more, with the themes the graph's mappings make one counted as one
+        (``mappings=`` as :meth:`compare_studies` takes it).
+
+        A configuration leads from one element to the other where it states the link
+        (``activates``, ``leads_to``; for interventions to outcomes, through a mechanism),
+        or, where it states no link of that step, as a whole (every element of the one
+        kind to every element of the other). Each row: the two themes, the studies and
+        configurations (``study: proposition (from → to, stated|proposition)``) in which
+        the pattern holds, their contexts, the number of elements behind it
+        (``evidence``) with their source texts (``passages``), the other themes the same
+        starting theme leads to in those studies (``contrasts``: the same cause meeting
+        different ends), and the mappings that joined the themes.
+
+        >>> studies = "tests/data/studies/"
+        >>> kg = cg.load(["data/leernetwerken.ttl", studies + "blended-review.yaml",
+        ...     studies + "widening-access.yaml", studies + "eerstejaars-nl.yaml"],
+        ...     mappings=["tests/data/mappings/three-studies.sssom.tsv",
+        ...               "tests/data/mappings/eerstejaars.sssom.tsv"])
+        >>> found = kg.patterns()
+        >>> found[["from_theme", "to_theme", "studies", "study"]].values.tolist()[0]
+        ['belonging', 'retention', 2, 'eerstejaars; widening-access']
+        """
+        if of not in STEPS:
+            raise QueryParameterError(
+                f"patterns(of={of!r}): use {', '.join(repr(step) for step in STEPS)}"
+            )
+        check_mappings(mappings)
+        start, end = STEPS[of]
+        clusters = self._theme_clusters(mappings)
+        concept = {theme: group for theme, (group, _) in clusters.items()}
+        themes: dict[str, set[str]] = defaultdict(set)
+        ids: dict[str, str] = {}
+        for theme, theme_id, node, node_id, _, study, study_id in self._strings(
+            named_query("listing-mentions"), {}
+        ):
+            themes[node].add(theme)
+            for iri, known in ((theme, theme_id), (node, node_id), (study, study_id)):
+                if known is not None and (iri not in ids or known < ids[iri]):
+                    ids[iri] = known
+        parts: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for whole, whole_kind, part, kind, *_ in self._strings(named_query("parts"), {}):
+            if whole_kind == "proposition" and kind is not None:
+                parts[whole][kind].add(part)
+        links: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for whole, source, target in self._strings(named_query("stated-links"), {}):
+            links[whole].add((source, target))
+        studies = {
+            node: study
+            for study, node, *_ in self._strings(named_query("align-concepts"), {})
+            if study is not None
+        }
+        found: dict[tuple[str, str], _Pattern] = defaultdict(_Pattern)
+        for whole, held in parts.items():
+            for source, target, link in _steps(held, links[whole], start, end):
+                study = studies.get(source) or studies.get(target)
+                if study is None:
+                    continue
+                for from_theme in themes.get(source, ()):
+                    for to_theme in themes.get(target, ()):
+                        key = (concept.get(from_theme, from_theme), concept.get(to_theme, to_theme))
+                        pattern = found[key]
+                        pattern.studies.add(study)
+                        pattern.configurations.add((study, whole, source, target, link))
+                        pattern.contexts |= held.get("context", set())
+                        pattern.elements |= {source, target}
+                        pattern.themes |= {from_theme, to_theme}
+        kept = {key: p for key, p in found.items() if len(p.studies) >= least}
+        return self._pattern_frame(kept, found, ids, clusters, lang)
+
+    def _pattern_frame(
+        self,
+        kept: dict[tuple[str, str], _Pattern],
+        found: dict[tuple[str, str], _Pattern],
+        ids: dict[str, str],
+        clusters: dict[str, tuple[str, str]],
+        lang: str,
+    ) -> pd.DataFrame:
+        """The rows of :meth:`patterns`, surest (most studies, most evidence) first."""
+        from ..labels import choose_text
+
+        in_group: dict[str, list[str]] = defaultdict(list)
+        for member, (group, _) in clusters.items():
+            in_group[group].append(member)
+        nodes = {n for p in kept.values() for n in p.elements | p.contexts}
+        nodes |= {m for key in found for group in key for m in in_group.get(group, [group])}
+        nodes |= {t for key in kept for t in key} | {t for p in kept.values() for t in p.themes}
+        nodes |= {c[1] for p in kept.values() for c in p.configurations}
+        shown = shown_each(self._strings_each, [term_of(node) for node in nodes])
+
+        def ident(node: str) -> str:
+            info = shown.get(node)
+            if info is not None and info.ids:
+                return sorted(info.ids, key=natural_key)[0]
+            return ids.get(node) or node.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+        def label(node: str) -> str:
+            info = shown.get(node)
+            return (choose_text(info.labels, lang) or "") if info is not None else ""
+
+        def shown_theme(group: str) -> str:
+            # a group of themes is shown by one labelled in ``lang``, the first such by IRI
+            members = in_group.get(group, [group])
+            return min(members, key=lambda m: (not _has_label(shown.get(m), lang), m))
+
+        rows = []
+        for (start, end), pattern in kept.items():
+            from_theme, to_theme = shown_theme(start), shown_theme(end)
+            others = {
+                key[1]
+                for key, other in found.items()
+                if key[0] == start and key[1] != end and other.studies & pattern.studies
+            }
+            joined = sorted(
+                t for t in pattern.themes if t not in (from_theme, to_theme) and t in clusters
+            )
+            texts = []
+            for node in sorted(pattern.elements, key=lambda n: natural_key(ident(n))):
+                info = shown.get(node)
+                for text in sorted({t for t, _ in info.source_texts}) if info else ():
+                    texts.append(f"{ident(node)}: {text}")
+            rows.append(
+                {
+                    "from_theme": ident(from_theme),
+                    "from_label": label(from_theme),
+                    "to_theme": ident(to_theme),
+                    "to_label": label(to_theme),
+                    "studies": len(pattern.studies),
+                    "study": joined_ids({ident(s) for s in pattern.studies}),
+                    "configurations": "; ".join(
+                        sorted(
+                            f"{ident(study)}: {ident(whole)} ({ident(a)} → {ident(b)}, {link})"
+                            for study, whole, a, b, link in pattern.configurations
+                        )
+                    ),
+                    "contexts": joined_ids({ident(c) for c in pattern.contexts}),
+                    "evidence": len(pattern.elements),
+                    "passages": " | ".join(texts),
+                    "contrasts": joined_ids({ident(shown_theme(o)) for o in others}),
+                    "mapping": (
+                        f"{_how(joined, clusters)} {joined_ids({ident(t) for t in joined})}"
+                        if joined
+                        else ""
+                    ),
+                }
+            )
+        rows.sort(key=lambda r: (-r["studies"], -r["evidence"], r["from_theme"], r["to_theme"]))
+        return column_frame({c: [row[c] for row in rows] for c in PATTERN_COLUMNS})
+
+
+def _has_label(info: object, lang: str) -> bool:
+    """Whether a node's labels (as :class:`.collection.Shown` holds them) include ``lang``."""
+    labels = getattr(info, "labels", None) or []
+    return any(tag.split("-")[0] == lang for _, tag in labels)
+
+
+def _how(themes: list[str], clusters: dict[str, tuple[str, str]]) -> str:
+    how = {clusters[theme][1] for theme in themes}
+    return "skos:closeMatch" if "skos:closeMatch" in how else "skos:exactMatch"
+
+
+def _steps(
+    held: dict[str, set[str]], links: set[tuple[str, str]], start: str, end: str
+) -> list[tuple[str, str, str]]:
+    """The (from, to, link) pairs one configuration leads along from ``start`` to ``end``
+    elements: its stated links where it states any of that step, else every pair."""
+    froms, tos = held.get(start, set()), held.get(end, set())
+    if start == "intervention" and end == "outcome":
+        mechanisms = held.get("mechanism", set())
+        first = {(a, m) for a, m in links if a in froms and m in mechanisms}
+        second = {(m, o) for m, o in links if m in mechanisms and o in tos}
+        if first and second:
+            return sorted({(a, o, "stated") for a, m in first for n, o in second if m == n})
+        return [(a, o, "proposition") for a in sorted(froms) for o in sorted(tos)]
+    stated = {(a, b) for a, b in links if a in froms and b in tos}
+    if stated:
+        return [(a, b, "stated") for a, b in sorted(stated)]
+    return [(a, b, "proposition") for a in sorted(froms) for b in sorted(tos)]
