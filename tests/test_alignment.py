@@ -463,6 +463,12 @@ def test_a_remote_store_keeps_and_follows_the_mappings(remote_reviewed, tmp_path
         lambda kg: kg.mechanisms_for("verbondenheid", mappings="none"),
     ):
         assert ask(remote_reviewed)[columns].values.tolist() == ask(local)[columns].values.tolist()
+    for ask in (
+        lambda kg: kg.compare_studies(),
+        lambda kg: kg.shared_elements("W", "CMO1"),
+        lambda kg: kg.patterns(least=1),
+    ):
+        assert ask(remote_reviewed).values.tolist() == ask(local).values.tolist()
     remote_reviewed.mappings(out=tmp_path / "remote.sssom.tsv")
     assert (tmp_path / "remote.sssom.tsv").read_bytes() == REVIEWED.read_bytes()
 
