@@ -547,3 +547,48 @@ def test_without_the_mappings_nothing_recurs(synthesised):
     assert set(steps["from_theme"]) == {"feedback"}
     with pytest.raises(cg.QueryParameterError, match="use 'mechanism-outcome'"):
         synthesised.patterns("mechanism-context")
+
+
+def test_a_matrix_counts_the_coded_elements_with_the_passages_behind_each_cell(synthesised):
+    matrix = synthesised.matrix()
+    assert list(matrix.counts.columns) == [
+        "blended-review",
+        "eerstejaars",
+        "leernetwerken",
+        "widening-access",
+    ]
+    # belonging, verbondenheid and connectedness are one row through the exact matches
+    assert matrix.counts.loc["belonging"].tolist() == [0, 1, 4, 2]
+    assert "verbondenheid" not in matrix.counts.index
+    behind = matrix.passages("belonging", "eerstejaars")
+    assert behind[["id", "kind", "source_text"]].values.tolist() == [
+        ["EJ-M1", "mechanism", "ik hoorde er meteen bij"]
+    ]
+    assert int(matrix.counts.to_numpy().sum()) == len(matrix.cells)
+    apart = synthesised.matrix(mappings="none")
+    assert "verbondenheid" in apart.counts.index
+    by_kind = synthesised.matrix(rows="kind", columns="study", kinds=["mechanism", "outcome"])
+    assert list(by_kind.counts.index) == ["mechanism", "outcome"]
+    assert by_kind.counts.loc["mechanism", "widening-access"] == 4
+
+
+def test_a_matrix_refuses_what_it_cannot_draw_and_names_close_cells(synthesised):
+    with pytest.raises(cg.QueryParameterError, match="'studies' is not an axis; use 'theme'"):
+        synthesised.matrix(rows="studies")
+    with pytest.raises(cg.QueryParameterError, match="both 'theme'"):
+        synthesised.matrix(rows="theme", columns="theme")
+    with pytest.raises(cg.UnknownNameError, match="belongin") as caught:
+        synthesised.matrix().passages("belongin", "eerstejaars")
+    assert "belonging" in caught.value.suggestions
+
+
+def test_a_matrix_is_a_heatmap_for_a_paper(synthesised, tmp_path):
+    """Every count is written in its cell; labels are drawn as written; it saves whole."""
+    matrix = synthesised.matrix(rows="kind", columns="study")
+    figure = matrix.figure(title="Coded elements by kind and study")
+    axes = figure.axes[0]
+    written = sorted(int(t.get_text()) for t in axes.texts if t.get_text())
+    assert written == sorted(int(v) for v in matrix.counts.to_numpy().ravel() if v)
+    assert [t.get_text() for t in axes.get_yticklabels()] == list(matrix.counts.index)
+    figure.savefig(tmp_path / "matrix.svg")
+    assert "Coded elements by kind and study" in (tmp_path / "matrix.svg").read_text()

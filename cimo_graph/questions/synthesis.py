@@ -1,8 +1,11 @@
-"""``patterns``: what recurs across studies, and where the same cause meets different ends."""
+"""``patterns``: what recurs across studies, and where the same cause meets different ends;
+``matrix``: the coded elements by theme, study and kind, with the passages behind each
+count."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -14,7 +17,9 @@ from .collection import joined_ids, shown_each, term_of
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["PATTERN_COLUMNS", "STEPS", "Synthesis"]
+    from ..views.figures import CimoFigure
+
+__all__ = ["AXES", "PATTERN_COLUMNS", "STEPS", "Matrix", "Synthesis"]
 
 #: The steps a pattern may take: (kind it starts from, kind it leads to).
 STEPS = {
@@ -51,7 +56,7 @@ class _Pattern:
 
 
 class Synthesis(Base):
-    """``patterns``."""
+    """``patterns``, ``matrix``."""
 
     def patterns(
         self,
@@ -132,6 +137,100 @@ class Synthesis(Base):
                         pattern.themes |= {from_theme, to_theme}
         kept = {key: p for key, p in found.items() if len(p.studies) >= least}
         return self._pattern_frame(kept, found, ids, clusters, lang)
+
+    def matrix(
+        self,
+        rows: str = "theme",
+        columns: str = "study",
+        *,
+        kinds: str | Iterable[str] | None = None,
+        mappings: str = "exact",
+        lang: str = "en",
+    ) -> Matrix:
+        """A matrix of the coded elements (those carrying a theme) by two of ``"theme"``,
+        ``"study"`` and ``"kind"``: how many of them each cell holds, and which, with
+        their source texts (:meth:`Matrix.passages`), as NVivo's matrix coding query and
+        MAXQDA's code matrix have it; :meth:`Matrix.figure` draws it as a heatmap.
+        ``kinds`` keeps some kinds of element (``"mechanism"``, ...); themes a mapping
+        makes one are one row (``mappings=`` as :meth:`compare_studies` takes it), shown
+        by the id of one labelled in ``lang``.
+
+        >>> m = cg.load().matrix(rows="theme", columns="kind")
+        >>> int(m.counts.loc["feedback", "mechanism"])
+        3
+        """
+        import pandas as pd
+
+        for axis in (rows, columns):
+            if axis not in AXES:
+                raise QueryParameterError(
+                    f"matrix: {axis!r} is not an axis; use {', '.join(map(repr, AXES))}"
+                )
+        if rows == columns:
+            raise QueryParameterError(f"matrix: rows and columns are both {rows!r}")
+        check_mappings(mappings)
+        wanted = {kinds} if isinstance(kinds, str) else set(kinds) if kinds else None
+        clusters = self._theme_clusters(mappings)
+        mentions = [
+            row
+            for row in self._strings(named_query("listing-mentions"), {})
+            if wanted is None or row[4] in wanted
+        ]
+        in_group: dict[str, list[str]] = defaultdict(list)
+        for member, (group, _) in clusters.items():
+            in_group[group].append(member)
+        themes = {row[0] for row in mentions}
+        nodes = themes | {m for t in themes for m in in_group.get(clusters.get(t, (t,))[0], [])}
+        nodes |= {row[2] for row in mentions} | {row[5] for row in mentions}
+        shown = shown_each(self._strings_each, [term_of(node) for node in nodes])
+
+        def ident(node: str) -> str:
+            info = shown.get(node)
+            if info is not None and info.ids:
+                return sorted(info.ids, key=natural_key)[0]
+            return node.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+        def theme_of(theme: str) -> str:
+            group = clusters.get(theme, (theme,))[0]
+            members = in_group.get(group, [theme])
+            return ident(min(members, key=lambda m: (not _has_label(shown.get(m), lang), m)))
+
+        def value(axis: str, row: list[str | None]) -> str:
+            theme, _, _, _, kind, study, _ = row
+            if axis == "theme":
+                return theme_of(str(theme))
+            return ident(str(study)) if axis == "study" else str(kind)
+
+        from ..labels import choose_text
+
+        cells = []
+        for row in mentions:
+            node = str(row[2])
+            info = shown.get(node)
+            cells.append(
+                {
+                    "row": value(rows, row),
+                    "column": value(columns, row),
+                    "id": ident(node),
+                    "label": (choose_text(info.labels, lang) or "") if info else "",
+                    "kind": row[4],
+                    "study": ident(str(row[5])),
+                    "source_text": " | ".join(sorted({t for t, _ in info.source_texts}))
+                    if info
+                    else "",
+                    "iri": node,
+                }
+            )
+        frame = pd.DataFrame(
+            cells,
+            columns=["row", "column", "id", "label", "kind", "study", "source_text", "iri"],
+        ).drop_duplicates(["row", "column", "iri"])
+        frame = frame.sort_values(
+            ["row", "column", "id"], key=lambda c: c.map(natural_key)
+        ).reset_index(drop=True)
+        counts = pd.crosstab(frame["row"], frame["column"]) if len(frame) else pd.DataFrame()
+        counts = counts.rename_axis(index=rows, columns=columns)
+        return Matrix(counts, frame, rows, columns)
 
     def _pattern_frame(
         self,
@@ -241,3 +340,62 @@ def _steps(
     if stated:
         return [(a, b, "stated") for a, b in sorted(stated)]
     return [(a, b, "proposition") for a in sorted(froms) for b in sorted(tos)]
+
+
+#: What a matrix's rows and columns may be.
+AXES = ("theme", "study", "kind")
+
+
+@dataclass
+class Matrix:
+    """A matrix of counts, as coding tools have it (NVivo's matrix coding query, MAXQDA's
+    code matrix): ``counts`` (rows by columns: how many elements carry the theme, belong
+    to the study, are of the kind), and ``cells``, the elements behind every count, one a
+    row with its source text. :meth:`passages` gives one cell's; :meth:`figure` draws the
+    counts as a heatmap."""
+
+    counts: pd.DataFrame
+    cells: pd.DataFrame
+    rows: str
+    columns: str
+
+    def passages(self, row: str, column: str) -> pd.DataFrame:
+        """The elements behind one cell, with their source texts.
+
+        >>> m = cg.load().matrix(rows="theme", columns="kind")
+        >>> m.passages("feedback", "mechanism")["id"].tolist()
+        ['C-M5', 'C-M6', 'W-M2']
+        """
+        if row not in self.counts.index or column not in self.counts.columns:
+            from ..errors import UnknownNameError
+
+            missing, known = (
+                (row, list(self.counts.index))
+                if row not in self.counts.index
+                else (column, list(self.counts.columns))
+            )
+            import difflib
+
+            raise UnknownNameError(
+                missing, difflib.get_close_matches(missing, known, n=3, cutoff=0.5)
+            )
+        chosen = (self.cells["row"] == row) & (self.cells["column"] == column)
+        return self.cells[chosen].reset_index(drop=True)
+
+    def figure(self, *, title: str | None = None, width: float | None = None) -> CimoFigure:
+        """The counts as a heatmap for a paper (greys that print; counts in the cells)."""
+        from ..views.matrix import heatmap
+
+        return heatmap(
+            self.counts,
+            title=title,
+            row_title=self.rows,
+            column_title=self.columns,
+            width=width,
+        )
+
+    def _repr_html_(self) -> str:
+        return self.counts._repr_html_()  # type: ignore[operator]
+
+    def __repr__(self) -> str:
+        return f"<Matrix {self.rows} by {self.columns}:\n{self.counts.to_string()}>"
