@@ -245,10 +245,25 @@ class NameIndex:
         return self._one(str(name), nodes)
 
     def themes_named(self, name: str | URIRef) -> list[Node]:
-        """Every theme named ``name``: one per study when several studies share it."""
-        nodes = self.find(name).themes
+        """Every theme named ``name``: one per study when several studies share it.
+
+        Within a study a theme's id wins over another theme's label or synonym; across
+        studies it does not: the theme of another study that has the name as its label or
+        synonym comes too, so that no study's meaning of a name is dropped in silence
+        ("verbondenheid", the id of one study's theme and the Dutch label of another's)."""
+        found = self.find(name)
+        nodes = found.themes
         if not nodes:
             raise UnknownThemeError(str(name), self._suggestions(name, ("theme",)))
+        labelled = found.theme_labels - found.theme_ids
+        if found.theme_ids and labelled:
+            studies: dict[Node, set[Node]] = {}
+            for row in self._select_each("node-study", "node", found.theme_ids | labelled):
+                studies.setdefault(row["node"], set()).add(row["study"])
+            taken = {s for node in found.theme_ids for s in studies.get(node, ())}
+            nodes = found.theme_ids | {
+                node for node in labelled if studies.get(node) and not studies[node] & taken
+            }
         return sorted(nodes, key=str)
 
     def node(self, name: str | URIRef, *, themes: bool = False) -> tuple[Node, str]:

@@ -592,3 +592,17 @@ def test_a_matrix_is_a_heatmap_for_a_paper(synthesised, tmp_path):
     assert [t.get_text() for t in axes.get_yticklabels()] == list(matrix.counts.index)
     figure.savefig(tmp_path / "matrix.svg")
     assert "Coded elements by kind and study" in (tmp_path / "matrix.svg").read_text()
+
+
+def test_an_id_in_one_study_does_not_hide_a_label_in_another(four):
+    """'verbondenheid' is the id of the Dutch study's theme and the Dutch label of the
+    bundled study's connectedness; 'belonging' the id of the realist study's theme and a
+    synonym of connectedness: with no mapping at all, each name answers for both."""
+    assert set(four.interventions_for("verbondenheid", mappings="none")["study"]) == {
+        "eerstejaars",
+        "leernetwerken",
+    }
+    assert set(four.interventions_for("belonging", mappings="none")["study"]) == {
+        "leernetwerken",
+        "widening-access",
+    }
