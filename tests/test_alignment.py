@@ -606,3 +606,14 @@ def test_an_id_in_one_study_does_not_hide_a_label_in_another(four):
         "leernetwerken",
         "widening-access",
     }
+
+
+def test_the_theme_vocabulary_names_each_themes_matches(synthesised):
+    themes = synthesised.themes()
+    matched = dict(zip(themes["id"] + "@" + themes["study"], themes["matches"], strict=True))
+    assert matched["belonging@widening-access"] == "skos:exactMatch connectedness; verbondenheid"
+    assert matched["studiesucces@eerstejaars"] == "skos:exactMatch retention"
+    assert matched["self-direction@leernetwerken"] == ""
+    close = synthesised.themes(mappings="close")
+    regulation = close[close["id"] == "self-regulation"]["matches"].item()
+    assert regulation == "skos:closeMatch self-direction"

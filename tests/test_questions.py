@@ -113,7 +113,17 @@ COLUMNS = {
         "notes",
         "iri",
     ],
-    "themes": ["id", "label", "other_label", "synonyms", "definition", "elements", "scheme", "iri"],
+    "themes": [
+        "id",
+        "label",
+        "other_label",
+        "synonyms",
+        "definition",
+        "elements",
+        "scheme",
+        "matches",
+        "iri",
+    ],
     "sentences": ["id", "label", "lang", "sentence", "iri"],
 }
 

@@ -317,9 +317,12 @@ class Listings(Base):
         )
 
     @one_lookup
-    def themes(self, *, lang: str = "en") -> pd.DataFrame:
+    def themes(self, *, lang: str = "en", mappings: str = "exact") -> pd.DataFrame:
         """The theme vocabulary: id, label in ``lang``, the label in the other language,
-        synonyms, definition and how many elements carry each theme.
+        synonyms, definition and how many elements carry each theme; ``matches`` names the
+        themes of other studies the graph's mappings make one with it (exact matches for
+        ``mappings="exact"``, close ones too for ``"close"``, as ``skos:exactMatch
+        belonging; verbondenheid``).
 
         >>> themes = cg.load().themes(lang="nl").set_index("id")
         >>> themes.loc["self-direction", "label"], int(themes.loc["self-direction", "elements"])
@@ -398,6 +401,23 @@ class Listings(Base):
         columns["scheme"] = [
             id_of(scheme, scheme_ids[scheme]) if scheme else "" for scheme in columns["scheme"]
         ]
+        clusters = self._theme_clusters(mappings)
+        groups: dict[str, list[str]] = defaultdict(list)
+        for member, (group, _) in clusters.items():
+            groups[group].append(member)
+
+        def matches(theme: str) -> str:
+            if theme not in clusters:
+                return ""
+            group, joined = clusters[theme]
+            others = {
+                shown[m][0] if m in shown else local_name(m) for m in groups[group] if m != theme
+            }
+            return f"{joined} {_ID_SEPARATOR.join(sorted(others, key=natural_key))}"
+
+        iris = columns.pop("iri")
+        columns["matches"] = [matches(theme) for theme in iris]
+        columns["iri"] = iris
         studies = {theme: value[4] for theme, value in shown.items()}
         return self._listing(columns, columns["iri"], studies.__getitem__)
 
