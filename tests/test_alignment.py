@@ -617,3 +617,16 @@ def test_the_theme_vocabulary_names_each_themes_matches(synthesised):
     close = synthesised.themes(mappings="close")
     regulation = close[close["id"] == "self-regulation"]["matches"].item()
     assert regulation == "skos:closeMatch self-direction"
+
+
+def test_a_theme_found_by_search_brings_its_matches(synthesised):
+    """'verbondenheid' is found in the Dutch and the bundled study; the realist study's
+    belonging comes through the mapping, its snippet naming it."""
+    hits = synthesised.search("verbondenheid", kinds="theme").set_index("id")
+    assert hits.loc["belonging", "fields"] == "mapping"
+    assert hits.loc["belonging", "snippet"] == "skos:exactMatch verbondenheid"
+    assert hits.loc["belonging", "study"] == "widening-access"
+    assert hits.loc["belonging", "score"] < hits.loc["verbondenheid", "score"]
+    alone = synthesised.search("verbondenheid", kinds="theme", mappings="none")
+    assert "belonging" not in set(alone["id"])
+    assert "mapping" not in set(synthesised.search("verbondenheid", kinds="intervention")["fields"])

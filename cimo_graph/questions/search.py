@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as _field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
@@ -25,7 +25,16 @@ from ..lookup import local_name, normalise
 from ..sparql import named_query
 from ..summary import CIMO_CLASSES
 from ..texts import flattened
-from .base import _ID_SEPARATOR, Base, _frame, cimo_kind, natural_key, one_lookup
+from .base import (
+    _ID_SEPARATOR,
+    Base,
+    _frame,
+    check_mappings,
+    cimo_kind,
+    natural_key,
+    one_lookup,
+)
+from .collection import shown_each
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -257,6 +266,7 @@ class Search(Base):
         fields: str | Iterable[str] | None = None,
         lang: str | None = None,
         limit: int | None = None,
+        mappings: str = "exact",
     ) -> pd.DataFrame:
         """The elements (and themes) whose words match ``text``, best first.
 
@@ -272,7 +282,11 @@ class Search(Base):
 
         One row per element: its id, kind, label (and study, when the graph holds
         several), the fields that matched, a snippet with the words marked «so», its
-        proposition or pillar (``part_of``), a score.
+        proposition or pillar (``part_of``), a score. A theme found brings the themes of
+        other studies the graph's mappings make one with it (``mappings=`` as
+        :meth:`compare_studies` takes it): each a row of its own whose ``fields`` is
+        ``mapping`` and whose snippet names the mapping and the theme found
+        (``skos:exactMatch verbondenheid``), scored nine tenths of that theme's.
 
         >>> kg = cg.load()
         >>> hits = kg.search("LOS")
@@ -350,15 +364,70 @@ class Search(Base):
                     "iri": node,
                 }
             )
+        if kinds_wanted is None or "Theme" in kinds_wanted:
+            table += self._mapped_hits(table, mappings, shown)
         table.sort(key=lambda r: (-r["score"], natural_key(r["id"]), r["iri"]))
         if limit is not None:
             table = table[: max(0, int(limit))]
         for row in table:  # a snippet for the rows kept only
-            row["snippet"] = _snippet(row.pop("hit"), terms)
+            hit = row.pop("hit")
+            row["snippet"] = hit if isinstance(hit, str) else _snippet(hit, terms)
         columns = list(SEARCH_COLUMNS)
         if len({row["study"] for row in table}) > 1 or self._several_studies():
             columns.insert(columns.index("label") + 1, "study")
         return _frame(table, columns)
+
+    def _mapped_hits(
+        self, table: list[dict[str, Any]], mappings: str, lang: str
+    ) -> list[dict[str, Any]]:
+        """The themes the mappings make one with the themes found, not found themselves."""
+        check_mappings(mappings)
+        clusters = self._theme_clusters(mappings)
+        if not clusters:
+            return []
+        found = {row["iri"] for row in table}
+        groups: dict[str, list[str]] = defaultdict(list)
+        for member, (group, _) in clusters.items():
+            groups[group].append(member)
+        reached: dict[str, dict[str, Any]] = {}
+        for row in table:
+            if row["kind"] != "Theme" or row["iri"] not in clusters:
+                continue
+            group, joined = clusters[row["iri"]]
+            for member in groups[group]:
+                if member in found:
+                    continue
+                score = round(row["score"] * 0.9, 2)
+                if member not in reached or reached[member]["score"] < score:
+                    reached[member] = {"score": score, "hit": f"{joined} {row['id']}"}
+        if not reached:
+            return []
+        studies: dict[str, set[str]] = defaultdict(set)
+        for node, study in self._strings_each(
+            named_query("node-study"), "node", [URIRef(member) for member in reached]
+        ):
+            if node is not None and study is not None:
+                studies[node].add(study)
+        every_study = {study for found in studies.values() for study in found}
+        shown = shown_each(self._strings_each, [URIRef(n) for n in {*reached, *every_study}])
+        rows = []
+        for member, how in reached.items():
+            info = shown[member]
+            identifier = info.id
+            rows.append(
+                {
+                    "id": identifier,
+                    "kind": "Theme",
+                    "label": choose_text(info.labels, lang) or identifier,
+                    "study": _ID_SEPARATOR.join(sorted(shown[s].id for s in studies[member])),
+                    "fields": "mapping",
+                    "hit": how["hit"],
+                    "part_of": "",
+                    "score": how["score"],
+                    "iri": member,
+                }
+            )
+        return rows
 
     def _other_labels(self, nodes: list[URIRef], shows: dict[str, _Show], lang: str) -> None:
         """Labels in another language for the nodes that lack one in ``lang``."""
