@@ -418,8 +418,15 @@ class Endpoint:
                 self.url, "request too long (HTTP 414)", status=414
             ) from error
         except EndPointInternalError as error:
+            message = _server_message(error)
+            if "estimated execution time" in message and "exceeds the limit" in message:
+                message = (
+                    "Virtuoso refused the query by its own estimate of the time it would take, "
+                    "which is often far off (OpenLink advises leaving MaxQueryCostEstimationTime "
+                    f"out of virtuoso.ini: it is meant for debugging). {message}"
+                )
             raise EndpointServerError(
-                self.url, f"server error (HTTP 500): {_server_message(error)}", status=500
+                self.url, f"server error (HTTP 500): {message}", status=500
             ) from error
         except HTTPError as error:
             raise _http_error(self.url, error) from error

@@ -621,6 +621,14 @@ def test_server_error_is_not_retried(stub):
     assert caught.value.status == 500 and len(stub.requests) - before == 1
 
 
+def test_virtuosos_refusal_by_its_estimate_says_what_to_do(stub):
+    """Virtuoso's refusal of a query by its own cost estimate (often far off) names the
+    setting to leave out, as OpenLink advises."""
+    with pytest.raises(cg.EndpointServerError, match="MaxQueryCostEstimationTime") as caught:
+        cg.connect(f"{stub.base}/estimate").sparql("ASK {}")
+    assert "estimated execution time 2747" in str(caught.value)
+
+
 def test_a_200_that_is_not_sparql_is_malformed(stub):
     """An HTML page with status 200 is a MalformedResponseError, never an empty answer."""
     with pytest.raises(cg.MalformedResponseError, match="Maintenance"):
