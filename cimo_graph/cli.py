@@ -18,6 +18,7 @@ from .errors import CimoGraphError, QueryParameterError
 from .graph import CimoGraph, load
 from .iris import checked_iri
 from .questions.routes import MAPPINGS
+from .questions.synthesis import AXES, STEPS
 from .sparql import _parse_header, named_queries
 from .views import RENDER_FORMATS
 
@@ -177,6 +178,9 @@ def _parser() -> argparse.ArgumentParser:
             help="also follow chains of configurations (an outcome that is the context of "
             "another proposition)",
         )
+        following(sub)
+
+    def following(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
             "--follow",
             choices=MAPPINGS,
@@ -341,6 +345,32 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("--format", choices=FORMATS, default="table", help="table, csv or json")
     sub.set_defaults(run=_align)
+    sub = command(
+        "patterns",
+        "Patterns that recur across studies: a mechanism's theme leading to an outcome's "
+        "theme in two studies or more, through the mappings between them.",
+        _patterns,
+    )
+    sub.add_argument("--of", choices=list(STEPS), default="mechanism-outcome", help="which step")
+    sub.add_argument("--least", type=_count(1), default=2, help="in at least N studies (default 2)")
+    answers(sub)
+    following(sub)
+    sub = command(
+        "matrix",
+        "The coded elements counted by theme, study or kind (a matrix coding query).",
+        _matrix,
+    )
+    sub.add_argument("--rows", choices=AXES, default="theme")
+    sub.add_argument("--columns", choices=AXES, default="study")
+    sub.add_argument("--kinds", default=None, help="comma-separated kinds of element to count")
+    sub.add_argument(
+        "--figure",
+        default=None,
+        metavar="FILE",
+        help="also draw it as a heatmap (.png, .svg, .pdf)",
+    )
+    answers(sub)
+    following(sub)
     sub = command(
         "evidence", "The evidence behind an element: source text, quotes, notes.", _evidence
     )
@@ -741,6 +771,28 @@ def _align(args: argparse.Namespace) -> int:
             f"together with --mappings {args.out}",
             file=sys.stderr,
         )
+    return 0
+
+
+def _patterns(args: argparse.Namespace) -> int:
+    found = _load(args).patterns(args.of, mappings=args.follow, least=args.least, lang=args.lang)
+    emit(
+        found, args.format, ["from_theme", "to_theme", "studies", "study", "contexts", "contrasts"]
+    )
+    return 0
+
+
+def _matrix(args: argparse.Namespace) -> int:
+    kinds = [k.strip() for k in args.kinds.split(",") if k.strip()] if args.kinds else None
+    if args.figure:
+        _not_the_study(args, args.figure)
+    matrix = _load(args).matrix(
+        args.rows, args.columns, kinds=kinds, mappings=args.follow, lang=args.lang
+    )
+    if args.figure:
+        matrix.figure().savefig(args.figure)
+        print(f"Wrote the heatmap: {args.figure}", file=sys.stderr)
+    emit(matrix.counts.reset_index(), args.format)
     return 0
 
 

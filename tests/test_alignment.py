@@ -643,3 +643,19 @@ def test_a_theme_found_by_search_brings_its_matches(synthesised):
     alone = synthesised.search("verbondenheid", kinds="theme", mappings="none")
     assert "belonging" not in set(alone["id"])
     assert "mapping" not in set(synthesised.search("verbondenheid", kinds="intervention")["fields"])
+
+
+def test_a_kept_store_keeps_the_mappings_and_takes_them_again(tmp_path):
+    """Loaded into a store on disk with the reviewed table, opened again with it: the
+    same mappings once (the table replaces itself), the same answers."""
+    from .conftest import REVIEWED, THREE_STUDIES
+
+    first = cg.load(THREE_STUDIES, mappings=REVIEWED, location=tmp_path / "kept")
+    kept = first.mappings()
+    answer = first.interventions_for("verbondenheid")
+    size = len(first)
+    del first
+    again = cg.load(THREE_STUDIES, mappings=REVIEWED, location=tmp_path / "kept")
+    assert len(again) == size
+    assert again.mappings().equals(kept)
+    assert again.interventions_for("verbondenheid").equals(answer)

@@ -339,3 +339,28 @@ def test_align_suggests_and_writes_a_table_then_questions_follow_it(tmp_path, ca
     assert reached == {"skos:exactMatch belonging"}
     assert main([*asked, "--mappings", str(REVIEWED), "--follow", "none"]) == 0
     assert "widening-access" not in capsys.readouterr().out
+
+
+def test_patterns_and_matrix_across_studies(tmp_path, capsys):
+    from .conftest import EERSTEJAARS, EERSTEJAARS_MAPPINGS, REVIEWED, THREE_STUDIES
+
+    studies = [f"--study={path}" for path in [*THREE_STUDIES, EERSTEJAARS]]
+    tables = ["--mappings", str(REVIEWED), "--mappings", str(EERSTEJAARS_MAPPINGS)]
+    assert main(["patterns", *studies, *tables, "--format", "json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert (found[0]["from_theme"], found[0]["to_theme"], found[0]["studies"]) == (
+        "belonging",
+        "retention",
+        2,
+    )
+    assert main(["patterns", *studies, *tables, "--follow", "none"]) == 0
+    assert "(no rows)" in capsys.readouterr().out
+    figure = tmp_path / "matrix.svg"
+    args = ["matrix", *studies, *tables, "--rows", "kind", "--kinds", "mechanism,outcome"]
+    assert main([*args, "--figure", str(figure), "--format", "csv"]) == 0
+    out = capsys.readouterr()
+    assert (
+        out.out.splitlines()[0] == "kind,blended-review,eerstejaars,leernetwerken,widening-access"
+    )
+    assert out.out.splitlines()[1] == "mechanism,1,2,10,4"
+    assert figure.read_text(encoding="utf-8").lstrip().startswith("<?xml")
