@@ -43,6 +43,7 @@ class CIMO(DefinedNamespace):
     Recommendation: URIRef
     Quote: URIRef
     StatedLink: URIRef
+    FindingLink: URIRef
     Passage: URIRef
     OutcomeKind: URIRef
     OutcomeDirection: URIRef
@@ -73,6 +74,10 @@ class CIMO(DefinedNamespace):
     theoryStage: URIRef
     refines: URIRef
     supportedBy: URIRef
+    relatesToFinding: URIRef
+    confirms: URIRef
+    qualifies: URIRef
+    disputes: URIRef
     encodedBy: URIRef
     encodingLicence: URIRef
     hasOutcome: URIRef

@@ -637,7 +637,7 @@ def test_a_theme_found_by_search_brings_its_matches(synthesised):
     belonging comes through the mapping, its snippet naming it."""
     hits = synthesised.search("verbondenheid", kinds="theme").set_index("id")
     assert hits.loc["belonging", "fields"] == "mapping"
-    assert hits.loc["belonging", "snippet"] == "skos:exactMatch verbondenheid"
+    assert hits.loc["belonging", "snippet"] == "skos:exactMatch connectedness; verbondenheid"
     assert hits.loc["belonging", "study"] == "widening-access"
     assert hits.loc["belonging", "score"] < hits.loc["verbondenheid", "score"]
     alone = synthesised.search("verbondenheid", kinds="theme", mappings="none")
@@ -659,3 +659,49 @@ def test_a_kept_store_keeps_the_mappings_and_takes_them_again(tmp_path):
     assert len(again) == size
     assert again.mappings().equals(kept)
     assert again.interventions_for("verbondenheid").equals(answer)
+
+
+# --- typed links between the findings of different studies ----------------------------
+
+
+def test_findings_of_two_studies_are_linked_with_their_evidence(synthesised):
+    found = synthesised.findings()
+    assert found[["study", "finding", "relation", "other", "other_study"]].values.tolist() == [
+        ["eerstejaars", "EJ1", "confirms", "CMO4", "widening-access"],
+        ["eerstejaars", "EJ2", "qualifies", "BL", "blended-review"],
+    ]
+    assert found["evidence"][0].startswith("Net als bij peermentoraat")
+    assert found["note"][1] == ""
+    stated = synthesised.sparql(
+        "PREFIX cimo: <https://w3id.org/cimo-graph/ontology#> "
+        "ASK { ?a cimo:confirms <https://example.org/cimo-study/widening-access/CMO4> }"
+    )
+    assert stated is True
+    assert synthesised.patterns()["findings"].tolist() == ["EJ1 confirms CMO4", "EJ2 qualifies BL"]
+
+
+def test_the_findings_sheet_round_trips_and_names_its_mistakes(tmp_path):
+    from rdflib.compare import isomorphic
+
+    from .conftest import EERSTEJAARS
+
+    study = cg.load(EERSTEJAARS)
+    for name in ("again.yaml", "again.xlsx"):
+        assert isomorphic(cg.load(study.export_template(tmp_path / name)).graph, study.graph)
+    text = EERSTEJAARS.read_text(encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        text.replace("relation: confirms", "relation: confirm")
+        .replace("other: https://example.org/cimo-study/blended-review/BL", "other: BL")
+        .replace("- finding: EJ1", "- finding: EJ9"),
+        encoding="utf-8",
+    )
+    with pytest.raises(cg.TemplateError) as caught:
+        cg.load(broken)
+    message = str(caught.value)
+    assert "sheet 'findings'" in message
+    assert "'confirm': takes one of: confirms, qualifies, disputes. Did you mean 'confirms'?" in (
+        message
+    )
+    assert "'BL': is not an IRI" in message
+    assert "'EJ9'" in message

@@ -230,7 +230,7 @@ class _Builder:
         if study_id:
             self.ids[study_id] = ("study", self.study_row)
         for sheet in SHEETS:
-            if sheet.name in ("study", "notes", "extra"):
+            if sheet.name in ("study", "notes", "findings", "extra"):
                 continue
             for row in self.tables.get(sheet.name, []):
                 identifier = row.cells.get("id")
@@ -501,7 +501,7 @@ class _Builder:
             for item in self.tables.get(sheet.name, []):
                 self.check_columns(sheet, item)
                 identifier = item.cells.get("id")
-                if sheet.name not in ("notes", "extra") and (
+                if sheet.name not in ("notes", "findings", "extra") and (
                     identifier is None or self.ids.get(str(identifier), (None, None))[1] is not item
                 ):
                     continue
@@ -669,6 +669,44 @@ class _Builder:
             terms.append(term)
         self.graph.add(tuple(terms))
 
+    def _findings(self, sheet: Sheet, row: Row) -> None:
+        """A finding link: this study's finding, how it bears on another study's (its
+        IRI), the evidence and a note; stated plainly too (``P cimo:confirms Q``)."""
+        finding, other = row.cells.get("finding"), row.cells.get("other")
+        evidence = row.cells.get("evidence")
+        if not finding or not other or not evidence:
+            return  # a required cell left empty is reported by check_columns
+        column = sheet.column("finding")
+        target = self.resolve(row, column, str(finding), column.targets)
+        text = str(other).strip().removeprefix("<").removesuffix(">")
+        problem = iri_problem(text)
+        if problem is None and ":" not in text.split("/", 1)[0]:
+            problem = "a full IRI (https://...) is needed: the finding is another study's"
+        if problem:
+            self.problem(row, "other", str(other), f"is not an IRI: {problem}")
+        lang = str(row.cells.get("lang") or "en")
+        if not _LANG.match(lang):
+            self.problem(row, "lang", lang, "is not a language tag")
+            return
+        link = URIRef(
+            f"{self.ns}finding-link-{_digest(str(finding), str(row.cells.get('relation')), text)}"
+        )
+        before = len(self.built.problems)
+        self.choose(link, sheet.column("relation"), row)  # checked whatever else is wrong
+        if target is None or problem or len(self.built.problems) > before:
+            self.graph.remove((link, None, None))
+            return
+        predicate = self.graph.value(link, RDF.predicate)
+        subject, obj = self.iri(target), URIRef(text)
+        self.graph.add((link, RDF.type, CIMO.FindingLink))
+        self.graph.add((link, RDF.subject, subject))
+        self.graph.add((link, RDF.object, obj))
+        self.graph.add((link, CIMO.sourceText, Literal(str(evidence), lang=lang)))
+        note = row.cells.get("note")
+        if note:
+            self.graph.add((link, CIMO.interpretationNote, Literal(str(note), lang=lang)))
+        self.graph.add((subject, predicate, obj))
+
     def _notes(self, sheet: Sheet, row: Row) -> None:
         element, note = row.cells.get("element"), row.cells.get("note")
         if not element or not note:
@@ -717,3 +755,10 @@ def _unwritable_cells(tables: dict[str, list[Row]]) -> list[Problem]:
                         )
                         break
     return problems
+
+
+def _digest(*parts: str) -> str:
+    """A short, stable name for a node made of ``parts`` (a finding link's)."""
+    import hashlib
+
+    return hashlib.sha256("\t".join(parts).encode("utf-8")).hexdigest()[:12]

@@ -249,12 +249,37 @@ class _Exporter:
     def _extra(self, sheet: Sheet) -> list[dict[str, str]]:
         return []  # filled by graph_tables with what the other sheets could not hold
 
+    def _findings(self, sheet: Sheet) -> list[dict[str, str]]:
+        words = {term: word for word, term in sheet.column("relation").choices}  # type: ignore[union-attr]
+        rows = []
+        for link in self.graph.subjects(RDF.type, CIMO.FindingLink):
+            subject = self.graph.value(link, RDF.subject)
+            if subject is None or (subject, CIMO.partOfStudy, self.study) not in self.graph:
+                continue
+            evidence = self._texts(link, CIMO.sourceText)
+            notes = self._texts(link, CIMO.interpretationNote)
+            row = {
+                "finding": self.id_of(subject),
+                "relation": words.get(self.graph.value(link, RDF.predicate), ""),  # type: ignore[arg-type]
+                "other": str(self.graph.value(link, RDF.object) or ""),
+                "evidence": str(evidence[0]) if evidence else "",
+            }
+            if notes:
+                row["note"] = str(notes[0])
+            language = evidence[0].language if evidence else None
+            if language and language != "en":
+                row["lang"] = language
+            rows.append(row)
+        return sorted(rows, key=lambda r: (r["finding"], r["relation"], r["other"]))
+
     def _notes(self, sheet: Sheet) -> list[dict[str, str]]:
         rows = []
         for subject, note in sorted(
             self.graph.subject_objects(CIMO.interpretationNote),
             key=lambda pair: (str(pair[0]), str(pair[1])),
         ):
+            if (subject, RDF.type, CIMO.FindingLink) in self.graph:
+                continue  # a finding link's note travels in the findings sheet
             element = self.study_id if subject == self.study else self.id_of(subject)
             row = {"element": element, "note": str(note)}
             if isinstance(note, Literal) and note.language != "en":

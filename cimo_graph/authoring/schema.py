@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
-from rdflib.namespace import DCTERMS, PROV, RDFS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from ..namespace import BIBO, CIMO, FOAF
 
@@ -603,6 +603,50 @@ SHEETS: tuple[Sheet, ...] = (
             Column("synonyms", "text", per_language=True, help="other names, separated by ';'"),
             Column("definition", "text", lang_column="definition_lang", lang="en"),
             Column("definition_lang", "lang"),
+        ),
+    ),
+    Sheet(
+        "findings",
+        None,
+        element=False,
+        help="how a finding of this study bears on a finding of another study: confirms, "
+        "qualifies or disputes it, with the evidence for the link",
+        columns=(
+            Column(
+                "finding",
+                "ref",
+                targets=_ELEMENT_SHEET_NAMES,
+                required=True,
+                help="the id of this study's finding: a design proposition (configuration) "
+                "or one of its elements",
+            ),
+            Column(
+                "relation",
+                "choice",
+                RDF.predicate,
+                required=True,
+                choices=(
+                    ("confirms", CIMO.confirms),
+                    ("qualifies", CIMO.qualifies),
+                    ("disputes", CIMO.disputes),
+                ),
+                help="confirms (the same cause leads to the same end there too), qualifies "
+                "(it holds there in part) or disputes (it does not hold there)",
+            ),
+            Column(
+                "other",
+                "value",
+                required=True,
+                help="the other study's finding, by its IRI: https://example.org/other-study/CMO1",
+            ),
+            Column(
+                "evidence",
+                "value",
+                required=True,
+                help="the passage that says how the findings relate",
+            ),
+            Column("note", "value", help="the encoders' note on the link"),
+            Column("lang", "lang", help="language of the evidence and note (default: en)"),
         ),
     ),
     Sheet(

@@ -286,7 +286,8 @@ class Search(Base):
         other studies the graph's mappings make one with it (``mappings=`` as
         :meth:`compare_studies` takes it): each a row of its own whose ``fields`` is
         ``mapping`` and whose snippet names the mapping and the theme found
-        (``skos:exactMatch verbondenheid``), scored nine tenths of that theme's.
+        and the themes found that reached it (``skos:exactMatch connectedness;
+        verbondenheid``), scored nine tenths of the best of theirs.
 
         >>> kg = cg.load()
         >>> hits = kg.search("LOS")
@@ -398,8 +399,9 @@ class Search(Base):
                 if member in found:
                     continue
                 score = round(row["score"] * 0.9, 2)
-                if member not in reached or reached[member]["score"] < score:
-                    reached[member] = {"score": score, "hit": f"{joined} {row['id']}"}
+                entry = reached.setdefault(member, {"score": score, "joined": joined, "by": set()})
+                entry["score"] = max(entry["score"], score)
+                entry["by"].add(row["id"])
         if not reached:
             return []
         studies: dict[str, set[str]] = defaultdict(set)
@@ -421,7 +423,8 @@ class Search(Base):
                     "label": choose_text(info.labels, lang) or identifier,
                     "study": _ID_SEPARATOR.join(sorted(shown[s].id for s in studies[member])),
                     "fields": "mapping",
-                    "hit": how["hit"],
+                    "hit": f"{how['joined']} "
+                    + _ID_SEPARATOR.join(sorted(how["by"], key=natural_key)),
                     "part_of": "",
                     "score": how["score"],
                     "iri": member,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import QueryParameterError
 from ..sparql import named_query
@@ -40,6 +40,7 @@ PATTERN_COLUMNS = [
     "evidence",
     "passages",
     "contrasts",
+    "findings",
     "mapping",
 ]
 
@@ -56,7 +57,7 @@ class _Pattern:
 
 
 class Synthesis(Base):
-    """``patterns``, ``matrix``."""
+    """``patterns``, ``findings``, ``matrix``."""
 
     def patterns(
         self,
@@ -80,7 +81,9 @@ class Synthesis(Base):
         the pattern holds, their contexts, the number of elements behind it
         (``evidence``) with their source texts (``passages``), the other themes the same
         starting theme leads to in those studies (``contrasts``: the same cause meeting
-        different ends), and the mappings that joined the themes.
+        different ends), the links the studies state between its findings and others
+        (``findings``: ``EJ1 confirms CMO4``, see :meth:`findings`), and the mappings that
+        joined the themes.
 
         >>> studies = "tests/data/studies/"
         >>> kg = cg.load(["data/leernetwerken.ttl", studies + "blended-review.yaml",
@@ -136,7 +139,68 @@ class Synthesis(Base):
                         pattern.elements |= {source, target}
                         pattern.themes |= {from_theme, to_theme}
         kept = {key: p for key, p in found.items() if len(p.studies) >= least}
-        return self._pattern_frame(kept, found, ids, clusters, lang)
+        links = [
+            (finding, relation.rsplit("#", 1)[-1], other)
+            for _, finding, relation, other, *_ in self._strings(named_query("finding-links"), {})
+            if finding is not None and relation is not None and other is not None
+        ]
+        return self._pattern_frame(kept, found, ids, clusters, lang, links)
+
+    def findings(self, *, lang: str = "en") -> pd.DataFrame:
+        """The links the studies state between their findings and those of other studies
+        (the template's ``findings`` sheet): which finding (a proposition or one of its
+        elements) confirms, qualifies or disputes which, with the evidence and a note.
+        ``other`` is the other finding's id where the graph holds its study, else its
+        IRI.
+
+        >>> kg = cg.load("tests/data/studies/eerstejaars-nl.yaml")
+        >>> kg.findings()[["finding", "relation", "other"]].values.tolist()[0]
+        ['EJ1', 'confirms', 'https://example.org/cimo-study/widening-access/CMO4']
+        """
+        from ..labels import choose_text
+
+        rows = self._strings(named_query("finding-links"), {})
+        nodes = {n for row in rows for n in (row[1], row[3], row[6], row[7]) if n}
+        shown = shown_each(self._strings_each, [term_of(node) for node in nodes])
+        gathered: dict[str, dict[str, Any]] = {}
+        texts: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(
+            lambda: {"evidence": [], "note": []}
+        )
+        for link, finding, relation, other, evidence, note, study, other_study in rows:
+            if link is None or finding is None or relation is None or other is None:
+                continue
+            gathered[link] = {
+                "study": _shown_id(shown, study) if study else "",
+                "finding": _shown_id(shown, finding),
+                "relation": relation.rsplit("#", 1)[-1],
+                "other": _shown_id(shown, other) if other_study else other,
+                "other_study": _shown_id(shown, other_study) if other_study else "",
+                "iri": link,
+            }
+            for name, text in (("evidence", evidence), ("note", note)):
+                if text is not None and text not in [t for t, _ in texts[link][name]]:
+                    texts[link][name].append((text, ""))
+        table = []
+        for link, row in gathered.items():
+            table.append(
+                {
+                    **row,
+                    "evidence": choose_text(texts[link]["evidence"], lang) or "",
+                    "note": choose_text(texts[link]["note"], lang) or "",
+                }
+            )
+        table.sort(key=lambda r: (r["study"], natural_key(r["finding"]), r["relation"], r["other"]))
+        columns = [
+            "study",
+            "finding",
+            "relation",
+            "other",
+            "other_study",
+            "evidence",
+            "note",
+            "iri",
+        ]
+        return column_frame({c: [row[c] for row in table] for c in columns})
 
     def matrix(
         self,
@@ -239,6 +303,7 @@ class Synthesis(Base):
         ids: dict[str, str],
         clusters: dict[str, tuple[str, str]],
         lang: str,
+        links: list[tuple[str, str, str]],
     ) -> pd.DataFrame:
         """The rows of :meth:`patterns`, surest (most studies, most evidence) first."""
         from ..labels import choose_text
@@ -250,6 +315,7 @@ class Synthesis(Base):
         nodes |= {m for key in found for group in key for m in in_group.get(group, [group])}
         nodes |= {t for key in kept for t in key} | {t for p in kept.values() for t in p.themes}
         nodes |= {c[1] for p in kept.values() for c in p.configurations}
+        nodes |= {n for finding, _, other in links for n in (finding, other)}
         shown = shown_each(self._strings_each, [term_of(node) for node in nodes])
 
         def ident(node: str) -> str:
@@ -278,6 +344,15 @@ class Synthesis(Base):
             joined = sorted(
                 t for t in pattern.themes if t not in (from_theme, to_theme) and t in clusters
             )
+            held = pattern.elements | {c[1] for c in pattern.configurations}
+            stated = sorted(
+                {
+                    f"{ident(finding)} {relation} {ident(other)}"
+                    for finding, relation, other in links
+                    if finding in held or other in held
+                },
+                key=natural_key,
+            )
             texts = []
             for node in sorted(pattern.elements, key=lambda n: natural_key(ident(n))):
                 info = shown.get(node)
@@ -301,6 +376,7 @@ class Synthesis(Base):
                     "evidence": len(pattern.elements),
                     "passages": " | ".join(texts),
                     "contrasts": joined_ids({ident(shown_theme(o)) for o in others}),
+                    "findings": "; ".join(stated),
                     "mapping": (
                         f"{_how(joined, clusters)} {joined_ids({ident(t) for t in joined})}"
                         if joined
@@ -310,6 +386,12 @@ class Synthesis(Base):
             )
         rows.sort(key=lambda r: (-r["studies"], -r["evidence"], r["from_theme"], r["to_theme"]))
         return column_frame({c: [row[c] for row in rows] for c in PATTERN_COLUMNS})
+
+
+def _shown_id(shown: dict[str, Any], node: str) -> str:
+    """A node's id as shown (its first identifier, else its local name)."""
+    info = shown.get(node)
+    return info.id if info is not None else node.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def _has_label(info: object, lang: str) -> bool:
