@@ -705,3 +705,16 @@ def test_the_findings_sheet_round_trips_and_names_its_mistakes(tmp_path):
     )
     assert "'BL': is not an IRI" in message
     assert "'EJ9'" in message
+
+
+def test_links_between_findings_travel_in_a_coded_project(tmp_path):
+    """Exported to REFI-QDA and read back, the Dutch study keeps its finding links (in the
+    project note cimo-graph keeps the sheets no code carries)."""
+    from rdflib.compare import isomorphic
+
+    from .conftest import EERSTEJAARS
+
+    study = cg.load(EERSTEJAARS)
+    back = cg.load(study.export_project(tmp_path / "eerstejaars.qdpx"))
+    assert isomorphic(back.graph, study.graph)
+    assert back.findings()["relation"].tolist() == ["confirms", "qualifies"]

@@ -95,7 +95,7 @@ _ABBREVIATION = {
     "quotes": "Q",
 }
 #: A project note with this name holds the sheets no code carries (sources without their
-#: text, references, extra statements), as YAML.
+#: text, references, links between findings, extra statements), as YAML.
 KEPT_NOTE = "cimo-graph: sources, references and other statements"
 _NAMED = re.compile(r"^\[\s*([^\]]+?)\s*\]\s*(.*)$", re.S)
 _FIELD = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)[ \t]*:[ \t]?(.*)$")
@@ -602,8 +602,9 @@ class _Importer:
             self.tables["extra"].append(Row(self.file, "", f"user {name!r}", cells))
 
     def kept_sheets(self) -> None:
-        """The sheets no code carries (sources without their text, references, extra
-        statements), from the project note cimo-graph writes them to."""
+        """The sheets no code carries (sources without their text, references, links
+        between findings, extra statements), from the project note cimo-graph writes them
+        to."""
         text = self.project.notes_named.get(KEPT_NOTE)
         if not text:
             return

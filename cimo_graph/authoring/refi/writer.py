@@ -320,6 +320,7 @@ class _ProjectWriter:
         kept = {
             "sources": [r for r in self.tables["sources"] if r["id"] not in self.documents],
             "references": self.tables.get("references", []),
+            "findings": self.tables.get("findings", []),
             "extra": self.tables.get("extra", []),
         }
         if any(kept.values()):
