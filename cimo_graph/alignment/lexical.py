@@ -124,31 +124,58 @@ def suggest(concepts: Iterable[Concept], *, threshold: float = 0.8) -> list[dict
 
 def _row(a: Concept, b: Concept, score: float, name_a: str, name_b: str) -> dict[str, object]:
     exact = score >= 1.0
-    # the subject first in a stable order, so that a table is the same whichever way asked
+    return suggestion(
+        a,
+        b,
+        name_a,
+        name_b,
+        predicate="skos:exactMatch" if exact else "skos:closeMatch",
+        justification="semapv:LexicalMatching"
+        if score >= 0.95
+        else "semapv:LexicalSimilarityThresholdMatching",
+        confidence=score,
+        comment="the same name, accents and case folded"
+        if exact
+        else "a synonym of one is a name of the other"
+        if score >= 0.95
+        else "similar names (token sort and token set ratio)",
+    )
+
+
+def suggestion(
+    a: Concept,
+    b: Concept,
+    name_a: str,
+    name_b: str,
+    *,
+    predicate: str,
+    justification: str,
+    confidence: float,
+    comment: str,
+    **more: object,
+) -> dict[str, object]:
+    """A suggested mapping between ``a`` and ``b`` (matched by ``name_a`` and ``name_b``)
+    as a row of :data:`SUGGESTION_COLUMNS`; the subject is the first of the two in a stable
+    order, so that a table is the same whichever way it was asked."""
     if (a.study, a.id) > (b.study, b.id):
         a, b, name_a, name_b = b, a, name_b, name_a
     return {
         "subject_id": a.id,
         "subject_label": a.label,
         "subject_category": a.kind,
-        "subject_source": a.study,
-        "predicate_id": "skos:exactMatch" if exact else "skos:closeMatch",
+        "predicate_id": predicate,
         "object_id": b.id,
         "object_label": b.label,
         "object_category": b.kind,
+        "mapping_justification": justification,
+        "subject_source": a.study,
         "object_source": b.study,
-        "mapping_justification": "semapv:LexicalMatching"
-        if score >= 0.95
-        else "semapv:LexicalSimilarityThresholdMatching",
-        "confidence": score,
+        "confidence": confidence,
         "subject_match_field": _field(a, name_a),
         "object_match_field": _field(b, name_b),
         "match_string": f"{name_a} ~ {name_b}",
-        "comment": "the same name, accents and case folded"
-        if exact
-        else "a synonym of one is a name of the other"
-        if score >= 0.95
-        else "similar names (token sort and token set ratio)",
+        **more,
+        "comment": comment,
     }
 
 

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .lexical import KINDS, Concept, _field
+from .lexical import KINDS, Concept, suggestion
 
 if TYPE_CHECKING:
     import numpy as np
@@ -161,24 +161,15 @@ def _pairs(
 def _row(
     a: Concept, b: Concept, cosine: float, csls: float, name_a: str, name_b: str
 ) -> dict[str, object]:
-    if (a.study, a.id) > (b.study, b.id):
-        a, b, name_a, name_b = b, a, name_b, name_a
-    return {
-        "subject_id": a.id,
-        "subject_label": a.label,
-        "subject_category": a.kind,
-        "predicate_id": "skos:closeMatch",
-        "object_id": b.id,
-        "object_label": b.label,
-        "object_category": b.kind,
-        "mapping_justification": "semapv:SemanticSimilarityThresholdMatching",
-        "subject_source": a.study,
-        "object_source": b.study,
-        "confidence": round(cosine, 3),
-        "subject_match_field": _field(a, name_a),
-        "object_match_field": _field(b, name_b),
-        "match_string": f"{name_a} ~ {name_b}",
-        "similarity_score": round(cosine, 3),
-        "similarity_measure": MODEL,
-        "comment": f"similar meaning (each the other's nearest; CSLS {csls:.3f})",
-    }
+    return suggestion(
+        a,
+        b,
+        name_a,
+        name_b,
+        predicate="skos:closeMatch",
+        justification="semapv:SemanticSimilarityThresholdMatching",
+        confidence=round(cosine, 3),
+        comment=f"similar meaning (each the other's nearest; CSLS {csls:.3f})",
+        similarity_score=round(cosine, 3),
+        similarity_measure=MODEL,
+    )

@@ -274,33 +274,24 @@ class Base:
         check_mappings(mappings)
         if mappings == "none":
             return {}
-        parent: dict[str, str] = {}
+        from networkx.utils import UnionFind
+
+        groups = UnionFind()
         closeness: dict[str, bool] = {}
-
-        def root(node: str) -> str:
-            while parent.setdefault(node, node) != node:
-                parent[node] = parent[parent[node]]
-                node = parent[node]
-            return node
-
         for subject, predicate, target in self._strings(named_query("theme-mappings"), {}):
             if subject is None or predicate is None or target is None:
                 continue
             close = not predicate.endswith("exactMatch")
             if close and mappings != "close":
                 continue
-            a, b = root(subject), root(target)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
+            groups.union(subject, target)
             closeness[subject] = closeness.get(subject, False) or close
             closeness[target] = closeness.get(target, False) or close
-        groups: dict[str, list[str]] = defaultdict(list)
-        for node in parent:
-            groups[root(node)].append(node)
         found = {}
-        for first, members in groups.items():
+        for members in groups.to_sets():
             close = any(closeness.get(m, False) for m in members)
             joined = "skos:closeMatch" if close else "skos:exactMatch"
+            first = min(members)
             for member in members:
                 found[member] = (first, joined)
         return found
