@@ -718,3 +718,42 @@ def test_links_between_findings_travel_in_a_coded_project(tmp_path):
     back = cg.load(study.export_project(tmp_path / "eerstejaars.qdpx"))
     assert isomorphic(back.graph, study.graph)
     assert back.findings()["relation"].tolist() == ["confirms", "qualifies"]
+
+
+# --- the cross-study network -----------------------------------------------------------
+
+
+def _study_of(iri: str) -> str:
+    """Which of the four studies an IRI is of (by the study's name in its namespace)."""
+    names = ("eerstejaars", "widening-access", "blended-review", "leernetwerken")
+    return next((name for name in names if f"/{name}/" in iri), "")
+
+
+def test_the_network_draws_a_mapped_theme_once_with_each_studys_elements_around_it(
+    synthesised,
+):
+    graph = synthesised.to_networkx(themes=True)
+    belonging = graph.nodes["belonging"]
+    assert belonging["notes"] == (
+        "one theme across studies: verbondenheid (eerstejaars); sense of belonging "
+        "(widening-access); connectedness (leernetwerken)"
+    )
+    around = {_study_of(graph.nodes[source]["iri"]) for source, _ in graph.in_edges("belonging")}
+    assert around == {"eerstejaars", "widening-access", "leernetwerken"}
+    assert "verbondenheid" not in graph and "connectedness" not in graph
+    apart = synthesised.to_networkx(themes=True, mappings="none")
+    assert {"verbondenheid", "connectedness", "belonging"} <= set(apart)
+    assert len(apart) - len(graph) == 8  # 13 themes drawn as 5
+    dutch = synthesised.to_networkx(themes=True, lang="nl")
+    assert "verbondenheid" in dutch and "belonging" not in dutch
+
+
+def test_a_theme_focus_draws_the_routes_of_every_study_the_mappings_join(synthesised):
+    joined = synthesised.to_networkx(focus="verbondenheid")
+    alone = synthesised.to_networkx(focus="verbondenheid", mappings="none")
+    studies = {_study_of(data["iri"]) for _, data in joined.nodes(data=True)}
+    assert {"eerstejaars", "widening-access", "leernetwerken"} <= studies
+    assert len(alone) < len(joined)
+    assert "WA-M1" in joined and "WA-M1" not in alone
+    net = synthesised.to_pyvis(focus="verbondenheid")
+    assert any(node["id"] == "WA-M1" for node in net.nodes)

@@ -47,8 +47,17 @@ class Drawings:
         themes: bool | None,
         lang: str,
         max_nodes: int | None = None,
+        mappings: str = "exact",
     ) -> Drawing:
-        return select(self, focus=focus, depth=depth, themes=themes, lang=lang, max_nodes=max_nodes)
+        return select(
+            self,
+            focus=focus,
+            depth=depth,
+            themes=themes,
+            lang=lang,
+            max_nodes=max_nodes,
+            mappings=mappings,
+        )
 
     def to_networkx(
         self,
@@ -57,6 +66,7 @@ class Drawings:
         depth: int | None = None,
         themes: bool | None = None,
         lang: str = "en",
+        mappings: str = "exact",
     ) -> nx.MultiDiGraph:
         """The study (or a focus) as a networkx ``MultiDiGraph``.
 
@@ -64,6 +74,9 @@ class Drawings:
         source_text, notes, layer, x, y``; edges carry ``relation``, ``label`` and ``id``.
         ``focus`` takes a proposition or pillar (its parts), a theme (its routes) or any
         node (its neighbourhood, ``depth`` links deep); ``themes=True`` adds theme nodes.
+        Themes of several studies that the graph's mappings make one concept are one node
+        (``mappings="exact"``; ``"close"`` joins close matches too, ``"none"`` none), its
+        notes naming them, with each study's elements around it.
 
         >>> import networkx as nx
         >>> g = cg.load().to_networkx()
@@ -75,7 +88,7 @@ class Drawings:
         """
         from .exports import to_networkx
 
-        return to_networkx(self._drawing(focus, depth, themes, lang))
+        return to_networkx(self._drawing(focus, depth, themes, lang, mappings=mappings))
 
     def to_pyvis(
         self,
@@ -86,11 +99,13 @@ class Drawings:
         lang: str = "en",
         layout: str = "cimo",
         max_nodes: int = MAX_NODES,
+        mappings: str = "exact",
     ) -> Network:
         """A pyvis ``Network``: nodes coloured and shaped by CIMO class in the layered
         CIMO layout (``layout="force"`` for a seeded force layout that stops once stable),
         labels in ``lang``, tooltips with both labels, the source text and notes, links
-        labelled by relation. See :meth:`to_networkx` for ``focus``, ``depth``, ``themes``.
+        labelled by relation. See :meth:`to_networkx` for ``focus``, ``depth``, ``themes``
+        and ``mappings``.
 
         Beyond ``max_nodes`` nodes it raises :class:`~cimo_graph.DrawingTooLargeError`,
         which suggests a focus.
@@ -101,7 +116,8 @@ class Drawings:
         """
         from .interactive import to_pyvis
 
-        return to_pyvis(self._drawing(focus, depth, themes, lang, max_nodes), layout=layout)
+        drawing = self._drawing(focus, depth, themes, lang, max_nodes, mappings)
+        return to_pyvis(drawing, layout=layout)
 
     def to_html(self, **options: Any) -> NetworkPage:
         """The interactive network as one self-contained, offline HTML page (a

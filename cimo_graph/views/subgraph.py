@@ -83,6 +83,7 @@ def select(
     themes: bool | None = None,
     lang: str = "en",
     max_nodes: int | None = None,
+    mappings: str = "exact",
 ) -> Drawing:
     """Choose what to draw.
 
@@ -92,9 +93,18 @@ def select(
     it; any other node its neighbourhood. ``depth`` draws the neighbourhood of the focus
     to that many links instead. ``themes`` adds the theme nodes (default: only for a theme
     focus). Beyond ``max_nodes`` nodes, :class:`DrawingTooLargeError` asks for a focus.
+
+    Themes the graph's mappings make one concept (``mappings="exact"``, ``"close"``; see
+    :meth:`~cimo_graph.CimoGraph.compare_studies`) are drawn once, each study's elements
+    around them; a theme focus draws the routes to all of them.
     """
     names = kg._names()
+    clusters = kg._theme_clusters(mappings)
+    members: dict[str, list[URIRef]] = {}
+    for member, (group, _) in clusters.items():
+        members.setdefault(group, []).append(URIRef(member))
     theme_focus: Node | None = None
+    focus_themes: set[Node] = set()
     if focus is None:
         chosen = _everything(kg)
         title = _WORDS.get(lang, _WORDS["en"])["all"]
@@ -108,7 +118,9 @@ def select(
             title = f"{kg._id(node, infos)}: {label}"
         if kind == "theme":
             theme_focus = node
-            chosen = _theme_nodes(kg, node)
+            group = clusters.get(str(node), (str(node),))[0]
+            focus_themes = set(members.get(group, [node]))
+            chosen = set().union(*(_theme_nodes(kg, theme) for theme in focus_themes))
         elif depth is not None:
             chosen = _neighbourhood(kg, node, depth)
         else:
@@ -119,7 +131,30 @@ def select(
             else:
                 chosen = _neighbourhood(kg, node, 1)
     with_themes = themes if themes is not None else theme_focus is not None
-    edges = _edges_among(kg, chosen, with_themes, theme_focus)
+    edges = _edges_among(kg, chosen, with_themes, focus_themes or None)
+    joined: dict[Node, list[Node]] = {}
+    if with_themes and clusters:
+        # a theme a mapping joins to others is drawn once: as the first of its group with
+        # a label in ``lang``
+        labelled = kg._annotate({m for found in members.values() for m in found})
+        shown = {
+            group: min(
+                found,
+                key=lambda m: (
+                    not any(label.language == lang for label in labelled[m].labels),
+                    str(m),
+                ),
+            )
+            for group, found in members.items()
+        }
+
+        def drawn(node: Node) -> Node:
+            return shown[clusters[str(node)][0]] if str(node) in clusters else node
+
+        edges = list(dict.fromkeys((s, r, drawn(t)) for s, r, t in edges))
+        chosen = {drawn(n) for n in chosen}
+        for group, found in members.items():
+            joined[shown[group]] = sorted(found, key=str)
     if with_themes:
         chosen |= {e[2] for e in edges}
     if max_nodes is not None and len(chosen) > max_nodes:
@@ -129,7 +164,7 @@ def select(
             "focus='<proposition or pillar id>', focus='<theme>', or focus='<node>' with "
             "depth=1; or raise max_nodes."
         )
-    return _drawing(kg, chosen, edges, title, lang)
+    return _drawing(kg, chosen, edges, title, lang, joined)
 
 
 def _everything(kg: Questions) -> set[Node]:
@@ -191,12 +226,12 @@ _WORDS = {
 
 
 def _edges_among(
-    kg: Questions, nodes: set[Node], with_themes: bool, theme: Node | None
+    kg: Questions, nodes: set[Node], with_themes: bool, themes: set[Node] | None
 ) -> list[tuple[Node, str, Node]]:
     edges = []
     for source, relation, target in _links(kg, "source", sorted(nodes, key=str)):
         if relation.endswith("#theme"):
-            if with_themes and (theme is None or target == theme):
+            if with_themes and (themes is None or target in themes):
                 edges.append((source, relation, target))
         elif target in nodes:
             edges.append((source, relation, target))
@@ -204,9 +239,18 @@ def _edges_among(
 
 
 def _drawing(
-    kg: Questions, nodes: set[Node], edges: list[tuple[Node, str, Node]], title: str, lang: str
+    kg: Questions,
+    nodes: set[Node],
+    edges: list[tuple[Node, str, Node]],
+    title: str,
+    lang: str,
+    joined: dict[Node, list[Node]] | None = None,
 ) -> Drawing:
-    infos = kg._annotate(nodes)
+    """The drawing of ``nodes`` and ``edges``; a theme drawn for the group of themes a
+    mapping joins (``joined``: the group's themes by the one drawn) names them in its
+    notes."""
+    joined = {node: found for node, found in (joined or {}).items() if node in nodes}
+    infos = kg._annotate(nodes | {m for found in joined.values() for m in found})
     holders: dict[Node, list[str]] = {}
     for source, relation, target in edges:
         if local_name(relation) in _WHOLE_LINKS:
@@ -225,7 +269,7 @@ def _drawing(
             label_en=kg._label(node, infos, "en"),
             label_nl=kg._label(node, infos, "nl"),
             source_text=kg._texts(info.source_texts),
-            notes=kg._texts(info.notes),
+            notes=_joined_note(kg, node, joined, infos, lang) or kg._texts(info.notes),
             layer=layer_of(kind),
             order=(natural_key(holder), natural_key(node_id)),
         )
@@ -243,6 +287,25 @@ def _drawing(
             DrawnEdge(source, target, _prefixed(relation, names), label_of[relation])
         )
     return drawing
+
+
+def _joined_note(
+    kg: Questions, node: Node, joined: dict[Node, list[Node]], infos: Any, lang: str
+) -> str:
+    """The note of a theme drawn for a group of themes: which themes of which studies."""
+    if node not in joined:
+        return ""
+    studies: dict[str, set[str]] = {}
+    for member, study in kg._strings_each(named_query("node-study"), "node", joined[node]):
+        if member is not None and study is not None:
+            studies.setdefault(member, set()).add(study)
+    names = kg._annotate({URIRef(s) for found in studies.values() for s in found})
+    parts = []
+    for member in joined[node]:
+        label = kg._label(member, infos, lang)
+        held = sorted(kg._id(URIRef(s), names) for s in studies.get(str(member), ()))
+        parts.append(f"{label} ({', '.join(held)})" if held else label)
+    return "one theme across studies: " + "; ".join(parts)
 
 
 #: words for the links of other vocabularies that studies use, where the ontology has none
