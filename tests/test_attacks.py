@@ -7,6 +7,7 @@ bombs, of memory, in a process of its own).
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import resource
@@ -1932,3 +1933,31 @@ def test_no_command_writes_over_the_mapping_table_it_reads(tmp_path, capsys):
     assert main(args) == 2
     assert "is a mapping table being read" in capsys.readouterr().err
     assert table.read_bytes() == REVIEWED.read_bytes()
+
+
+def test_a_mapping_table_holds_no_formula_a_spreadsheet_would_run(tmp_path):
+    """A label that a spreadsheet reads as a formula (a researcher's, or planted) goes
+    into the SSSOM table with a ' before it, comes back as written, and the table
+    round-trips byte for byte."""
+    from .conftest import DATA
+
+    planted = '=HYPERLINK("https://example.org/x","feedback")'
+    text = (DATA / "studies" / "blended-review.yaml").read_text(encoding="utf-8")
+    study = tmp_path / "planted.yaml"
+    study.write_text(
+        text.replace(
+            "- id: feedback\n  label_en: feedback", f"- id: feedback\n  label_en: '{planted}'"
+        ),
+        encoding="utf-8",
+    )
+    kg = cg.load([cg.resource_path("data", "leernetwerken.ttl"), study])
+    table = tmp_path / "m.sssom.tsv"
+    kg.align(out=table, kinds="theme", semantic=False)
+    lines = table.read_text(encoding="utf-8").splitlines()
+    cells = list(csv.reader([x for x in lines if not x.startswith("#")], delimiter="\t"))
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in cells for cell in row)
+    assert any(cell == "'" + planted for row in cells for cell in row)
+    kg.add_mappings(table)
+    assert planted in set(kg.mappings()["subject_label"])
+    kg.mappings(out=tmp_path / "again.sssom.tsv")
+    assert (tmp_path / "again.sssom.tsv").read_bytes() == table.read_bytes()

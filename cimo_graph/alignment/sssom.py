@@ -141,7 +141,7 @@ def sssom_text(
     columns: Sequence[str] | None = None,
 ) -> str:
     """The text :func:`write_sssom` writes."""
-    cells = [{c: _cell(row.get(c)) for c in MAPPING_SLOTS} for row in rows]
+    cells = [{c: _cell(row.get(c), MAPPING_SLOTS[c].kind) for c in MAPPING_SLOTS} for row in rows]
     kept = set(columns or ()) | set(REQUIRED)
     header = [c for c in MAPPING_SLOTS if c in kept or any(row[c] for row in cells)]
     used = {
@@ -186,18 +186,23 @@ def _plain(key: str, value: object) -> object:
     return value
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, kind: str = "text") -> str:
     """A table cell: one line, no tab (SSSOM/TSV has no quoting of its own); a number as
-    Python writes a float; several values sorted, with ``|`` between them."""
+    Python writes a float; several values sorted, with ``|`` between them. A text a
+    spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@`` first) starts with
+    ``'``, as the template's cells do; reading takes it off again."""
+    from ..authoring.tables import spreadsheet_text
+
     if value is None:
         return ""
     if isinstance(value, list | tuple | set | frozenset):
-        return "|".join(sorted(_cell(v) for v in value if _cell(v)))
+        return "|".join(sorted(_cell(v, kind) for v in value if _cell(v, kind)))
     if isinstance(value, float | int) and not isinstance(value, bool):
         return repr(float(value))
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return " ".join(str(value).split())
+    text = " ".join(str(value).split())
+    return spreadsheet_text(text) if kind == "text" else text
 
 
 def read_sssom(path: Path | str) -> MappingTable:
@@ -265,7 +270,7 @@ def read_sssom(path: Path | str) -> MappingTable:
         if len(cells) != len(header):
             problem(offset, None, None, f"{len(cells)} cells where the header has {len(header)}")
             continue
-        row = {c: v.strip() for c, v in zip(header, cells, strict=True) if v.strip()}
+        row = {c: _read(c, v.strip()) for c, v in zip(header, cells, strict=True) if v.strip()}
         for column, value in row.items():
             if column in MAPPING_SLOTS:
                 message = _cell_problem(column, value, table.prefixes)
@@ -289,6 +294,17 @@ def read_sssom(path: Path | str) -> MappingTable:
     if problems:
         raise TemplateError(name, problems, what="the mapping table")
     return table
+
+
+def _read(column: str, text: str) -> str:
+    """A cell's value: a text cell without the ``'`` that keeps a spreadsheet from taking
+    it for a formula (see :func:`_cell`)."""
+    from ..authoring.tables import from_spreadsheet_text
+
+    slot = MAPPING_SLOTS.get(column)
+    if slot is not None and slot.kind == "text":
+        return "|".join(from_spreadsheet_text(v) for v in text.split("|"))
+    return text
 
 
 def _metadata(lines: list[str], problem) -> dict[str, object]:  # type: ignore[no-untyped-def]
