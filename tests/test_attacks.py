@@ -1961,3 +1961,23 @@ def test_a_mapping_table_holds_no_formula_a_spreadsheet_would_run(tmp_path):
     assert planted in set(kg.mappings()["subject_label"])
     kg.mappings(out=tmp_path / "again.sssom.tsv")
     assert (tmp_path / "again.sssom.tsv").read_bytes() == table.read_bytes()
+
+
+def test_a_mapping_table_bomb_or_wrong_encoding_is_refused_with_where(tmp_path):
+    """Nested YAML aliases in the metadata block (a billion laughs), bytes that are no
+    text, and a table beyond the template's size are refused, naming the problem."""
+    bomb = tmp_path / "bomb.sssom.tsv"
+    head = ["#a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    head += [
+        f"#{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]" for i in range(9)
+    ]
+    head += ["#mapping_set_id: https://example.org/m", "#license: https://example.org/l"]
+    bomb.write_text(
+        "\n".join([*head, "subject_id\tpredicate_id\tobject_id\tmapping_justification"]) + "\n"
+    )
+    with pytest.raises(cg.TemplateError, match="aliases"):
+        cg.load().add_mappings(bomb)
+    latin = tmp_path / "latin.sssom.tsv"
+    latin.write_bytes("#mapping_set_id: https://example.org/caf\xe9\n".encode("latin-1"))
+    with pytest.raises(cg.TemplateError, match="line 1"):
+        cg.load().add_mappings(latin)

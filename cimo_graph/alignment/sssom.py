@@ -242,11 +242,11 @@ def read_sssom(path: Path | str) -> MappingTable:
         shown = None if value is None else str(value)
         problems.append(Problem(name, "", where, column, shown, message))
 
-    try:
-        text = source.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        problem(None, None, None, f"not UTF-8 text ({error.reason} at byte {error.start})")
-        raise TemplateError(name, problems, what="the mapping table") from None
+    from ..authoring.tables import _text
+
+    # the template's reader: its size limit (64 MiB), UTF-8 or UTF-16/32 with a byte order
+    # mark, anything else refused with its line and byte
+    text = _text(source).removeprefix("\ufeff")
     lines = text.splitlines()
     head_lines = 0
     while head_lines < len(lines) and lines[head_lines].startswith("#"):
@@ -309,9 +309,12 @@ def _read(column: str, text: str) -> str:
 
 def _metadata(lines: list[str], problem) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """The metadata block's YAML, its keys checked."""
+    from ..authoring.tables import _yaml_loader
+
     text = "\n".join(line[1:] for line in lines)
     try:
-        metadata = yaml.safe_load(text) if text.strip() else {}
+        # the template's loader: aliases counted, so a few bytes cannot stand for gigabytes
+        metadata = yaml.load(text, Loader=_yaml_loader()) if text.strip() else {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
