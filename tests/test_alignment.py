@@ -757,3 +757,19 @@ def test_a_theme_focus_draws_the_routes_of_every_study_the_mappings_join(synthes
     assert "WA-M1" in joined and "WA-M1" not in alone
     net = synthesised.to_pyvis(focus="verbondenheid")
     assert any(node["id"] == "WA-M1" for node in net.nodes)
+
+
+def test_an_element_mapped_in_another_study_answers_there_too(synthesised):
+    """EJ-M1 (zich thuis voelen) is an exact match of WA-M1 (sense of belonging), which
+    the bundled study's C-M1 is too: outcomes_of the one mechanism answers for all three
+    studies, each row naming the element it was reached through."""
+    answer = synthesised.outcomes_of("EJ-M1")
+    reached = set(zip(answer["study"], answer["mapping"], strict=True))
+    assert reached == {
+        ("eerstejaars", ""),
+        ("widening-access", "skos:exactMatch WA-M1"),
+        ("leernetwerken", "skos:exactMatch C-M1"),
+    }
+    assert set(synthesised.outcomes_of("EJ-M1", mappings="none")["study"]) == {"eerstejaars"}
+    mechanisms = synthesised.mechanisms_for("C-M1")
+    assert "WA-M1" in set(mechanisms[mechanisms["mapping"] != ""]["id"])

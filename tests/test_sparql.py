@@ -51,6 +51,7 @@ NOT_IN_BUNDLED = {
     "mapping-sets": "reviewed",
     "mapped-concepts": "reviewed",
     "theme-mappings": "reviewed",
+    "element-mappings": "reviewed",
     "finding-links": _STUDIES / "eerstejaars-nl.yaml",
 }
 

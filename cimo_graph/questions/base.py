@@ -265,12 +265,14 @@ class Base:
 
     # --- mappings between studies -----------------------------------------------------
 
-    def _theme_clusters(self, mappings: str) -> dict[str, tuple[str, str]]:
-        """The themes the graph's mappings join (``theme-mappings``): for each theme in a
-        group of more than one, the group's first theme (by IRI) and how the theme is
-        joined to the others (``skos:exactMatch``, or ``skos:closeMatch`` where a close
-        match is on its way). Exact matches join for ``mappings="exact"``, close ones too
-        for ``"close"``; ``"none"`` joins nothing."""
+    def _theme_clusters(
+        self, mappings: str, query: str = "theme-mappings"
+    ) -> dict[str, tuple[str, str]]:
+        """The themes the graph's mappings join (``theme-mappings``; the elements, with
+        ``query="element-mappings"``): for each in a group of more than one, the group's
+        first (by IRI) and how it is joined to the others (``skos:exactMatch``, or
+        ``skos:closeMatch`` where a close match is on its way). Exact matches join for
+        ``mappings="exact"``, close ones too for ``"close"``; ``"none"`` joins nothing."""
         check_mappings(mappings)
         if mappings == "none":
             return {}
@@ -278,7 +280,7 @@ class Base:
 
         groups = UnionFind()
         closeness: dict[str, bool] = {}
-        for subject, predicate, target in self._strings(named_query("theme-mappings"), {}):
+        for subject, predicate, target in self._strings(named_query(query), {}):
             if subject is None or predicate is None or target is None:
                 continue
             close = not predicate.endswith("exactMatch")

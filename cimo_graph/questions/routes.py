@@ -701,6 +701,41 @@ class Routes(Base):
         answer.attrs["throughs"] = throughs
         return self._answered(answer, helper, asked, themes)
 
+    def _element_answer(
+        self, node: Node, mappings: str, build: Callable[[Node], pd.DataFrame]
+    ) -> pd.DataFrame:
+        """``build``'s rows for an element, then for each element of another study that a
+        mapping makes one with it (``element-mappings``; one held by no proposition
+        or pillar adds nothing), those rows not already given, with the mapping in column
+        ``mapping``."""
+        import pandas as pd
+
+        answer = build(node)
+        answer["mapping"] = ""
+        clusters = self._theme_clusters(mappings, "element-mappings")
+        if str(node) not in clusters:
+            return answer
+        group, joined = clusters[str(node)]
+        others = sorted(m for m, (g, _) in clusters.items() if g == group and m != str(node))
+        names = self._names()
+        frames = [answer]
+        for other in others:
+            try:
+                frame = build(URIRef(other))
+            except NoRouteError:
+                continue
+            except CimoGraphError as error:
+                if "no proposition or pillar holds" not in str(error):
+                    raise
+                continue
+            frame["mapping"] = f"{joined} {names.display(URIRef(other))}"
+            frames.append(frame)
+        throughs = sorted({t for frame in frames for t in frame.attrs.get("throughs", [])})
+        answer = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+        answer = answer.drop_duplicates(["iri", "match", "through", "via"], ignore_index=True)
+        answer.attrs["throughs"] = throughs
+        return answer
+
     def _finished(
         self, answer: pd.DataFrame, kinds: set[str], lang: str, *, chains: bool, forward: bool
     ) -> pd.DataFrame:
@@ -887,9 +922,13 @@ class Routes(Base):
 
             answer = self._theme_answer("mechanisms_for", target, mappings, build)
         else:
-            routes, _ = self._element_routes(node, "mechanisms_for")
-            routes = [r for r in routes if r["route"] == "proposition"]
-            answer = self._route_frame(routes, {"mechanism"}, lang)
+
+            def build_for(element: Node) -> pd.DataFrame:
+                routes, _ = self._element_routes(element, "mechanisms_for")
+                routes = [r for r in routes if r["route"] == "proposition"]
+                return self._route_frame(routes, {"mechanism"}, lang)
+
+            answer = self._element_answer(node, mappings, build_for)
         return self._finished(answer, {"mechanism"}, lang, chains=chains, forward=False)
 
     @one_lookup
@@ -932,6 +971,10 @@ class Routes(Base):
 
             answer = self._theme_answer("outcomes_of", source, mappings, build)
         else:
-            routes, _ = self._element_routes(node, "outcomes_of")
-            answer = self._route_frame(routes, {"outcome", "aim"}, lang)
+
+            def build_for(element: Node) -> pd.DataFrame:
+                routes, _ = self._element_routes(element, "outcomes_of")
+                return self._route_frame(routes, {"outcome", "aim"}, lang)
+
+            answer = self._element_answer(node, mappings, build_for)
         return self._finished(answer, {"outcome"}, lang, chains=chains, forward=True)
