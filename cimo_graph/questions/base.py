@@ -276,11 +276,14 @@ class Base:
         check_mappings(mappings)
         if mappings == "none":
             return {}
+        rows = self._strings(named_query(query), {})
+        if not rows:
+            return {}  # no mapping at all: nothing more to import or to do
         from networkx.utils import UnionFind
 
         groups = UnionFind()
         closeness: dict[str, bool] = {}
-        for subject, predicate, target in self._strings(named_query(query), {}):
+        for subject, predicate, target in rows:
             if subject is None or predicate is None or target is None:
                 continue
             close = not predicate.endswith("exactMatch")
