@@ -688,8 +688,10 @@ class Routes(Base):
 
         themes = self._names().themes_named(asked)
         frames = [build(themes)]
-        frames[0]["mapping"] = ""
-        for theme, mapping in self._mapped_themes(themes, mappings):
+        mapped = self._mapped_themes(themes, mappings)
+        if mapped:
+            frames[0]["mapping"] = ""
+        for theme, mapping in mapped:
             frame = build([theme])
             frame["mapping"] = mapping
             frames.append(frame)
@@ -711,10 +713,10 @@ class Routes(Base):
         import pandas as pd
 
         answer = build(node)
-        answer["mapping"] = ""
         clusters = self._theme_clusters(mappings, "element-mappings")
         if str(node) not in clusters:
             return answer
+        answer["mapping"] = ""
         group, joined = clusters[str(node)]
         others = sorted(m for m, (g, _) in clusters.items() if g == group and m != str(node))
         names = self._names()
@@ -744,8 +746,9 @@ class Routes(Base):
         if chains:
             answer = self._chained(answer, kinds, lang, forward=forward)
         answer.attrs.pop("throughs", None)
-        if "mapping" not in answer:
-            answer["mapping"] = ""
+        if "mapping" not in answer:  # no mapping led anywhere: an empty column, in place
+            answer.insert(list(answer.columns).index("study"), "mapping", "")
+            return answer
         answer["mapping"] = answer["mapping"].fillna("")
         columns = [c for c in answer.columns if c != "mapping"]
         columns.insert(columns.index("study"), "mapping")
