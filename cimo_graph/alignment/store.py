@@ -154,14 +154,14 @@ def remove_mapping_set(graph: Graph, mapping_set: URIRef) -> int:
     the one before it); a plain mapping triple stays while another set still states it.
     Returns the number of mappings removed."""
     mappings = list(graph.objects(mapping_set, _MAPPINGS))
-    stated = defaultdict(set)
-    for other in graph.subjects(RDF.type, MAPPING_SET):
-        if other == mapping_set:
-            continue
-        for mapping in graph.objects(other, _MAPPINGS):
-            if graph.value(mapping, URIRef(MAPPING_SLOTS["predicate_modifier"].iri)) is None:
-                stated[mapping].add(_stated(graph, mapping))
-    still = set().union(*stated.values()) if stated else set()
+    modifier = URIRef(MAPPING_SLOTS["predicate_modifier"].iri)
+    still = {
+        _stated(graph, mapping)
+        for other in graph.subjects(RDF.type, MAPPING_SET)
+        if other != mapping_set
+        for mapping in graph.objects(other, _MAPPINGS)
+        if graph.value(mapping, modifier) is None
+    }
     for mapping in mappings:
         triple = _stated(graph, mapping)
         if triple not in still and None not in triple:
