@@ -74,6 +74,14 @@ def check_mappings(mappings: str) -> None:
         )
 
 
+def mapped_groups(clusters: Mapping[str, tuple[str, str]]) -> dict[str, list[str]]:
+    """The members of each group of :meth:`Base._theme_clusters`, by the group's first."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for member, (group, _) in clusters.items():
+        groups[group].append(member)
+    return dict(groups)
+
+
 def cimo_kind(types: Iterable[object]) -> str:
     """The CIMO class name (``Intervention``) among a node's classes, the most specific
     (not ``StudyElement``) first, or ``""``."""

@@ -27,6 +27,7 @@ from .base import (
     _frame,
     cimo_kind,
     in_id_order,
+    mapped_groups,
     natural_key,
     one_lookup,
     per_study,
@@ -402,9 +403,7 @@ class Listings(Base):
             id_of(scheme, scheme_ids[scheme]) if scheme else "" for scheme in columns["scheme"]
         ]
         clusters = self._theme_clusters(mappings)
-        groups: dict[str, list[str]] = defaultdict(list)
-        for member, (group, _) in clusters.items():
-            groups[group].append(member)
+        groups = mapped_groups(clusters)
 
         def matches(theme: str) -> str:
             if theme not in clusters:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from ..errors import CimoGraphError, NoRouteError
+from ..errors import NoRouteError
 from ..labels import choose_text
 from ..sparql import named_query
 from .base import (
@@ -90,6 +90,20 @@ def _member(node: str, match: str, route: str, through: str | None) -> dict[str,
         "link": set(),
         "roles": set(),
     }
+
+
+def _joined_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """A route answer and those reached through mappings as one: the rows of the first,
+    then the rows of the others not already given, with every whole they go through."""
+    import pandas as pd
+
+    throughs = sorted({t for frame in frames for t in frame.attrs.get("throughs", [])})
+    answer = frames[0]
+    if len(frames) > 1:
+        answer = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+        answer = answer.drop_duplicates(["iri", "match", "through", "via"], ignore_index=True)
+    answer.attrs["throughs"] = throughs
+    return answer
 
 
 def _reach(links: Iterable[tuple[Node, Node]], start: Node | None) -> set[Node]:
@@ -602,7 +616,7 @@ class Routes(Base):
             for r in self._holders(node)
         ]
         if not routes:
-            raise CimoGraphError(
+            raise NoRouteError(
                 f"{what} takes a design proposition, a pillar, an element of one, or a theme; "
                 f"{self._names().display(node)!r} is a {kind or 'node'} that no proposition "
                 "or pillar holds."
@@ -684,7 +698,6 @@ class Routes(Base):
         """The answer of ``helper`` for the theme named ``asked``: ``build``'s rows for its
         themes, then for each theme a mapping makes one with them (``mappings``), those
         rows not already given, with the mapping in column ``mapping``."""
-        import pandas as pd
 
         themes = self._names().themes_named(asked)
         frames = [build(themes)]
@@ -695,13 +708,7 @@ class Routes(Base):
             frame = build([theme])
             frame["mapping"] = mapping
             frames.append(frame)
-        throughs = sorted({t for frame in frames for t in frame.attrs.get("throughs", [])})
-        answer = frames[0]
-        if len(frames) > 1:
-            answer = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
-            answer = answer.drop_duplicates(["iri", "match", "through", "via"], ignore_index=True)
-        answer.attrs["throughs"] = throughs
-        return self._answered(answer, helper, asked, themes)
+        return self._answered(_joined_frames(frames), helper, asked, themes)
 
     def _element_answer(
         self, node: Node, mappings: str, build: Callable[[Node], pd.DataFrame]
@@ -710,7 +717,6 @@ class Routes(Base):
         mapping makes one with it (``element-mappings``; one held by no proposition
         or pillar adds nothing), those rows not already given, with the mapping in column
         ``mapping``."""
-        import pandas as pd
 
         answer = build(node)
         clusters = self._theme_clusters(mappings, "element-mappings")
@@ -725,18 +731,10 @@ class Routes(Base):
             try:
                 frame = build(URIRef(other))
             except NoRouteError:
-                continue
-            except CimoGraphError as error:
-                if "no proposition or pillar holds" not in str(error):
-                    raise
-                continue
+                continue  # held by no proposition or pillar: no route there
             frame["mapping"] = f"{joined} {names.display(URIRef(other))}"
             frames.append(frame)
-        throughs = sorted({t for frame in frames for t in frame.attrs.get("throughs", [])})
-        answer = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
-        answer = answer.drop_duplicates(["iri", "match", "through", "via"], ignore_index=True)
-        answer.attrs["throughs"] = throughs
-        return answer
+        return _joined_frames(frames)
 
     def _finished(
         self, answer: pd.DataFrame, kinds: set[str], lang: str, *, chains: bool, forward: bool

@@ -31,6 +31,7 @@ from .base import (
     _frame,
     check_mappings,
     cimo_kind,
+    mapped_groups,
     natural_key,
     one_lookup,
 )
@@ -387,9 +388,7 @@ class Search(Base):
         if not clusters:
             return []
         found = {row["iri"] for row in table}
-        groups: dict[str, list[str]] = defaultdict(list)
-        for member, (group, _) in clusters.items():
-            groups[group].append(member)
+        groups = mapped_groups(clusters)
         reached: dict[str, dict[str, Any]] = {}
         for row in table:
             if row["kind"] != "Theme" or row["iri"] not in clusters:

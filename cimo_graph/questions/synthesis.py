@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import QueryParameterError
 from ..sparql import named_query
-from .base import Base, check_mappings, column_frame, natural_key
+from .base import Base, check_mappings, column_frame, mapped_groups, natural_key
 from .collection import joined_ids, shown_each, term_of
 
 if TYPE_CHECKING:
@@ -240,9 +240,7 @@ class Synthesis(Base):
             for row in self._strings(named_query("listing-mentions"), {})
             if wanted is None or row[4] in wanted
         ]
-        in_group: dict[str, list[str]] = defaultdict(list)
-        for member, (group, _) in clusters.items():
-            in_group[group].append(member)
+        in_group = mapped_groups(clusters)
         themes = {row[0] for row in mentions}
         nodes = themes | {m for t in themes for m in in_group.get(clusters.get(t, (t,))[0], [])}
         nodes |= {row[2] for row in mentions} | {row[5] for row in mentions}
@@ -256,8 +254,7 @@ class Synthesis(Base):
 
         def theme_of(theme: str) -> str:
             group = clusters.get(theme, (theme,))[0]
-            members = in_group.get(group, [theme])
-            return ident(min(members, key=lambda m: (not _has_label(shown.get(m), lang), m)))
+            return ident(_labelled_first(in_group.get(group, [theme]), shown, lang))
 
         def value(axis: str, row: list[str | None]) -> str:
             theme, _, _, _, kind, study, _ = row
@@ -308,9 +305,7 @@ class Synthesis(Base):
         """The rows of :meth:`patterns`, surest (most studies, most evidence) first."""
         from ..labels import choose_text
 
-        in_group: dict[str, list[str]] = defaultdict(list)
-        for member, (group, _) in clusters.items():
-            in_group[group].append(member)
+        in_group = mapped_groups(clusters)
         nodes = {n for p in kept.values() for n in p.elements | p.contexts}
         nodes |= {m for key in found for group in key for m in in_group.get(group, [group])}
         nodes |= {t for key in kept for t in key} | {t for p in kept.values() for t in p.themes}
@@ -329,9 +324,7 @@ class Synthesis(Base):
             return (choose_text(info.labels, lang) or "") if info is not None else ""
 
         def shown_theme(group: str) -> str:
-            # a group of themes is shown by one labelled in ``lang``, the first such by IRI
-            members = in_group.get(group, [group])
-            return min(members, key=lambda m: (not _has_label(shown.get(m), lang), m))
+            return _labelled_first(in_group.get(group, [group]), shown, lang)
 
         rows = []
         for (start, end), pattern in kept.items():
@@ -392,6 +385,11 @@ def _shown_id(shown: dict[str, Any], node: str) -> str:
     """A node's id as shown (its first identifier, else its local name)."""
     info = shown.get(node)
     return info.id if info is not None else node.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _labelled_first(members: list[str], shown: dict[str, Any], lang: str) -> str:
+    """The theme a group is shown by: one labelled in ``lang``, the first such by IRI."""
+    return min(members, key=lambda m: (not _has_label(shown.get(m), lang), m))
 
 
 def _has_label(info: object, lang: str) -> bool:

@@ -16,6 +16,7 @@ from ..errors import DrawingTooLargeError
 from ..labels import choose_label
 from ..lookup import local_name
 from ..questions import Info, natural_key
+from ..questions.base import mapped_groups
 from ..questions.collection import term_of
 from ..sparql import named_query
 from .style import layer_of
@@ -100,9 +101,9 @@ def select(
     """
     names = kg._names()
     clusters = kg._theme_clusters(mappings)
-    members: dict[str, list[URIRef]] = {}
-    for member, (group, _) in clusters.items():
-        members.setdefault(group, []).append(URIRef(member))
+    members = {
+        group: [URIRef(m) for m in found] for group, found in mapped_groups(clusters).items()
+    }
     theme_focus: Node | None = None
     focus_themes: set[Node] = set()
     if focus is None:
