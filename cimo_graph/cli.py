@@ -265,9 +265,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--format",
         choices=RENDER_FORMATS,
-        default="html",
-        help="html (interactive), svg/pdf/png (figure of a proposition or "
-        "'pillars'), graphml, gexf, cyjs (Cytoscape), dot",
+        default=None,
+        help="default: the suffix of --out, else html. html (interactive), svg/pdf/png "
+        "(figure: a proposition's chain, 'pillars', or the network of any other focus), "
+        "graphml, gexf, cyjs (Cytoscape), dot",
     )
     sub.add_argument(
         "--focus", default=None, help="a proposition or pillar, a theme, or a node (with --depth)"
@@ -280,6 +281,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("--themes", action="store_true", help="add the theme nodes")
     sub.add_argument("--lang", choices=("en", "nl"), default="en", help="language of labels")
+    following(sub)
     sub.add_argument("--dpi", type=_count(1), default=300, help="resolution of PNG figures")
     sub.add_argument(
         "--width",
@@ -1022,15 +1024,18 @@ def _render(args: argparse.Namespace) -> int:
     kg = _load(args)
     study = args.study[0] if isinstance(args.study, list) else args.study
     name = args.focus or (Path(study).stem if study else "leernetwerken")
-    out = Path(args.out) if args.out else Path(f"{_file_name(name)}.{args.format}")
+    suffix = Path(args.out).suffix.lstrip(".").lower() if args.out else ""
+    fmt = args.format or (suffix if suffix in RENDER_FORMATS else "html")
+    out = Path(args.out) if args.out else Path(f"{_file_name(name)}.{fmt}")
     _not_the_study(args, out)
     kg.export(
         out,
-        format=args.format,
+        format=fmt,
         focus=args.focus,
         depth=args.depth,
         themes=args.themes or None,
         lang=args.lang,
+        mappings=args.follow,
         dpi=args.dpi,
         width=args.width,
         grayscale=args.grayscale,

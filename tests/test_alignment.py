@@ -484,6 +484,9 @@ def test_a_remote_store_keeps_and_follows_the_mappings(remote_reviewed, tmp_path
         assert ask(remote_reviewed).values.tolist() == ask(local).values.tolist()
     remote_reviewed.mappings(out=tmp_path / "remote.sssom.tsv")
     assert (tmp_path / "remote.sssom.tsv").read_bytes() == REVIEWED.read_bytes()
+    remote_reviewed.network_figure("connectedness").savefig(tmp_path / "remote.svg")
+    local.network_figure("connectedness").savefig(tmp_path / "local.svg")
+    assert (tmp_path / "remote.svg").read_bytes() == (tmp_path / "local.svg").read_bytes()
 
 
 def test_compare_studies_joins_the_themes_a_mapping_makes_one(reviewed):
@@ -757,6 +760,91 @@ def test_a_theme_focus_draws_the_routes_of_every_study_the_mappings_join(synthes
     assert "WA-M1" in joined and "WA-M1" not in alone
     net = synthesised.to_pyvis(focus="verbondenheid")
     assert any(node["id"] == "WA-M1" for node in net.nodes)
+
+
+def test_the_paper_figure_of_a_concept_draws_it_once_each_study_in_its_band(synthesised):
+    """network_figure of a concept the mappings join: one theme box naming the themes
+    and studies it joins, each study's elements in a band under its name, every arrow
+    from its box to the next without crossing a text; without mappings, one study."""
+    from .test_figures import assert_network_reads
+
+    figure = synthesised.network_figure("verbondenheid")
+    assert_network_reads(figure)
+    boxes = zip(figure.layout.boxes, figure.layout.box_kinds, strict=True)
+    themes = [text.get_text() for (text, _), kind in boxes if kind == "Theme"]
+    assert len(themes) == 1
+    assert " ".join(themes[0].replace("-\n", "-").split()) == (
+        "sense of belonging: verbondenheid (eerstejaars); sense of belonging "
+        "(widening-access); connectedness (leernetwerken)"
+    )
+    captions = {
+        " ".join(t.get_text().split()): t.get_position()[1]
+        for t in figure.layout.texts
+        if t.get_fontstyle() == "italic"
+    }
+    bands = sorted(captions.items(), key=lambda item: -item[1])
+    assert [name for name, _ in bands] == [
+        " ".join(synthesised.studies().set_index("id").loc[s, "title"].split())
+        for s in ("eerstejaars", "leernetwerken", "widening-access")
+    ]
+    themes_column = max(left for left, *_ in figure.layout.places.values())
+    for node, (left, _, top, bottom) in figure.layout.places.items():
+        if left == themes_column:  # the theme, beside every band
+            continue
+        number = ["eerstejaars", "leernetwerken", "widening-access"].index(_study_of(str(node)))
+        assert top < bands[number][1]
+        assert number == 2 or bottom > bands[number + 1][1]
+    alone = synthesised.network_figure("verbondenheid", mappings="none")
+    assert {_study_of(str(node)) for node in alone.layout.places} == {"eerstejaars"}
+    assert not [t for t in alone.layout.texts if t.get_fontstyle() == "italic"]
+
+
+def test_render_draws_the_cross_study_figure_from_the_command_line(tmp_path, capsys):
+    from pypdf import PdfReader
+
+    from cimo_graph.cli import main
+
+    from .conftest import EERSTEJAARS, EERSTEJAARS_MAPPINGS, THREE_STUDIES
+
+    out = tmp_path / "belonging.pdf"
+    studies = [arg for path in [*THREE_STUDIES, EERSTEJAARS] for arg in ("--study", str(path))]
+    mappings = ["--mappings", str(REVIEWED), "--mappings", str(EERSTEJAARS_MAPPINGS)]
+    assert (
+        main(
+            [
+                "render",
+                *studies,
+                *mappings,
+                "--focus",
+                "verbondenheid",
+                "--out",
+                str(out),
+                "--format",
+                "pdf",
+            ]
+        )
+        == 0
+    )
+    text = " ".join(PdfReader(out).pages[0].extract_text().split())
+    assert "verbondenheid (eerstejaars)" in text and "connectedness (leernetwerken)" in text
+    alone = tmp_path / "alone.pdf"
+    assert (
+        main(
+            [
+                "render",
+                *studies,
+                *mappings,
+                "--focus",
+                "verbondenheid",
+                "--follow",
+                "none",
+                "--out",
+                str(alone),
+            ]
+        )
+        == 0
+    )
+    assert "leernetwerken" not in PdfReader(alone).pages[0].extract_text()
 
 
 def test_an_element_mapped_in_another_study_answers_there_too(synthesised):

@@ -229,10 +229,18 @@ def test_render_refuses_a_width_that_cannot_be(tmp_path, capsys, width):
     assert not out.exists()
 
 
-def test_render_figure_needs_a_focus(tmp_path, capsys):
-    """A figure without --focus exits 2 and says what to give."""
-    assert main(["render", "--format", "svg", "--out", str(tmp_path / "x.svg")]) == 2
-    assert "needs a focus" in capsys.readouterr().err
+def test_render_figure_of_a_whole_study_or_a_focus_when_too_large(tmp_path, capsys):
+    """A figure without --focus draws the whole study as a network (its 75 nodes fit);
+    several studies too large for a page exit 2 and say to draw a focus; nothing is
+    written then."""
+    from .conftest import THREE_STUDIES
+
+    assert main(["render", "--out", str(tmp_path / "x.svg")]) == 0
+    assert "<svg" in (tmp_path / "x.svg").read_text(encoding="utf-8")[:400]
+    (tmp_path / "x.svg").unlink()
+    studies = [arg for path in THREE_STUDIES for arg in ("--study", str(path))]
+    assert main(["render", *studies, "--out", str(tmp_path / "x.svg")]) == 2
+    assert "Draw a focus instead" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
 

@@ -221,3 +221,105 @@ def test_each_role_heads_the_interventions_it_carries_out(tmp_path, lang, headin
     assert mixed.index(headings[1]) + 1 == next(i for i, t in enumerate(mixed) if t in set(label))
     alone = texts(cg.load().figure("W", lang=lang))
     assert headings[0] in alone and headings[1] not in alone
+
+
+# --- the network as a figure -------------------------------------------------------------
+
+
+def _text_boxes(figure):
+    """Each text's extent in the figure's inches: (x0, x1, y0, y1)."""
+    renderer = figure.canvas.get_renderer()
+    to_inches = figure.axes[0].transData.inverted()
+    boxes = []
+    for text in figure.layout.texts:
+        extent = text.get_window_extent(renderer)
+        (x0, y0), (x1, y1) = to_inches.transform([(extent.x0, extent.y0), (extent.x1, extent.y1)])
+        boxes.append((x0, x1, y0, y1))
+    return boxes
+
+
+def assert_network_reads(figure):
+    """No two boxes overlap, each holds its text, and no arrow runs over any text."""
+    import numpy as np
+
+    places = list(figure.layout.places.values())
+    for (l0, r0, t0, b0), (l1, r1, t1, b1) in itertools.combinations(places, 2):
+        assert r0 <= l1 or r1 <= l0 or t0 <= b1 or t1 <= b0, "boxes overlap"
+    texts = _text_boxes(figure)
+    renderer = figure.canvas.get_renderer()
+    for text, box in figure.layout.boxes:
+        inner, outer = text.get_window_extent(renderer), box.get_window_extent(renderer)
+        assert outer.x0 < inner.x0 and inner.x1 < outer.x1, text.get_text()
+        assert outer.y0 < inner.y0 and inner.y1 < outer.y1, text.get_text()
+    assert len(figure.layout.routes) == len(figure.layout.arrows)
+    for route in figure.layout.routes:
+        for (xa, ya), (xb, yb) in itertools.pairwise(route):
+            for t in np.linspace(0, 1, 60):
+                x, y = xa + (xb - xa) * t, ya + (yb - ya) * t
+                for x0, x1, y0, y1 in texts:
+                    inside = x0 + 0.005 < x < x1 - 0.005 and y0 + 0.005 < y < y1 - 0.005
+                    assert not inside, f"an arrow crosses text at ({x:.2f}, {y:.2f})"
+
+
+def _ends_at(route, places, source, target):
+    """Whether an arrow leaves the source's box and ends at the target's, level with each."""
+    (x0, y0), (x1, y1) = route[0], route[-1]
+    left0, right0, top0, bottom0 = places[source]
+    left1, right1, top1, bottom1 = places[target]
+    return (
+        min(abs(x0 - left0), abs(x0 - right0)) < 0.01
+        and bottom0 < y0 < top0
+        and min(abs(x1 - left1), abs(x1 - right1)) < 0.05
+        and bottom1 < y1 < top1
+    )
+
+
+@pytest.mark.parametrize(
+    "focus",
+    [None, "W", "W-I3", "self-direction"],
+    ids=["whole-study", "proposition", "node", "theme"],
+)
+def test_the_network_figure_reads(kg, focus):
+    """Every node a box in its column, every stated link an arrow from box to box, none
+    over a text: the whole bundled study (75 nodes), a proposition, a node's
+    neighbourhood and a theme's routes."""
+    options = {"depth": 1} if focus == "W-I3" else {}
+    figure = kg.network_figure(focus, **options)
+    assert_network_reads(figure)
+    drawing = kg.to_networkx(focus=focus, **options)
+    iris = {data["iri"]: node for node, data in drawing.nodes(data=True)}
+    assert {iris[str(node)] for node in figure.layout.places} == set(drawing)
+    from cimo_graph.views.subgraph import WHOLE_LINKS as whole
+
+    in_order = sorted(drawing.edges(data=True), key=lambda e: int(e[2]["id"][1:]))
+    stated = [
+        (a, b)
+        for a, b, data in in_order
+        if data["relation"].split(":")[-1] not in whole and drawing.nodes[a]["kind"] != "Theme"
+    ]
+    assert len(figure.layout.arrows) == len(stated) > 0
+    places = {iris[str(node)]: place for node, place in figure.layout.places.items()}
+    for (a, b), route in zip(stated, figure.layout.routes, strict=True):
+        assert _ends_at(route, places, a, b), (a, b)
+
+
+def test_a_network_figure_saves_as_the_other_figures_do(kg, tmp_path):
+    """Text stays text in its SVG; the same figure gives the same bytes; export and the
+    command line write it for a focus that is no proposition, the chain for one that is."""
+    first, second = tmp_path / "a.svg", tmp_path / "b.svg"
+    kg.network_figure("self-direction").savefig(first)
+    cg.load().export(second, focus="self-direction")
+    assert first.read_bytes() == second.read_bytes()
+    assert "<text" in first.read_text(encoding="utf-8")
+    assert "self-direction" in first.read_text(encoding="utf-8")
+    chain = tmp_path / "w.svg"
+    kg.export(chain, focus="W")
+    kg.figure("W").savefig(tmp_path / "w-chain.svg")
+    assert chain.read_bytes() == (tmp_path / "w-chain.svg").read_bytes()
+
+
+def test_a_network_figure_too_large_or_too_narrow_says_what_to_do(kg):
+    with pytest.raises(cg.DrawingTooLargeError, match=r"max_nodes=20 a figure stays readable"):
+        kg.network_figure(max_nodes=20)
+    with pytest.raises(cg.CimoGraphError, match=r"give width=\d\.\d or more"):
+        kg.network_figure("W", width=3.5)

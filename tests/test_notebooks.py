@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-#: the last line of a cell that shows a figure: ``figure`` or a ``.figure(...)`` call
-FIGURE_CELL = re.compile(r"^(figure|\w+\.figure\(.*\))$")
+#: the last line of a cell that shows a figure: ``figure``, a ``.figure(...)`` or
+#: ``.network_figure(...)`` call
+FIGURE_CELL = re.compile(r"^(figure|\w+\.(network_)?figure\(.*\))$")
 NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
 
 

@@ -29,10 +29,12 @@ if TYPE_CHECKING:
     from .figures import CimoFigure
     from .interactive import NetworkPage
 
-__all__ = ["MAX_NODES", "RENDER_FORMATS", "Drawings"]
+__all__ = ["MAX_FIGURE_NODES", "MAX_NODES", "RENDER_FORMATS", "Drawings"]
 
 #: Interactive pages beyond this many nodes become unreadable: draw a focus instead.
 MAX_NODES = 400
+#: A figure for a paper beyond this many nodes is unreadable on a page.
+MAX_FIGURE_NODES = 80
 #: What ``export`` and ``cimo-graph render`` write.
 RENDER_FORMATS = ("html", "svg", "pdf", "png", "graphml", "gexf", "cyjs", "dot")
 
@@ -48,6 +50,7 @@ class Drawings:
         lang: str,
         max_nodes: int | None = None,
         mappings: str = "exact",
+        readable: str = "an interactive page",
     ) -> Drawing:
         return select(
             self,
@@ -57,6 +60,7 @@ class Drawings:
             lang=lang,
             max_nodes=max_nodes,
             mappings=mappings,
+            readable=readable,
         )
 
     def to_networkx(
@@ -200,6 +204,72 @@ class Drawings:
                 "figure() needs a design proposition (figure('W')) or pillars=True."
             )
         return self._chain_figure(proposition, lang, width, fontsize, grayscale, title)
+
+    def network_figure(
+        self,
+        focus: str | URIRef | None = None,
+        *,
+        depth: int | None = None,
+        themes: bool | None = None,
+        lang: str = "en",
+        mappings: str = "exact",
+        width: float = 7.0,
+        fontsize: float = 6.0,
+        grayscale: bool = False,
+        title: bool = True,
+        max_nodes: int = MAX_FIGURE_NODES,
+    ) -> CimoFigure:
+        """The network of :meth:`to_pyvis` as a figure for a paper: boxes in the CIMO
+        columns, each study's elements in a band of their own, themes in a column beside
+        them all, and every stated link an arrow that crosses no text (dashed: to a theme).
+
+        Themes that the graph's mappings make one concept (``mappings``, as in
+        :meth:`to_networkx`) are drawn once, naming the themes and studies they join,
+        with each study's elements around them: ``network_figure("sense of belonging")``
+        is the cross-study figure of a concept. Beyond ``max_nodes`` nodes it raises
+        :class:`~cimo_graph.DrawingTooLargeError`, which suggests a focus. ``width``,
+        ``grayscale``, ``title`` and saving are as for :meth:`figure`.
+
+        >>> fig = cg.load().network_figure("W")
+        >>> sorted(set(fig.layout.box_kinds))[:3]
+        ['AddedValue', 'Context', 'DesignProposition']
+        """
+        from ..labels import choose_text
+        from ..namespace import CIMO
+        from ..questions.collection import shown_nodes
+        from ..sparql import named_query
+        from .network_figure import Band, network_figure
+
+        drawing = self._drawing(focus, depth, themes, lang, max_nodes, mappings, "a figure")
+        elements = sorted((n for n, d in drawing.nodes.items() if d.kind != "Theme"), key=str)
+        study_of = {
+            node: study
+            for node, study in self._strings_each(named_query("node-study"), "node", elements)
+            if node is not None and study is not None
+        }
+        grouped: dict[str, list[Node]] = defaultdict(list)
+        for node in elements:
+            grouped[study_of.get(str(node), "")].append(node)
+        shown = shown_nodes(self._strings, CIMO.Study, "listing-heads") if grouped else {}
+
+        def caption(study: str) -> str:
+            entry = shown.get(study)
+            if entry is None or len(grouped) == 1:
+                return ""
+            return choose_text(entry.titles, lang) or entry.label(lang)
+
+        order = sorted(grouped, key=lambda s: (not s, _natural(shown[s].id if s in shown else s)))
+        bands = [Band(caption(study), grouped[study]) for study in order]
+        captions = {n: "; ".join(d.joined) for n, d in drawing.nodes.items() if d.joined}
+        return network_figure(
+            drawing,
+            bands,
+            captions=captions,
+            title=title,
+            width=width,
+            fontsize=fontsize,
+            grayscale=grayscale,
+        )
 
     def _chain_figure(
         self,
@@ -362,46 +432,54 @@ class Drawings:
         depth: int | None = None,
         themes: bool | None = None,
         lang: str = "en",
+        mappings: str = "exact",
         dpi: int = 300,
         width: float = 7.0,
         grayscale: bool = False,
         title: bool = True,
     ) -> Path:
         """Write a picture or export to ``path``; the format comes from ``format`` or the
-        suffix: ``html`` (interactive page), ``svg``/``pdf``/``png`` (the figure of the
-        proposition in ``focus``, or of the pillars for ``focus="pillars"``), ``graphml``,
+        suffix: ``html`` (interactive page), ``svg``/``pdf``/``png`` (a figure), ``graphml``,
         ``gexf``, ``cyjs`` (Cytoscape JSON) or ``dot``. Written whole or not at all.
 
-        ``dpi``, ``width``, ``grayscale`` and ``title`` shape figures as in :meth:`figure`.
+        The figure of a design proposition in ``focus`` is its CIMO chain
+        (:meth:`figure`), of ``focus="pillars"`` the pillars; of any other focus (a theme,
+        a node, a proposition with ``depth`` or ``themes``) or of a whole study small
+        enough, the network (:meth:`network_figure`). ``dpi``, ``width``, ``grayscale``
+        and ``title`` shape figures as in :meth:`figure`; ``mappings`` joins the themes of
+        several studies as in :meth:`to_networkx`.
         """
         path = Path(path)
         fmt = (format or path.suffix.lstrip(".")).lower()
         if fmt not in RENDER_FORMATS:
             raise CimoGraphError(f"Cannot write {fmt!r}; formats: {', '.join(RENDER_FORMATS)}.")
         if fmt == "html":
-            self.to_html(focus=focus, depth=depth, themes=themes, lang=lang).save(path)
+            self.to_html(
+                focus=focus, depth=depth, themes=themes, lang=lang, mappings=mappings
+            ).save(path)
         elif fmt in ("svg", "pdf", "png"):
-            if focus is None:
-                raise CimoGraphError(
-                    "A figure needs a focus: a design proposition's id, or 'pillars'."
+            shape = {"lang": lang, "width": width, "grayscale": grayscale, "title": title}
+            if focus is not None and str(focus).lower() in ("pillars", "pijlers"):
+                fig = self.figure(pillars=True, **shape)
+            elif focus is not None and depth is None and not themes and self._is_proposition(focus):
+                fig = self.figure(focus, **shape)
+            else:
+                fig = self.network_figure(
+                    focus, depth=depth, themes=themes, mappings=mappings, **shape
                 )
-            is_pillars = str(focus).lower() in ("pillars", "pijlers")
-            fig = self.figure(
-                None if is_pillars else focus,
-                pillars=is_pillars,
-                lang=lang,
-                width=width,
-                grayscale=grayscale,
-                title=title,
-            )
             fig.savefig(path, format=fmt, dpi=dpi)
         else:
             from .exports import write_export
 
-            write_export(
-                self.to_networkx(focus=focus, depth=depth, themes=themes, lang=lang), path, fmt
+            graph = self.to_networkx(
+                focus=focus, depth=depth, themes=themes, lang=lang, mappings=mappings
             )
+            write_export(graph, path, fmt)
         return path
+
+    def _is_proposition(self, name: str | URIRef) -> bool:
+        node, kind = self._names().node(name, themes=True)
+        return kind != "theme" and self._annotate([node])[node].kind == "DesignProposition"
 
 
 def _natural(text: str) -> list[Any]:

@@ -98,6 +98,10 @@ class _Layout:
     #: the class of each box, in the order of ``boxes``
     box_kinds: list[str] = field(default_factory=list)
     arrows: list[FancyArrowPatch] = field(default_factory=list)
+    #: the points each routed arrow runs through, in inches, in the order of ``arrows``
+    routes: list[list[tuple[float, float]]] = field(default_factory=list)
+    #: a network figure's boxes by node: left, right, top and bottom in inches
+    places: dict[Any, tuple[float, float, float, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -145,18 +149,24 @@ class _Canvas:
         self, x: float, y: float, content: str, width: float, **style: Any
     ) -> tuple[Text, float]:
         size = style.pop("fontsize", self.fontsize)
-        chars = max(8, int(width * 72 / (size * 0.5)))
+        first = max(8, int(width * 72 / (size * 0.5)))
         # the text as written: "$5 a $week" is no formula, "\\frac" no command
         artist = self.axes.text(
             x, y, "", fontsize=size, va="top", ha="left", parse_math=False, **style
         )
-        while True:
-            lines = textwrap.wrap(content, chars, break_long_words=False)
-            artist.set_text("\n".join(lines) or " ")
-            # a tenth to spare: glyph widths shift a little with the output's resolution
-            if self._size(artist)[0] <= 0.9 * width or chars <= 8:
+        # words whole where they fit; where one does not even in the tenth kept to spare
+        # (a Dutch compound in a narrow column), wrapped again with words longer than a
+        # line hyphenated
+        for hyphenate in (False, True):
+            chars = first
+            while True:
+                artist.set_text("\n".join(_wrap(content, chars, hyphenate)) or " ")
+                # a tenth to spare: glyph widths shift a little with the output's resolution
+                if self._size(artist)[0] <= 0.9 * width or chars <= 8:
+                    break
+                chars -= 2
+            if self._size(artist)[0] <= 0.98 * width:
                 break
-            chars -= 2
         self.figure.layout.texts.append(artist)
         bottom = y - self._size(artist)[1]
         self.bottom = min(self.bottom, bottom)
@@ -205,12 +215,42 @@ class _Canvas:
         self.axes.add_patch(patch)
         self.figure.layout.arrows.append(patch)
 
+    def route(self, points: Sequence[tuple[float, float]], *, linestyle: str = "-") -> None:
+        """An arrow along the straight segments through ``points``, its head at the last."""
+        from matplotlib.patches import FancyArrowPatch
+        from matplotlib.path import Path as Segments
+
+        patch = FancyArrowPatch(
+            path=Segments(points),
+            arrowstyle="-|>",
+            mutation_scale=7,
+            linewidth=0.6,
+            linestyle=linestyle,
+            color="#555555",
+            zorder=1,
+        )
+        self.axes.add_patch(patch)
+        self.figure.layout.arrows.append(patch)
+        self.figure.layout.routes.append(list(points))
+
     def finish(self, margin: float) -> CimoFigure:
         """Fit the figure's height to what was drawn."""
         height = -self.bottom + 2 * margin
         self.figure.set_size_inches(self.width, height)
         self.axes.set_ylim(self.bottom - margin, margin)
         return self.figure
+
+
+def _wrap(content: str, chars: int, hyphenate: bool = False) -> list[str]:
+    """``content`` in lines of at most ``chars`` characters, broken between words; with
+    ``hyphenate``, a word longer than a line is hyphenated where the line ends."""
+    words = []
+    for word in content.split(" "):
+        while hyphenate and len(word) > chars:
+            words.append(word[: chars - 1] + "-")
+            word = word[chars - 1 :]
+        words.append(word)
+    return textwrap.wrap(" ".join(words), chars, break_long_words=False)
 
 
 def _title(canvas: _Canvas, title: str | None, margin: float, width: float, size: float) -> float:

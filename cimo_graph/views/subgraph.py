@@ -24,18 +24,21 @@ from .style import layer_of
 if TYPE_CHECKING:
     from ..questions import Questions
 
-__all__ = ["Drawing", "DrawnEdge", "DrawnNode", "select"]
+__all__ = ["WHOLE_LINKS", "Drawing", "DrawnEdge", "DrawnNode", "select"]
 
-_WHOLE_LINKS = {
-    "hasContext",
-    "hasIntervention",
-    "hasMechanism",
-    "hasOutcome",
-    "hasAddedValue",
-    "hasAim",
-    "hasMeans",
-    "shapedBy",
-}
+#: The links that say a whole (a proposition, a pillar) holds a part.
+WHOLE_LINKS = frozenset(
+    {
+        "hasContext",
+        "hasIntervention",
+        "hasMechanism",
+        "hasOutcome",
+        "hasAddedValue",
+        "hasAim",
+        "hasMeans",
+        "shapedBy",
+    }
+)
 
 
 @dataclass
@@ -54,6 +57,8 @@ class DrawnNode:
     order: tuple[Any, ...] = ()
     x: float = 0.0
     y: float = 0.0
+    #: a theme drawn for themes a mapping joins: each one's label and its studies' ids
+    joined: tuple[str, ...] = ()
 
 
 @dataclass
@@ -85,6 +90,7 @@ def select(
     lang: str = "en",
     max_nodes: int | None = None,
     mappings: str = "exact",
+    readable: str = "an interactive page",
 ) -> Drawing:
     """Choose what to draw.
 
@@ -161,7 +167,7 @@ def select(
     if max_nodes is not None and len(chosen) > max_nodes:
         raise DrawingTooLargeError(
             f"The network would have {len(chosen)} nodes, more than max_nodes={max_nodes} "
-            "an interactive page stays readable with. Draw a focus instead: "
+            f"{readable} stays readable with. Draw a focus instead: "
             "focus='<proposition or pillar id>', focus='<theme>', or focus='<node>' with "
             "depth=1; or raise max_nodes."
         )
@@ -254,7 +260,7 @@ def _drawing(
     infos = kg._annotate(nodes | {m for found in joined.values() for m in found})
     holders: dict[Node, list[str]] = {}
     for source, relation, target in edges:
-        if local_name(relation) in _WHOLE_LINKS:
+        if local_name(relation) in WHOLE_LINKS:
             holders.setdefault(target, []).append(kg._id(source, infos))
     drawing = Drawing(title=title, lang=lang)
     for node in nodes:
@@ -262,6 +268,7 @@ def _drawing(
         kind = info.kind or ("Theme" if SKOS.Concept in info.types else "")
         node_id = kg._id(node, infos)
         holder = min(holders.get(node, []), key=natural_key, default="")
+        members = _joined_members(kg, node, joined, infos, lang)
         drawing.nodes[node] = DrawnNode(
             iri=node,
             id=node_id,
@@ -270,9 +277,14 @@ def _drawing(
             label_en=kg._label(node, infos, "en"),
             label_nl=kg._label(node, infos, "nl"),
             source_text=kg._texts(info.source_texts),
-            notes=_joined_note(kg, node, joined, infos, lang) or kg._texts(info.notes),
+            notes=(
+                "one theme across studies: " + "; ".join(members)
+                if members
+                else kg._texts(info.notes)
+            ),
             layer=layer_of(kind),
             order=(natural_key(holder), natural_key(node_id)),
+            joined=tuple(members),
         )
     ontology = ontology_graph()
     label_of = {}
@@ -290,12 +302,12 @@ def _drawing(
     return drawing
 
 
-def _joined_note(
+def _joined_members(
     kg: Questions, node: Node, joined: dict[Node, list[Node]], infos: Any, lang: str
-) -> str:
-    """The note of a theme drawn for a group of themes: which themes of which studies."""
+) -> list[str]:
+    """The themes a theme is drawn for (a group a mapping joins), each with its studies."""
     if node not in joined:
-        return ""
+        return []
     studies: dict[str, set[str]] = {}
     for member, study in kg._strings_each(named_query("node-study"), "node", joined[node]):
         if member is not None and study is not None:
@@ -306,7 +318,7 @@ def _joined_note(
         label = kg._label(member, infos, lang)
         held = sorted(kg._id(URIRef(s), names) for s in studies.get(str(member), ()))
         parts.append(f"{label} ({', '.join(held)})" if held else label)
-    return "one theme across studies: " + "; ".join(parts)
+    return parts
 
 
 #: words for the links of other vocabularies that studies use, where the ontology has none
