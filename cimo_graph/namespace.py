@@ -44,6 +44,32 @@ class CIMO(DefinedNamespace):
     Quote: URIRef
     StatedLink: URIRef
     FindingLink: URIRef
+    ConfidenceAssessment: URIRef
+    ComponentAssessment: URIRef
+    CerqualComponent: URIRef
+    ConcernLevel: URIRef
+    ConfidenceLevel: URIRef
+    methodologicalLimitations: URIRef
+    coherence: URIRef
+    adequacyOfData: URIRef
+    relevance: URIRef
+    noOrVeryMinorConcerns: URIRef
+    minorConcerns: URIRef
+    moderateConcerns: URIRef
+    seriousConcerns: URIRef
+    highConfidence: URIRef
+    moderateConfidence: URIRef
+    lowConfidence: URIRef
+    veryLowConfidence: URIRef
+    assessesFinding: URIRef
+    hasComponentAssessment: URIRef
+    component: URIRef
+    concern: URIRef
+    overallConfidence: URIRef
+    contributingStudy: URIRef
+    assessedBy: URIRef
+    findingStatement: URIRef
+    explanation: URIRef
     Passage: URIRef
     OutcomeKind: URIRef
     OutcomeDirection: URIRef
