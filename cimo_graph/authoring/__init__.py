@@ -182,8 +182,10 @@ def _shape_problems(
             continue
         problem = row.problem(None, row.cells.get("id"), advice(violation, project=project))
         places = {row.where, *row.places.values()}
-        if "label" in problem.message and any((row.sheet, w) in seen for w in places):
-            continue  # already said as a missing required label
+        if any((row.sheet, w) in seen for w in places) and (
+            "label" in problem.message or row.sheet == "confidence"
+        ):
+            continue  # already said: a missing required label, a refused judgement
         if problem not in problems:
             problems.append(problem)
     return problems

@@ -230,8 +230,8 @@ class _Builder:
         if study_id:
             self.ids[study_id] = ("study", self.study_row)
         for sheet in SHEETS:
-            if sheet.name in ("study", "notes", "findings", "extra"):
-                continue
+            if sheet.name == "study" or sheet.column("id") is None:
+                continue  # rows of a sheet without ids are named by no link
             for row in self.tables.get(sheet.name, []):
                 identifier = row.cells.get("id")
                 if identifier is None:
@@ -501,7 +501,7 @@ class _Builder:
             for item in self.tables.get(sheet.name, []):
                 self.check_columns(sheet, item)
                 identifier = item.cells.get("id")
-                if sheet.name not in ("notes", "findings", "extra") and (
+                if sheet.column("id") is not None and (
                     identifier is None or self.ids.get(str(identifier), (None, None))[1] is not item
                 ):
                     continue
@@ -594,18 +594,23 @@ class _Builder:
     def encoders(self, subject: URIRef, row: Row) -> None:
         """Who encoded the study: ``Family, G. 0000-0002-1825-0097; Family, G.``, each a
         person (their ORCID IRI where given)."""
-        for entry in _split(row.cells.get("encoded_by"), ";"):
+        self.people(subject, CIMO.encodedBy, row, "encoded_by")
+
+    def people(self, subject: URIRef, predicate: URIRef, row: Row, column: str) -> None:
+        """The people a cell names (``Family, G. 0000-0002-1825-0097; Family, G.``), each
+        a person (their ORCID IRI where given) that ``subject`` links to by ``predicate``."""
+        for entry in _split(row.cells.get(column), ";"):
             found = _ORCID.search(entry)
             name = _ORCID.sub("", entry).strip(" ,")
             family, _, given = name.partition(",")
             if not family.strip():
-                self.problem(row, "encoded_by", entry, "names no one: write 'Family, G.'")
+                self.problem(row, column, entry, "names no one: write 'Family, G.'")
                 continue
             if found:
                 person = URIRef(f"https://orcid.org/{found.group(1)}")
             else:
                 person = URIRef(self.ns + person_slug(family))
-            self.graph.add((subject, CIMO.encodedBy, person))
+            self.graph.add((subject, predicate, person))
             self.graph.add((person, RDF.type, FOAF.Person))
             self.graph.add((person, FOAF.familyName, Literal(family.strip())))
             if given.strip():
@@ -706,6 +711,106 @@ class _Builder:
         if note:
             self.graph.add((link, CIMO.interpretationNote, Literal(str(note), lang=lang)))
         self.graph.add((subject, predicate, obj))
+
+    def _confidence(self, sheet: Sheet, row: Row) -> None:
+        """A GRADE-CERQual assessment of one finding (a design proposition): its statement,
+        the four components each a cimo:ComponentAssessment with its level of concern and
+        explanation, the overall confidence and its explanation, the contributing studies
+        (this one by default), who assessed it and when."""
+        from .schema import CERQUAL_COMPONENTS
+
+        # every cell is checked, whatever else is wrong: a row's mistakes are said at once
+        # (and a row with any is not built: the import refuses the template whole)
+        finding = str(row.cells.get("finding") or "").strip()
+        study_names = {str(self.study_row.cells.get(n)) for n in ("id", "identifier")}
+        target = None
+        if finding in study_names:
+            self.problem(
+                row,
+                "finding",
+                finding,
+                "names the study: GRADE-CERQual assesses a finding, never a whole study; "
+                "name the design proposition (configuration) whose finding this row assesses, "
+                "and judge the study's limitations under methodological_limitations",
+            )
+        elif finding:  # an empty one is reported by check_columns
+            column = sheet.column("finding")
+            target = self.resolve(row, column, finding, column.targets)
+        lang = str(row.cells.get("lang") or "en")
+        if not _LANG.match(lang):
+            self.problem(row, "lang", lang, "is not a language tag")
+            lang = "en"
+        name = target if target is not None else _digest(finding)
+        assessment = URIRef(f"{self.ns}confidence-{name}")
+        if target is not None and (assessment, RDF.type, CIMO.ConfidenceAssessment) in self.graph:
+            first = self.built.places[assessment]
+            self.problem(
+                row,
+                "finding",
+                finding,
+                f"is assessed twice (also {first.place('finding')}): one row per finding",
+            )
+            return
+        self.built.places[assessment] = row
+        graph = self.graph
+        graph.add((assessment, RDF.type, CIMO.ConfidenceAssessment))
+        if target is not None:
+            graph.add((assessment, CIMO.assessesFinding, self.iri(target)))
+
+        def text(name: str) -> Literal | None:
+            value = row.cells.get(name)
+            return Literal(str(value).strip(), lang=lang) if value not in (None, "") else None
+
+        statement = text("statement")
+        if statement is not None:
+            graph.add((assessment, CIMO.findingStatement, statement))
+        for name, component in CERQUAL_COMPONENTS:
+            judged = URIRef(f"{assessment}-{name.replace('_', '-')}")
+            self.built.places[judged] = row
+            graph.add((assessment, CIMO.hasComponentAssessment, judged))
+            graph.add((judged, RDF.type, CIMO.ComponentAssessment))
+            graph.add((judged, CIMO.component, component))
+            self.choose(judged, sheet.column(name), row)
+            explanation = text(f"{name}_explanation")
+            if explanation is not None:
+                graph.add((judged, CIMO.explanation, explanation))
+        self.choose(assessment, sheet.column("confidence"), row)
+        explanation = text("confidence_explanation")
+        if explanation is not None:
+            graph.add((assessment, CIMO.explanation, explanation))
+        studies = _split(row.cells.get("studies"), ";")
+        if not studies:  # the finding is this study's
+            graph.add((assessment, CIMO.contributingStudy, self.study))
+        for study in studies:
+            study = str(study).strip().removeprefix("<").removesuffix(">")
+            if study in study_names:
+                graph.add((assessment, CIMO.contributingStudy, self.study))
+                continue
+            problem = iri_problem(study)
+            if problem is None and ":" not in study.split("/", 1)[0]:
+                problem = (
+                    f"neither this study's id ({self.study_row.cells.get('id')}) nor "
+                    "another study's full IRI (https://...)"
+                )
+            if problem:
+                self.problem(row, "studies", study, f"is not a study: {problem}")
+                continue
+            graph.add((assessment, CIMO.contributingStudy, URIRef(study)))
+        self.people(assessment, CIMO.assessedBy, row, "assessed_by")
+        day = row.cells.get("assessed_on")
+        if day not in (None, ""):
+            from datetime import date
+
+            try:
+                graph.add(
+                    (
+                        assessment,
+                        DCTERMS.date,
+                        Literal(date.fromisoformat(str(day).strip()[:10]), datatype=XSD.date),
+                    )
+                )
+            except ValueError:
+                self.problem(row, "assessed_on", day, "is not a date: write 2026-12-02")
 
     def _notes(self, sheet: Sheet, row: Row) -> None:
         element, note = row.cells.get("element"), row.cells.get("note")

@@ -207,16 +207,9 @@ class _Exporter:
         journal = self.graph.value(work, DCTERMS.isPartOf)
         if journal is not None and self.graph.value(journal, DCTERMS.title) is not None:
             row["journal"] = str(self.graph.value(journal, DCTERMS.title))
-        encoders = []
-        for person in self.graph.objects(work, CIMO.encodedBy):
-            family = self.graph.value(person, FOAF.familyName)
-            given = self.graph.value(person, FOAF.givenName)
-            name = f"{family}, {given}" if given is not None else str(family)
-            if str(person).startswith("https://orcid.org/"):
-                name += f" {str(person).rsplit('/', 1)[1]}"
-            encoders.append(name)
+        encoders = self.people(work, CIMO.encodedBy)
         if encoders:
-            row["encoded_by"] = "; ".join(sorted(encoders))
+            row["encoded_by"] = encoders
         head = self.graph.value(work, BIBO.authorList)
         if head is not None:
             names = []
@@ -226,6 +219,71 @@ class _Exporter:
                 names.append(f"{family}, {given}" if given is not None else str(family))
             row["authors"] = "; ".join(names)
         return row
+
+    def people(self, subject: Node, predicate: URIRef) -> str:
+        """The people ``subject`` links to by ``predicate``, as a cell: ``Family, G.``
+        with the ORCID where the person is one, separated by ``;``."""
+        names = []
+        for person in self.graph.objects(subject, predicate):
+            family = self.graph.value(person, FOAF.familyName)
+            given = self.graph.value(person, FOAF.givenName)
+            name = f"{family}, {given}" if given is not None else str(family)
+            if str(person).startswith("https://orcid.org/"):
+                name += f" {str(person).rsplit('/', 1)[1]}"
+            names.append(name)
+        return "; ".join(sorted(names))
+
+    def _confidence(self, sheet: Sheet) -> list[dict[str, str]]:
+        from .schema import CERQUAL_COMPONENTS
+
+        def words(name: str) -> dict[Node, str]:
+            return {term: word for word, term in reversed(sheet.column(name).choices)}  # type: ignore[union-attr]
+
+        rows = []
+        for assessment in self.graph.subjects(RDF.type, CIMO.ConfidenceAssessment):
+            finding = self.graph.value(assessment, CIMO.assessesFinding)
+            if finding is None or (finding, CIMO.partOfStudy, self.study) not in self.graph:
+                continue
+            statements = self._texts(assessment, CIMO.findingStatement)
+            row = {"finding": self.id_of(finding)}
+            if statements:
+                row["statement"] = str(statements[0])
+            texts = list(statements)
+            judged = {
+                self.graph.value(j, CIMO.component): j
+                for j in self.graph.objects(assessment, CIMO.hasComponentAssessment)
+            }
+            for name, component in CERQUAL_COMPONENTS:
+                node = judged.get(component)
+                if node is None:
+                    continue
+                row[name] = words(name).get(self.graph.value(node, CIMO.concern), "")  # type: ignore[arg-type]
+                explanations = self._texts(node, CIMO.explanation)
+                if explanations:
+                    row[f"{name}_explanation"] = str(explanations[0])
+                    texts += explanations
+            level = self.graph.value(assessment, CIMO.overallConfidence)
+            row["confidence"] = words("confidence").get(level, "")  # type: ignore[arg-type]
+            explanations = self._texts(assessment, CIMO.explanation)
+            if explanations:
+                row["confidence_explanation"] = str(explanations[0])
+                texts += explanations
+            studies = sorted(self.graph.objects(assessment, CIMO.contributingStudy), key=str)
+            if studies != [self.study]:
+                row["studies"] = "; ".join(
+                    self.study_id if s == self.study else str(s) for s in studies
+                )
+            assessors = self.people(assessment, CIMO.assessedBy)
+            if assessors:
+                row["assessed_by"] = assessors
+            day = self.graph.value(assessment, DCTERMS.date)
+            if day is not None:
+                row["assessed_on"] = str(day)
+            language = texts[0].language if texts else None
+            if language and language != "en":
+                row["lang"] = language
+            rows.append(row)
+        return sorted(rows, key=lambda r: r["finding"])
 
     def _themes(self, sheet: Sheet) -> list[dict[str, str]]:
         rows = []

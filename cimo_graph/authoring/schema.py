@@ -14,6 +14,9 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 from ..namespace import BIBO, CIMO, FOAF
 
 __all__ = [
+    "CERQUAL_COMPONENTS",
+    "CONCERNS",
+    "CONFIDENCE_LEVELS",
     "ELEMENT_SHEETS",
     "LINK_FIELDS",
     "OUTCOME_DIRECTIONS",
@@ -214,6 +217,73 @@ THEORY_STAGES = (
     ("verfijnd", CIMO.refinedTheory),
     ("getoetst", CIMO.testedTheory),
 )
+
+#: GRADE-CERQual's levels of concern about a component, and of overall confidence.
+CONCERNS = (
+    ("no or very minor concerns", CIMO.noOrVeryMinorConcerns),
+    ("minor concerns", CIMO.minorConcerns),
+    ("moderate concerns", CIMO.moderateConcerns),
+    ("serious concerns", CIMO.seriousConcerns),
+    ("no or very minor", CIMO.noOrVeryMinorConcerns),
+    ("minor", CIMO.minorConcerns),
+    ("moderate", CIMO.moderateConcerns),
+    ("serious", CIMO.seriousConcerns),
+    ("geen of zeer kleine zorgen", CIMO.noOrVeryMinorConcerns),
+    ("kleine zorgen", CIMO.minorConcerns),
+    ("matige zorgen", CIMO.moderateConcerns),
+    ("ernstige zorgen", CIMO.seriousConcerns),
+)
+CONFIDENCE_LEVELS = (
+    ("high", CIMO.highConfidence),
+    ("moderate", CIMO.moderateConfidence),
+    ("low", CIMO.lowConfidence),
+    ("very low", CIMO.veryLowConfidence),
+    ("hoog", CIMO.highConfidence),
+    ("matig", CIMO.moderateConfidence),
+    ("laag", CIMO.lowConfidence),
+    ("zeer laag", CIMO.veryLowConfidence),
+)
+#: The four components of GRADE-CERQual: the confidence sheet's column for each.
+CERQUAL_COMPONENTS = (
+    ("methodological_limitations", CIMO.methodologicalLimitations),
+    ("coherence", CIMO.coherence),
+    ("adequacy", CIMO.adequacyOfData),
+    ("relevance", CIMO.relevance),
+)
+_COMPONENT_HELP = {
+    "methodological_limitations": "concerns about the design or conduct of the studies "
+    "that contribute to the finding",
+    "coherence": "concerns about how well the data fit the finding",
+    "adequacy": "concerns about the richness and quantity of the data behind the finding",
+    "relevance": "concerns about how well the evidence applies to the review question's "
+    "context (population, phenomenon, setting)",
+}
+
+
+def _component_columns() -> tuple[Column, ...]:
+    """Each GRADE-CERQual component: its level of concern and the explanation of it."""
+    columns: list[Column] = []
+    for name, _ in CERQUAL_COMPONENTS:
+        columns.append(
+            Column(
+                name,
+                "choice",
+                CIMO.concern,
+                required=True,
+                choices=CONCERNS,
+                help=f"{_COMPONENT_HELP[name]}: no or very minor, minor, moderate or serious "
+                "concerns",
+            )
+        )
+        columns.append(
+            Column(
+                f"{name}_explanation",
+                "value",
+                required=True,
+                help="why: the explanation GRADE-CERQual asks for with every judgement",
+            )
+        )
+    return tuple(columns)
 
 
 SHEETS: tuple[Sheet, ...] = (
@@ -647,6 +717,67 @@ SHEETS: tuple[Sheet, ...] = (
             ),
             Column("note", "value", help="the encoders' note on the link"),
             Column("lang", "lang", help="language of the evidence and note (default: en)"),
+        ),
+    ),
+    Sheet(
+        "confidence",
+        None,
+        element=False,
+        help="how much to trust each finding: a GRADE-CERQual assessment of a design "
+        "proposition (configuration), one row per finding, each component with its level of "
+        "concern and explanation (Lewin et al., Implementation Science 13, 2018)",
+        columns=(
+            Column(
+                "finding",
+                "ref",
+                CIMO.assessesFinding,
+                targets=("propositions",),
+                required=True,
+                help="the id of the design proposition (configuration) assessed: GRADE-CERQual "
+                "assesses a finding, never a whole study",
+            ),
+            Column(
+                "statement",
+                "value",
+                CIMO.findingStatement,
+                required=True,
+                help="the finding as a sentence of what the data say, detailed enough to "
+                "judge (not a theme's title)",
+            ),
+            *_component_columns(),
+            Column(
+                "confidence",
+                "choice",
+                CIMO.overallConfidence,
+                required=True,
+                choices=CONFIDENCE_LEVELS,
+                help="the overall confidence that the finding is a reasonable representation "
+                "of the phenomenon: high, moderate, low or very low (judged from the four "
+                "components together, not scored)",
+            ),
+            Column(
+                "confidence_explanation",
+                "value",
+                required=True,
+                help="why this overall confidence: the components that lowered it",
+            ),
+            Column(
+                "studies",
+                "value",
+                CIMO.contributingStudy,
+                help="the studies whose data contribute to the finding: this study's id (the "
+                "default), others by their IRI, separated by ';'",
+            ),
+            Column(
+                "assessed_by",
+                "value",
+                CIMO.assessedBy,
+                required=True,
+                help="who assessed it: 'Family, G.' with an ORCID where there is one; several "
+                "separated by ';'",
+            ),
+            Column("assessed_on", "value", help="the date of the assessment: 2026-12-02"),
+            Column("lang", "lang", help="language of the statement and explanations (default: en)"),
         ),
     ),
     Sheet(

@@ -321,6 +321,7 @@ class _ProjectWriter:
             "sources": [r for r in self.tables["sources"] if r["id"] not in self.documents],
             "references": self.tables.get("references", []),
             "findings": self.tables.get("findings", []),
+            "confidence": self.tables.get("confidence", []),
             "extra": self.tables.get("extra", []),
         }
         if any(kept.values()):
