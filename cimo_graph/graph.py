@@ -420,6 +420,48 @@ class CimoGraph(Questions, Drawings):
         self._graph.addN((s, p, o, self._graph) for s, p, o in triples)
         return len(read.rows)
 
+    def add_assessments(self, table: Path | str) -> int:
+        """Keep a review's GRADE-CERQual assessments of findings this graph holds: a table
+        (YAML, an ``.xlsx`` workbook or a CSV folder) with the template's ``confidence``
+        sheet alone, each row naming its finding (a proposition or configuration) and any
+        contributing study as the graph names them (id or IRI). Returns the number of
+        assessments kept; :meth:`confidence` lists them.
+
+        The table is checked whole before anything is added, each mistake named at its
+        row and column (:class:`~cimo_graph.TemplateError`): an assessment of a study
+        rather than a finding, a judgement without its explanation, a level that is no
+        GRADE-CERQual level, an unknown finding with the closest ids. A finding assessed
+        before is assessed anew: its earlier assessment is replaced.
+
+        >>> kg = cg.load()
+        >>> kg.add_assessments("tests/data/confidence/leernetwerken.yaml")
+        2
+        >>> kg.confidence()[["finding", "confidence"]].values.tolist()
+        [['C', 'moderate confidence'], ['W', 'low confidence']]
+        """
+        from rdflib.namespace import RDF
+
+        from .authoring.build import build_assessments
+        from .authoring.tables import TemplateError, read_tables
+        from .namespace import CIMO
+
+        path = Path(table)
+        tables, problems = read_tables(path)
+        built = build_assessments(tables, self)
+        problems += built.problems
+        if problems:
+            raise TemplateError(str(path), problems)
+        graph = self._graph
+        assessments = set(built.graph.subjects(RDF.type, CIMO.ConfidenceAssessment))
+        for assessment in assessments:
+            finding = built.graph.value(assessment, CIMO.assessesFinding)
+            for earlier in list(graph.subjects(CIMO.assessesFinding, finding)):
+                for judged in list(graph.objects(earlier, CIMO.hasComponentAssessment)):
+                    graph.remove((judged, None, None))
+                graph.remove((earlier, None, None))
+        graph.addN((s, p, o, graph) for s, p, o in built.graph)
+        return len(assessments)
+
     def export_template(
         self, path: Path | str, *, format: str | None = None, force: bool = False
     ) -> Path:

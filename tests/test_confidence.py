@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 from rdflib.compare import isomorphic
+from rdflib.namespace import RDF
 
 import cimo_graph as cg
 from cimo_graph.authoring import example_path
@@ -169,3 +172,217 @@ def test_other_contributing_studies_and_a_date_are_kept(tmp_path):
     from rdflib.namespace import DCTERMS
 
     assert str(graph.value(assessment, DCTERMS.date)) == "2026-11-30"
+
+
+# --- a review's assessments, and what the graph counts ------------------------------------
+
+ASSESSMENTS = Path(__file__).parent / "data" / "confidence" / "leernetwerken.yaml"
+LEVEL_WORDS = {
+    "no or very minor concerns": "no or very minor concerns",
+    "minor concerns": "minor concerns",
+    "moderate concerns": "moderate concerns",
+    "serious concerns": "serious concerns",
+    "high": "high confidence",
+    "moderate": "moderate confidence",
+    "low": "low confidence",
+    "very low": "very low confidence",
+}
+TEXT_COLUMNS = [
+    "statement",
+    *(f"{c}_explanation" for c in ("methodological_limitations", "coherence", "adequacy")),
+    "relevance_explanation",
+    "confidence_explanation",
+]
+
+
+@pytest.fixture(params=["memory", "oxigraph"])
+def assessed(request):
+    kg = cg.load(store=request.param)
+    assert kg.add_assessments(ASSESSMENTS) == 2
+    return kg
+
+
+def test_confidence_gives_each_assessment_cell_by_cell(assessed):
+    """Every cell of the review's table comes back in its column: the statement, each
+    component's level (in the ontology's words) and explanation, the overall confidence
+    and its explanation, who assessed it and when, and the finding's own study."""
+    written = yaml.safe_load(ASSESSMENTS.read_text(encoding="utf-8"))["confidence"]
+    table = assessed.confidence().set_index("finding")
+    assert list(table.index) == ["C", "W"]
+    for row in written:
+        got = table.loc[row["finding"]]
+        for column in TEXT_COLUMNS:
+            assert got[column] == " ".join(row[column].split()), column
+        for column in ("methodological_limitations", "coherence", "adequacy", "relevance"):
+            assert got[column] == LEVEL_WORDS[row[column]], column
+        assert got["confidence"] == LEVEL_WORDS[row["confidence"]]
+        assert (got["study"], got["studies"], got["contributing_studies"]) == (
+            "leernetwerken",
+            "leernetwerken",
+            1,
+        )
+        assert (got["assessed_by"], got["assessed_on"]) == ("Tester, T.", "2026-12-02")
+    assert assessed.validate().conforms
+
+
+def _counted(graph, finding):
+    """What stands behind a finding, counted from the triples themselves."""
+    from rdflib.namespace import PROV
+
+    parts = {CIMO.hasContext, CIMO.hasIntervention, CIMO.hasMechanism, CIMO.hasOutcome}
+    parts.add(CIMO.hasAddedValue)
+    elements = {finding} | {o for p in parts for o in graph.objects(finding, p)}
+    texts = {t for e in elements for t in graph.objects(e, CIMO.sourceText)}
+    quotes = {q for e in elements for q in graph.subjects(CIMO.supports, e)}
+    voices = {v for e in elements for v in graph.objects(e, CIMO.supportedBy)}
+    voices |= {v for q in quotes for v in graph.objects(q, PROV.wasAttributedTo)}
+    return len(elements), len(texts), len(quotes), len(voices)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [None, example_path(), Path(__file__).parent / "data" / "studies" / "widening-access.yaml"],
+    ids=["bundled", "example", "widening-access"],
+)
+def test_the_counts_are_what_the_graph_holds(path):
+    """Elements, distinct passages, quotes and voices behind each finding, as the triples
+    count them (the assessors judge adequacy; the graph counts)."""
+    kg = cg.load(path) if path else cg.load()
+    table = kg.confidence()
+    assert len(table) == len(kg.propositions())
+    for _, row in table.iterrows():
+        counted = _counted(kg.graph, kg.node(row["finding"]))
+        assert (row["elements"], row["passages"], row["quotes"], row["voices"]) == counted
+
+
+def test_the_example_names_its_voices_and_the_finding_it_confirms():
+    row = cg.load(example_path()).confidence().iloc[0]
+    assert (row["quotes"], row["voices"], row["voiced_by"]) == (1, 1, "student")
+    assert row["related"] == "confirms https://example.org/cimo-study/another-study/P1"
+
+
+def test_a_finding_another_study_qualifies_says_so():
+    """EJ2 (the Dutch study) qualifies BL (the blended-learning review): each names the
+    other."""
+    from .conftest import EERSTEJAARS
+
+    kg = cg.load([Path(__file__).parent / "data" / "studies" / "blended-review.yaml", EERSTEJAARS])
+    related = dict(kg.confidence()[["finding", "related"]].values.tolist())
+    assert related["BL"] == "qualified by EJ2"
+    assert "qualifies BL" in related["EJ2"]
+
+
+def test_findings_filtered_by_their_confidence(assessed):
+    assert assessed.confidence(min_confidence="moderate")["finding"].tolist() == ["C"]
+    assert assessed.confidence(min_confidence="matig vertrouwen")["finding"].tolist() == ["C"]
+    assert assessed.confidence(min_confidence="low")["finding"].tolist() == ["C", "W"]
+    assert assessed.confidence(min_confidence="high").empty
+    with pytest.raises(cg.QueryParameterError, match="give one of high, moderate, low, very low"):
+        assessed.confidence(min_confidence="medium")
+
+
+def test_levels_in_dutch():
+    kg = cg.load()
+    kg.add_assessments(ASSESSMENTS)
+    row = kg.confidence(lang="nl").set_index("finding").loc["W"]
+    assert (row["adequacy"], row["coherence"], row["confidence"]) == (
+        "ernstige zorgen",
+        "kleine zorgen",
+        "laag vertrouwen",
+    )
+
+
+def test_a_finding_assessed_again_is_replaced(tmp_path):
+    kg = cg.load()
+    kg.add_assessments(ASSESSMENTS)
+    tables = yaml.safe_load(ASSESSMENTS.read_text(encoding="utf-8"))
+    tables["confidence"] = tables["confidence"][1:]
+    tables["confidence"][0]["confidence"] = "very low"
+    again = tmp_path / "again.yaml"
+    again.write_text(yaml.safe_dump(tables, allow_unicode=True), encoding="utf-8")
+    assert kg.add_assessments(again) == 1
+    assert kg.confidence()["confidence"].tolist() == ["moderate confidence", "very low confidence"]
+    assert len(set(kg.graph.subjects(RDF.type, CIMO.ComponentAssessment))) == 8
+    assert kg.validate().conforms
+
+
+def test_a_review_table_s_mistakes_are_named_and_nothing_is_added(tmp_path):
+    """An assessment of the study, of an intervention, of an unknown finding, with another
+    sheet beside it: each named at its row, all at once, and the graph unchanged."""
+    kg = cg.load()
+    size = len(kg)
+    tables = yaml.safe_load(ASSESSMENTS.read_text(encoding="utf-8"))
+    first = tables["confidence"][0]
+    tables["confidence"] = [
+        {**first, "finding": "leernetwerken"},
+        {**first, "finding": "W-I3"},
+        {**first, "finding": "Wx"},
+        {**first, "finding": "C", "studies": "leernetwerken; nowhere"},
+    ]
+    tables["themes"] = [{"id": "x"}]
+    path = tmp_path / "review.yaml"
+    path.write_text(yaml.safe_dump(tables, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(cg.TemplateError) as caught:
+        kg.add_assessments(path)
+    messages = [(p.column, p.value, p.message) for p in caught.value.problems]
+    assert any(
+        m[1] == "leernetwerken"
+        and m[2].startswith(
+            "names the study: GRADE-CERQual assesses a finding, never a whole study"
+        )
+        for m in messages
+    ), messages
+    assert ("finding", "W-I3") in {m[:2] for m in messages}
+    assert any(
+        m[1] == "W-I3" and "is an intervention, not a design proposition" in m[2] for m in messages
+    )
+    assert any(m[1] == "Wx" and "'W'" in m[2] for m in messages), messages
+    assert any(m[0] == "studies" and m[1] == "nowhere" for m in messages), messages
+    assert any("holds the sheet 'confidence' only, not 'themes'" in m[2] for m in messages)
+    assert len(kg) == size
+
+
+@pytest.fixture(scope="module", params=["serve", "virtuoso"])
+def remote_assessed(request, tmp_path_factory):
+    """The bundled study with the review's assessments, behind `cimo-graph serve` (from a
+    Turtle file) and published to a Virtuoso of its own."""
+    kg = cg.load()
+    kg.add_assessments(ASSESSMENTS)
+    if request.param == "virtuoso":
+        from .servers import VIRTUOSO, VIRTUOSO_INI, Virtuoso
+
+        if VIRTUOSO is None or not VIRTUOSO_INI.exists():
+            pytest.skip(
+                "Virtuoso is not installed: `apt-get install virtuoso-opensource` "
+                "(scripts/test.sh does, as root)"
+            )
+        server = Virtuoso(tmp_path_factory.mktemp("virtuoso-confidence"))
+        server.start()
+        try:
+            kg.publish(server.update_url, "https://example.org/tests/assessed", auth=("dba", "dba"))
+            yield kg, cg.connect(server.url, graph="https://example.org/tests/assessed")
+        finally:
+            server.stop()
+        return
+    from .servers import Served
+
+    try:
+        import cimo_graph.serve as serve_module
+
+        serve_module.oxigraph_command()
+    except cg.ServeError as error:
+        pytest.skip(str(error))
+    path = tmp_path_factory.mktemp("assessed") / "assessed.ttl"
+    kg.serialize(path)
+    server = Served(str(path))
+    yield kg, cg.connect(server.url)
+    server.stop()
+
+
+def test_a_remote_store_gives_the_same_confidence_table(remote_assessed):
+    local, remote = remote_assessed
+    for ask in (
+        lambda kg: kg.confidence(),
+        lambda kg: kg.confidence(lang="nl", min_confidence="moderate"),
+    ):
+        assert ask(remote).values.tolist() == ask(local).values.tolist()

@@ -53,6 +53,8 @@ NOT_IN_BUNDLED = {
     "theme-mappings": "reviewed",
     "element-mappings": "reviewed",
     "finding-links": _STUDIES / "eerstejaars-nl.yaml",
+    "confidence-assessments": _STUDIES / "blended-review.yaml",
+    "confidence-components": _STUDIES / "blended-review.yaml",
 }
 
 

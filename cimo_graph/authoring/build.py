@@ -16,7 +16,15 @@ from ..namespace import BIBO, CIMO, FOAF
 from .schema import LINK_FIELDS, REFERENCE_FIELDS, SHEETS, Column, Sheet, sheet_named
 from .tables import Problem, Row
 
-__all__ = ["Built", "build_graph", "expand_columns", "join_texts", "person_slug", "split_texts"]
+__all__ = [
+    "Built",
+    "build_assessments",
+    "build_graph",
+    "expand_columns",
+    "join_texts",
+    "person_slug",
+    "split_texts",
+]
 
 #: The place of a cell that a reader wrote itself, not the researcher (a coded project's
 #: "characters 10-42" locations are English whatever the study's languages).
@@ -722,25 +730,15 @@ class _Builder:
         # every cell is checked, whatever else is wrong: a row's mistakes are said at once
         # (and a row with any is not built: the import refuses the template whole)
         finding = str(row.cells.get("finding") or "").strip()
-        study_names = {str(self.study_row.cells.get(n)) for n in ("id", "identifier")}
-        target = None
-        if finding in study_names:
-            self.problem(
-                row,
-                "finding",
-                finding,
-                "names the study: GRADE-CERQual assesses a finding, never a whole study; "
-                "name the design proposition (configuration) whose finding this row assesses, "
-                "and judge the study's limitations under methodological_limitations",
-            )
-        elif finding:  # an empty one is reported by check_columns
-            column = sheet.column("finding")
-            target = self.resolve(row, column, finding, column.targets)
+        found = self.assessed_finding(sheet, row, finding) if finding else None
         lang = str(row.cells.get("lang") or "en")
         if not _LANG.match(lang):
             self.problem(row, "lang", lang, "is not a language tag")
             lang = "en"
-        name = target if target is not None else _digest(finding)
+        if found is None:
+            target, name, own = None, _digest(finding), self.study
+        else:
+            target, name, own = found
         assessment = URIRef(f"{self.ns}confidence-{name}")
         if target is not None and (assessment, RDF.type, CIMO.ConfidenceAssessment) in self.graph:
             first = self.built.places[assessment]
@@ -755,7 +753,7 @@ class _Builder:
         graph = self.graph
         graph.add((assessment, RDF.type, CIMO.ConfidenceAssessment))
         if target is not None:
-            graph.add((assessment, CIMO.assessesFinding, self.iri(target)))
+            graph.add((assessment, CIMO.assessesFinding, target))
 
         def text(name: str) -> Literal | None:
             value = row.cells.get(name)
@@ -779,23 +777,12 @@ class _Builder:
         if explanation is not None:
             graph.add((assessment, CIMO.explanation, explanation))
         studies = _split(row.cells.get("studies"), ";")
-        if not studies:  # the finding is this study's
-            graph.add((assessment, CIMO.contributingStudy, self.study))
+        if not studies:  # the finding's own study
+            graph.add((assessment, CIMO.contributingStudy, own))
         for study in studies:
-            study = str(study).strip().removeprefix("<").removesuffix(">")
-            if study in study_names:
-                graph.add((assessment, CIMO.contributingStudy, self.study))
-                continue
-            problem = iri_problem(study)
-            if problem is None and ":" not in study.split("/", 1)[0]:
-                problem = (
-                    f"neither this study's id ({self.study_row.cells.get('id')}) nor "
-                    "another study's full IRI (https://...)"
-                )
-            if problem:
-                self.problem(row, "studies", study, f"is not a study: {problem}")
-                continue
-            graph.add((assessment, CIMO.contributingStudy, URIRef(study)))
+            node = self.contributing_study(row, str(study).strip())
+            if node is not None:
+                graph.add((assessment, CIMO.contributingStudy, node))
         self.people(assessment, CIMO.assessedBy, row, "assessed_by")
         day = row.cells.get("assessed_on")
         if day not in (None, ""):
@@ -812,6 +799,34 @@ class _Builder:
             except ValueError:
                 self.problem(row, "assessed_on", day, "is not a date: write 2026-12-02")
 
+    def assessed_finding(
+        self, sheet: Sheet, row: Row, finding: str
+    ) -> tuple[URIRef, str, URIRef] | None:
+        """The finding a confidence row assesses: its IRI, the name of its assessment and
+        its study; or ``None``, the problem said."""
+        if finding in {str(self.study_row.cells.get(n)) for n in ("id", "identifier")}:
+            self.problem(row, "finding", finding, _A_STUDY_ASSESSED)
+            return None
+        column = sheet.column("finding")
+        target = self.resolve(row, column, finding, column.targets)
+        return None if target is None else (self.iri(target), target, self.study)
+
+    def contributing_study(self, row: Row, study: str) -> URIRef | None:
+        """A study a finding draws on: this study by its id, another by its full IRI."""
+        study = study.removeprefix("<").removesuffix(">")
+        if study in {str(self.study_row.cells.get(n)) for n in ("id", "identifier")}:
+            return self.study
+        problem = iri_problem(study)
+        if problem is None and ":" not in study.split("/", 1)[0]:
+            problem = (
+                f"neither this study's id ({self.study_row.cells.get('id')}) nor another "
+                "study's full IRI (https://...)"
+            )
+        if problem:
+            self.problem(row, "studies", study, f"is not a study: {problem}")
+            return None
+        return URIRef(study)
+
     def _notes(self, sheet: Sheet, row: Row) -> None:
         element, note = row.cells.get("element"), row.cells.get("note")
         if not element or not note:
@@ -823,6 +838,109 @@ class _Builder:
         if not _LANG.match(lang):
             self.problem(row, "lang", lang, "is not a language tag")
         self.graph.add((self.iri(target), CIMO.interpretationNote, Literal(str(note), lang=lang)))
+
+
+#: What a confidence row that names a study is told.
+_A_STUDY_ASSESSED = (
+    "names the study: GRADE-CERQual assesses a finding, never a whole study; name the "
+    "design proposition (configuration) whose finding this row assesses, and judge the "
+    "study's limitations under methodological_limitations"
+)
+
+
+class _ReviewTable(_Builder):
+    """A review's table of confidence assessments of findings already in a graph: the
+    template's ``confidence`` sheet, its findings and studies named as the graph names
+    them (an id, or an IRI), each assessment kept in the namespace of its finding's
+    study."""
+
+    def __init__(self, tables: dict[str, list[Row]], built: Built, kg: Any) -> None:
+        super().__init__(tables, built)
+        self.kg = kg
+        self.findings: list[str] | None = None
+        self.languages = ["en"]
+        self.ns = ""
+        self.study = URIRef("")
+
+    def assessed_finding(
+        self, sheet: Sheet, row: Row, finding: str
+    ) -> tuple[URIRef, str, URIRef] | None:
+        from ..errors import CimoGraphError
+        from ..sparql import named_query
+
+        try:
+            node, _ = self.kg._names().node(finding)
+        except CimoGraphError as error:
+            if self.findings is None:
+                self.findings = [str(i) for i in self.kg.propositions()["id"]]
+            close = difflib.get_close_matches(finding, self.findings, n=3, cutoff=0.5)
+            hint = f" Did you mean: {', '.join(repr(c) for c in close)}?" if close else ""
+            message = "unknown design proposition." + hint if close else str(error)
+            self.problem(row, "finding", finding, message)
+            return None
+        infos = self.kg._annotate([node])
+        kind = infos[node].kind
+        if kind == "Study":
+            self.problem(row, "finding", finding, _A_STUDY_ASSESSED)
+            return None
+        if kind != "DesignProposition":
+            words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", kind or "node").lower()
+            self.problem(
+                row,
+                "finding",
+                finding,
+                f"is {_a(words)}, not a design proposition: GRADE-CERQual assesses a "
+                "finding, a proposition or configuration as a whole",
+            )
+            return None
+        studies = [s for _, s in self.kg._strings_each(named_query("node-study"), "node", [node])]
+        study = URIRef(studies[0]) if studies and studies[0] else URIRef(str(node))
+        local = str(study).rsplit("/", 1)[-1] if "/" in str(study) else str(study)
+        self.ns = str(study)[: len(str(study)) - len(local)]
+        self.study = study
+        return node, self.kg._id(node, infos), study
+
+    def contributing_study(self, row: Row, study: str) -> URIRef | None:
+        from ..errors import CimoGraphError
+
+        if not re.match(r"^[a-z][a-z0-9+.-]*:", study):
+            try:
+                node, _ = self.kg._names().node(study)
+            except CimoGraphError as error:
+                self.problem(row, "studies", study, str(error))
+                return None
+            if self.kg._annotate([node])[node].kind != "Study":
+                self.problem(row, "studies", study, "is no study of the graph")
+                return None
+            return URIRef(str(node))
+        problem = iri_problem(study)
+        if problem:
+            self.problem(row, "studies", study, f"is not a study: {problem}")
+            return None
+        return URIRef(study)
+
+
+def build_assessments(tables: dict[str, list[Row]], kg: Any) -> Built:
+    """The confidence assessments of a review's table (the template's ``confidence``
+    sheet alone) of findings that ``kg`` holds; ``problems`` lists every mistake found."""
+    built = Built()
+    built.problems += _unwritable_cells(tables)
+    builder = _ReviewTable(tables, built, kg)
+    sheet = sheet_named("confidence")
+    for name, rows in tables.items():
+        if name != "confidence":
+            for row in rows[:1]:
+                builder.problem(
+                    row,
+                    None,
+                    None,
+                    f"a table of confidence assessments holds the sheet 'confidence' only, "
+                    f"not '{name}'",
+                )
+    for row in tables.get("confidence", []):
+        builder.check_columns(sheet, row)
+        builder._confidence(sheet, row)
+    return built
 
 
 def build_graph(tables: dict[str, list[Row]]) -> Built:

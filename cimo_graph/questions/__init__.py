@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from .alignment import Alignment
 from .base import Base, Info, Row, collector_paused, natural_key, one_lookup, per_study
+from .confidence import Confidence
 from .evidence import Evidence
 from .listings import Listings
 from .routes import ROUTE_COLUMNS, Routes
@@ -35,6 +36,6 @@ __all__ = [
 ]
 
 
-class Questions(Routes, Listings, Evidence, Studies, Search, Alignment, Synthesis):
+class Questions(Routes, Listings, Evidence, Studies, Search, Alignment, Synthesis, Confidence):
     """The question helpers; a backend supplies ``_select``, ``_select_each``, ``_prefixes``
     and ``sparql``."""
