@@ -156,6 +156,14 @@ def _parser() -> argparse.ArgumentParser:
                 help="a reviewed SSSOM mapping table between the studies (from `align`); "
                 "repeatable",
             )
+            sub.add_argument(
+                "--assessments",
+                action="append",
+                default=None,
+                metavar="FILE",
+                help="a review's table of GRADE-CERQual assessments of the studies' findings "
+                "(the template's confidence sheet); repeatable",
+            )
         sub.add_argument(
             "--rdf-format",
             default=None,
@@ -357,6 +365,26 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--least", type=_count(1), default=2, help="in at least N studies (default 2)")
     answers(sub)
     following(sub)
+    sub = command(
+        "confidence",
+        "Each finding with its GRADE-CERQual assessment and what the graph counts behind "
+        "it; --out writes the Summary of Qualitative Findings and its Evidence Profile.",
+        _confidence,
+    )
+    sub.add_argument(
+        "--min-confidence",
+        default=None,
+        metavar="LEVEL",
+        help="only findings assessed at this level or higher: high, moderate, low, very low",
+    )
+    sub.add_argument(
+        "--out",
+        default=None,
+        metavar="FILE",
+        help="write the Summary of Qualitative Findings and the Evidence Profile: "
+        ".xlsx (a sheet each) or .html (one page that prints)",
+    )
+    answers(sub)
     sub = command(
         "matrix",
         "The coded elements counted by theme, study or kind (a matrix coding query).",
@@ -601,7 +629,11 @@ def _not_the_study(args: argparse.Namespace, out: Path | str | None) -> None:
 
     study = getattr(args, "study", None)
     studies = study if isinstance(study, list) else [study] if study else []
-    read = [*studies, *(getattr(args, "mappings", None) or [])]
+    read = [
+        *studies,
+        *(getattr(args, "mappings", None) or []),
+        *(getattr(args, "assessments", None) or []),
+    ]
     if out is None:
         return
     target = Path(out)
@@ -694,11 +726,12 @@ def _load(args: argparse.Namespace) -> Any:
             )
         args.study = args.study_option
     if getattr(args, "endpoint", None):
-        if getattr(args, "mappings", None):
-            raise CimoGraphError(
-                "--mappings adds to a study file's graph; an endpoint's graph takes them "
-                "when it is published (kg.add_mappings, then publish)"
-            )
+        for option, how in (("mappings", "add_mappings"), ("assessments", "add_assessments")):
+            if getattr(args, option, None):
+                raise CimoGraphError(
+                    f"--{option} adds to a study file's graph; an endpoint's graph takes "
+                    f"them when it is published (kg.{how}, then publish)"
+                )
         from .remote import connect
 
         return connect(args.endpoint, graph=args.graph, cap=args.row_cap)
@@ -713,6 +746,7 @@ def _load(args: argparse.Namespace) -> Any:
         location=getattr(args, "location", None),
         mapping=getattr(args, "mapping", None),
         mappings=getattr(args, "mappings", None),
+        assessments=getattr(args, "assessments", None),
     )
 
 
@@ -780,6 +814,21 @@ def _patterns(args: argparse.Namespace) -> int:
     found = _load(args).patterns(args.of, mappings=args.follow, least=args.least, lang=args.lang)
     emit(
         found, args.format, ["from_theme", "to_theme", "studies", "study", "contexts", "contrasts"]
+    )
+    return 0
+
+
+def _confidence(args: argparse.Namespace) -> int:
+    kg = _load(args)
+    if args.out:
+        _not_the_study(args, args.out)
+        print(kg.summary_of_findings(args.out, lang=args.lang, min_confidence=args.min_confidence))
+        return 0
+    found = kg.confidence(lang=args.lang, min_confidence=args.min_confidence)
+    emit(
+        found,
+        args.format,
+        ["study", "finding", "confidence", "contributing_studies", "passages", "quotes", "voices"],
     )
     return 0
 

@@ -573,6 +573,13 @@ class CimoGraph(Questions, Drawings):
         return None
 
 
+def _paths(given: Path | str | Sequence[Path | str] | None) -> list[Path | str]:
+    """One path or several, as a list (none for ``None``)."""
+    if given is None:
+        return []
+    return [given] if isinstance(given, str | Path) else list(given)
+
+
 def load(
     source: Path | str | list[Path | str] | None = None,
     *,
@@ -584,6 +591,7 @@ def load(
     location: Path | str | None = None,
     mapping: Mapping[str, Any] | Path | str | None = None,
     mappings: Path | str | Sequence[Path | str] | None = None,
+    assessments: Path | str | Sequence[Path | str] | None = None,
 ) -> CimoGraph:
     """Load a CIMO study: the bundled leernetwerken study, or the RDF file at ``source``.
 
@@ -628,6 +636,9 @@ def load(
     mappings
         Reviewed SSSOM mapping tables (one path or several) between the studies loaded:
         kept in the graph as :meth:`CimoGraph.add_mappings` keeps them.
+    assessments
+        Tables of a review's GRADE-CERQual assessments (one path or several) of findings
+        of the studies loaded: kept as :meth:`CimoGraph.add_assessments` keeps them.
 
     Returns
     -------
@@ -652,7 +663,7 @@ def load(
     >>> len(kg) > 1000
     True
     """
-    if mappings is not None:
+    if mappings is not None or assessments is not None:
         kg = load(
             source,
             format=format,
@@ -663,8 +674,10 @@ def load(
             location=location,
             mapping=mapping,
         )
-        for table in [mappings] if isinstance(mappings, str | Path) else mappings:
+        for table in _paths(mappings):
             kg.add_mappings(table)
+        for table in _paths(assessments):
+            kg.add_assessments(table)
         return kg
     if location is not None:
         if store not in (None, "oxigraph"):

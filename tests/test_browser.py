@@ -347,3 +347,32 @@ def test_the_report_of_two_studies_in_the_browser(browser, tmp_path):
     assert [url for url in requests if not url.startswith("file:")] == []
     assert errors == []
     page.close()
+
+
+def test_the_summary_of_findings_opens_offline_and_prints(browser, tmp_path):
+    """The GRADE-CERQual tables open with nothing fetched and no error, show both tables
+    with a row per finding, and print to PDF on landscape pages."""
+    import cimo_graph as cg
+
+    assessments = Path(__file__).parent / "data" / "confidence" / "leernetwerken.yaml"
+    path = cg.load(assessments=assessments).summary_of_findings(tmp_path / "soqf.html")
+    page, requests, errors = open_page(browser, path, ready="document.readyState === 'complete'")
+    assert page.locator("#summary tbody tr").count() == 2
+    assert page.locator("#profile tbody tr").count() == 2
+    assert page.locator("#profile thead th").count() == 10
+    pdf = page.pdf(prefer_css_page_size=True)
+    assert pdf.startswith(b"%PDF")
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(BytesIO(pdf))
+    first = reader.pages[0].mediabox
+    assert float(first.width) > float(first.height)  # A4 landscape, as the page asks
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", " ".join(p.extract_text() for p in reader.pages))
+    assert "Low confidence" in " ".join(text.split())  # NFKC: the PDF sets "fi" as one glyph
+    assert [url for url in requests if not url.startswith("file:")] == []
+    assert errors == []
+    page.close()

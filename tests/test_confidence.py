@@ -386,3 +386,188 @@ def test_a_remote_store_gives_the_same_confidence_table(remote_assessed):
         lambda kg: kg.confidence(lang="nl", min_confidence="moderate"),
     ):
         assert ask(remote).values.tolist() == ask(local).values.tolist()
+
+
+# --- the tables a review publishes ------------------------------------------------------
+
+SUMMARY_HEADINGS = [
+    "#",
+    "Summary of review finding",
+    "GRADE-CERQual assessment of confidence",
+    "Explanation of GRADE-CERQual assessment",
+    "Studies contributing to the review finding",
+]
+PROFILE_HEADINGS = [
+    "#",
+    "Summary of review finding",
+    "Studies contributing to the review finding",
+    "Methodological limitations",
+    "Coherence",
+    "Adequacy of data",
+    "Relevance",
+    "GRADE-CERQual assessment of confidence",
+    "Explanation of GRADE-CERQual assessment",
+    "Data in the graph",
+]
+REFERENCE = (
+    "Hogeschool Utrecht. (n.d.). Meerwaarde van Opleiden in Leernetwerken voor aanstaande "
+    "leraren [The added value of teacher education in learning networks for student "
+    "teachers]."
+)
+
+
+def _written():
+    return yaml.safe_load(ASSESSMENTS.read_text(encoding="utf-8"))["confidence"]
+
+
+def _text(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _expected_summary():
+    rows = []
+    for number, row in enumerate(_written(), start=1):
+        level = LEVEL_WORDS[row["confidence"]]
+        rows.append(
+            [
+                str(number),
+                _text(row["statement"]),
+                level[0].upper() + level[1:],
+                _text(row["confidence_explanation"]),
+                REFERENCE,
+            ]
+        )
+    return rows
+
+
+def _expected_profile_components(row):
+    return [
+        f"{LEVEL_WORDS[row[c]][0].upper()}{LEVEL_WORDS[row[c]][1:]}: {_text(row[c + '_explanation'])}"
+        for c in ("methodological_limitations", "coherence", "adequacy", "relevance")
+    ]
+
+
+def test_the_summary_of_findings_workbook_cell_by_cell(tmp_path):
+    """Two sheets in the layout of the CERQual papers; every cell as assessed."""
+    from openpyxl import load_workbook
+
+    kg = cg.load(assessments=ASSESSMENTS)
+    path = kg.summary_of_findings(tmp_path / "soqf.xlsx")
+    book = load_workbook(path)
+    assert book.sheetnames == ["Summary of findings", "Evidence profile"]
+    summary = [[c.value for c in row] for row in book["Summary of findings"].iter_rows()]
+    assert summary[0] == SUMMARY_HEADINGS
+    assert summary[1:] == _expected_summary()
+    profile = [[c.value for c in row] for row in book["Evidence profile"].iter_rows()]
+    assert profile[0] == PROFILE_HEADINGS
+    for written, got in zip(_written(), profile[1:], strict=True):
+        assert got[1] == (
+            f"{_text(written['statement'])}\n(Design proposition {written['finding']}, "
+            "leernetwerken)"
+        )
+        assert got[2] == REFERENCE
+        assert got[3:7] == _expected_profile_components(written)
+        level = LEVEL_WORDS[written["confidence"]]
+        assert got[7] == f"{level[0].upper()}{level[1:]}\nAssessed by Tester, T. on 2026-12-02"
+        assert got[8] == _text(written["confidence_explanation"])
+    elements = {r["finding"]: r for _, r in kg.confidence().iterrows()}
+    assert profile[1][9] == (
+        f"{elements['C']['elements']} elements, {elements['C']['passages']} passages, "
+        "0 quotes, 0 voices"
+    )
+
+
+def test_the_summary_of_findings_page_holds_the_same_cells(tmp_path):
+    """The HTML page: both tables with the workbook's cells, a policy that forbids every
+    fetch and script, and no script at all."""
+    from html.parser import HTMLParser
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tables, self.cell, self.scripts = {}, None, 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "table":
+                self.current = self.tables.setdefault(dict(attrs)["id"], [])
+            elif tag == "tr":
+                self.current.append([])
+            elif tag in ("td", "th"):
+                self.cell = ""
+            elif tag == "script":
+                self.scripts += 1
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th"):
+                self.current[-1].append(self.cell)
+                self.cell = None
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell += data
+
+    kg = cg.load(assessments=ASSESSMENTS)
+    page = kg.summary_of_findings(tmp_path / "soqf.html").read_text(encoding="utf-8")
+    assert "default-src 'none'" in page
+    parsed = Cells()
+    parsed.feed(page)
+    assert parsed.scripts == 0
+    assert parsed.tables["summary"][0] == SUMMARY_HEADINGS
+    assert parsed.tables["summary"][1:] == _expected_summary()
+    assert parsed.tables["profile"][0] == PROFILE_HEADINGS
+    assert [row[3:7] for row in parsed.tables["profile"][1:]] == [
+        _expected_profile_components(row) for row in _written()
+    ]
+
+
+def test_the_tables_in_dutch_and_filtered(tmp_path):
+    from openpyxl import load_workbook
+
+    kg = cg.load(assessments=ASSESSMENTS)
+    path = kg.summary_of_findings(tmp_path / "soqf.xlsx", lang="nl", min_confidence="moderate")
+    rows = [
+        [c.value for c in row] for row in load_workbook(path)["Summary of findings"].iter_rows()
+    ]
+    assert rows[0][1:3] == [
+        "Samenvatting van de bevinding",
+        "GRADE-CERQual-oordeel over het vertrouwen",
+    ]
+    assert [row[2] for row in rows[1:]] == ["Matig vertrouwen"]
+
+
+def test_hostile_text_stays_text_in_both_tables(tmp_path):
+    """A statement that is a formula or markup stays the text it is."""
+    from openpyxl import load_workbook
+
+    tables = yaml.safe_load(ASSESSMENTS.read_text(encoding="utf-8"))
+    tables["confidence"][0]["statement"] = '=HYPERLINK("http://x", "<script>alert(1)</script>")'
+    path = tmp_path / "hostile.yaml"
+    path.write_text(yaml.safe_dump(tables, allow_unicode=True), encoding="utf-8")
+    kg = cg.load(assessments=path)
+    book = load_workbook(kg.summary_of_findings(tmp_path / "soqf.xlsx"))
+    cell = book["Summary of findings"]["B2"]
+    assert (cell.data_type, cell.value) == ("s", tables["confidence"][0]["statement"])
+    page = kg.summary_of_findings(tmp_path / "soqf.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_nothing_assessed_or_another_format_says_what_to_do(tmp_path):
+    with pytest.raises(cg.CimoGraphError, match="No finding has a GRADE-CERQual assessment"):
+        cg.load().summary_of_findings(tmp_path / "soqf.html")
+    with pytest.raises(cg.CimoGraphError, match=r"written as \.xlsx or \.html"):
+        cg.load(assessments=ASSESSMENTS).summary_of_findings(tmp_path / "soqf.docx")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_command_line_lists_and_writes_the_tables(tmp_path, capsys):
+    from cimo_graph.cli import main
+
+    assert main(["confidence", "--assessments", str(ASSESSMENTS), "--min-confidence", "low"]) == 0
+    out = capsys.readouterr().out
+    assert "moderate confidence" in out and "low confidence" in out
+    target = tmp_path / "soqf.xlsx"
+    assert main(["confidence", "--assessments", str(ASSESSMENTS), "--out", str(target)]) == 0
+    assert capsys.readouterr().out.strip() == str(target)
+    assert target.exists()
+    assert main(["confidence", "--out", str(tmp_path / "none.html")]) == 2
+    assert "No finding has a GRADE-CERQual assessment" in capsys.readouterr().err

@@ -165,6 +165,28 @@ class Drawings:
         write_text(path, page)
         return Path(path)
 
+    def summary_of_findings(
+        self, path: Path | str, *, lang: str = "en", min_confidence: str | None = None
+    ) -> Path:
+        """Write the GRADE-CERQual Summary of Qualitative Findings and the Evidence Profile
+        behind it, in the layout of the CERQual papers, for every finding assessed (at
+        ``min_confidence`` or higher): an ``.xlsx`` workbook (a sheet each) or one
+        self-contained ``.html`` page (it prints, A4 landscape). The summary gives each
+        finding, its overall confidence, the explanation and the contributing studies (as
+        references); the profile each component's level and explanation, and what the
+        graph counts behind the finding. Written whole or not at all.
+
+        >>> import tempfile
+        >>> kg = cg.load(assessments="tests/data/confidence/leernetwerken.yaml")
+        >>> path = kg.summary_of_findings(Path(tempfile.mkdtemp()) / "soqf.html")
+        >>> "low confidence" in path.read_text(encoding="utf-8")
+        True
+        """
+        from .soqf import findings_tables, write_findings_tables
+
+        tables = findings_tables(self, lang=lang, min_confidence=min_confidence)
+        return write_findings_tables(tables, path)
+
     def figure(
         self,
         proposition: str | URIRef | Sequence[str | URIRef] | None = None,
