@@ -179,7 +179,7 @@ class Drawings:
         >>> import tempfile
         >>> kg = cg.load(assessments="tests/data/confidence/leernetwerken.yaml")
         >>> path = kg.summary_of_findings(Path(tempfile.mkdtemp()) / "soqf.html")
-        >>> "low confidence" in path.read_text(encoding="utf-8")
+        >>> "Low confidence" in path.read_text(encoding="utf-8")
         True
         """
         from .soqf import findings_tables, write_findings_tables
