@@ -1,8 +1,9 @@
 """A study's archive: an RO-Crate 1.1 (made with the ``rocrate`` library) for a deposit.
 
 The crate holds the study in Turtle and JSON-LD, the ontology and shapes it was checked
-with, the validation report, the evidence report, the propositions' figures, the study as
-a template, any source documents given, a README, and ``ro-crate-metadata.json``
+with, the validation report, the evidence report (and the GRADE-CERQual tables where
+findings are assessed), the propositions' figures, the study as a template, any source
+documents given, a README, and ``ro-crate-metadata.json``
 describing each file (format, description), the study's authors, licence and citation,
 and the software and version that made it (a CreateAction) with its date. Nothing is
 fetched: the crate is written from what the graph holds.
@@ -179,6 +180,16 @@ def _write_files(
         add("validation/report.txt", "The SHACL validation report, as text."), str(report) + "\n"
     )
     kg.report(add("report.html", "The evidence report: one self-contained HTML page."), lang=lang)
+    if (kg.confidence(lang=lang)["assessment"] != "").any():
+        for suffix, what in (("html", "one page that prints"), ("xlsx", "a sheet each")):
+            kg.summary_of_findings(
+                add(
+                    f"confidence/summary-of-findings.{suffix}",
+                    "The GRADE-CERQual Summary of Qualitative Findings and its Evidence "
+                    f"Profile ({what}).",
+                ),
+                lang=lang,
+            )
     # file names come from the study's ids: made safe, and different from each other
     figure_names, source_names = UniqueNames(), UniqueNames()
     figure_names("pillars", ".svg")

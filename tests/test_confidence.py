@@ -571,3 +571,42 @@ def test_the_command_line_lists_and_writes_the_tables(tmp_path, capsys):
     assert target.exists()
     assert main(["confidence", "--out", str(tmp_path / "none.html")]) == 2
     assert "No finding has a GRADE-CERQual assessment" in capsys.readouterr().err
+
+
+# --- shown where a study is shown --------------------------------------------------------
+
+
+def test_the_evidence_report_shows_each_finding_s_confidence(tmp_path):
+    """A table of the assessed findings at the head of the propositions, and under each
+    proposition its assessment: level, explanation, every component, who and when, and
+    what the graph counts."""
+    import html
+
+    kg = cg.load(assessments=ASSESSMENTS)
+    page = html.unescape(kg.report(tmp_path / "report.html").read_text(encoding="utf-8"))
+    assert "Confidence in the findings (GRADE-CERQual)" in page
+    for row in _written():
+        box = page.split(f'id="confidence-{row["finding"]}"', 1)[1].split("</div>", 1)[0]
+        assert f"GRADE-CERQual: {LEVEL_WORDS[row['confidence']]}" in box
+        assert _text(row["confidence_explanation"]) in " ".join(box.split())
+        for column in ("methodological_limitations", "coherence", "adequacy", "relevance"):
+            assert _text(row[f"{column}_explanation"]) in " ".join(box.split())
+        assert "Assessed by Tester, T. on 2026-12-02" in box
+    assert "GRADE-CERQual" not in cg.load().report(tmp_path / "plain.html").read_text("utf-8")
+
+
+def test_the_archive_holds_the_tables_where_findings_are_assessed(tmp_path):
+    import json
+
+    kg = cg.load(assessments=ASSESSMENTS)
+    folder = kg.package(tmp_path / "crate")
+    for name in ("summary-of-findings.html", "summary-of-findings.xlsx"):
+        assert (folder / "confidence" / name).is_file()
+    metadata = json.loads((folder / "ro-crate-metadata.json").read_text(encoding="utf-8"))
+    described = {e["@id"]: e for e in metadata["@graph"]}
+    assert "Evidence Profile" in described["confidence/summary-of-findings.xlsx"]["description"]
+    # the template in the archive carries the assessments, which come back from it
+    again = cg.load(folder / "template.xlsx")
+    assert again.confidence()["confidence"].tolist() == ["moderate confidence", "low confidence"]
+    plain = cg.load().package(tmp_path / "plain")
+    assert not (plain / "confidence").exists()

@@ -56,6 +56,7 @@ CONFIDENCE_COLUMNS = [
     "voiced_by",
     "related",
     "assessment",
+    "iri",
 ]
 
 
@@ -92,7 +93,8 @@ class Confidence(Base):
         distinct ``passages`` they cite, the ``quotes`` that support them, the ``voices``
         behind them (roles, organisations and sources that support them, roles quotes are
         attributed to; ``voiced_by`` names them) and the findings of other studies it is
-        ``related`` to (``confirms CMO4``, ``qualified by EJ2``). A finding not assessed
+        ``related`` to (``confirms CMO4``, ``qualified by EJ2``); ``assessment`` and
+        ``iri`` are the assessment's and the finding's IRIs. A finding not assessed
         has empty assessment columns; ``min_confidence="moderate"`` keeps the findings
         assessed at that level or higher.
 
@@ -126,6 +128,7 @@ class Confidence(Base):
                 continue
             entry = shown.get(finding)
             rows[finding] = {
+                "iri": finding,
                 "study": name(study),
                 "finding": name(finding),
                 "label": entry.label(lang) if entry is not None else name(finding),
@@ -174,7 +177,9 @@ class Confidence(Base):
 
         for assessment, fact in facts.items():
             finding = fact["finding"]
-            row = rows.setdefault(finding or assessment, {"finding": name(finding)})
+            row = rows.setdefault(
+                finding or assessment, {"finding": name(finding), "iri": finding or ""}
+            )
             said = texts[assessment]
             row.update(
                 {

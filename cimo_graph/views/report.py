@@ -276,6 +276,7 @@ def _propositions(
             study = element.study if element is not None else ""
             if tag in spoken.get(study, {tag}):
                 sentences[row["iri"]].append((tag, row["sentence"]))
+    assessed = _assessments(graph, lang)
     out = []
     for node, element in elements.items():
         if element.kind != "DesignProposition":
@@ -285,9 +286,40 @@ def _propositions(
                 "element": element,
                 "sentences": sentences.get(str(node), []),
                 "svg": _svg(graph, node, lang),
+                "confidence": assessed.get(str(node)),
             }
         )
     return out
+
+
+def _assessments(graph: Any, lang: str) -> dict[str, dict[str, Any]]:
+    """Each assessed finding's GRADE-CERQual assessment as the report shows it, by the
+    finding's IRI: its level and explanation, each component's, who assessed it and
+    when, and what the graph counts behind it."""
+    from ..questions.confidence import COMPONENTS
+    from .soqf import _WORDS
+
+    words = _WORDS.get(lang, _WORDS["en"])
+    found = {}
+    for row in graph.confidence(lang=lang).to_dict("records"):
+        if not row["assessment"]:
+            continue
+        found[row["iri"]] = {
+            "level": row["confidence"],
+            "explanation": row["confidence_explanation"],
+            "statement": row["statement"],
+            "components": [
+                (words[c], row[c], row[f"{c}_explanation"]) for c in COMPONENTS if row[c]
+            ],
+            "assessed": words["assessed"].format(
+                who=row["assessed_by"] or "?", when=row["assessed_on"] or "?"
+            ),
+            "data": f"{row['elements']} {words['elements']}, {row['passages']} "
+            f"{words['passages']}, {row['quotes']} {words['quotes']}, {row['voices']} "
+            f"{words['voices']}" + (f" ({row['voiced_by']})" if row["voiced_by"] else ""),
+            "related": row["related"],
+        }
+    return found
 
 
 def _svg(graph: Any, node: Node, lang: str) -> str:
