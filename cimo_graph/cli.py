@@ -187,6 +187,16 @@ def _parser() -> argparse.ArgumentParser:
             "another proposition)",
         )
         following(sub)
+        confident(sub)
+
+    def confident(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--min-confidence",
+            default=None,
+            metavar="LEVEL",
+            help="only through findings assessed (GRADE-CERQual) at this level or higher: "
+            "high, moderate, low, very low",
+        )
 
     def following(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
@@ -365,18 +375,14 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--least", type=_count(1), default=2, help="in at least N studies (default 2)")
     answers(sub)
     following(sub)
+    confident(sub)
     sub = command(
         "confidence",
         "Each finding with its GRADE-CERQual assessment and what the graph counts behind "
         "it; --out writes the Summary of Qualitative Findings and its Evidence Profile.",
         _confidence,
     )
-    sub.add_argument(
-        "--min-confidence",
-        default=None,
-        metavar="LEVEL",
-        help="only findings assessed at this level or higher: high, moderate, low, very low",
-    )
+    confident(sub)
     sub.add_argument(
         "--out",
         default=None,
@@ -811,7 +817,13 @@ def _align(args: argparse.Namespace) -> int:
 
 
 def _patterns(args: argparse.Namespace) -> int:
-    found = _load(args).patterns(args.of, mappings=args.follow, least=args.least, lang=args.lang)
+    found = _load(args).patterns(
+        args.of,
+        mappings=args.follow,
+        least=args.least,
+        lang=args.lang,
+        min_confidence=args.min_confidence,
+    )
     emit(
         found, args.format, ["from_theme", "to_theme", "studies", "study", "contexts", "contrasts"]
     )
@@ -860,7 +872,11 @@ def _route_table(answer: pd.DataFrame) -> list[str]:
 
 def _interventions(args: argparse.Namespace) -> int:
     answer = _load(args).interventions_for(
-        args.theme, lang=args.lang, chains=args.chains, mappings=args.follow
+        args.theme,
+        lang=args.lang,
+        chains=args.chains,
+        mappings=args.follow,
+        min_confidence=args.min_confidence,
     )
     emit(answer, args.format, _route_table(answer))
     return 0
@@ -868,7 +884,11 @@ def _interventions(args: argparse.Namespace) -> int:
 
 def _mechanisms(args: argparse.Namespace) -> int:
     answer = _load(args).mechanisms_for(
-        args.target, lang=args.lang, chains=args.chains, mappings=args.follow
+        args.target,
+        lang=args.lang,
+        chains=args.chains,
+        mappings=args.follow,
+        min_confidence=args.min_confidence,
     )
     emit(answer, args.format, _route_table(answer))
     return 0
@@ -876,7 +896,11 @@ def _mechanisms(args: argparse.Namespace) -> int:
 
 def _outcomes(args: argparse.Namespace) -> int:
     answer = _load(args).outcomes_of(
-        args.source, lang=args.lang, chains=args.chains, mappings=args.follow
+        args.source,
+        lang=args.lang,
+        chains=args.chains,
+        mappings=args.follow,
+        min_confidence=args.min_confidence,
     )
     emit(answer, args.format, _route_table(answer))
     return 0

@@ -610,3 +610,60 @@ def test_the_archive_holds_the_tables_where_findings_are_assessed(tmp_path):
     assert again.confidence()["confidence"].tolist() == ["moderate confidence", "low confidence"]
     plain = cg.load().package(tmp_path / "plain")
     assert not (plain / "confidence").exists()
+
+
+# --- every listing, filtered by confidence ------------------------------------------------
+
+
+def test_the_route_questions_keep_the_routes_through_confident_findings(assessed):
+    """interventions_for, mechanisms_for and outcomes_of keep the rows through findings
+    assessed at the level asked or higher (a pillar, not a finding, has none)."""
+    everything = assessed.interventions_for("zelfsturing")
+    moderate = assessed.interventions_for("zelfsturing", min_confidence="moderate")
+    assert set(moderate["through"]) == {"C"}
+    assert moderate["id"].tolist() == everything[everything["through"] == "C"]["id"].tolist()
+    assert assessed.mechanisms_for("W", min_confidence="low")["id"].tolist() == [
+        "W-M1",
+        "W-M2",
+        "W-M3",
+        "W-M4",
+    ]
+    assert assessed.mechanisms_for("W", min_confidence="moderate").empty
+    assert assessed.outcomes_of("W-I3", min_confidence="high").empty
+    assert list(assessed.outcomes_of("W-I3", min_confidence="high").columns) == list(
+        everything.columns
+    )
+
+
+def test_propositions_sentences_and_patterns_keep_the_confident_ones(assessed):
+    assert assessed.propositions(min_confidence="moderate")["id"].tolist() == ["C"]
+    assert assessed.sentences(min_confidence="very low")["id"].tolist() == ["C", "W"]
+    assert assessed.propositions(min_confidence="hoog").empty
+    every = assessed.patterns(least=1)
+    confident = assessed.patterns(least=1, min_confidence="moderate")
+    assert 0 < len(confident) < len(every)
+    assert all("W (" not in cell for cell in confident["configurations"])
+    with pytest.raises(cg.QueryParameterError, match="min_confidence='best'"):
+        assessed.propositions(min_confidence="best")
+
+
+def test_a_route_question_on_the_command_line_takes_a_level(capsys):
+    from cimo_graph.cli import main
+
+    assert (
+        main(
+            [
+                "interventions",
+                "zelfsturing",
+                "--assessments",
+                str(ASSESSMENTS),
+                "--min-confidence",
+                "moderate",
+                "--format",
+                "csv",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "C-I1" in out and "P3-means-1" not in out

@@ -258,6 +258,34 @@ class Base:
         """:meth:`_select_each`, read as :meth:`_strings` reads."""
         return _as_strings(self._select_each(query, variable, terms), query.projection)
 
+    def _confident(self, min_confidence: str | None) -> set[tuple[str, str, str]] | None:
+        """The findings assessed at ``min_confidence`` or higher, each as (IRI, study id,
+        id): what ``min_confidence=`` keeps of a listing; ``None`` keeps everything."""
+        if min_confidence is None:
+            return None
+        from .collection import id_of
+        from .confidence import confidence_rank, level_rank
+
+        least = confidence_rank(min_confidence)
+        found: dict[str, tuple[int, set[str], str, set[str]]] = {}
+        for finding, level, finding_id, study, study_id in self._strings(
+            named_query("confidence-levels"), {}
+        ):
+            if finding is None:
+                continue
+            _, ids, _, study_ids = found.setdefault(
+                finding, (level_rank(level), set(), study or "", set())
+            )
+            if finding_id:
+                ids.add(finding_id)
+            if study_id:
+                study_ids.add(study_id)
+        return {
+            (finding, id_of(of, study_ids) if of else "", id_of(finding, ids))
+            for finding, (rank, ids, of, study_ids) in found.items()
+            if rank >= least
+        }
+
     def _several_studies(self) -> bool:
         """Whether the graph holds more than one study (answers then name the study)."""
         return len(self._strings(named_query("two-studies"), {})) > 1

@@ -14,7 +14,14 @@ from .collection import shown_each, term_of
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["COMPONENTS", "CONFIDENCE_COLUMNS", "LEVELS", "Confidence", "confidence_rank"]
+__all__ = [
+    "COMPONENTS",
+    "CONFIDENCE_COLUMNS",
+    "LEVELS",
+    "Confidence",
+    "confidence_rank",
+    "level_rank",
+]
 
 _CIMO = "https://w3id.org/cimo-graph/ontology#"
 #: The four GRADE-CERQual components: the column of each, and its term.
@@ -76,6 +83,12 @@ def confidence_rank(word: str) -> int:
         f"min_confidence={word!r}: give one of high, moderate, low, very low "
         "(hoog, matig, laag, zeer laag)"
     )
+
+
+def level_rank(level: str | None) -> int:
+    """How high a level of confidence (the ontology's term) is: 3 for high ... 0 for very
+    low, -1 for none."""
+    return _RANKS.get(level or "", -1)
 
 
 class Confidence(Base):
@@ -193,7 +206,7 @@ class Confidence(Base):
                     "assessed_by": "; ".join(sorted(fact["by"])),
                     "assessed_on": fact["date"] or "",
                     "assessment": assessment,
-                    "rank": _RANKS.get(fact["level"] or "", -1),
+                    "rank": level_rank(fact["level"]),
                 }
             )
             for column, term in COMPONENTS.items():

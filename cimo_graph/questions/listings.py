@@ -53,10 +53,11 @@ class Listings(Base):
     """One row per proposition, pillar, role, recommendation, theme."""
 
     @one_lookup
-    def propositions(self, *, lang: str = "en") -> pd.DataFrame:
+    def propositions(self, *, lang: str = "en", min_confidence: str | None = None) -> pd.DataFrame:
         """The design propositions with their contexts, interventions, mechanisms, outcomes,
         added value, theory stage (a realist configuration's: initial, refined, tested) and
-        themes.
+        themes. ``min_confidence="moderate"`` keeps those assessed (GRADE-CERQual, see
+        :meth:`confidence`) at that level or higher.
 
         >>> cg.load().propositions()[["id", "interventions"]].values.tolist()
         [['C', 'C-I1; C-I2; C-I3; C-I4; C-I5; C-I6'], ['W', 'W-I1; W-I2; W-I3; W-I4; W-I5; W-I6']]
@@ -84,7 +85,7 @@ class Listings(Base):
             "notes": [shown[p].texts(shown[p].notes) for p in order],
             "iri": order,
         }
-        return self._listing(columns, order, _studies(shown))
+        return _confident_only(self._listing(columns, order, _studies(shown)), self, min_confidence)
 
     def _theory_stages(self, lang: str) -> dict[str, str]:
         """Each proposition's theory stage (initial, refined, tested), in ``lang``."""
@@ -441,8 +442,9 @@ class Listings(Base):
                 entry.labels[language].add(chosen)
 
     @one_lookup
-    def sentences(self, *, lang: str = "en") -> pd.DataFrame:
-        """Each design proposition stated in the CIMO template, in Dutch or English.
+    def sentences(self, *, lang: str = "en", min_confidence: str | None = None) -> pd.DataFrame:
+        """Each design proposition stated in the CIMO template, in Dutch or English;
+        ``min_confidence=`` keeps those assessed at that level or higher.
 
         >>> s = cg.load().sentences(lang="nl").set_index("id")
         >>> s.loc["W", "sentence"][:75]
@@ -461,7 +463,7 @@ class Listings(Base):
                 f"{lang!r} "
                 f"(its languages: {', '.join(theirs)}); a sentence would mix languages. {ask}"
             )
-        return self._sentence_frame(lang)
+        return _confident_only(self._sentence_frame(lang), self, min_confidence)
 
     def _sentence_frame(self, lang: str) -> pd.DataFrame:
         """:meth:`sentences` without the check that every study speaks ``lang``."""
@@ -609,3 +611,12 @@ def _kind_words(name: str) -> str:
     ``"pillar"``, ``AddedValue`` ``"added value"``, ``DesignProposition``
     ``"design proposition"``."""
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
+
+
+def _confident_only(frame: pd.DataFrame, kg: Base, min_confidence: str | None) -> pd.DataFrame:
+    """The rows of ``frame`` (with an ``iri`` column) whose finding is assessed at
+    ``min_confidence`` or higher; all of them where it is ``None``."""
+    kept = kg._confident(min_confidence)
+    if kept is None:
+        return frame
+    return frame[frame["iri"].isin({iri for iri, _, _ in kept})].reset_index(drop=True)

@@ -737,12 +737,27 @@ class Routes(Base):
         return _joined_frames(frames)
 
     def _finished(
-        self, answer: pd.DataFrame, kinds: set[str], lang: str, *, chains: bool, forward: bool
+        self,
+        answer: pd.DataFrame,
+        kinds: set[str],
+        lang: str,
+        *,
+        chains: bool,
+        forward: bool,
+        least: str | None = None,
     ) -> pd.DataFrame:
-        """``answer`` as returned: with the chained configurations where ``chains``, and
+        """``answer`` as returned: with the chained configurations where ``chains``, only
+        the rows through findings assessed at ``least`` or higher where it is given, and
         its ``mapping`` column (empty where no mapping led to a row) before ``study``."""
         if chains:
             answer = self._chained(answer, kinds, lang, forward=forward)
+        kept = self._confident(least)
+        if kept is not None:
+            through = {(study, finding) for _, study, finding in kept}
+            rows = [
+                pair in through for pair in zip(answer["study"], answer["through"], strict=True)
+            ]
+            answer = answer[rows].reset_index(drop=True)
         answer.attrs.pop("throughs", None)
         if "mapping" not in answer:  # no mapping led anywhere: an empty column, in place
             answer.insert(list(answer.columns).index("study"), "mapping", "")
@@ -809,6 +824,7 @@ class Routes(Base):
         lang: str = "en",
         chains: bool = False,
         mappings: str = "exact",
+        min_confidence: str | None = None,
     ) -> pd.DataFrame:
         """Which interventions lead to a theme, by which route, with the evidence.
 
@@ -887,7 +903,9 @@ class Routes(Base):
             )
 
         answer = self._theme_answer("interventions_for", theme, mappings, build)
-        return self._finished(answer, {"intervention"}, lang, chains=chains, forward=False)
+        return self._finished(
+            answer, {"intervention"}, lang, chains=chains, forward=False, least=min_confidence
+        )
 
     @one_lookup
     def mechanisms_for(
@@ -897,6 +915,7 @@ class Routes(Base):
         lang: str = "en",
         chains: bool = False,
         mappings: str = "exact",
+        min_confidence: str | None = None,
     ) -> pd.DataFrame:
         """The mechanisms of a design proposition, of the propositions holding an outcome
         (or any other element), or on the routes to a theme.
@@ -930,7 +949,9 @@ class Routes(Base):
                 return self._route_frame(routes, {"mechanism"}, lang)
 
             answer = self._element_answer(node, mappings, build_for)
-        return self._finished(answer, {"mechanism"}, lang, chains=chains, forward=False)
+        return self._finished(
+            answer, {"mechanism"}, lang, chains=chains, forward=False, least=min_confidence
+        )
 
     @one_lookup
     def outcomes_of(
@@ -940,6 +961,7 @@ class Routes(Base):
         lang: str = "en",
         chains: bool = False,
         mappings: str = "exact",
+        min_confidence: str | None = None,
     ) -> pd.DataFrame:
         """The outcomes an intervention (or any element) leads to through its propositions,
         the outcomes of a proposition, or the aim of a pillar.
@@ -978,4 +1000,6 @@ class Routes(Base):
                 return self._route_frame(routes, {"outcome", "aim"}, lang)
 
             answer = self._element_answer(node, mappings, build_for)
-        return self._finished(answer, {"outcome"}, lang, chains=chains, forward=True)
+        return self._finished(
+            answer, {"outcome"}, lang, chains=chains, forward=True, least=min_confidence
+        )

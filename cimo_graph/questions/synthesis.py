@@ -66,6 +66,7 @@ class Synthesis(Base):
         mappings: str = "exact",
         least: int = 2,
         lang: str = "en",
+        min_confidence: str | None = None,
     ) -> pd.DataFrame:
         """Patterns that recur across studies: a mechanism carrying one theme that leads to
         an outcome carrying another (``of="mechanism-outcome"``; also
@@ -83,7 +84,8 @@ class Synthesis(Base):
         starting theme leads to in those studies (``contrasts``: the same cause meeting
         different ends), the links the studies state between its findings and others
         (``findings``: ``EJ1 confirms CMO4``, see :meth:`findings`), and the mappings that
-        joined the themes.
+        joined the themes. ``min_confidence="moderate"`` counts only the configurations
+        assessed (GRADE-CERQual, see :meth:`confidence`) at that level or higher.
 
         >>> studies = "tests/data/studies/"
         >>> kg = cg.load(["data/leernetwerken.ttl", studies + "blended-review.yaml",
@@ -124,6 +126,10 @@ class Synthesis(Base):
             if study is not None
         }
         found: dict[tuple[str, str], _Pattern] = defaultdict(_Pattern)
+        confident = self._confident(min_confidence)
+        if confident is not None:  # only configurations assessed at that level or higher
+            kept = {iri for iri, _, _ in confident}
+            parts = {whole: held for whole, held in parts.items() if whole in kept}
         for whole, held in parts.items():
             for source, target, link in _steps(held, links[whole], start, end):
                 study = studies.get(source) or studies.get(target)
