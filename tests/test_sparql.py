@@ -55,6 +55,7 @@ NOT_IN_BUNDLED = {
     "finding-links": _STUDIES / "eerstejaars-nl.yaml",
     "confidence-assessments": _STUDIES / "blended-review.yaml",
     "confidence-components": _STUDIES / "blended-review.yaml",
+    "confidence-levels": _STUDIES / "blended-review.yaml",
 }
 
 
