@@ -392,6 +392,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     answers(sub)
     sub = command(
+        "history",
+        "The trail of a finding: its versions, earliest first, and what the evidence did to "
+        "each (confirmed, refuted, refined), who made the change and when.",
+        _history,
+    )
+    sub.add_argument("finding", help="a design proposition's (configuration's) id")
+    answers(sub)
+    sub = command(
         "matrix",
         "The coded elements counted by theme, study or kind (a matrix coding query).",
         _matrix,
@@ -842,6 +850,12 @@ def _confidence(args: argparse.Namespace) -> int:
         args.format,
         ["study", "finding", "confidence", "contributing_studies", "passages", "quotes", "voices"],
     )
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    trail = _load(args).history(args.finding, lang=args.lang)
+    emit(trail, args.format, ["version", "stage", "change", "result", "evidence", "changed_on"])
     return 0
 
 

@@ -70,6 +70,13 @@ class CIMO(DefinedNamespace):
     assessedBy: URIRef
     findingStatement: URIRef
     explanation: URIRef
+    TheoryChange: URIRef
+    ChangeKind: URIRef
+    confirmation: URIRef
+    refutation: URIRef
+    refinement: URIRef
+    changed: URIRef
+    changeKind: URIRef
     Passage: URIRef
     OutcomeKind: URIRef
     OutcomeDirection: URIRef

@@ -667,3 +667,103 @@ def test_a_route_question_on_the_command_line_takes_a_level(capsys):
     )
     out = capsys.readouterr().out
     assert "C-I1" in out and "P3-means-1" not in out
+
+
+# --- the trail of a finding ---------------------------------------------------------------
+
+WIDENING = Path(__file__).parent / "data" / "studies" / "widening-access.yaml"
+
+
+def test_a_finding_s_trail_holds_every_version_and_step():
+    """CMO1 was refined into CMO2 (which refines it), which was then confirmed: either
+    version gives the whole trail, earliest first, with the evidence, who and when."""
+    kg = cg.load(WIDENING)
+    trail = kg.history("CMO2")
+    assert trail.equals(kg.history("CMO1"))
+    assert trail[["version", "stage", "refines", "change", "result"]].values.tolist() == [
+        ["CMO1", "refined", "", "refined", "CMO2"],
+        ["CMO2", "refined", "CMO1", "confirmed", ""],
+    ]
+    first = trail.iloc[0]
+    assert first["evidence_text"] == (
+        "Students who left in the Gateway year named money, not the teaching, as the reason."
+    )
+    assert (first["changed_by"], first["changed_on"], first["study"]) == (
+        "Tester, T.",
+        "2026-03-01",
+        "widening-access",
+    )
+    assert first["note"] == "The first programme theory left money out; the interviews put it in."
+    confirmed = kg.history("CMO4").iloc[0]
+    assert (confirmed["change"], confirmed["evidence"]) == ("confirmed", "WA-Q1")
+    untouched = kg.history("CMO5")
+    assert untouched[["version", "stage", "change"]].values.tolist() == [["CMO5", "initial", ""]]
+    assert kg.history("CMO1", lang="nl")["change"].tolist() == ["verfijnd", "bevestigd"]
+    with pytest.raises(cg.CimoGraphError, match="WA-I1 is an intervention; a trail is a finding's"):
+        kg.history("WA-I1")
+
+
+def test_the_trail_is_kept_in_the_graph_as_prov_says():
+    """Each step is a cimo:TheoryChange (a prov:Activity): the finding it changed, the
+    evidence it used, the version it generated, who it was associated with; a refinement
+    also states the new version cimo:refines the old."""
+    from rdflib.namespace import PROV
+
+    kg = cg.load(WIDENING)
+    graph = kg.graph
+    (step,) = graph.subjects(CIMO.changeKind, CIMO.refinement)
+    assert graph.value(step, CIMO.changed) == kg.node("CMO1")
+    assert graph.value(step, PROV.generated) == kg.node("CMO2")
+    assert (kg.node("CMO2"), CIMO.refines, kg.node("CMO1")) in graph
+    assert graph.value(step, PROV.wasAssociatedWith) is not None
+    (used,) = graph.subjects(PROV.used, kg.node("WA-Q1"))
+    assert graph.value(used, CIMO.changeKind) == CIMO.confirmation
+
+
+@pytest.mark.parametrize("fmt", [*sorted(TARGETS), "qdpx"])
+def test_the_trail_round_trips(tmp_path, fmt):
+    kg = cg.load(WIDENING)
+    path = (
+        kg.export_project(tmp_path / "study.qdpx")
+        if fmt == "qdpx"
+        else kg.export_template(tmp_path / TARGETS[fmt])
+    )
+    assert isomorphic(cg.load(path).graph, kg.graph)
+
+
+def test_a_history_row_s_mistakes_are_named(tmp_path):
+    tables = yaml.safe_load(WIDENING.read_text(encoding="utf-8"))
+    tables["history"] = [
+        {"finding": "CMO1", "change": "refined", "evidence_text": "x"},
+        {"finding": "CMO4", "change": "confirmed", "result": "CMO2", "evidence": "WA-Q1"},
+        {"finding": "CMO5", "change": "refuted"},
+        {"finding": "CMO6", "change": "improved", "evidence": "WA-Q9", "changed_on": "soon"},
+    ]
+    path = tmp_path / "study.yaml"
+    path.write_text(yaml.safe_dump(tables, allow_unicode=True, sort_keys=False), "utf-8")
+    messages = {(c, m) for c, m in _problems(path)}
+    assert ("result", "a refinement names the version it gave (its id)") in messages
+    assert (
+        "result",
+        "only a refinement gives a version: the finding was confirmed or refuted as it stood",
+    ) in messages
+    assert (
+        "evidence",
+        "a change names its evidence: the ids of the elements that led to it, or the passage "
+        "(evidence_text)",
+    ) in messages
+    assert any(
+        c == "change" and m.startswith("takes one of: confirmed, refuted, refined.")
+        for c, m in messages
+    )
+    assert any(c == "evidence" and m.startswith("unknown id.") for c, m in messages)
+    assert ("changed_on", "is not a date: write 2026-12-02") in messages
+
+
+def test_the_trail_on_the_command_line(capsys):
+    from cimo_graph.cli import main
+
+    assert main(["history", "CMO1", "--study", str(WIDENING), "--format", "csv"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("version,label,stage,refines,change,result")
+    assert [line.split(",")[0] for line in out[1:]] == ["CMO1", "CMO2"]

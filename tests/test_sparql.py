@@ -56,6 +56,8 @@ NOT_IN_BUNDLED = {
     "confidence-assessments": _STUDIES / "blended-review.yaml",
     "confidence-components": _STUDIES / "blended-review.yaml",
     "confidence-levels": _STUDIES / "blended-review.yaml",
+    "theory-changes": _STUDIES / "widening-access.yaml",
+    "refinements": _STUDIES / "widening-access.yaml",
 }
 
 

@@ -784,20 +784,73 @@ class _Builder:
             if node is not None:
                 graph.add((assessment, CIMO.contributingStudy, node))
         self.people(assessment, CIMO.assessedBy, row, "assessed_by")
-        day = row.cells.get("assessed_on")
-        if day not in (None, ""):
-            from datetime import date
+        day = _date(self, row, "assessed_on")
+        if day:
+            graph.add((assessment, DCTERMS.date, Literal(day, datatype=XSD.date)))
 
-            try:
-                graph.add(
-                    (
-                        assessment,
-                        DCTERMS.date,
-                        Literal(date.fromisoformat(str(day).strip()[:10]), datatype=XSD.date),
-                    )
-                )
-            except ValueError:
-                self.problem(row, "assessed_on", day, "is not a date: write 2026-12-02")
+    def _history(self, sheet: Sheet, row: Row) -> None:
+        """A step in a finding's trail: the finding, what the evidence did to it, the
+        version a refinement gave (which then refines the finding), the evidence (element
+        ids, a passage), who made the change and when, and a note."""
+        finding = str(row.cells.get("finding") or "").strip()
+        column = sheet.column("finding")
+        target = self.resolve(row, column, finding, column.targets) if finding else None
+        result = str(row.cells.get("result") or "").strip()
+        made = None
+        if result:
+            made = self.resolve(row, sheet.column("result"), result, ("propositions",))
+        lang = str(row.cells.get("lang") or "en")
+        if not _LANG.match(lang):
+            self.problem(row, "lang", lang, "is not a language tag")
+            lang = "en"
+        day = _date(self, row, "changed_on")
+        change = URIRef(
+            f"{self.ns}change-{_digest(finding, str(row.cells.get('change')), result, day)}"
+        )
+        graph = self.graph
+        self.built.places[change] = row
+        graph.add((change, RDF.type, CIMO.TheoryChange))
+        if target is not None:
+            graph.add((change, CIMO.changed, self.iri(target)))
+        self.choose(change, sheet.column("change"), row)
+        kind = graph.value(change, CIMO.changeKind)
+        if kind == CIMO.refinement and not result:
+            self.problem(row, "result", None, "a refinement names the version it gave (its id)")
+        elif result and kind is not None and kind != CIMO.refinement:
+            self.problem(
+                row,
+                "result",
+                result,
+                "only a refinement gives a version: the finding was confirmed or refuted "
+                "as it stood",
+            )
+        if made is not None:
+            graph.add((change, PROV.generated, self.iri(made)))
+            if target is not None:
+                graph.add((self.iri(made), CIMO.refines, self.iri(target)))
+        evidence = _split(row.cells.get("evidence"), ";")
+        for name in evidence:
+            column = sheet.column("evidence")
+            found = self.resolve(row, column, name, column.targets)
+            if found is not None:
+                graph.add((change, PROV.used, self.iri(found)))
+        text = row.cells.get("evidence_text")
+        if text not in (None, ""):
+            graph.add((change, CIMO.sourceText, Literal(str(text).strip(), lang=lang)))
+        elif not evidence:
+            self.problem(
+                row,
+                "evidence",
+                None,
+                "a change names its evidence: the ids of the elements that led to it, or "
+                "the passage (evidence_text)",
+            )
+        self.people(change, PROV.wasAssociatedWith, row, "changed_by")
+        if day:
+            graph.add((change, DCTERMS.date, Literal(day, datatype=XSD.date)))
+        note = row.cells.get("note")
+        if note not in (None, ""):
+            graph.add((change, CIMO.interpretationNote, Literal(str(note).strip(), lang=lang)))
 
     def assessed_finding(
         self, sheet: Sheet, row: Row, finding: str
@@ -978,6 +1031,21 @@ def _unwritable_cells(tables: dict[str, list[Row]]) -> list[Problem]:
                         )
                         break
     return problems
+
+
+def _date(builder: _Builder, row: Row, column: str) -> str:
+    """The date in a cell as ``2026-12-02``, empty where there is none; a cell that holds
+    no date is a problem."""
+    from datetime import date
+
+    value = row.cells.get(column)
+    if value in (None, ""):
+        return ""
+    try:
+        return date.fromisoformat(str(value).strip()[:10]).isoformat()
+    except ValueError:
+        builder.problem(row, column, value, "is not a date: write 2026-12-02")
+        return ""
 
 
 def _digest(*parts: str) -> str:

@@ -285,6 +285,41 @@ class _Exporter:
             rows.append(row)
         return sorted(rows, key=lambda r: r["finding"])
 
+    def _history(self, sheet: Sheet) -> list[dict[str, str]]:
+        words = {term: word for word, term in reversed(sheet.column("change").choices)}  # type: ignore[union-attr]
+        rows = []
+        for change in self.graph.subjects(RDF.type, CIMO.TheoryChange):
+            finding = self.graph.value(change, CIMO.changed)
+            if finding is None or (finding, CIMO.partOfStudy, self.study) not in self.graph:
+                continue
+            row = {
+                "finding": self.id_of(finding),
+                "change": words.get(self.graph.value(change, CIMO.changeKind), ""),  # type: ignore[arg-type]
+            }
+            made = self.graph.value(change, PROV.generated)
+            if made is not None:
+                row["result"] = self.id_of(made)
+            used = sorted(self.id_of(u) for u in self.graph.objects(change, PROV.used))
+            if used:
+                row["evidence"] = "; ".join(used)
+            texts = self._texts(change, CIMO.sourceText)
+            notes = self._texts(change, CIMO.interpretationNote)
+            if texts:
+                row["evidence_text"] = str(texts[0])
+            people = self.people(change, PROV.wasAssociatedWith)
+            if people:
+                row["changed_by"] = people
+            day = self.graph.value(change, DCTERMS.date)
+            if day is not None:
+                row["changed_on"] = str(day)
+            if notes:
+                row["note"] = str(notes[0])
+            language = (texts or notes)[0].language if texts or notes else None
+            if language and language != "en":
+                row["lang"] = language
+            rows.append(row)
+        return sorted(rows, key=lambda r: (r.get("changed_on", ""), r["finding"], r["change"]))
+
     def _themes(self, sheet: Sheet) -> list[dict[str, str]]:
         rows = []
         for theme in self.graph.subjects(RDF.type, SKOS.Concept):
@@ -338,6 +373,8 @@ class _Exporter:
         ):
             if (subject, RDF.type, CIMO.FindingLink) in self.graph:
                 continue  # a finding link's note travels in the findings sheet
+            if (subject, RDF.type, CIMO.TheoryChange) in self.graph:
+                continue  # and a change's in the history sheet
             element = self.study_id if subject == self.study else self.id_of(subject)
             row = {"element": element, "note": str(note)}
             if isinstance(note, Literal) and note.language != "en":

@@ -15,6 +15,7 @@ from ..namespace import BIBO, CIMO, FOAF
 
 __all__ = [
     "CERQUAL_COMPONENTS",
+    "CHANGE_KINDS",
     "CONCERNS",
     "CONFIDENCE_LEVELS",
     "ELEMENT_SHEETS",
@@ -218,6 +219,15 @@ THEORY_STAGES = (
     ("getoetst", CIMO.testedTheory),
 )
 
+#: What evidence did to a finding, in a step of its trail (the history sheet).
+CHANGE_KINDS = (
+    ("confirmed", CIMO.confirmation),
+    ("refuted", CIMO.refutation),
+    ("refined", CIMO.refinement),
+    ("bevestigd", CIMO.confirmation),
+    ("weerlegd", CIMO.refutation),
+    ("verfijnd", CIMO.refinement),
+)
 #: GRADE-CERQual's levels of concern about a component, and of overall confidence.
 CONCERNS = (
     ("no or very minor concerns", CIMO.noOrVeryMinorConcerns),
@@ -778,6 +788,63 @@ SHEETS: tuple[Sheet, ...] = (
             ),
             Column("assessed_on", "value", help="the date of the assessment: 2026-12-02"),
             Column("lang", "lang", help="language of the statement and explanations (default: en)"),
+        ),
+    ),
+    Sheet(
+        "history",
+        None,
+        element=False,
+        help="how each finding changed over the study's iterations: the evidence that "
+        "confirmed, refuted or refined it, who made the change and when; a refinement "
+        "names the version it gave",
+        columns=(
+            Column(
+                "finding",
+                "ref",
+                CIMO.changed,
+                targets=("propositions",),
+                required=True,
+                help="the id of the proposition (configuration) the evidence bore on",
+            ),
+            Column(
+                "change",
+                "choice",
+                CIMO.changeKind,
+                required=True,
+                choices=CHANGE_KINDS,
+                help="what the evidence did: confirmed, refuted or refined it",
+            ),
+            Column(
+                "result",
+                "ref",
+                PROV.generated,
+                targets=("propositions",),
+                help="for a refinement: the id of the version it gave (which refines the finding)",
+            ),
+            Column(
+                "evidence",
+                "refs",
+                PROV.used,
+                targets=_ELEMENT_SHEET_NAMES,
+                help="ids of the elements (quotes, outcomes, ...) whose evidence led to the "
+                "change, separated by ';'",
+            ),
+            Column(
+                "evidence_text",
+                "value",
+                CIMO.sourceText,
+                help="the passage that led to the change, verbatim (evidence or this, or both)",
+            ),
+            Column(
+                "changed_by",
+                "value",
+                PROV.wasAssociatedWith,
+                help="who made the change: 'Family, G.' with an ORCID where there is one; "
+                "several separated by ';'",
+            ),
+            Column("changed_on", "value", help="the date of the change: 2026-12-02"),
+            Column("note", "value", help="the encoders' note on the change"),
+            Column("lang", "lang", help="language of the passage and note (default: en)"),
         ),
     ),
     Sheet(

@@ -17,6 +17,7 @@ from .alignment import Alignment
 from .base import Base, Info, Row, collector_paused, natural_key, one_lookup, per_study
 from .confidence import Confidence
 from .evidence import Evidence
+from .history import History
 from .listings import Listings
 from .routes import ROUTE_COLUMNS, Routes
 from .search import Search
@@ -36,6 +37,8 @@ __all__ = [
 ]
 
 
-class Questions(Routes, Listings, Evidence, Studies, Search, Alignment, Synthesis, Confidence):
+class Questions(
+    Routes, Listings, Evidence, Studies, Search, Alignment, Synthesis, Confidence, History
+):
     """The question helpers; a backend supplies ``_select``, ``_select_each``, ``_prefixes``
     and ``sparql``."""

@@ -95,8 +95,8 @@ _ABBREVIATION = {
     "quotes": "Q",
 }
 #: A project note with this name holds the sheets no code carries (sources without their
-#: text, references, links between findings, confidence assessments, extra statements),
-#: as YAML.
+#: text, references, links between findings, confidence assessments, the findings'
+#: history, extra statements), as YAML.
 KEPT_NOTE = "cimo-graph: sources, references and other statements"
 _NAMED = re.compile(r"^\[\s*([^\]]+?)\s*\]\s*(.*)$", re.S)
 _FIELD = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)[ \t]*:[ \t]?(.*)$")
@@ -604,8 +604,8 @@ class _Importer:
 
     def kept_sheets(self) -> None:
         """The sheets no code carries (sources without their text, references, links
-        between findings, confidence assessments, extra statements), from the project note
-        cimo-graph writes them to."""
+        between findings, confidence assessments, the findings' history, extra statements),
+        from the project note cimo-graph writes them to."""
         text = self.project.notes_named.get(KEPT_NOTE)
         if not text:
             return

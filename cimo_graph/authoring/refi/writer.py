@@ -322,6 +322,7 @@ class _ProjectWriter:
             "references": self.tables.get("references", []),
             "findings": self.tables.get("findings", []),
             "confidence": self.tables.get("confidence", []),
+            "history": self.tables.get("history", []),
             "extra": self.tables.get("extra", []),
         }
         if any(kept.values()):
