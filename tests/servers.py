@@ -269,3 +269,43 @@ class StubEndpoint:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def remote_copy(kg, kind: str, folder: Path, graph: str):
+    """Yield ``kg`` behind a real endpoint, connected: ``"serve"`` (`cimo-graph serve` on
+    a Turtle copy) or ``"virtuoso"`` (published to a Virtuoso of its own, in ``graph``).
+    Skips, saying why, where the server is missing (never under CI: the suite's setup
+    installs both)."""
+    import pytest
+
+    import cimo_graph as cg
+
+    if kind == "virtuoso":
+        if VIRTUOSO is None or not VIRTUOSO_INI.exists():
+            pytest.skip(
+                "Virtuoso is not installed: `apt-get install virtuoso-opensource` "
+                "(scripts/test.sh does, as root)"
+            )
+        # a Virtuoso of its own: the suite's shared one holds the bundled study, and the
+        # plans its optimiser makes for the other tests' queries change with what it holds
+        server = Virtuoso(folder)
+        server.start()
+        try:
+            kg.publish(server.update_url, graph, auth=("dba", "dba"))
+            yield cg.connect(server.url, graph=graph)
+        finally:
+            server.stop()
+        return
+    try:
+        import cimo_graph.serve as serve_module
+
+        serve_module.oxigraph_command()
+    except cg.ServeError as error:
+        pytest.skip(str(error))
+    path = folder / "copy.ttl"
+    kg.serialize(path)
+    served = Served(str(path))
+    try:
+        yield cg.connect(served.url)
+    finally:
+        served.stop()

@@ -431,38 +431,10 @@ REVIEWED_GRAPH = "https://example.org/tests/reviewed-studies"
 def remote_reviewed(request, tmp_path_factory):
     """The three studies with the reviewed table, behind `cimo-graph serve` (from a Turtle
     file) and published to Virtuoso (a named graph of its own)."""
-    kg = reviewed_studies()
-    if request.param == "virtuoso":
-        # a Virtuoso of its own: the suite's shared one holds the bundled study, and the
-        # plans its optimiser makes for the other tests' queries change with what it holds
-        from .servers import VIRTUOSO, VIRTUOSO_INI, Virtuoso
+    from .servers import remote_copy
 
-        if VIRTUOSO is None or not VIRTUOSO_INI.exists():
-            pytest.skip(
-                "Virtuoso is not installed: `apt-get install virtuoso-opensource` "
-                "(scripts/test.sh does, as root)"
-            )
-        server = Virtuoso(tmp_path_factory.mktemp("virtuoso-reviewed"))
-        server.start()
-        try:
-            kg.publish(server.update_url, REVIEWED_GRAPH, auth=("dba", "dba"))
-            yield cg.connect(server.url, graph=REVIEWED_GRAPH)
-        finally:
-            server.stop()
-        return
-    from .servers import Served
-
-    try:
-        import cimo_graph.serve as serve_module
-
-        serve_module.oxigraph_command()
-    except cg.ServeError as error:
-        pytest.skip(str(error))
-    path = tmp_path_factory.mktemp("reviewed") / "reviewed.ttl"
-    kg.serialize(path)
-    server = Served(str(path))
-    yield cg.connect(server.url)
-    server.stop()
+    folder = tmp_path_factory.mktemp(f"reviewed-{request.param}")
+    yield from remote_copy(reviewed_studies(), request.param, folder, REVIEWED_GRAPH)
 
 
 def test_a_remote_store_keeps_and_follows_the_mappings(remote_reviewed, tmp_path):

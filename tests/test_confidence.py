@@ -346,37 +346,12 @@ def test_a_review_table_s_mistakes_are_named_and_nothing_is_added(tmp_path):
 def remote_assessed(request, tmp_path_factory):
     """The bundled study with the review's assessments, behind `cimo-graph serve` (from a
     Turtle file) and published to a Virtuoso of its own."""
-    kg = cg.load()
-    kg.add_assessments(ASSESSMENTS)
-    if request.param == "virtuoso":
-        from .servers import VIRTUOSO, VIRTUOSO_INI, Virtuoso
+    from .servers import remote_copy
 
-        if VIRTUOSO is None or not VIRTUOSO_INI.exists():
-            pytest.skip(
-                "Virtuoso is not installed: `apt-get install virtuoso-opensource` "
-                "(scripts/test.sh does, as root)"
-            )
-        server = Virtuoso(tmp_path_factory.mktemp("virtuoso-confidence"))
-        server.start()
-        try:
-            kg.publish(server.update_url, "https://example.org/tests/assessed", auth=("dba", "dba"))
-            yield kg, cg.connect(server.url, graph="https://example.org/tests/assessed")
-        finally:
-            server.stop()
-        return
-    from .servers import Served
-
-    try:
-        import cimo_graph.serve as serve_module
-
-        serve_module.oxigraph_command()
-    except cg.ServeError as error:
-        pytest.skip(str(error))
-    path = tmp_path_factory.mktemp("assessed") / "assessed.ttl"
-    kg.serialize(path)
-    server = Served(str(path))
-    yield kg, cg.connect(server.url)
-    server.stop()
+    kg = cg.load(assessments=ASSESSMENTS)
+    folder = tmp_path_factory.mktemp(f"assessed-{request.param}")
+    for remote in remote_copy(kg, request.param, folder, "https://example.org/tests/assessed"):
+        yield kg, remote
 
 
 def test_a_remote_store_gives_the_same_confidence_table(remote_assessed):

@@ -220,6 +220,16 @@ class _Exporter:
             row["authors"] = "; ".join(names)
         return row
 
+    def own(self, cls: URIRef, link: URIRef) -> list[tuple[Node, Node]]:
+        """The nodes of ``cls`` (finding links, assessments, theory changes) whose ``link``
+        names an element of this study, each with that element."""
+        found = []
+        for node in self.graph.subjects(RDF.type, cls):
+            target = self.graph.value(node, link)
+            if target is not None and (target, CIMO.partOfStudy, self.study) in self.graph:
+                found.append((node, target))
+        return found
+
     def people(self, subject: Node, predicate: URIRef) -> str:
         """The people ``subject`` links to by ``predicate``, as a cell: ``Family, G.``
         with the ORCID where the person is one, separated by ``;``."""
@@ -233,6 +243,16 @@ class _Exporter:
             names.append(name)
         return "; ".join(sorted(names))
 
+    def who_and_when(self, row: dict[str, str], node: Node, by: URIRef, done: str) -> None:
+        """The ``<done>_by`` and ``<done>_on`` cells of ``row``: the people ``node`` links
+        to by ``by``, and its date."""
+        people = self.people(node, by)
+        if people:
+            row[f"{done}_by"] = people
+        day = self.graph.value(node, DCTERMS.date)
+        if day is not None:
+            row[f"{done}_on"] = str(day)
+
     def _confidence(self, sheet: Sheet) -> list[dict[str, str]]:
         from .schema import CERQUAL_COMPONENTS
 
@@ -240,10 +260,7 @@ class _Exporter:
             return {term: word for word, term in reversed(sheet.column(name).choices)}  # type: ignore[union-attr]
 
         rows = []
-        for assessment in self.graph.subjects(RDF.type, CIMO.ConfidenceAssessment):
-            finding = self.graph.value(assessment, CIMO.assessesFinding)
-            if finding is None or (finding, CIMO.partOfStudy, self.study) not in self.graph:
-                continue
+        for assessment, finding in self.own(CIMO.ConfidenceAssessment, CIMO.assessesFinding):
             statements = self._texts(assessment, CIMO.findingStatement)
             row = {"finding": self.id_of(finding)}
             if statements:
@@ -273,12 +290,7 @@ class _Exporter:
                 row["studies"] = "; ".join(
                     self.study_id if s == self.study else str(s) for s in studies
                 )
-            assessors = self.people(assessment, CIMO.assessedBy)
-            if assessors:
-                row["assessed_by"] = assessors
-            day = self.graph.value(assessment, DCTERMS.date)
-            if day is not None:
-                row["assessed_on"] = str(day)
+            self.who_and_when(row, assessment, CIMO.assessedBy, "assessed")
             language = texts[0].language if texts else None
             if language and language != "en":
                 row["lang"] = language
@@ -288,10 +300,7 @@ class _Exporter:
     def _history(self, sheet: Sheet) -> list[dict[str, str]]:
         words = {term: word for word, term in reversed(sheet.column("change").choices)}  # type: ignore[union-attr]
         rows = []
-        for change in self.graph.subjects(RDF.type, CIMO.TheoryChange):
-            finding = self.graph.value(change, CIMO.changed)
-            if finding is None or (finding, CIMO.partOfStudy, self.study) not in self.graph:
-                continue
+        for change, finding in self.own(CIMO.TheoryChange, CIMO.changed):
             row = {
                 "finding": self.id_of(finding),
                 "change": words.get(self.graph.value(change, CIMO.changeKind), ""),  # type: ignore[arg-type]
@@ -306,12 +315,7 @@ class _Exporter:
             notes = self._texts(change, CIMO.interpretationNote)
             if texts:
                 row["evidence_text"] = str(texts[0])
-            people = self.people(change, PROV.wasAssociatedWith)
-            if people:
-                row["changed_by"] = people
-            day = self.graph.value(change, DCTERMS.date)
-            if day is not None:
-                row["changed_on"] = str(day)
+            self.who_and_when(row, change, PROV.wasAssociatedWith, "changed")
             if notes:
                 row["note"] = str(notes[0])
             language = (texts or notes)[0].language if texts or notes else None
@@ -345,10 +349,7 @@ class _Exporter:
     def _findings(self, sheet: Sheet) -> list[dict[str, str]]:
         words = {term: word for word, term in sheet.column("relation").choices}  # type: ignore[union-attr]
         rows = []
-        for link in self.graph.subjects(RDF.type, CIMO.FindingLink):
-            subject = self.graph.value(link, RDF.subject)
-            if subject is None or (subject, CIMO.partOfStudy, self.study) not in self.graph:
-                continue
+        for link, subject in self.own(CIMO.FindingLink, RDF.subject):
             evidence = self._texts(link, CIMO.sourceText)
             notes = self._texts(link, CIMO.interpretationNote)
             row = {
