@@ -742,3 +742,17 @@ def test_the_trail_on_the_command_line(capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("version,label,stage,refines,change,result")
     assert [line.split(",")[0] for line in out[1:]] == ["CMO1", "CMO2"]
+
+
+def test_one_pair_of_tables_for_several_studies(tmp_path):
+    """The bundled study with the review's table and the blended-learning review with its
+    own sheet: three findings in one summary, each citing its own study."""
+    from openpyxl import load_workbook
+
+    blended = Path(__file__).parent / "data" / "studies" / "blended-review.yaml"
+    kg = cg.load([cg.resource_path("data", "leernetwerken.ttl"), blended], assessments=ASSESSMENTS)
+    book = load_workbook(kg.summary_of_findings(tmp_path / "soqf.xlsx"))
+    rows = [[c.value for c in row] for row in book["Summary of findings"].iter_rows()][1:]
+    assert [row[2] for row in rows] == ["Low confidence", "Moderate confidence", "Low confidence"]
+    assert rows[0][4].startswith("Jansen, A., de Vries, B., & O'Neill, C. (2024). A realist review")
+    assert rows[1][4] == rows[2][4] == REFERENCE
