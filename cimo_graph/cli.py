@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -52,6 +53,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return _run(args)
+    except BrokenPipeError:
+        # the reader stopped reading (`cimo-graph themes | head -1`): quiet, as Unix tools
+        # are; what is left in the buffer goes nowhere, so that exiting writes no error
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except (CimoGraphError, KeyError, OSError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         print(f"cimo-graph: error: {message}", file=sys.stderr)
@@ -262,6 +270,7 @@ def _parser() -> argparse.ArgumentParser:
         study_arg=True,
     )
     sub.add_argument(
+        "-o",
         "--out",
         default=None,
         metavar="DIR",
@@ -315,6 +324,7 @@ def _parser() -> argparse.ArgumentParser:
         help="figures without their title (for a journal's own caption)",
     )
     sub.add_argument(
+        "-o",
         "--out",
         default=None,
         metavar="FILE",
@@ -358,7 +368,7 @@ def _parser() -> argparse.ArgumentParser:
         default=0.8,
         help="the least similarity of two names suggested (0 to 1; default 0.8)",
     )
-    sub.add_argument("--out", default=None, metavar="FILE", help="write an SSSOM table (TSV)")
+    sub.add_argument("-o", "--out", default=None, metavar="FILE", help="write an SSSOM table (TSV)")
     sub.add_argument("--force", action="store_true", help="replace a file at --out")
     sub.add_argument(
         "--lang", choices=("en", "nl"), default="en", help="language of the labels shown"
@@ -384,6 +394,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     confident(sub)
     sub.add_argument(
+        "-o",
         "--out",
         default=None,
         metavar="FILE",
@@ -527,7 +538,7 @@ def _parser() -> argparse.ArgumentParser:
         help="Write the ontology's documentation (HTML by pyLODE) "
         "and a picture of its classes and properties.",
     )
-    sub.add_argument("--out", required=True, metavar="DIR")
+    sub.add_argument("-o", "--out", required=True, metavar="DIR")
     sub.set_defaults(run=_docs)
     sub = command(
         "package",
@@ -536,7 +547,7 @@ def _parser() -> argparse.ArgumentParser:
         _package,
         study_arg=True,
     )
-    sub.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder")
+    sub.add_argument("-o", "--out", required=True, metavar="DIR", help="a new or empty folder")
     sub.add_argument("--zip", action="store_true", help="write one .zip file at --out instead")
     sub.add_argument(
         "--source",
@@ -580,7 +591,7 @@ def _parser() -> argparse.ArgumentParser:
         study_arg=True,
     )
     sub.add_argument(
-        "--out", required=True, metavar="FILE", help="the Turtle (or other RDF) file to write"
+        "-o", "--out", required=True, metavar="FILE", help="the Turtle (or other RDF) file to write"
     )
     sub.add_argument(
         "--mapping",
@@ -597,6 +608,7 @@ def _parser() -> argparse.ArgumentParser:
         study_arg=True,
     )
     sub.add_argument(
+        "-o",
         "--out",
         required=True,
         metavar="TARGET",
@@ -620,7 +632,7 @@ def _parser() -> argparse.ArgumentParser:
         "MAXQDA or QualCoder before coding: a code per CIMO kind, with its definition and "
         "the coding convention.",
     )
-    sub.add_argument("--out", required=True, metavar="FILE", help="the .qdc file to write")
+    sub.add_argument("-o", "--out", required=True, metavar="FILE", help="the .qdc file to write")
     sub.add_argument(
         "--languages",
         default="en",

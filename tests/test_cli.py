@@ -372,3 +372,43 @@ def test_patterns_and_matrix_across_studies(tmp_path, capsys):
     )
     assert out.out.splitlines()[1] == "mechanism,1,2,10,4"
     assert figure.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_a_closed_pipe_ends_the_command_quietly(monkeypatch, capsys):
+    """A reader that stops reading (`cimo-graph themes | head -1`) ends the command with
+    exit 0 and nothing on stderr, as Unix tools do; any other failure still says what."""
+    import cimo_graph.cli as cli
+
+    def stopped(args):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(cli, "_run", stopped)
+    assert main(["themes"]) == 0
+    assert capsys.readouterr().err == ""
+
+    def failed(args):
+        raise PermissionError(13, "Permission denied", "out.csv")
+
+    monkeypatch.setattr(cli, "_run", failed)
+    assert main(["themes"]) == 2
+    assert "Permission denied" in capsys.readouterr().err
+
+
+def test_o_is_short_for_out(tmp_path, capsys):
+    from .conftest import DATA
+
+    assert main(["render", "--focus", "W", "-o", str(tmp_path / "w.svg")]) == 0
+    assert (tmp_path / "w.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    assert (
+        main(
+            [
+                "confidence",
+                "--study",
+                str(DATA / "studies" / "blended-review.yaml"),
+                "-o",
+                str(tmp_path / "s.html"),
+            ]
+        )
+        == 0
+    )
+    assert "Low confidence" in (tmp_path / "s.html").read_text(encoding="utf-8")
