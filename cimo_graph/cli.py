@@ -40,6 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     failure (the message says what and where), 130 interrupted (Ctrl-C, SIGTERM, SIGHUP).
     """
     parser = _parser()
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks what may follow (TAB): say and exit
+        import argcomplete
+
+        argcomplete.autocomplete(parser)
     argv = sys.argv[1:] if argv is None else list(argv)
     for number, given in enumerate(argv, start=1):
         if any("\ud800" <= char <= "\udfff" for char in given):  # bytes that were no UTF-8
@@ -641,7 +645,24 @@ def _parser() -> argparse.ArgumentParser:
         "(default: en)",
     )
     sub.set_defaults(run=_codebook)
+    sub = commands.add_parser(
+        "completion",
+        help="Print the shell completion script (bash, zsh or fish).",
+        description="Print the script that completes cimo-graph's commands, options and "
+        "choices as you type (TAB). Add it to your shell: bash `eval \"$(cimo-graph "
+        "completion bash)\"` in ~/.bashrc; zsh the same line in ~/.zshrc; fish "
+        "`cimo-graph completion fish | source` in ~/.config/fish/config.fish.",
+    )
+    sub.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell to complete in")
+    sub.set_defaults(run=_completion)
     return parser
+
+
+def _completion(args: argparse.Namespace) -> int:
+    import argcomplete
+
+    print(argcomplete.shellcode(["cimo-graph"], shell=args.shell), end="")
+    return 0
 
 
 def _force(sub: argparse.ArgumentParser, what: str) -> None:

@@ -412,3 +412,43 @@ def test_o_is_short_for_out(tmp_path, capsys):
         == 0
     )
     assert "Low confidence" in (tmp_path / "s.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_prints_a_script_for_each_shell(shell, capsys):
+    assert main(["completion", shell]) == 0
+    script = capsys.readouterr().out
+    assert "cimo-graph" in script and "_ARGCOMPLETE" in script
+
+
+def test_completion_completes_commands_and_choices_in_bash(tmp_path):
+    """The bash script, sourced in a real bash, completes a command from its first letters
+    and an option's choices, asking the installed cimo-graph."""
+    import os
+    from pathlib import Path
+
+    bash = shutil.which("bash")
+    program = Path(sys.executable).parent / "cimo-graph"
+    assert bash is not None and program.exists(), "bash and the installed cimo-graph"
+    script = tmp_path / "complete.sh"
+    script.write_text(
+        'eval "$(cimo-graph completion bash)"\n'
+        "ask() {\n"
+        '  COMP_LINE="$1"; COMP_POINT=${#COMP_LINE}; read -ra COMP_WORDS <<< "$1"\n'
+        '  [[ "$1" == *" " ]] && COMP_WORDS+=("")\n'
+        "  COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))\n"
+        '  _python_argcomplete cimo-graph "${COMP_WORDS[-1]}" "${COMP_WORDS[-2]}"\n'
+        "  printf '%s\\n' \"${COMPREPLY[@]}\"\n"
+        "}\n"
+        'ask "cimo-graph ren"\n'
+        "echo --\n"
+        'ask "cimo-graph render --format "\n',
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PATH": f"{program.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    done = subprocess.run(
+        [bash, str(script)], capture_output=True, text=True, env=env, timeout=60, check=True
+    )
+    commands, formats = done.stdout.split("--\n")
+    assert [c.strip() for c in commands.splitlines()] == ["render"]
+    assert {"html", "svg", "pdf", "png", "gexf"} <= {f.strip() for f in formats.splitlines()}
