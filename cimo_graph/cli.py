@@ -179,7 +179,8 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--rdf-format",
             default=None,
-            help="RDF format of the study file, when its suffix does not tell",
+            help="RDF format of the study file, when its suffix does not tell; of a study "
+            "piped in (study '-'): turtle (default), json-ld, xml, nt, n3 or yaml (a template)",
         )
         sub.add_argument(
             "--location",
@@ -649,8 +650,8 @@ def _parser() -> argparse.ArgumentParser:
         "completion",
         help="Print the shell completion script (bash, zsh or fish).",
         description="Print the script that completes cimo-graph's commands, options and "
-        "choices as you type (TAB). Add it to your shell: bash `eval \"$(cimo-graph "
-        "completion bash)\"` in ~/.bashrc; zsh the same line in ~/.zshrc; fish "
+        'choices as you type (TAB). Add it to your shell: bash `eval "$(cimo-graph '
+        'completion bash)"` in ~/.bashrc; zsh the same line in ~/.zshrc; fish '
         "`cimo-graph completion fish | source` in ~/.config/fish/config.fish.",
     )
     sub.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell to complete in")
@@ -787,14 +788,77 @@ def _load(args: argparse.Namespace) -> Any:
         study = study[0] if len(study) == 1 else study
     if isinstance(study, list) and getattr(args, "location", None):
         raise CimoGraphError("--location keeps one study file; give one --study with it")
-    return load(
-        study,
-        format=args.rdf_format,
-        location=getattr(args, "location", None),
-        mapping=getattr(args, "mapping", None),
-        mappings=getattr(args, "mappings", None),
-        assessments=getattr(args, "assessments", None),
-    )
+    given = study if isinstance(study, list) else [study]
+    if "-" not in given:
+        return load(
+            study,
+            format=args.rdf_format,
+            location=getattr(args, "location", None),
+            mapping=getattr(args, "mapping", None),
+            mappings=getattr(args, "mappings", None),
+            assessments=getattr(args, "assessments", None),
+        )
+    if given.count("-") > 1 or (getattr(args, "run", None) is _query and args.source == "-"):
+        raise CimoGraphError("standard input holds one thing: give '-' once")
+    if getattr(args, "location", None):
+        raise CimoGraphError("--location keeps a study file; a study piped in is read anew")
+    import shutil
+
+    piped = _stdin_study(args.rdf_format)
+    try:
+        sources = [piped if name == "-" else name for name in given]
+        kg = load(
+            sources if isinstance(study, list) else sources[0],
+            format=None if piped.suffix == ".yaml" else args.rdf_format,
+            mappings=getattr(args, "mappings", None),
+            assessments=getattr(args, "assessments", None),
+        )
+    except CimoGraphError as error:  # named as the reader knows it, not by the copy
+        raise CimoGraphError(str(error).replace(str(piped), "<stdin>")) from None
+    finally:
+        shutil.rmtree(piped.parent, ignore_errors=True)
+    if kg.source == piped:
+        kg.source = Path("<stdin>")
+    return kg
+
+
+#: The file suffix a study piped in is read by, for each --rdf-format.
+_PIPED = {
+    None: ".ttl",
+    "turtle": ".ttl",
+    "ttl": ".ttl",
+    "json-ld": ".jsonld",
+    "xml": ".rdf",
+    "nt": ".nt",
+    "n3": ".n3",
+    "yaml": ".yaml",
+}
+
+
+def _stdin_study(fmt: str | None) -> Path:
+    """The study piped in (``cimo-graph info -``): Turtle, or the format --rdf-format
+    names (``yaml`` for a template), in a private temporary file named ``stdin.<suffix>``
+    that error messages name."""
+    import tempfile
+
+    from .guards import MAX_FILE_BYTES
+
+    suffix = _PIPED.get(fmt)
+    if suffix is None:
+        known = ", ".join(str(name) for name in _PIPED if name)
+        raise CimoGraphError(f"--rdf-format {fmt!r} for a study piped in: give one of {known}")
+    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise CimoGraphError(
+            f"the study piped in is larger than {MAX_FILE_BYTES} bytes; save it as a file "
+            "and name it instead"
+        )
+    if not data.strip():
+        raise CimoGraphError("nothing was piped in: give a study on standard input, or a file")
+    folder = Path(tempfile.mkdtemp(prefix="cimo-graph-stdin-"))
+    path = folder / f"stdin{suffix}"
+    path.write_bytes(data)
+    return path
 
 
 def emit(frame: pd.DataFrame, fmt: str, columns: Sequence[str] | None = None) -> None:

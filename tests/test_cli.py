@@ -452,3 +452,44 @@ def test_completion_completes_commands_and_choices_in_bash(tmp_path):
     commands, formats = done.stdout.split("--\n")
     assert [c.strip() for c in commands.splitlines()] == ["render"]
     assert {"html", "svg", "pdf", "png", "gexf"} <= {f.strip() for f in formats.splitlines()}
+
+
+def _piped(argv, data: bytes):
+    """Run the installed command with ``data`` on its standard input."""
+    import sys
+    from pathlib import Path
+
+    program = Path(sys.executable).parent / "cimo-graph"
+    return subprocess.run(
+        [str(program), *argv], input=data, capture_output=True, timeout=120, check=False
+    )
+
+
+def test_a_study_piped_in_is_read_where_a_study_is_read():
+    """`-` reads the study from standard input: Turtle by default, a template with
+    --rdf-format yaml; positional or --study alike; nothing is left behind."""
+    import tempfile
+    from pathlib import Path
+
+    from cimo_graph import resource_path
+
+    from .conftest import DATA
+
+    turtle = Path(resource_path("data", "leernetwerken.ttl")).read_bytes()
+    before = set(Path(tempfile.gettempdir()).glob("cimo-graph-stdin-*"))
+    info = _piped(["info", "-"], turtle)
+    assert info.returncode == 0, info.stderr
+    assert info.stdout.decode().startswith("Source:    <stdin>\nStudy:     The added value")
+    template = (DATA / "studies" / "blended-review.yaml").read_bytes()
+    asked = _piped(
+        ["interventions", "self-regulation", "--study", "-", "--rdf-format", "yaml"], template
+    )
+    assert asked.returncode == 0 and b"BL-I1" in asked.stdout
+    broken = _piped(["validate", "-"], b"this is no turtle .\n")
+    assert broken.returncode == 2
+    assert broken.stderr.decode().startswith("cimo-graph: error: <stdin>:1: invalid turtle")
+    twice = _piped(["query", "-", "--study", "-"], b"SELECT * WHERE { ?s ?p ?o }")
+    assert b"standard input holds one thing" in twice.stderr
+    empty = _piped(["info", "-"], b"")
+    assert b"nothing was piped in" in empty.stderr
+    assert set(Path(tempfile.gettempdir()).glob("cimo-graph-stdin-*")) == before
