@@ -55,6 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return 2
     args = parser.parse_args(argv)
+    from .progress import set_quiet
+
+    set_quiet(args.quiet)
     try:
         return _run(args)
     except BrokenPipeError:
@@ -136,6 +139,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Validate, query and summarise qualitative studies encoded with CIMO logic.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="show no progress bars (they show only on a terminal anyway)",
+    )
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
     def command(

@@ -158,6 +158,8 @@ def _write_files(
     """The crate's files, written into ``folder``: (path in the crate, description)."""
     import matplotlib.pyplot as plt
 
+    from .progress import bar
+
     folder.mkdir(parents=True)
     files: list[tuple[Path, str]] = []
 
@@ -193,13 +195,16 @@ def _write_files(
     # file names come from the study's ids: made safe, and different from each other
     figure_names, source_names = UniqueNames(), UniqueNames()
     figure_names("pillars", ".svg")
-    for row in kg.propositions(lang=lang).to_dict("records"):
-        figure = kg.figure(URIRef(row["iri"]), lang=lang)
-        name = figure_names(row["id"], ".svg", fallback="proposition")
-        try:
-            figure.savefig(add(f"figures/{name}.svg", f"Figure: {row['label']}."))
-        finally:
-            plt.close(figure)
+    rows = kg.propositions(lang=lang).to_dict("records")
+    with bar(len(rows), "drawing the propositions", "figure") as shown:
+        for row in rows:
+            figure = kg.figure(URIRef(row["iri"]), lang=lang)
+            name = figure_names(row["id"], ".svg", fallback="proposition")
+            try:
+                figure.savefig(add(f"figures/{name}.svg", f"Figure: {row['label']}."))
+            finally:
+                plt.close(figure)
+            shown.update()
     if not kg.pillars(lang=lang).empty:
         figure = kg.figure(pillars=True, lang=lang)
         try:

@@ -20,6 +20,7 @@ from rdflib.compare import graph_diff, isomorphic
 
 from .errors import InvalidIRIError, MalformedResponseError, PublishError, RemoteError
 from .iris import checked_iri, iri_problem
+from .progress import bar
 from .remote import Endpoint, read_in_pages
 from .sources import comparable, plain_strings
 
@@ -174,10 +175,12 @@ def publish_graph(
     step = "writing the staging graph"
     try:
         endpoint.update(f"DROP SILENT GRAPH {staging.n3()}")
-        for chunk in _chunks(graph, chunk_size):
-            endpoint.update(_insert(staging, chunk))
-            written += len(chunk)
-            chunks += 1
+        with bar(total, "publishing", "triple") as shown:
+            for chunk in _chunks(graph, chunk_size):
+                endpoint.update(_insert(staging, chunk))
+                written += len(chunk)
+                chunks += 1
+                shown.update(len(chunk))
         step = "counting the staging graph"
         count = _count(reader, staging)
         if count != total:

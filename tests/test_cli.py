@@ -493,3 +493,58 @@ def test_a_study_piped_in_is_read_where_a_study_is_read():
     empty = _piped(["info", "-"], b"")
     assert b"nothing was piped in" in empty.stderr
     assert set(Path(tempfile.gettempdir()).glob("cimo-graph-stdin-*")) == before
+
+
+def _stderr_of(argv, *, terminal: bool) -> str:
+    """What the installed command writes on standard error: to a pseudo-terminal (as in a
+    shell) or to a pipe."""
+    import os
+    import pty
+    import sys
+    from pathlib import Path
+
+    program = Path(sys.executable).parent / "cimo-graph"
+    env = {k: v for k, v in os.environ.items() if k != "CIMO_GRAPH_QUIET"}
+    if not terminal:
+        done = subprocess.run(
+            [str(program), *argv], capture_output=True, text=True, env=env, timeout=300
+        )
+        assert done.returncode in (0, 1), done.stderr  # 1: the made-up studies do not conform
+        return done.stderr
+    import fcntl
+    import struct
+    import termios
+
+    main_end, other_end = pty.openpty()
+    # a terminal of 24 rows and 100 columns, as a shell's window has (a new one has none)
+    fcntl.ioctl(other_end, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    process = subprocess.Popen(
+        [str(program), *argv], stdout=subprocess.DEVNULL, stderr=other_end, env=env
+    )
+    os.close(other_end)
+    written = b""
+    while True:
+        try:
+            chunk = os.read(main_end, 4096)
+        except OSError:  # the terminal closed: the command ended
+            break
+        if not chunk:
+            break
+        written += chunk
+    os.close(main_end)
+    assert process.wait(timeout=300) in (0, 1)
+    return written.decode("utf-8", "replace")
+
+
+def test_progress_shows_on_a_terminal_only(tmp_path):
+    """A report of many studies draws a bar on a terminal while it draws the figures; on a
+    pipe, or with --quiet, nothing."""
+    from .test_bench import _bench
+
+    study = tmp_path / "studies.nt"
+    study.write_text(_bench("run").synthetic(6), encoding="utf-8")
+    argv = ["report", str(study), "--html", str(tmp_path / "report.html")]
+    shown = _stderr_of(argv, terminal=True)
+    assert "drawing the propositions" in shown and "%|" in shown
+    assert "drawing the propositions" not in _stderr_of(argv, terminal=False)
+    assert "drawing the propositions" not in _stderr_of(["--quiet", *argv], terminal=True)

@@ -276,19 +276,22 @@ def _propositions(
             study = element.study if element is not None else ""
             if tag in spoken.get(study, {tag}):
                 sentences[row["iri"]].append((tag, row["sentence"]))
+    from ..progress import bar
+
     assessed = _assessments(graph, lang)
+    propositions = [(n, e) for n, e in elements.items() if e.kind == "DesignProposition"]
     out = []
-    for node, element in elements.items():
-        if element.kind != "DesignProposition":
-            continue
-        out.append(
-            {
-                "element": element,
-                "sentences": sentences.get(str(node), []),
-                "svg": _svg(graph, node, lang),
-                "confidence": assessed.get(str(node)),
-            }
-        )
+    with bar(len(propositions), "drawing the propositions", "figure") as shown:
+        for node, element in propositions:
+            out.append(
+                {
+                    "element": element,
+                    "sentences": sentences.get(str(node), []),
+                    "svg": _svg(graph, node, lang),
+                    "confidence": assessed.get(str(node)),
+                }
+            )
+            shown.update()
     return out
 
 
