@@ -8,7 +8,7 @@ from functools import lru_cache
 from rdflib import Literal
 from rdflib.term import Node
 
-__all__ = ["LANGUAGES", "choose_label", "choose_text", "preferred_languages"]
+__all__ = ["LANGUAGES", "choose_label", "choose_text", "preferred_languages", "value_words"]
 
 #: The languages labels are looked up in, in order of preference after the asked one.
 LANGUAGES: tuple[str, ...] = ("en", "nl")
@@ -75,3 +75,26 @@ def _preference(lang: str) -> dict[str, int]:
     """Rank of each preferred language tag: ``lang`` first, then :data:`LANGUAGES`."""
     order = (lang, *(other for other in LANGUAGES if other != lang))
     return {tag: rank for rank, tag in enumerate(dict.fromkeys(order))}
+
+
+def value_words(classes: Iterable[str], lang: str) -> dict[str, str]:
+    """The ontology's label in ``lang`` of every value of the classes named (by local
+    name: ``"ConfidenceLevel"``), by the value's IRI; its local name where it has none.
+
+    >>> value_words(["ChangeKind"], "nl")["https://w3id.org/cimo-graph/ontology#refinement"]
+    'verfijnd'
+    """
+    from rdflib import URIRef
+    from rdflib.namespace import RDF, RDFS
+
+    from ._resources import ontology_graph
+
+    ontology = ontology_graph()
+    words = {}
+    for cls in classes:
+        for value in ontology.subjects(
+            RDF.type, URIRef(f"https://w3id.org/cimo-graph/ontology#{cls}")
+        ):
+            label = choose_label(ontology.objects(value, RDFS.label), lang)
+            words[str(value)] = str(label) if label is not None else str(value).rsplit("#", 1)[-1]
+    return words

@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from ..errors import QueryParameterError
+from ..labels import value_words
 from ..sparql import named_query
 from .base import Base, column_frame, natural_key
 from .collection import shown_each, term_of
@@ -126,7 +127,7 @@ class Confidence(Base):
         nodes |= {row[1] for row in assessed} | {row[6] for row in assessed if row[5] == "study"}
         nodes |= {n for row in links for n in (row[1], row[3])}
         shown = shown_each(self._strings_each, [term_of(n) for n in nodes if n])
-        words = _level_words(lang)
+        words = value_words(("ConcernLevel", "ConfidenceLevel"), lang)
 
         def name(node: str | None) -> str:
             """A node's id where the graph holds it, else its IRI (another study's)."""
@@ -228,20 +229,3 @@ class Confidence(Base):
 
 #: The rank of each level of confidence, by its term.
 _RANKS = {term: rank for rank, term in zip((3, 2, 1, 0), LEVELS, strict=True)}
-
-
-def _level_words(lang: str) -> dict[str, str]:
-    """The label of every level of concern and of confidence in ``lang``, by its term."""
-    from rdflib import URIRef
-    from rdflib.namespace import RDF, RDFS
-
-    from .._resources import ontology_graph
-    from ..labels import choose_label
-
-    ontology = ontology_graph()
-    words = {}
-    for cls in ("ConcernLevel", "ConfidenceLevel"):
-        for term in ontology.subjects(RDF.type, URIRef(f"{_CIMO}{cls}")):
-            label = choose_label(ontology.objects(term, RDFS.label), lang)
-            words[str(term)] = str(label) if label is not None else str(term).rsplit("#", 1)[-1]
-    return words

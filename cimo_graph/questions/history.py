@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import URIRef
 
 from ..errors import CimoGraphError
+from ..labels import value_words
 from ..sparql import named_query
 from .base import Base, column_frame, natural_key
 from .collection import shown_each, term_of
@@ -80,7 +81,7 @@ class History(Base):
             entry = shown.get(iri)
             return entry.id if entry is not None and entry.ids else iri
 
-        words = _change_words(lang)
+        words = value_words(("ChangeKind",), lang)
         rows: list[dict[str, Any]] = []
         for version in versions:
             entry = shown.get(version)
@@ -169,19 +170,3 @@ def _trail(start: str, earlier: dict[str, set[str]], later: dict[str, set[str]])
         return depth[node]
 
     return sorted(seen, key=lambda n: (level(n), natural_key(n)))
-
-
-def _change_words(lang: str) -> dict[str, str]:
-    """The label of each kind of change in ``lang``, by its term."""
-    from rdflib.namespace import RDF, RDFS
-
-    from .._resources import ontology_graph
-    from ..labels import choose_label
-
-    ontology = ontology_graph()
-    kinds = URIRef("https://w3id.org/cimo-graph/ontology#ChangeKind")
-    words = {}
-    for term in ontology.subjects(RDF.type, kinds):
-        label = choose_label(ontology.objects(term, RDFS.label), lang)
-        words[str(term)] = str(label) if label is not None else str(term).rsplit("#", 1)[-1]
-    return words

@@ -300,9 +300,9 @@ def _assessments(graph: Any, lang: str) -> dict[str, dict[str, Any]]:
     finding's IRI: its level and explanation, each component's, who assessed it and
     when, and what the graph counts behind it."""
     from ..questions.confidence import COMPONENTS
-    from .soqf import _WORDS
+    from .soqf import table_words
 
-    words = _WORDS.get(lang, _WORDS["en"])
+    words = table_words(lang)
     found = {}
     for row in graph.confidence(lang=lang).to_dict("records"):
         if not row["assessment"]:

@@ -15,12 +15,20 @@ from ..errors import CimoGraphError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["SOQF_FORMATS", "FindingsTables", "findings_tables", "write_findings_tables"]
+__all__ = [
+    "SOQF_FORMATS",
+    "TABLE_WORDS",
+    "FindingsTables",
+    "findings_tables",
+    "table_words",
+    "write_findings_tables",
+]
 
 #: What :func:`write_findings_tables` writes, by suffix.
 SOQF_FORMATS = ("xlsx", "html")
 
-_WORDS = {
+#: The tables' own words (headings, counts, who assessed), by language.
+TABLE_WORDS = {
     "en": {
         "title": "Summary of qualitative findings",
         "profile_title": "GRADE-CERQual Evidence Profile",
@@ -98,7 +106,7 @@ def findings_tables(
             + ": assess findings in the template's confidence sheet, or add a review's "
             "table with kg.add_assessments(path)."
         )
-    words = _WORDS.get(lang, _WORDS["en"])
+    words = table_words(lang)
     citations = _citations(kg, table, lang)
     summary, profile = [], []
     for number, (_, row) in enumerate(table.iterrows(), start=1):
@@ -148,6 +156,11 @@ def findings_tables(
         lang=lang,
         words=words,
     )
+
+
+def table_words(lang: str) -> dict[str, str]:
+    """The tables' own words in ``lang`` (English for a language they lack)."""
+    return TABLE_WORDS.get(lang, TABLE_WORDS["en"])
 
 
 def _capital(level: str) -> str:
