@@ -45,13 +45,20 @@ class Summary:
     counts: dict[str, int] = field(default_factory=dict)
     themes: int = 0
     languages: tuple[str, ...] = ()
+    #: the languages of the source texts (passages and quotes), which may differ from the
+    #: labels' (an English analysis of Dutch interviews)
+    source_languages: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         lines = [f"Source:    {self.source or '(in memory)'}"]
         for title in self.studies or ("(no cimo:Study in the graph)",):
             lines.append(f"Study:     {title}")
         lines.append(f"Triples:   {self.triples}")
-        lines.append(f"Languages: {', '.join(self.languages) or '(none)'}")
+        languages = ", ".join(self.languages) or "(none)"
+        others = [lang for lang in self.source_languages if lang not in self.languages]
+        if others:
+            languages += f" (labels); {', '.join(others)} (source texts)"
+        lines.append(f"Languages: {languages}")
         lines.append("Elements:")
         rows = [*self.counts.items(), ("Theme (skos:Concept)", self.themes)]
         width = max(len(name) for name, _ in rows)
@@ -70,6 +77,11 @@ def summarise(graph: Graph, *, source: Path | str | None = None) -> Summary:
         for label in graph.objects(None, predicate):
             if isinstance(label, Literal) and label.language:
                 languages[label.language] += 1
+    sources = {
+        text.language
+        for text in graph.objects(None, CIMO.sourceText)
+        if isinstance(text, Literal) and text.language
+    }
     return Summary(
         source=str(source) if source is not None else None,
         triples=len(graph),
@@ -77,6 +89,7 @@ def summarise(graph: Graph, *, source: Path | str | None = None) -> Summary:
         counts=counts,
         themes=_count(graph, SKOS.Concept),
         languages=tuple(sorted(languages)),
+        source_languages=tuple(sorted(sources)),
     )
 
 

@@ -573,6 +573,14 @@ def test_a_source_language_the_study_does_not_declare_is_said(tmp_path):
         study = cg.load(path)
     text = study.graph.value(URIRef(WA + "WA-M1"), CIMO.sourceText)
     assert text.language == "nl"
+    summary = study.summary()
+    assert "nl" in summary.source_languages
+    assert "Languages: en (labels); nl (source texts)" in str(summary)
+
+
+def test_info_names_one_language_when_labels_and_sources_share_it(realist):
+    assert realist.summary().source_languages == ("en",)
+    assert "Languages: en\n" in str(realist.summary())
 
 
 def test_a_text_language_outside_the_study_is_said(tmp_path):
