@@ -55,6 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return 2
     args = parser.parse_args(argv)
+    _studies_given(args)
     from .progress import set_quiet
 
     set_quiet(args.quiet)
@@ -153,38 +154,14 @@ def _parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help)
         if study_arg:
             sub.add_argument(
-                "study",
+                "study_operand",
                 nargs="?",
                 default=None,
-                help="study file (Turtle, JSON-LD, RDF/XML, N-Triples, N3) or template; "
-                "default: the bundled study",
+                metavar="STUDY",
+                help="the study, as --study gives it (the short form this command has always "
+                "taken; --study is the one every command takes)",
             )
-            # the question commands take --study: these take it too, as the same thing
-            sub.add_argument("--study", dest="study_option", default=None, help=argparse.SUPPRESS)
-        else:
-            sub.add_argument(
-                "--study",
-                action="append",
-                default=None,
-                help="study file; default: the bundled study. Repeat it to ask several "
-                "studies together",
-            )
-            sub.add_argument(
-                "--mappings",
-                action="append",
-                default=None,
-                metavar="FILE",
-                help="a reviewed SSSOM mapping table between the studies (from `align`); "
-                "repeatable",
-            )
-            sub.add_argument(
-                "--assessments",
-                action="append",
-                default=None,
-                metavar="FILE",
-                help="a review's table of GRADE-CERQual assessments of the studies' findings "
-                "(the template's confidence sheet); repeatable",
-            )
+        studies(sub)
         sub.add_argument(
             "--rdf-format",
             default=None,
@@ -200,6 +177,36 @@ def _parser() -> argparse.ArgumentParser:
         )
         sub.set_defaults(run=run)
         return sub
+
+    def studies(sub: argparse.ArgumentParser, *, tables: bool = True) -> None:
+        """The one rule for the study in every command: -s/--study FILE, repeatable."""
+        sub.add_argument(
+            "-s",
+            "--study",
+            action="append",
+            default=None,
+            metavar="FILE",
+            help="study file (Turtle, JSON-LD, RDF/XML, N-Triples, N3), template or .qdpx, "
+            "or - for standard input; default: the bundled study. Repeat it to read several "
+            "studies together",
+        )
+        if not tables:
+            return
+        sub.add_argument(
+            "--mappings",
+            action="append",
+            default=None,
+            metavar="FILE",
+            help="a reviewed SSSOM mapping table between the studies (from `align`); repeatable",
+        )
+        sub.add_argument(
+            "--assessments",
+            action="append",
+            default=None,
+            metavar="FILE",
+            help="a review's table of GRADE-CERQual assessments of the studies' findings "
+            "(the template's confidence sheet); repeatable",
+        )
 
     def chains(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
@@ -369,7 +376,13 @@ def _parser() -> argparse.ArgumentParser:
         "spreadsheet: keep a row, change its predicate, mark it Not, or delete it; then "
         "ask the studies together with --mappings FILE.",
     )
-    sub.add_argument("studies", nargs="+", metavar="STUDY", help="study files or templates")
+    sub.add_argument(
+        "study_operand",
+        nargs="*",
+        metavar="STUDY",
+        help="the studies, as --study gives them (the short form this command has always taken)",
+    )
+    studies(sub, tables=False)
     sub.add_argument(
         "--kinds",
         default=None,
@@ -775,13 +788,17 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _studies_given(args: argparse.Namespace) -> None:
+    """One list of the studies named, whether as the operand (``validate s.ttl``) or by
+    ``--study`` (``validate --study s.ttl``); None for the bundled study."""
+    if not hasattr(args, "study"):
+        return
+    operand = getattr(args, "study_operand", None) or []
+    given = [*([operand] if isinstance(operand, str) else operand), *(args.study or [])]
+    args.study = given or None
+
+
 def _load(args: argparse.Namespace) -> Any:
-    if getattr(args, "study_option", None):
-        if args.study and args.study != args.study_option:
-            raise CimoGraphError(
-                f"two studies named: {args.study!r} and --study {args.study_option!r}; give one"
-            )
-        args.study = args.study_option
     if getattr(args, "endpoint", None):
         for option, how in (("mappings", "add_mappings"), ("assessments", "add_assessments")):
             if getattr(args, option, None):
@@ -910,8 +927,10 @@ def _share(text: str) -> float:
 
 def _align(args: argparse.Namespace) -> int:
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()] if args.kinds else None
-    _not_the_study(argparse.Namespace(study=list(args.studies)), args.out)
-    kg = load(list(args.studies))
+    if not args.study or len(args.study) < 2:
+        raise CimoGraphError("align compares studies: name two or more (STUDY STUDY...)")
+    _not_the_study(args, args.out)
+    kg = load(list(args.study))
     found = kg.align(
         kinds=kinds, threshold=args.threshold, out=args.out, lang=args.lang, force=args.force
     )

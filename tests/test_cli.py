@@ -414,6 +414,67 @@ def test_o_is_short_for_out(tmp_path, capsys):
     assert "Low confidence" in (tmp_path / "s.html").read_text(encoding="utf-8")
 
 
+def _commands():
+    """Each command's parser, by name."""
+    import argparse
+
+    from cimo_graph.cli import _parser
+
+    parser = _parser()
+    choices = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    return dict(choices)
+
+
+#: The commands that read no study (they write the ontology's pages, a codebook, an
+#: empty template or a completion script).
+NO_STUDY = {"docs", "codebook", "new-study", "completion"}
+
+
+def test_every_command_that_reads_a_study_takes_it_by_study():
+    """One rule: -s/--study FILE, repeatable, in every command that reads a study; the
+    operand some commands always took is the same thing."""
+    import argparse
+
+    commands = _commands()
+    assert set(commands) > NO_STUDY
+    for name, sub in commands.items():
+        options = {o: a for a in sub._actions for o in a.option_strings}
+        if name in NO_STUDY:
+            assert "--study" not in options, name
+            continue
+        assert options["--study"] is options["-s"], name
+        assert options["--study"].dest == "study", name
+        assert isinstance(options["--study"], argparse._AppendAction), name
+
+
+def test_the_study_as_operand_or_by_study_is_the_same(capsys):
+    from .conftest import DATA
+
+    study = str(DATA / "studies" / "widening-access.yaml")
+    said = []
+    for argv in (["info", study], ["info", "--study", study], ["info", "-s", study]):
+        assert main(argv) == 0
+        said.append(capsys.readouterr().out)
+    assert said[0] == said[1] == said[2]
+    assert "widening-access students" in said[0] and "learning networks" not in said[0]
+    # both forms together read both studies, as two --study do
+    assert main(["info", study, "-s", "data/leernetwerken.ttl"]) == 0
+    both = capsys.readouterr().out
+    assert "widening-access students" in both and "learning networks" in both
+
+
+def test_align_takes_its_studies_either_way_and_needs_two(tmp_path, capsys):
+    from .conftest import DATA
+
+    a, b = str(DATA / "studies" / "widening-access.yaml"), "data/leernetwerken.ttl"
+    assert main(["align", a, b, "--format", "csv"]) == 0
+    operands = capsys.readouterr().out
+    assert main(["align", "-s", a, "--study", b, "--format", "csv"]) == 0
+    assert capsys.readouterr().out == operands
+    assert main(["align", a]) == 2
+    assert "name two or more" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_completion_prints_a_script_for_each_shell(shell, capsys):
     assert main(["completion", shell]) == 0
