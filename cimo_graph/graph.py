@@ -697,18 +697,23 @@ def load(
     if isinstance(source, list | tuple):
         if not source:
             raise StudyNotFoundError(Path("(an empty list of studies)"))
-        graphs = [
-            load(
-                item,
-                format=format,
-                validate=validate,
-                store=store,
-                max_bytes=max_bytes,
-                contexts=contexts,
-                mapping=mapping,
-            )
-            for item in source
-        ]
+        from .progress import bar
+
+        graphs = []
+        with bar(len(source), "loading studies", "study") as shown:
+            for item in source:
+                graphs.append(
+                    load(
+                        item,
+                        format=format,
+                        validate=validate,
+                        store=store,
+                        max_bytes=max_bytes,
+                        contexts=contexts,
+                        mapping=mapping,
+                    )
+                )
+                shown.update()
         return graphs[0].merge(*graphs[1:])
     path = Path(source) if source is not None else study_path()
     from .authoring import is_template
@@ -752,13 +757,17 @@ def _load_kept(
             read_graph(path, format)  # raises StudyNotFoundError naming similar files
 
     def build(graph: Graph) -> None:
-        for path in paths:
-            if format is None and is_template(path):
-                _copy(read_template(path), graph)
-            else:
-                read_graph(
-                    path, format, "oxigraph", max_bytes=max_bytes, contexts=contexts, into=graph
-                )
+        from .progress import bar
+
+        with bar(len(paths), "keeping studies", "study") as shown:
+            for path in paths:
+                if format is None and is_template(path):
+                    _copy(read_template(path), graph)
+                else:
+                    read_graph(
+                        path, format, "oxigraph", max_bytes=max_bytes, contexts=contexts, into=graph
+                    )
+                shown.update()
 
     graph, _ = kept_graph(paths, location, build)
     kg = CimoGraph(graph, source=paths[0] if len(paths) == 1 else None)

@@ -132,8 +132,10 @@ def _read_back(reader: Endpoint, target: URIRef, expected: int, page_size: int |
     back = Graph()
     text = f"SELECT ?s ?p ?o WHERE {{ GRAPH {target.n3()} {{ ?s ?p ?o }} }}"
     pages = page_size or reader.page_size()
-    for row in read_in_pages(reader, text, ["s", "p", "o"], page_size=pages):
-        back.add((row["s"], row["p"], row["o"]))
+    with bar(expected, "verifying", "triple") as shown:
+        for row in read_in_pages(reader, text, ["s", "p", "o"], page_size=pages):
+            back.add((row["s"], row["p"], row["o"]))
+            shown.update()
     return back
 
 

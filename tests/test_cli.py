@@ -609,3 +609,12 @@ def test_progress_shows_on_a_terminal_only(tmp_path):
     assert "drawing the propositions" in shown and "%|" in shown
     assert "drawing the propositions" not in _stderr_of(argv, terminal=False)
     assert "drawing the propositions" not in _stderr_of(["--quiet", *argv], terminal=True)
+
+
+def test_loading_several_studies_shows_progress_on_a_terminal():
+    from .conftest import DATA
+
+    studies = sorted(str(path) for path in (DATA / "studies").glob("*.yaml"))
+    argv = ["info", *[arg for study in studies for arg in ("-s", study)]]
+    assert "loading studies" in _stderr_of(argv, terminal=True)
+    assert "loading studies" not in _stderr_of(argv, terminal=False)

@@ -70,3 +70,28 @@ def test_five_notebooks():
         "04-your-own-study",
         "05-synthesis",
     ]
+
+
+@pytest.mark.slow
+def test_progress_in_a_notebook_is_a_widget_not_saved_text(tmp_path):
+    """In a Jupyter kernel a long step shows tqdm's widget (ipywidgets installed), and no
+    text bar lands in the notebook's saved output; quiet shows none."""
+    import nbformat
+
+    studies = sorted(str(p) for p in (Path(__file__).parent / "data" / "studies").glob("*.yaml"))
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell(f"import cimo_graph as cg\nkg = cg.load({studies!r})"),
+        nbformat.v4.new_code_cell(
+            f"from cimo_graph.progress import set_quiet\nset_quiet()\nkg = cg.load({studies!r})"
+        ),
+    ]
+    path = tmp_path / "progress.ipynb"
+    nbformat.write(notebook, path)
+    shown, quiet = executed(path, tmp_path).cells
+    widgets = [
+        o for o in shown.outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
+    assert widgets, shown.outputs
+    assert not [o for o in shown.outputs if o.get("name") == "stderr"]
+    assert quiet.outputs == []

@@ -55,6 +55,9 @@ def _model() -> Any:
 #: often the studies holding it are aligned); emptied when it grows past _CACHE_LIMIT.
 _CACHE: dict[str, np.ndarray] = {}
 _CACHE_LIMIT = 200_000
+#: Names embedded in one call to the model (each name's embedding is the same however
+#: they are batched: measured equal to the bit)
+_EMBED_BATCH = 256
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
@@ -69,7 +72,14 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     if missing:
         if len(_CACHE) + len(missing) > _CACHE_LIMIT:
             _CACHE.clear()
-        _CACHE.update(zip(missing, _model().query(missing), strict=True))
+        from ..progress import bar
+
+        model = _model()
+        with bar(len(missing), "embedding names", "name") as shown:
+            for start in range(0, len(missing), _EMBED_BATCH):
+                part = missing[start : start + _EMBED_BATCH]
+                _CACHE.update(zip(part, model.query(part), strict=True))
+                shown.update(len(part))
     return np.stack([_CACHE[text] for text in texts])
 
 

@@ -76,12 +76,18 @@ def read_project_study(
     path = Path(path)
     if mapping is not None and not isinstance(mapping, Mapping):
         mapping = read_mapping(Path(mapping))
-    project = read_project(path)
-    tables, problems = project_tables(project, mapping)
-    built = build_graph(tables)
-    problems += built.problems
-    if built.places:
-        problems += _shape_problems(built, path, problems, project=True)
+    from ...progress import bar
+
+    with bar(3, f"importing {path.name}", "step") as shown:
+        project = read_project(path)
+        shown.update()
+        tables, problems = project_tables(project, mapping)
+        built = build_graph(tables)
+        problems += built.problems
+        shown.update()
+        if built.places:
+            problems += _shape_problems(built, path, problems, project=True)
+        shown.update()
     if problems:
         problems = [_in_project_words(p) for p in problems]
         raise TemplateError(str(path), problems, what="the coded project")
