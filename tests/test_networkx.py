@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import networkx as nx
@@ -239,8 +240,62 @@ def test_dot_has_the_palette_shapes_and_a_rank_per_column(kg, graph, tmp_path):
     assert node.get("shape").strip('"') == "box"
     role = dot.get_node('"educator"')[0]
     assert role.get("shape").strip('"') == "ellipse"
-    ranks = [s for s in dot.get_subgraphs() if s.get("rank") == "same"]
+    ranks = [s for s in dot.get_subgraphs() if s.get("rank") in ("source", "same")]
     assert len(ranks) == len({layer for _, layer in graph.nodes(data="layer")})
+
+
+def _dot_columns(path) -> dict[int, list[float]]:
+    """Where Graphviz's `dot` places each node of the DOT file at ``path``: the x of every
+    node, by the layer (CIMO column) it carries (read from ``dot -Tjson``)."""
+    import shutil
+    import subprocess
+
+    dot = shutil.which("dot")
+    if dot is None:
+        pytest.skip("no Graphviz here: apt-get install graphviz (scripts/system-packages.sh)")
+    laid = subprocess.run([dot, "-Tjson", str(path)], capture_output=True, text=True, check=True)
+    columns: dict[int, list[float]] = {}
+    for drawn in json.loads(laid.stdout)["objects"]:
+        if "pos" in drawn and "layer" in drawn:
+            columns.setdefault(int(drawn["layer"]), []).append(float(drawn["pos"].split(",")[0]))
+    return columns
+
+
+@pytest.mark.parametrize(
+    ("study", "options"),
+    [
+        (None, {}),
+        (None, {"themes": True}),
+        (None, {"focus": "W"}),
+        ("widening-access.yaml", {}),
+        ("widening-access.yaml", {"focus": "sense of belonging"}),
+    ],
+    ids=["bundled", "themes", "proposition", "realist", "realist-theme"],
+)
+def test_graphviz_keeps_each_cimo_column_in_its_own_rank(tmp_path, study, options):
+    """Laid out by Graphviz, each CIMO column stands apart, left to right in its order
+    (mechanisms and outcomes, which no link of the bundled study joins to interventions,
+    used to land in the interventions' rank)."""
+    from .conftest import DATA
+
+    kg = cg.load(DATA / "studies" / study) if study else cg.load()
+    columns = _dot_columns(kg.export(tmp_path / "study.dot", **options))
+    assert len(columns) >= 4
+    order = sorted(columns)
+    for left, right in itertools.pairwise(order):
+        assert max(columns[left]) < min(columns[right]), (left, right, columns)
+
+
+def test_dot_labels_wrap_as_the_page_wraps_them(kg, tmp_path):
+    import pydot
+
+    from cimo_graph.views.layout import wrap_label
+
+    [dot] = pydot.graph_from_dot_file(str(kg.export(tmp_path / "study.dot")))
+    node = dot.get_node('"W-I1"')[0]
+    label = kg.to_networkx().nodes["W-I1"]["label"]
+    assert node.get("label").strip('"') == "\\n".join(wrap_label(label))
+    assert node.get("label_en").strip('"') == label
 
 
 def test_graphviz_draws_the_dot_export_in_the_palette(kg, tmp_path):

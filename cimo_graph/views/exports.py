@@ -69,7 +69,10 @@ def _quote(text: str) -> str:
 
 def to_dot(graph: nx.MultiDiGraph) -> str:
     """Graphviz DOT text of a graph from :func:`to_networkx`, every id and label quoted:
-    each class in its colour and shape, each CIMO column one rank, left to right.
+    each class in its colour and shape, its label wrapped as the page wraps it, each CIMO
+    column one rank, left to right (the first column alone on the first rank; each link
+    spans as many ranks as its columns lie apart, a link back to an earlier column
+    constrains nothing).
 
     Written here rather than through pydot, which cannot quote ids holding ``:``.
     """
@@ -80,6 +83,7 @@ def to_dot(graph: nx.MultiDiGraph) -> str:
         "  edge [fontsize=8];",
     ]
     layers: dict[int, list[str]] = {}
+    layer_of: dict[object, int] = {}
     for node, data in graph.nodes(data=True):
         look = style_for(str(data.get("kind", "")))
         drawn = {
@@ -87,17 +91,28 @@ def to_dot(graph: nx.MultiDiGraph) -> str:
             "shape": _DOT_SHAPES.get(look.shape, "ellipse"),
             "style": "rounded,filled" if look.shape == "box" else "filled",
         }
+        # Graphviz draws `label`: the page's wrapped lines, a line break (\n in DOT) between
+        # them; label_en and label_nl keep it whole
+        shown = {**data, "label": "\n".join(wrap_label(str(data.get("label", node))))}
         attributes = ", ".join(
             f"{key}={_quote(str(value))}"
-            for key, value in [*sorted(data.items()), *drawn.items()]
+            for key, value in [*sorted(shown.items()), *drawn.items()]
             if key not in ("x", "y")
         )
         lines.append(f"  {_quote(str(node))} [{attributes}];")
-        layers.setdefault(int(data.get("layer", 1)), []).append(_quote(str(node)))
+        layer_of[node] = int(data.get("layer", 1))
+        layers.setdefault(layer_of[node], []).append(_quote(str(node)))
     for layer in sorted(layers):  # one rank per CIMO column, left to right
-        lines.append(f"  {{ rank=same; {' '.join(layers[layer])}; }}")
+        rank = "source" if layer == min(layers) else "same"
+        lines.append(f"  {{ rank={rank}; {' '.join(layers[layer])}; }}")
     for source, target, key, data in graph.edges(keys=True, data=True):
-        attributes = ", ".join(f"{k}={_quote(str(v))}" for k, v in sorted(data.items()))
+        # an edge spans as many ranks as its ends' columns lie apart, so that columns no
+        # link joins directly (a proposition's mechanisms and outcomes) keep their order
+        apart = layer_of[target] - layer_of[source]
+        layout = {"minlen": apart} if apart >= 0 else {"constraint": "false"}
+        attributes = ", ".join(
+            f"{k}={_quote(str(v))}" for k, v in sorted({**data, **layout}.items())
+        )
         lines.append(
             f"  {_quote(str(source))} -> {_quote(str(target))} [key={_quote(key)}, {attributes}];"
         )
