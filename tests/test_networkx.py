@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -203,6 +204,52 @@ def test_every_edge_label_is_words_in_the_language(kg, lang, attributed):
     labels = {label for *_, label in kg.to_networkx(lang=lang).edges(data="label")}
     assert attributed in labels
     assert not [label for label in labels if re.search(r"[a-z][A-Z]|^$", label)]
+
+
+GEXF_SCHEMA = Path(__file__).parent / "data" / "vendor" / "gexf-1.2draft" / "gexf.xsd"
+
+
+@pytest.mark.parametrize(
+    ("study", "options"),
+    [(None, {}), (None, {"themes": True}), ("widening-access.yaml", {"focus": "CMO1"})],
+    ids=["bundled", "themes", "realist"],
+)
+def test_gexf_is_valid_against_the_gexf_schema(tmp_path, study, options):
+    """The GEXF export validates against the GEXF 1.2 XML Schema (its viz elements as the
+    primer specifies them: tests/data/vendor/README.md): no graph name attribute, no
+    element out of place."""
+    import xmlschema
+
+    from .conftest import DATA
+
+    kg = cg.load(DATA / "studies" / study) if study else cg.load()
+    path = kg.export(tmp_path / "study.gexf", **options)
+    schema = xmlschema.XMLSchema(str(GEXF_SCHEMA))
+    assert [f"{e.path}: {e.reason}" for e in schema.iter_errors(str(path))] == []
+
+
+def test_the_published_gexf_schema_refuses_what_networkx_writes(kg, tmp_path):
+    """The check bites: networkx's own GEXF of the same graph (a graph name attribute)
+    does not validate."""
+    import xmlschema
+
+    path = tmp_path / "networkx.gexf"
+    nx.write_gexf(kg.to_networkx(), path)
+    reasons = [e.reason for e in xmlschema.XMLSchema(str(GEXF_SCHEMA)).iter_errors(str(path))]
+    assert any("'name' attribute not allowed" in reason for reason in reasons)
+
+
+def test_gexf_is_the_same_bytes_whatever_the_day(kg, tmp_path, monkeypatch):
+    """The same study gives the same GEXF bytes on any day (networkx stamps the day of
+    writing), with the graph's name kept as the meta's description."""
+    import time
+
+    first = kg.export(tmp_path / "today.gexf").read_bytes()
+    monkeypatch.setattr(time, "strftime", lambda *_: "2031-07-04")
+    second = kg.export(tmp_path / "another-day.gexf").read_bytes()
+    assert first == second
+    assert b"lastmodifieddate" not in first
+    assert b"<description>all elements</description>" in first
 
 
 def test_gexf_opens_laid_out_and_coloured_in_gephi(kg, graph, tmp_path):

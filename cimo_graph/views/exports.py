@@ -226,5 +226,28 @@ def write_export(graph: nx.MultiDiGraph, path: Path | str, fmt: str) -> Path:
             if fmt == "graphml":
                 nx.write_graphml(graph, temporary, encoding="utf-8")
             else:
-                nx.write_gexf(_with_viz(graph), temporary, encoding="utf-8")
+                _write_gexf(graph, temporary)
     return path
+
+
+def _write_gexf(graph: nx.MultiDiGraph, path: Path) -> None:
+    """GEXF 1.2 by networkx's writer, made valid and reproducible: the graph's name goes
+    into the meta's description (GEXF's graph element has no name attribute), the creator
+    is cimo-graph, and no date of writing is stamped (it changed the file's bytes every
+    day), so the same study gives the same bytes."""
+    from xml.etree.ElementTree import SubElement
+
+    from networkx.readwrite.gexf import GEXFWriter
+
+    from .. import __version__
+
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    writer.add_graph(_with_viz(graph))
+    meta, drawn = writer.xml.find("meta"), writer.xml.find("graph")
+    meta.attrib.pop("lastmodifieddate", None)
+    meta.find("creator").text = f"cimo-graph {__version__}"
+    name = drawn.attrib.pop("name", "")
+    if name:
+        SubElement(meta, "description").text = name
+    with open(path, "wb") as handle:
+        writer.write(handle)
