@@ -220,9 +220,10 @@ CYTOSCAPE = Path(__file__).parent / "data" / "vendor" / "cytoscape-3.34.4.min.js
 
 
 def test_cytoscape_js_draws_the_export_laid_out_and_styled(kg, browser, tmp_path):
-    """Cytoscape.js (3.34, vendored) reads the .cyjs export with its preset layout: every
-    node stands where the export places it, apart from the others, in its class's colour,
-    and Cytoscape logs no warning about the style."""
+    """Cytoscape.js (3.34, vendored) reads the .cyjs export with its preset layout and the
+    style file written beside it (Cytoscape Desktop's form: selector and css): every node
+    stands where the export places it, apart from the others, in its class's colour, and
+    Cytoscape logs no warning about the style."""
     import json
     import shutil
 
@@ -237,10 +238,13 @@ def test_cytoscape_js_draws_the_export_laid_out_and_styled(kg, browser, tmp_path
         '<body style="margin:0"><div id="cy" style="width:1200px;height:800px"></div>'
         '<script id="data" type="application/json">'
         + json.dumps(data).replace("</", "<\\/")
+        + '</script><script id="style" type="application/json">'
+        + (tmp_path / "study.style.json").read_text(encoding="utf-8").replace("</", "<\\/")
         + "</script><script>"
         "const data = JSON.parse(document.getElementById('data').textContent);"
+        "const style = JSON.parse(document.getElementById('style').textContent);"
         "window.cy = cytoscape({container: document.getElementById('cy'),"
-        " elements: data.elements, style: data.style, layout: data.layout});"
+        " elements: data.elements, style: style[0].style, layout: data.layout});"
         "</script></body></html>",
         encoding="utf-8",
     )

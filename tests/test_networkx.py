@@ -153,12 +153,41 @@ def test_cytoscape_export_opens_laid_out_and_styled(kg, graph, tmp_path):
     styles = {rule["selector"]: rule["style"] for rule in data["style"]}
     from cimo_graph.views.style import style_for
 
-    intervention = styles['node[kind = "Intervention"]']["background-color"]
+    intervention = styles["node[kind = 'Intervention']"]["background-color"]
     assert intervention == style_for("Intervention").color
-    assert styles['node[kind = "Role"]']["shape"] == "ellipse"
+    assert styles["node[kind = 'Role']"]["shape"] == "ellipse"
     assert {n["data"]["kind"] for n in nodes} <= {
-        selector.split('"')[1] for selector in styles if selector.startswith("node[")
+        selector.split("'")[1] for selector in styles if selector.startswith("node[")
     }
+
+
+def test_cytoscape_export_is_in_the_form_cytoscape_desktop_writes(kg, graph, tmp_path):
+    """As Cytoscape Desktop writes .cyjs: the network's data an object naming it, each
+    node named by its label (not its id), each edge 'source (relation) target' with the
+    relation as its interaction; and beside it a style file in Desktop's form."""
+    path = kg.export(tmp_path / "study.cyjs")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["format_version"] == "1.0" and data["target_cytoscapejs_version"] == "~2.1"
+    assert data["data"]["name"] == data["data"]["shared_name"] == graph.graph["name"]
+    node = next(n["data"] for n in data["elements"]["nodes"] if n["data"]["id"] == "W-I3")
+    assert node["name"] == node["shared_name"] == graph.nodes["W-I3"]["label"]
+    edge = next(
+        e["data"]
+        for e in data["elements"]["edges"]
+        if (e["data"]["source"], e["data"]["target"]) == ("W", "W-I3")
+    )
+    assert edge["interaction"] == "cimo:hasIntervention"
+    assert edge["name"] == (
+        f"{graph.nodes['W']['label']} (cimo:hasIntervention) {graph.nodes['W-I3']['label']}"
+    )
+    [style] = json.loads((tmp_path / "study.style.json").read_text(encoding="utf-8"))
+    assert style["title"] == "cimo-graph" and style["format_version"] == "1.0"
+    rules = {rule["selector"]: rule["css"] for rule in style["style"]}
+    assert rules["node"]["content"] == "data(name)"
+    kinds = {kind for _, kind in graph.nodes(data="kind")}
+    assert {f"node[kind = '{kind}']" for kind in kinds} <= set(rules)
+    # the network's own style is the same rules, as Cytoscape.js takes them
+    assert [r["style"] for r in data["style"]] == [r["css"] for r in style["style"]]
 
 
 def test_graphml_keeps_parallel_edges_apart(kg, tmp_path):

@@ -16,7 +16,14 @@ from .subgraph import Drawing
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["EXPORT_FORMATS", "cytoscape_json", "to_dot", "to_networkx", "write_export"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "cytoscape_json",
+    "cytoscape_style",
+    "to_dot",
+    "to_networkx",
+    "write_export",
+]
 
 #: Export formats by name, with their usual suffix.
 EXPORT_FORMATS = {"graphml": ".graphml", "gexf": ".gexf", "cyjs": ".cyjs", "dot": ".dot"}
@@ -128,35 +135,96 @@ _CYTOSCAPE_SHAPES = {"box": "round-rectangle", "ellipse": "ellipse", "diamond": 
 
 
 def cytoscape_json(graph: nx.MultiDiGraph) -> dict:
-    """Cytoscape JSON of a graph from :func:`to_networkx`: every node with its
-    ``position`` in the layered layout (Cytoscape's and Cytoscape.js's ``preset`` layout
-    places it there) and a ``style`` giving each class its colour and shape.
+    """Cytoscape JSON of a graph from :func:`to_networkx`, in the form Cytoscape Desktop
+    writes (``.cyjs``): the network's ``data`` an object with its ``name``; every node's
+    ``name`` (and ``shared_name``) its label, its ``position`` in the layered layout
+    (Cytoscape's and Cytoscape.js's ``preset`` layout places it there); every edge named
+    ``source (relation) target`` with the relation as its ``interaction``. ``style``
+    gives each class its colour and shape (for Cytoscape.js; Cytoscape Desktop takes the
+    same rules from :func:`cytoscape_style`); networkx reads it back with
+    ``nx.cytoscape_graph``.
 
     >>> data = cytoscape_json(cg.load().to_networkx(focus="W"))
+    >>> data["data"]["name"], data["elements"]["nodes"][0]["data"]["name"]
+    ('W: Design proposition: well-being', 'teacher educator')
     >>> data["elements"]["nodes"][0]["position"], data["layout"]
     ({'x': 0.0, 'y': ...}, {'name': 'preset'})
     """
     import networkx as nx
 
-    data = nx.cytoscape_data(graph)
-    for node in data["elements"]["nodes"]:
-        node["position"] = {"x": node["data"]["x"], "y": node["data"]["y"]}
+    from .. import __version__
+
+    elements = nx.cytoscape_data(graph)["elements"]
+    names = {}
+    for node in elements["nodes"]:
+        shown = node["data"]
+        shown["name"] = shown["shared_name"] = str(shown.get("label") or shown["id"])
+        names[shown["id"]] = shown["name"]
+        node["position"] = {"x": shown["x"], "y": shown["y"]}
         # the box fits the wrapped label (Cytoscape's "label" size is deprecated)
-        lines = wrap_label(str(node["data"].get("label", ""))) or [""]
-        node["data"]["box_width"] = round(max(len(line) for line in lines) * 6.2 + 16)
-        node["data"]["box_height"] = len(lines) * 14 + 12
-    kinds = sorted({kind for _, kind in graph.nodes(data="kind")})
-    data["layout"] = {"name": "preset"}
-    data["style"] = [
+        lines = wrap_label(shown["name"]) or [""]
+        shown["box_width"] = round(max(len(line) for line in lines) * 6.2 + 16)
+        shown["box_height"] = len(lines) * 14 + 12
+    for edge in elements["edges"]:
+        shown = edge["data"]
+        interaction = str(shown.get("relation") or shown.get("label") or "link")
+        shown["name"] = shown["shared_name"] = (
+            f"{names[shown['source']]} ({interaction}) {names[shown['target']]}"
+        )
+        shown["interaction"] = shown["shared_interaction"] = interaction
+    title = str(graph.graph.get("name") or "cimo-graph")
+    return {
+        "format_version": "1.0",
+        "generated_by": f"cimo-graph {__version__}",
+        "target_cytoscapejs_version": "~2.1",
+        "data": {
+            **{key: value for key, value in graph.graph.items() if key != "name"},
+            "name": title,
+            "shared_name": title,
+        },
+        "directed": graph.is_directed(),
+        "multigraph": graph.is_multigraph(),
+        "elements": elements,
+        "layout": {"name": "preset"},
+        "style": [{"selector": rule["selector"], "style": rule["css"]} for rule in _rules(graph)],
+    }
+
+
+def cytoscape_style(graph: nx.MultiDiGraph, title: str = "cimo-graph") -> list[dict]:
+    """The page's styles as a Cytoscape style file (JSON, the form Cytoscape Desktop
+    exports and imports with File > Import > Styles from File): each class's colour and
+    shape, wrapped labels, arrows with their relation's words.
+
+    >>> style = cytoscape_style(cg.load().to_networkx(focus="W"))
+    >>> style[0]["title"], style[0]["style"][0]["selector"]
+    ('cimo-graph', 'node')
+    """
+    from .. import __version__
+
+    return [
+        {
+            "format_version": "1.0",
+            "generated_by": f"cimo-graph {__version__}",
+            "target_cytoscapejs_version": "~2.1",
+            "title": title,
+            "style": _rules(graph),
+        }
+    ]
+
+
+def _rules(graph: nx.MultiDiGraph) -> list[dict]:
+    """Cytoscape's style rules (``selector``, ``css``) for the classes in ``graph``."""
+    kinds = sorted({str(kind) for _, kind in graph.nodes(data="kind") if kind})
+    return [
         {
             "selector": "node",
-            "style": {
-                "label": "data(label)",
+            "css": {
+                "content": "data(name)",
                 "text-wrap": "wrap",
                 "text-max-width": "180px",
                 "text-valign": "center",
                 "text-halign": "center",
-                "font-size": "11px",
+                "font-size": 11,
                 "width": "data(box_width)",
                 "height": "data(box_height)",
                 "border-width": 1,
@@ -165,8 +233,8 @@ def cytoscape_json(graph: nx.MultiDiGraph) -> dict:
         },
         *(
             {
-                "selector": f'node[kind = "{kind}"]',
-                "style": {
+                "selector": f"node[kind = '{kind}']",
+                "css": {
                     "background-color": style_for(kind).color,
                     "shape": _CYTOSCAPE_SHAPES.get(style_for(kind).shape, "ellipse"),
                 },
@@ -175,18 +243,17 @@ def cytoscape_json(graph: nx.MultiDiGraph) -> dict:
         ),
         {
             "selector": "edge",
-            "style": {
+            "css": {
                 "curve-style": "bezier",
                 "target-arrow-shape": "triangle",
-                "label": "data(label)",
-                "font-size": "9px",
+                "content": "data(label)",
+                "font-size": 9,
                 "text-rotation": "autorotate",
                 "line-color": "#888888",
                 "target-arrow-color": "#888888",
             },
         },
     ]
-    return data
 
 
 def _with_viz(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -220,6 +287,9 @@ def write_export(graph: nx.MultiDiGraph, path: Path | str, fmt: str) -> Path:
     if fmt == "dot":
         write_text(path, to_dot(graph))
     elif fmt == "cyjs":
+        # the network, and beside it its style for Cytoscape Desktop (study.style.json)
+        style = json.dumps(cytoscape_style(graph), ensure_ascii=False, indent=1)
+        write_text(path.with_suffix(".style.json"), style)
         write_text(path, json.dumps(cytoscape_json(graph), ensure_ascii=False, indent=1))
     else:
         with atomic_path(path) as temporary:
