@@ -552,23 +552,40 @@ class CimoGraph(Questions, Drawings):
         return validate_graph(self._graph, shapes=shapes, source=self.source, engine=self._engine)
 
     def serialize(
-        self, destination: Path | str | None = None, *, format: str | None = None
+        self,
+        destination: Path | str | None = None,
+        *,
+        format: str | None = None,
+        context: Mapping[str, Any] | Path | str | None = None,
     ) -> str | None:
         """Write the graph as RDF: returns the text, or writes ``destination`` whole.
 
         The format comes from ``format`` or from the destination's suffix (Turtle when
         neither says). A file is written to a temporary name first and then renamed, so
-        it is never left half-written.
+        it is never left half-written. JSON-LD is compacted with the ontology's context
+        (:func:`cimo_graph.jsonld.context`: ``"type": "DesignProposition"``,
+        ``"label": {"en": ..., "nl": ...}``), or with ``context`` (a mapping or a context
+        file of your own), or left expanded (``context="expanded"``); it reads back as the
+        same triples.
 
         >>> text = cg.load().serialize(format="turtle")
         >>> "cimo:DesignProposition" in text
         True
+        >>> '"type": "DesignProposition"' in cg.load().serialize(format="json-ld")
+        True
         """
-        if destination is None:
-            return self._graph.serialize(format=format_for(Path("x.ttl"), format))
-        path = Path(destination)
+        path = Path(destination) if destination is not None else Path("x.ttl")
         rdf_format = format_for(path, format)
-        text = self._graph.serialize(format=rdf_format)
+        if context is not None and rdf_format != "json-ld":
+            raise CimoGraphError(f"context= is for JSON-LD, not {rdf_format}")
+        if rdf_format == "json-ld":
+            from .jsonld import compact
+
+            text = compact(self._graph, context)
+        else:
+            text = self._graph.serialize(format=rdf_format)
+        if destination is None:
+            return text
         write_text(path, text)
         return None
 

@@ -247,3 +247,18 @@ def test_generated_studies_are_valid(tables):
     """The generator makes studies the shapes accept (a few: validation is the slow part)."""
     with tempfile.TemporaryDirectory() as folder:
         assert cg.load(_write(tables, folder)).validate().conforms
+
+
+@pytest.mark.slow
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(studies())
+def test_any_valid_study_survives_compact_json_ld(tables):
+    """Written as compact JSON-LD with the ontology's context and read back: the same
+    triples, whatever the texts hold (quotes, @-words, any script)."""
+    from .test_jsonld import _plain
+
+    with tempfile.TemporaryDirectory() as folder:
+        graph = _build(_write(tables, folder))
+        path = Path(folder) / "study.jsonld"
+        cg.CimoGraph(graph).serialize(path)
+        assert isomorphic(_plain(cg.load(path).graph), _plain(graph))
