@@ -63,6 +63,7 @@ _LAZY = {
     "ValidationReport": "validation",
     "Violation": "validation",
     "resource_path": "_resources",
+    "tidy": "tidy",
 }
 
 
@@ -133,4 +134,5 @@ __all__ = [
     "connect",
     "load",
     "resource_path",
+    "tidy",
 ]

@@ -270,6 +270,15 @@ def _parser() -> argparse.ArgumentParser:
             default="table",
             help="table (readable, key columns), csv or json (all columns)",
         )
+        tidy_option(sub)
+
+    def tidy_option(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--tidy",
+            action="store_true",
+            help="with csv or json: long form, one value per row (row, key, field, "
+            "position, value), for R's tidyverse and pandas",
+        )
 
     command(
         "info",
@@ -401,6 +410,7 @@ def _parser() -> argparse.ArgumentParser:
         "--lang", choices=("en", "nl"), default="en", help="language of the labels shown"
     )
     sub.add_argument("--format", choices=FORMATS, default="table", help="table, csv or json")
+    tidy_option(sub)
     sub.set_defaults(run=_align)
     sub = command(
         "patterns",
@@ -484,6 +494,14 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("sentences", "The design propositions as CIMO sentences.", _sentences)
     answers(sub)
     sub = command("themes", "The theme vocabulary.", _themes)
+    answers(sub)
+    sub = command(
+        "list",
+        "A listing of the study: its propositions, pillars, roles, recommendations, "
+        "studies, links between findings, or a comparison of its studies by theme.",
+        _list,
+    )
+    sub.add_argument("what", choices=sorted(LISTINGS), help="what to list")
     answers(sub)
     sub = command("queries", "The named queries and what each answers.", _queries)
     answers(sub, lang=False)
@@ -887,8 +905,23 @@ def _stdin_study(fmt: str | None) -> Path:
     return path
 
 
+def _shown(args: argparse.Namespace) -> str:
+    """The format the answer is printed in: ``args.format``, ``+tidy`` for --tidy."""
+    if getattr(args, "tidy", False):
+        if args.format == "table":
+            raise CimoGraphError("--tidy is for --format csv or json (one value per row)")
+        return f"{args.format}+tidy"
+    return args.format
+
+
 def emit(frame: pd.DataFrame, fmt: str, columns: Sequence[str] | None = None) -> None:
-    """Print a DataFrame as a readable table (``columns`` only), CSV or JSON records."""
+    """Print a DataFrame as a readable table (``columns`` only), CSV or JSON records
+    (``csv+tidy``, ``json+tidy``: in long form, one value per row; see :func:`tidy`)."""
+    fmt, _, long = fmt.partition("+")
+    if long:
+        from .tidy import tidy
+
+        frame = tidy(frame)
     if fmt == "csv":
         sys.stdout.write(frame.to_csv(index=False))
     elif fmt == "json":
@@ -936,7 +969,7 @@ def _align(args: argparse.Namespace) -> int:
     )
     emit(
         found,
-        args.format,
+        _shown(args),
         ["subject_id", "predicate_id", "object_id", "confidence", "match_string"],
     )
     if args.out:
@@ -958,7 +991,7 @@ def _patterns(args: argparse.Namespace) -> int:
         min_confidence=args.min_confidence,
     )
     emit(
-        found, args.format, ["from_theme", "to_theme", "studies", "study", "contexts", "contrasts"]
+        found, _shown(args), ["from_theme", "to_theme", "studies", "study", "contexts", "contrasts"]
     )
     return 0
 
@@ -972,7 +1005,7 @@ def _confidence(args: argparse.Namespace) -> int:
     found = kg.confidence(lang=args.lang, min_confidence=args.min_confidence)
     emit(
         found,
-        args.format,
+        _shown(args),
         ["study", "finding", "confidence", "contributing_studies", "passages", "quotes", "voices"],
     )
     return 0
@@ -980,7 +1013,7 @@ def _confidence(args: argparse.Namespace) -> int:
 
 def _history(args: argparse.Namespace) -> int:
     trail = _load(args).history(args.finding, lang=args.lang)
-    emit(trail, args.format, ["version", "stage", "change", "result", "evidence", "changed_on"])
+    emit(trail, _shown(args), ["version", "stage", "change", "result", "evidence", "changed_on"])
     return 0
 
 
@@ -994,7 +1027,7 @@ def _matrix(args: argparse.Namespace) -> int:
     if args.figure:
         matrix.figure().savefig(args.figure)
         print(f"Wrote the heatmap: {args.figure}", file=sys.stderr)
-    emit(matrix.counts.reset_index(), args.format)
+    emit(matrix.counts.reset_index(), _shown(args))
     return 0
 
 
@@ -1017,7 +1050,7 @@ def _interventions(args: argparse.Namespace) -> int:
         mappings=args.follow,
         min_confidence=args.min_confidence,
     )
-    emit(answer, args.format, _route_table(answer))
+    emit(answer, _shown(args), _route_table(answer))
     return 0
 
 
@@ -1029,7 +1062,7 @@ def _mechanisms(args: argparse.Namespace) -> int:
         mappings=args.follow,
         min_confidence=args.min_confidence,
     )
-    emit(answer, args.format, _route_table(answer))
+    emit(answer, _shown(args), _route_table(answer))
     return 0
 
 
@@ -1041,7 +1074,7 @@ def _outcomes(args: argparse.Namespace) -> int:
         mappings=args.follow,
         min_confidence=args.min_confidence,
     )
-    emit(answer, args.format, _route_table(answer))
+    emit(answer, _shown(args), _route_table(answer))
     return 0
 
 
@@ -1050,14 +1083,14 @@ def _search(args: argparse.Namespace) -> int:
     frame = _load(args).search(
         words, kinds=args.kind, fields=args.field, lang=args.lang, limit=args.limit
     )
-    emit(frame, args.format, ["id", "kind", "fields", "snippet"])
+    emit(frame, _shown(args), ["id", "kind", "fields", "snippet"])
     return 0
 
 
 def _evidence(args: argparse.Namespace) -> int:
     emit(
         _load(args).evidence(args.node, lang=args.lang),
-        args.format,
+        _shown(args),
         ["kind", "text", "lang", "item"],
     )
     return 0
@@ -1065,25 +1098,44 @@ def _evidence(args: argparse.Namespace) -> int:
 
 def _sentences(args: argparse.Namespace) -> int:
     frame = _load(args).sentences(lang=args.lang)
-    if args.format == "table":
+    if args.format == "table" and not args.tidy:
         for row in frame.itertuples():
             print(f"{row.id}: {row.sentence}\n")
     else:
-        emit(frame, args.format)
+        emit(frame, _shown(args))
     return 0
 
 
 def _themes(args: argparse.Namespace) -> int:
     emit(
         _load(args).themes(lang=args.lang),
-        args.format,
+        _shown(args),
         ["id", "label", "other_label", "elements", "synonyms"],
     )
     return 0
 
 
+#: What `cimo-graph list` lists: the library's listing, and the columns a table shows.
+LISTINGS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "propositions": ("propositions", ("id", "label", "context", "theory_stage", "themes")),
+    "pillars": ("pillars", ("id", "label", "aim", "means", "themes")),
+    "roles": ("roles", ("id", "label", "broader", "carries_out", "statements")),
+    "recommendations": ("recommendations", ("id", "label", "strengthens", "strengthens_kind")),
+    "studies": ("studies", ()),
+    "findings": ("findings", ("finding", "relation", "other", "other_study")),
+    "compare": ("compare_studies", ("theme", "label", "study", "interventions", "outcomes")),
+}
+
+
+def _list(args: argparse.Namespace) -> int:
+    method, columns = LISTINGS[args.what]
+    frame = getattr(_load(args), method)(lang=args.lang)
+    emit(frame, _shown(args), [c for c in columns if c in frame.columns] or None)
+    return 0
+
+
 def _queries(args: argparse.Namespace) -> int:
-    emit(_load(args).queries(), args.format, ["name", "parameters", "summary"])
+    emit(_load(args).queries(), _shown(args), ["name", "parameters", "summary"])
     return 0
 
 
@@ -1103,7 +1155,7 @@ def _query(args: argparse.Namespace) -> int:
     elif isinstance(result, CimoGraph):
         sys.stdout.write(result.serialize(format="turtle"))
     else:
-        emit(result, args.format)
+        emit(result, _shown(args))
     return 0
 
 
