@@ -84,15 +84,17 @@ def _run(args: argparse.Namespace) -> int:
     import logging
     import warnings
 
-    from .errors import ProjectImportWarning, TemplateWarning
+    from .errors import LicenceWarning, ProjectImportWarning, TemplateWarning
+
+    noted = (LicenceWarning, ProjectImportWarning, TemplateWarning)
 
     with warnings.catch_warnings(), _rdflib_notes(logging.getLogger("rdflib.term")):
-        warnings.simplefilter("always", ProjectImportWarning)
-        warnings.simplefilter("always", TemplateWarning)
+        for category in noted:
+            warnings.simplefilter("always", category)
         shown = warnings.showwarning
 
         def show(message, category, filename, lineno, file=None, line=None):
-            if issubclass(category, (ProjectImportWarning, TemplateWarning)):
+            if issubclass(category, noted):
                 print(f"cimo-graph: note: {message}", file=sys.stderr)
             else:
                 shown(message, category, filename, lineno, file, line)
@@ -601,6 +603,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="a source document to include (yours to check its licence allows); repeatable",
     )
+    sub.add_argument(
+        "--licence",
+        "--license",
+        default=None,
+        metavar="ID",
+        help="the dataset's licence: an SPDX id (CC-BY-4.0, CC0-1.0, ...) or its URL; "
+        "default: the one the study states (a note says when there is none)",
+    )
     sub.add_argument("--lang", choices=("en", "nl"), default="en", help="language of labels")
     sub = command("cite", "The study's reference (or a cited work's) as text or BibTeX.", _cite)
     sub.add_argument("work", nargs="?", default=None, help="a cited work's id (default: the study)")
@@ -758,7 +768,9 @@ def _docs(args: argparse.Namespace) -> int:
 def _package(args: argparse.Namespace) -> int:
     kg = _load(args)
     _not_the_study(args, args.out)
-    crate = kg.package(args.out, zip=args.zip, sources=args.source, lang=args.lang)
+    crate = kg.package(
+        args.out, zip=args.zip, sources=args.source, lang=args.lang, licence=args.licence
+    )
     print(f"RO-Crate written: {crate}")
     return 0
 

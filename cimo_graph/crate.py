@@ -16,6 +16,7 @@ import datetime
 import re
 import shutil
 import tempfile
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from ._files import UniqueNames, inside, safe_stem, write_text
 from ._resources import ontology_path, shapes_path
-from .errors import CimoGraphError
+from .errors import CimoGraphError, LicenceWarning
 from .labels import choose_label
 from .namespace import BIBO, CIMO, FOAF, SKOS
 
@@ -58,10 +59,14 @@ def package(
     zip: bool = False,
     sources: Iterable[Path | str] = (),
     lang: str = "en",
+    licence: str | None = None,
 ) -> Path:
     """Write ``kg`` as an RO-Crate into the folder ``out`` (or, with ``zip``, the file
     ``out``, a ``.zip``); return the path. ``sources`` are source documents to include
     (their licence is the researcher's to check: the crate records the study's).
+    ``licence`` (an SPDX id such as ``CC-BY-4.0``, or a licence's URL) is the dataset's
+    licence, before the one the study states; with neither, a :class:`LicenceWarning`
+    says that repositories ask for one.
 
     Raises :class:`~cimo_graph.CimoGraphError` where ``out`` exists and is not an empty
     folder, or a source document is missing; nothing is left half-written.
@@ -77,6 +82,7 @@ def package(
     for source in sources:
         if not source.is_file():
             raise CimoGraphError(f"{source}: no such source document")
+    chosen = licence_url(licence) if licence is not None else None
     report = kg.validate()
     with tempfile.TemporaryDirectory(prefix="cimo-crate-") as folder:
         staged = Path(folder) / "files"
@@ -90,8 +96,21 @@ def package(
             f"cimo-graph {__version__}, with its evidence report, figures and template."
         )
         crate.root_dataset["datePublished"] = datetime.date.today().isoformat()
-        if facts["licence"]:
-            crate.license = facts["licence"]
+        if chosen or facts["licence"]:
+            # a contextual entity, as RO-Crate 1.1 asks of a licence, named by its SPDX id
+            url = chosen or facts["licence"]
+            crate.root_dataset["license"] = crate.add_jsonld(
+                {"@id": url, "@type": "CreativeWork", "name": _licence_name(url)}
+            )
+        else:
+            warnings.warn(
+                f"{crate.name}: states no licence, and repositories ask for one; the crate "
+                "is written without. Give licence='CC-BY-4.0' (--licence on the command "
+                "line) or state it in the study (encoding_licence in the template, "
+                "dcterms:license in RDF)",
+                LicenceWarning,
+                stacklevel=3,
+            )
         if facts["citation"]:
             crate.root_dataset["citation"] = facts["citation"]
         if facts["keywords"]:
@@ -250,6 +269,52 @@ def _cell(text: str) -> str:
     text = " ".join(str(text).split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return re.sub(r"([\\`*_\[\]|~])", r"\\\1", text)
+
+
+#: Licences datasets are deposited under, by SPDX id (https://spdx.org/licenses/).
+LICENCES = (
+    "CC-BY-4.0",
+    "CC-BY-SA-4.0",
+    "CC-BY-NC-4.0",
+    "CC-BY-NC-SA-4.0",
+    "CC-BY-ND-4.0",
+    "CC-BY-NC-ND-4.0",
+    "CC0-1.0",
+    "ODbL-1.0",
+    "ODC-By-1.0",
+    "PDDL-1.0",
+    "MIT",
+    "Apache-2.0",
+)
+
+
+def licence_url(given: str) -> str:
+    """The URL of the licence ``given``: an SPDX id of :data:`LICENCES` (any case) as its
+    spdx.org page, or a licence's own http(s) URL as given.
+
+    >>> licence_url("cc-by-4.0")
+    'https://spdx.org/licenses/CC-BY-4.0'
+    """
+    text = given.strip()
+    if re.fullmatch(r"https?://[^\s<>\"]+", text):
+        return text
+    known = {name.lower(): name for name in LICENCES}
+    if text.lower() in known:
+        return f"https://spdx.org/licenses/{known[text.lower()]}"
+    import difflib
+
+    close = difflib.get_close_matches(text, LICENCES, n=3, cutoff=0.6)
+    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    raise CimoGraphError(
+        f"licence {given!r}: give an SPDX id ({', '.join(LICENCES[:7])}, ...) or the "
+        f"licence's URL.{hint}"
+    )
+
+
+def _licence_name(url: str) -> str:
+    """A licence's name: its SPDX id where ``url`` is an spdx.org page, else the URL."""
+    prefix = "https://spdx.org/licenses/"
+    return url[len(prefix) :] if url.startswith(prefix) else url
 
 
 def _study_facts(kg: CimoGraph) -> dict[str, Any]:

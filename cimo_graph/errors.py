@@ -296,6 +296,13 @@ class ProjectImportWarning(UserWarning):
     built without it; the command line prints it as a note."""
 
 
+class LicenceWarning(UserWarning):
+    """Warned when an archive (RO-Crate) is written for a study that states no licence:
+    every repository asks for one. Give ``licence=`` (``--licence``) or state it in the
+    study (``encoding_licence`` in the template, ``dcterms:license``). The command line
+    prints it as a note."""
+
+
 class TemplateWarning(UserWarning):
     """Warned when a template or coded project builds and conforms but holds what is
     likely a slip: a stated link between elements that share no design proposition (no

@@ -521,21 +521,24 @@ class CimoGraph(Questions, Drawings):
         zip: bool = False,
         sources: Iterable[Path | str] = (),
         lang: str = "en",
+        licence: str | None = None,
     ) -> Path:
         """Archive the study as an RO-Crate 1.1 in the folder ``out`` (with ``zip``, the
         file ``out``) for a repository deposit: the study in Turtle and JSON-LD, the
         ontology and shapes, the validation report, the evidence report, the figures, the
         template, the ``sources`` given, a README, and ``ro-crate-metadata.json``
-        describing each (see :mod:`cimo_graph.crate`). Returns the path.
+        describing each (see :mod:`cimo_graph.crate`). Returns the path. ``licence`` (an
+        SPDX id such as ``"CC-BY-4.0"``, or a URL) is the dataset's licence; a study that
+        states none and is given none is archived with a :class:`LicenceWarning`.
 
         >>> import tempfile
-        >>> crate = cg.load().package(Path(tempfile.mkdtemp()) / "crate")
+        >>> crate = cg.load().package(Path(tempfile.mkdtemp()) / "crate", licence="CC-BY-4.0")
         >>> (crate / "ro-crate-metadata.json").is_file(), (crate / "report.html").is_file()
         (True, True)
         """
         from .crate import package
 
-        return package(self, out, zip=zip, sources=sources, lang=lang)
+        return package(self, out, zip=zip, sources=sources, lang=lang, licence=licence)
 
     def validate(self, *, shapes: Graph | None = None) -> ValidationReport:
         """Check the study against the CIMO SHACL shapes (``ontology/shapes.ttl``).

@@ -17,7 +17,7 @@ from .conftest import DATA
 
 @pytest.fixture(scope="module")
 def crate(kg, tmp_path_factory):
-    return kg.package(tmp_path_factory.mktemp("crate") / "crate")
+    return kg.package(tmp_path_factory.mktemp("crate") / "crate", licence="CC-BY-4.0")
 
 
 def entities(folder):
@@ -108,3 +108,48 @@ def test_package_on_the_command_line(tmp_path, capsys):
     assert main(["package", "--out", str(out)]) == 0
     assert f"RO-Crate written: {out}" in capsys.readouterr().out
     assert (out / "ro-crate-metadata.json").is_file()
+
+
+def test_a_study_without_a_licence_is_archived_with_a_warning(kg, tmp_path):
+    """Repositories ask for a licence: a study that states none is archived all the
+    same, without one, and the warning says how to give it."""
+    with pytest.warns(cg.LicenceWarning, match=r"states no licence.*--licence"):
+        crate = kg.package(tmp_path / "crate")
+    assert "license" not in entities(crate)["./"]
+
+
+@pytest.mark.parametrize(
+    ("given", "url"),
+    [
+        ("CC-BY-4.0", "https://spdx.org/licenses/CC-BY-4.0"),
+        ("cc0-1.0", "https://spdx.org/licenses/CC0-1.0"),
+        ("https://example.org/our-licence", "https://example.org/our-licence"),
+    ],
+)
+def test_a_licence_given_is_the_datasets(kg, tmp_path, given, url, recwarn):
+    crate = kg.package(tmp_path / "crate", licence=given)
+    assert entities(crate)["./"]["license"] == {"@id": url}
+    assert not [w for w in recwarn if issubclass(w.category, cg.LicenceWarning)]
+
+
+def test_a_licence_the_study_states_needs_none_given(tmp_path, recwarn):
+    crate = cg.load(DATA / "studies" / "widening-access.yaml").package(tmp_path / "crate")
+    license = entities(crate)["./"]["license"]
+    assert license == {"@id": "https://creativecommons.org/publicdomain/zero/1.0/"}
+    assert not [w for w in recwarn if issubclass(w.category, cg.LicenceWarning)]
+
+
+def test_a_licence_that_is_no_licence_is_named_with_close_ones(kg, tmp_path):
+    with pytest.raises(cg.CimoGraphError, match=r"'CC-BY4\.0'.*Did you mean CC-BY-4\.0"):
+        kg.package(tmp_path / "crate", licence="CC-BY4.0")
+    assert not (tmp_path / "crate").exists()
+
+
+def test_the_command_line_takes_a_licence_and_notes_its_absence(tmp_path, capsys):
+    assert main(["package", "--out", str(tmp_path / "a")]) == 0
+    assert "note: " in capsys.readouterr().err
+    assert main(["package", "--out", str(tmp_path / "b"), "--licence", "CC-BY-4.0"]) == 0
+    assert "note: " not in capsys.readouterr().err
+    assert entities(tmp_path / "b")["./"]["license"] == {
+        "@id": "https://spdx.org/licenses/CC-BY-4.0"
+    }
