@@ -47,19 +47,25 @@ FIELDS = {"label": 4.0, "synonym": 3.0, "source text": 2.0, "quote": 1.5, "note"
 SEARCH_COLUMNS = ["id", "kind", "label", "fields", "snippet", "part_of", "score", "iri"]
 #: The most characters a search may have.
 MAX_SEARCH = 500
-#: Each folded letter and the accented letters that fold to it, for the store's filter.
-_ACCENTED = {
-    "a": "aàáâãäåā",
-    "c": "cçćč",
-    "e": "eèéêëēėę",
-    "i": "iìíîïīİ",
-    "n": "nñń",
-    "o": "oòóôõöøō",
-    "u": "uùúûüū",
-    "y": "yýÿ",
-    "s": "sśš",
-    "z": "zźżž",
-}
+#: The blocks of letters whose folded forms the store's filter also looks for: Latin with
+#: its accents and extensions, Greek, Cyrillic, and the ligatures (ﬁ, ﬂ, ...).
+_FOLDED_BLOCKS = ((0x00C0, 0x024F), (0x0370, 0x04FF), (0x1E00, 0x1EFF), (0xFB00, 0xFB06))
+
+
+@functools.lru_cache(maxsize=1)
+def _folding_to() -> dict[str, tuple[str, ...]]:
+    """Each folded form and the letters that fold to it (``"a"``: à, á, Â, ...; ``"ss"``:
+    ß, ẞ; ``"fi"``: ﬁ), from the same folding as the search itself (:func:`folded`)."""
+    forms: dict[str, list[str]] = defaultdict(list)
+    for first, last in _FOLDED_BLOCKS:
+        for code in range(first, last + 1):
+            char = chr(code)
+            fold = folded(char)[0]
+            if fold and fold != char and len(fold) <= 3:
+                forms[fold].append(char)
+    return {fold: tuple(chars) for fold, chars in forms.items()}
+
+
 _META = set(".\\?*+{}()[]|^$-")
 _MARK = ("«", "»")
 #: A word shorter than this matches at the start of a word only ("los" not in "close").
@@ -105,19 +111,36 @@ def search_terms(text: str) -> list[str]:
 def _pattern(terms: Iterable[str]) -> str:
     """A regular expression (XPath's dialect, matched without case) that a text holding
     any of ``terms`` matches, accents or not."""
+    folding = _folding_to()
+    longest = max(map(len, folding))
+
+    def one(char: str) -> str:
+        if char == " ":
+            return "\\s+"
+        escaped = "\\" + char if char in _META else char
+        forms = folding.get(char, ())
+        return f"({'|'.join([escaped, *forms])})" if forms else escaped
+
     alternatives = []
     for term in terms:
-        parts = []
-        for char in term:
-            if char == " ":
-                parts.append("\\s+")
-            elif char in _ACCENTED:
-                forms = _ACCENTED[char] + _ACCENTED[char][1:].upper()
-                parts.append("(" + "|".join(forms) + ")")
-            elif char in _META:
-                parts.append("\\" + char)
+        parts, at = [], 0
+        while at < len(term):
+            # letters that fold to several (ß to ss, ﬁ to fi) where the term has those
+            joined = next(
+                (
+                    term[at : at + size]
+                    for size in range(min(longest, len(term) - at), 1, -1)
+                    if term[at : at + size] in folding
+                ),
+                None,
+            )
+            if joined:
+                spelled = "".join(one(char) for char in joined)
+                parts.append(f"({'|'.join([spelled, *folding[joined]])})")
+                at += len(joined)
             else:
-                parts.append(char)
+                parts.append(one(term[at]))
+                at += 1
         alternatives.append("".join(parts))
     return "|".join(alternatives)
 

@@ -58,6 +58,7 @@ def to_pyvis(drawing: Drawing, *, layout: str = "cimo", height: str = "720px") -
             },
             level=node.layer,
             tip=tip,
+            find=list(node.texts),
             **extra,
         )
     for number, edge in enumerate(drawing.edges):
@@ -162,6 +163,7 @@ def render_page(net: Network, *, title: str | None = None, subtitle: str = "") -
 
     vis_js, vis_css = _vis_assets()
     page_js = (_TEMPLATES / "network.js").read_text(encoding="utf-8")
+    search_js = (_TEMPLATES / "search.js").read_text(encoding="utf-8")
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True, keep_trailing_newline=True
     )
@@ -183,7 +185,8 @@ def render_page(net: Network, *, title: str | None = None, subtitle: str = "") -
         vis_js=vis_js,
         vis_css=vis_css,
         page_js=page_js,
-        script_hashes=" ".join(_script_hash(s) for s in (vis_js, page_js)),
+        search_js=search_js,
+        script_hashes=" ".join(_script_hash(s) for s in (vis_js, search_js, page_js)),
         data=data,
         version=__version__,
     )

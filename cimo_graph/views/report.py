@@ -68,6 +68,11 @@ class Element:
     out: list[tuple[str, Element]] = field(default_factory=list)  # (relation, target)
     into: list[tuple[str, Element]] = field(default_factory=list)  # (relation, source)
 
+    def search_texts(self) -> list[str]:
+        """The texts kg.search looks in: labels, synonyms, source texts, notes, quotes."""
+        pairs = [*self.labels, *self.synonyms, *self.source_texts, *self.notes]
+        return [text for _, text in pairs] + self.quotes
+
     def label(self, lang: str) -> str:
         for tag, text in self.labels:
             if tag == lang:
@@ -91,7 +96,8 @@ def render_report(graph: Any, *, lang: str = "en", max_nodes: int | None = None)
     )
     network, network_note = _network(graph, lang, max_nodes or MAX_NODES)
     page_js = (_TEMPLATES / "report.js").read_text(encoding="utf-8")
-    scripts = [page_js]
+    search_js = (_TEMPLATES / "search.js").read_text(encoding="utf-8")
+    scripts = [page_js, search_js]
     if network:
         vis_js, _ = _vis_assets()
         scripts += [vis_js, (_TEMPLATES / "network.js").read_text(encoding="utf-8")]
@@ -109,6 +115,8 @@ def render_report(graph: Any, *, lang: str = "en", max_nodes: int | None = None)
         network_note=network_note,
         validation=_validation(graph),
         page_js=page_js,
+        search_js=search_js,
+        search_texts={e.anchor: e.search_texts() for e in ordered},
         script_hashes=" ".join(_script_hash(s) for s in scripts),
         version=__version__,
     )

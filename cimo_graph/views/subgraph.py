@@ -59,6 +59,8 @@ class DrawnNode:
     y: float = 0.0
     #: a theme drawn for themes a mapping joins: each one's label and its studies' ids
     joined: tuple[str, ...] = ()
+    #: the texts kg.search looks in: labels, synonyms, source texts, notes, quotes
+    texts: tuple[str, ...] = ()
 
 
 @dataclass
@@ -262,6 +264,10 @@ def _drawing(
     for source, relation, target in edges:
         if local_name(relation) in WHOLE_LINKS:
             holders.setdefault(target, []).append(kg._id(source, infos))
+    quotes: dict[Node, list[str]] = {}
+    for row in kg._select_each(named_query("evidence"), "node", sorted(nodes, key=str)):
+        if str(row.get("kind")) == "quote" and row.get("text") is not None:
+            quotes.setdefault(row["node"], []).append(str(row["text"]))
     drawing = Drawing(title=title, lang=lang)
     for node in nodes:
         info = infos.get(node, Info(node))
@@ -285,6 +291,11 @@ def _drawing(
             layer=layer_of(kind),
             order=(natural_key(holder), natural_key(node_id)),
             joined=tuple(members),
+            texts=tuple(
+                str(text)
+                for text in [*info.labels, *info.synonyms, *info.source_texts, *info.notes]
+            )
+            + tuple(sorted(set(quotes.get(node, ())))),
         )
     ontology = ontology_graph()
     label_of = {}

@@ -96,44 +96,23 @@
   }
   network.once("afterDrawing", function () { network.fit(); });
 
-  // The search box marks the nodes whose texts (labels, id, source text, notes) hold
-  // every word typed, in any case and with or without accents, as kg.search matches
-  // them; the others fade.
-  function folded(text) {
-    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
-      .replace(/\s+/g, " ").trim();
-  }
+  // The search box marks the nodes kg.search finds for the words typed (the same rules:
+  // search.js), fades the others and moves the view to the nodes found.
+  var rules = window.cimoSearch;
+  var FOUND_SCALE = 1.2;  // one node found is shown at a reading size, not filling the view
   var texts = {};
   data.nodes.forEach(function (node) {
-    texts[node.id] = folded(node.tip.map(function (part) { return part[1]; }).join(" \n "));
+    texts[node.id] = (node.find || []).map(rules.fold);
   });
   var looks = {};
   data.nodes.forEach(function (node) {
     looks[node.id] = {borderWidth: node.borderWidth || 1, opacity: 1};
   });
-  // a word of one to three letters counts where a word begins only ("los" not in "close")
-  function holds(text, term) {
-    var at = text.indexOf(term);
-    while (at >= 0) {
-      if (term.length >= 4 || at === 0 || !/[\p{L}\p{N}]/u.test(text.charAt(at - 1))) {
-        return true;
-      }
-      at = text.indexOf(term, at + 1);
-    }
-    return false;
-  }
   function search(text) {
-    var terms = [];
-    String(text).replace(/"([^"]*)"|(\S+)/g, function (_, phrase, word) {
-      var term = folded(phrase !== undefined ? phrase : word.replace(/"/g, ""));
-      if (term) { terms.push(term); }
-      return "";
-    });
+    var terms = rules.terms(text);
     var matched = [];
     var changes = data.nodes.map(function (node) {
-      var hit = terms.length > 0 && terms.every(function (term) {
-        return holds(texts[node.id], term);
-      });
+      var hit = rules.matches(texts[node.id], terms);
       if (hit) { matched.push(node.id); }
       if (!terms.length) { return Object.assign({id: node.id}, looks[node.id]); }
       return {id: node.id, borderWidth: hit ? 4 : 1, opacity: hit ? 1 : 0.2};
@@ -141,6 +120,12 @@
     nodes.update(changes);
     document.getElementById("found").textContent =
       terms.length ? matched.length + " / " + data.nodes.length : "";
+    if (matched.length) {
+      network.fit({nodes: matched, animation: false});
+      if (network.getScale() > FOUND_SCALE) { network.moveTo({scale: FOUND_SCALE}); }
+    } else if (!terms.length) {
+      network.fit({animation: false});
+    }
     return matched;
   }
   document.getElementById("search").addEventListener("input", function (event) {
