@@ -44,6 +44,8 @@ _COUNTED = ("propositions", "pillars", "interventions", "mechanisms", "outcomes"
 
 #: Columns of the theme index's route tables.
 _ROUTE_COLUMNS = ("id", "label", "kind", "route", "through", "via")
+#: Those of them that hold ids, "; " between them.
+_ID_COLUMNS = frozenset({"id", "through", "via"})
 
 
 @dataclass
@@ -94,7 +96,7 @@ def render_report(graph: Any, *, lang: str = "en", max_nodes: int | None = None)
         (e for e in elements.values() if e.kind != "Theme"),
         key=lambda e: _KIND_ORDER.get(e.kind, len(_KIND_ORDER)),
     )
-    network, network_note = _network(graph, lang, max_nodes or MAX_NODES)
+    network, network_picture, network_note = _network(graph, lang, max_nodes or MAX_NODES)
     page_js = (_TEMPLATES / "report.js").read_text(encoding="utf-8")
     search_js = (_TEMPLATES / "search.js").read_text(encoding="utf-8")
     scripts = [page_js, search_js]
@@ -113,6 +115,7 @@ def render_report(graph: Any, *, lang: str = "en", max_nodes: int | None = None)
         themes=_theme_index(graph, themes, elements, lang),
         network=network,
         network_note=network_note,
+        network_picture=network_picture,
         validation=_validation(graph),
         page_js=page_js,
         search_js=search_js,
@@ -335,9 +338,13 @@ def _assessments(graph: Any, lang: str) -> dict[str, dict[str, Any]]:
 
 def _svg(graph: Any, node: Node, lang: str) -> str:
     """The proposition's figure as inline SVG (text as text), without the XML prologue."""
+    return _inline(graph.figure(node, lang=lang))
+
+
+def _inline(figure: Any) -> str:
+    """A matplotlib figure as inline SVG, without the XML prologue; the figure closed."""
     import matplotlib.pyplot as plt
 
-    figure = graph.figure(node, lang=lang)
     try:
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg")
@@ -347,12 +354,18 @@ def _svg(graph: Any, node: Node, lang: str) -> str:
     return text[text.index("<svg") :]
 
 
-def _network(graph: Any, lang: str, max_nodes: int) -> tuple[str, str]:
-    """The interactive network's page (for an iframe), or why it is left out."""
+def _network(graph: Any, lang: str, max_nodes: int) -> tuple[str, str, str]:
+    """The interactive network's page (for an iframe) and its static picture (inline SVG,
+    for print and for readers without scripts), or why they are left out."""
     try:
-        return graph.to_html(lang=lang, max_nodes=max_nodes).html, ""
+        page = graph.to_html(lang=lang, max_nodes=max_nodes).html
     except DrawingTooLargeError as error:
-        return "", str(error)
+        return "", "", str(error)
+    try:
+        picture = _inline(graph.network_figure(None, lang=lang))
+    except DrawingTooLargeError:  # larger than a figure holds: the page alone
+        picture = ""
+    return page, picture, ""
 
 
 def _theme_index(
@@ -378,7 +391,10 @@ def _theme_index(
                 rows.append(
                     {
                         "element": target,
-                        "cells": [_cell(record.get(c)) for c in _ROUTE_COLUMNS[1:]],
+                        # (text, whether it is ids: each kept whole on its line)
+                        "cells": [
+                            (_cell(record.get(c)), c in _ID_COLUMNS) for c in _ROUTE_COLUMNS[1:]
+                        ],
                     }
                 )
             tables.append({"title": title, "columns": _ROUTE_COLUMNS, "rows": rows})
