@@ -318,6 +318,13 @@ def _parser() -> argparse.ArgumentParser:
         "the routes to each theme (print it to PDF from the browser)",
     )
     sub.add_argument(
+        "--docx",
+        default=None,
+        metavar="FILE",
+        help="also write the evidence report as a Word document: the same sections, tables "
+        "and figures, the network as a picture",
+    )
+    sub.add_argument(
         "--lang", choices=("en", "nl"), default="en", help="language of the report's labels"
     )
     sub = command("render", "Draw the study: an interactive page, a figure or an export.", _render)
@@ -1331,9 +1338,14 @@ def _report(args: argparse.Namespace) -> int:
         _answer_questions(kg)
     if args.out:
         _draw(kg, Path(args.out))
-    if args.html:
-        _not_the_study(args, args.html)
-        print(f"Evidence report: {kg.report(args.html, lang=args.lang)}")
+    for given, word in ((args.html, False), (args.docx, True)):
+        if given:
+            _not_the_study(args, given)
+            if (Path(given).suffix.lower() == ".docx") != word:
+                raise CimoGraphError(
+                    f"{given}: --docx writes a Word document (FILE.docx), --html a page"
+                )
+            print(f"Evidence report: {kg.report(given, lang=args.lang)}")
     return 0 if report.conforms else 1
 
 

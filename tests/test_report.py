@@ -140,3 +140,46 @@ def test_a_collection_of_a_thousand_elements(tmp_path):
     assert len(found) == 1050
     assert '<iframe class="network"' not in text and "focus" in text
     assert text.count('<figure class="chain"><svg') == 50
+
+
+@pytest.mark.parametrize("study", [None, "widening-access.yaml"], ids=["bundled", "realist"])
+def test_the_word_report_holds_every_section_element_and_figure(tmp_path, study):
+    """kg.report("x.docx"): a Word document python-docx opens, with the HTML report's
+    sections, every element's id and verbatim source text, a picture per proposition and
+    one of the network, and the routes to each theme as tables."""
+    import docx
+
+    kg = cg.load(DATA / "studies" / study) if study else cg.load()
+    path = kg.report(tmp_path / "report.docx")
+    document = docx.Document(str(path))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["Studies", "Design propositions", "Network", "Elements", "Themes"]
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    everything = text + "\n" + cells
+    elements = kg.to_networkx()
+    for node, data in elements.nodes(data=True):
+        assert node in everything, node
+        for passage in filter(None, str(data["source_text"]).split(" | ")):
+            assert passage in everything, (node, passage)
+    assert len(document.inline_shapes) == len(kg.propositions()) + 1
+    assert kg.studies()["title"].iloc[0] in text
+    assert any(t.rows[0].cells[0].text == "id" for t in document.tables)  # a theme's routes
+
+
+def test_the_command_line_writes_the_word_report(tmp_path, capsys):
+    out = tmp_path / "report.docx"
+    assert main(["report", "--docx", str(out)]) == 0
+    assert out.read_bytes().startswith(b"PK")  # a Word document is a zip
+    assert main(["report", "--docx", str(tmp_path / "report.html")]) == 2
+    assert "--docx writes a Word document" in capsys.readouterr().err
+
+
+def test_the_word_report_sets_hostile_text_as_text(kg, tmp_path):
+    import docx
+
+    path = hostile_study(kg).report(tmp_path / "hostile.docx")
+    document = docx.Document(str(path))
+    texts = [p.text for p in document.paragraphs]
+    texts += [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert any(HOSTILE in text for text in texts)

@@ -152,6 +152,8 @@ class Drawings:
         network (left out, with a note, beyond ``max_nodes`` nodes), every element with its
         verbatim source text, place, source, notes, themes and links, anchored by its id
         (``report.html#W-I3``), the routes to each theme, and a filter over the elements.
+        A ``path`` ending in ``.docx`` gets the same sections, tables and figures as a
+        Word document (the network as its static picture), for supervisors and journals.
 
         >>> import tempfile
         >>> path = cg.load().report(Path(tempfile.mkdtemp()) / "report.html")
@@ -159,6 +161,11 @@ class Drawings:
         True
         """
         from .._files import write_text
+
+        if Path(path).suffix.lower() == ".docx":
+            from .word import write_word_report
+
+            return write_word_report(self, path, lang=lang, max_nodes=max_nodes)
         from .report import render_report
 
         page = render_report(self, lang=lang, max_nodes=max_nodes)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +29,7 @@ from ..summary import CIMO_CLASSES
 if TYPE_CHECKING:
     from rdflib.term import Node
 
-__all__ = ["render_report"]
+__all__ = ["gather", "render_report"]
 
 _TEMPLATES = Path(__file__).parent / "templates"
 
@@ -82,44 +83,66 @@ class Element:
         return self.labels[0][1] if self.labels else self.id
 
 
+def gather(
+    graph: Any,
+    *,
+    lang: str = "en",
+    max_nodes: int | None = None,
+    picture: Callable[[Any], Any] | None = None,
+    interactive: bool = True,
+) -> dict[str, Any]:
+    """What a report of ``graph`` shows, whatever it is written as: the studies, the
+    design propositions (sentences, figures through ``picture``: inline SVG by default,
+    and assessments), the network (its page where ``interactive``, its picture), every
+    element, the routes to each theme and the validation."""
+    from . import MAX_NODES
+
+    picture = picture or _inline
+    elements, themes, studies = _read(graph, lang)
+    ordered = sorted(
+        (e for e in elements.values() if e.kind != "Theme"),
+        key=lambda e: _KIND_ORDER.get(e.kind, len(_KIND_ORDER)),
+    )
+    network, network_picture, network_note = _network(
+        graph, lang, max_nodes or MAX_NODES, picture, interactive
+    )
+    return {
+        "lang": lang,
+        "title": " · ".join(s["title"] for s in studies) or "cimo-graph report",
+        "studies": studies,
+        "propositions": _propositions(graph, elements, studies, lang, picture),
+        "elements": ordered,
+        "themes": _theme_index(graph, themes, elements, lang),
+        "network": network,
+        "network_note": network_note,
+        "network_picture": network_picture,
+        "validation": _validation(graph),
+    }
+
+
 def render_report(graph: Any, *, lang: str = "en", max_nodes: int | None = None) -> str:
     """The report of ``graph`` (a :class:`~cimo_graph.CimoGraph` or remote graph) as one
     HTML page, labels in ``lang`` first."""
     import jinja2
 
     from .. import __version__
-    from . import MAX_NODES
     from .interactive import _script_hash, _vis_assets
 
-    elements, themes, studies = _read(graph, lang)
-    ordered = sorted(
-        (e for e in elements.values() if e.kind != "Theme"),
-        key=lambda e: _KIND_ORDER.get(e.kind, len(_KIND_ORDER)),
-    )
-    network, network_picture, network_note = _network(graph, lang, max_nodes or MAX_NODES)
+    content = gather(graph, lang=lang, max_nodes=max_nodes)
     page_js = (_TEMPLATES / "report.js").read_text(encoding="utf-8")
     search_js = (_TEMPLATES / "search.js").read_text(encoding="utf-8")
     scripts = [page_js, search_js]
-    if network:
+    if content["network"]:
         vis_js, _ = _vis_assets()
         scripts += [vis_js, (_TEMPLATES / "network.js").read_text(encoding="utf-8")]
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True, keep_trailing_newline=True
     )
     return environment.get_template("report.html.j2").render(
-        lang=lang,
-        title=" · ".join(s["title"] for s in studies) or "cimo-graph report",
-        studies=studies,
-        propositions=_propositions(graph, elements, studies, lang),
-        elements=ordered,
-        themes=_theme_index(graph, themes, elements, lang),
-        network=network,
-        network_note=network_note,
-        network_picture=network_picture,
-        validation=_validation(graph),
+        **content,
         page_js=page_js,
         search_js=search_js,
-        search_texts={e.anchor: e.search_texts() for e in ordered},
+        search_texts={e.anchor: e.search_texts() for e in content["elements"]},
         script_hashes=" ".join(_script_hash(s) for s in scripts),
         version=__version__,
     )
@@ -275,7 +298,11 @@ def _studies(graph: Any, lang: str) -> list[dict]:
 
 
 def _propositions(
-    graph: Any, elements: dict[Node, Element], studies: list[dict], lang: str
+    graph: Any,
+    elements: dict[Node, Element],
+    studies: list[dict],
+    lang: str,
+    picture: Callable[[Any], Any],
 ) -> list[dict]:
     """Each design proposition: its sentence in each study language and its figure."""
     spoken = {s["id"]: set(s["languages"]) for s in studies}
@@ -298,7 +325,7 @@ def _propositions(
                 {
                     "element": element,
                     "sentences": sentences.get(str(node), []),
-                    "svg": _svg(graph, node, lang),
+                    "svg": picture(graph.figure(node, lang=lang)),
                     "confidence": assessed.get(str(node)),
                 }
             )
@@ -336,11 +363,6 @@ def _assessments(graph: Any, lang: str) -> dict[str, dict[str, Any]]:
     return found
 
 
-def _svg(graph: Any, node: Node, lang: str) -> str:
-    """The proposition's figure as inline SVG (text as text), without the XML prologue."""
-    return _inline(graph.figure(node, lang=lang))
-
-
 def _inline(figure: Any) -> str:
     """A matplotlib figure as inline SVG, without the XML prologue; the figure closed."""
     import matplotlib.pyplot as plt
@@ -354,18 +376,20 @@ def _inline(figure: Any) -> str:
     return text[text.index("<svg") :]
 
 
-def _network(graph: Any, lang: str, max_nodes: int) -> tuple[str, str, str]:
-    """The interactive network's page (for an iframe) and its static picture (inline SVG,
-    for print and for readers without scripts), or why they are left out."""
+def _network(
+    graph: Any, lang: str, max_nodes: int, picture: Callable[[Any], Any], interactive: bool
+) -> tuple[str, Any, str]:
+    """The interactive network's page (for an iframe, where ``interactive``) and its
+    static picture (for print and for readers without scripts), or why they are left
+    out."""
+    page = ""
     try:
-        page = graph.to_html(lang=lang, max_nodes=max_nodes).html
-    except DrawingTooLargeError as error:
-        return "", "", str(error)
-    try:
-        picture = _inline(graph.network_figure(None, lang=lang))
-    except DrawingTooLargeError:  # larger than a figure holds: the page alone
-        picture = ""
-    return page, picture, ""
+        if interactive:
+            page = graph.to_html(lang=lang, max_nodes=max_nodes).html
+        drawn = picture(graph.network_figure(None, lang=lang))
+    except DrawingTooLargeError as error:  # larger than a figure holds: the page alone
+        return page, None, "" if page else str(error)
+    return page, drawn, ""
 
 
 def _theme_index(
