@@ -503,3 +503,162 @@ def test_the_library_the_report_and_the_page_find_alike(browser, tmp_path):
     assert errors == [] and more == []
     paper.close()
     page.close()
+
+
+#: Per node: its label's size on screen and whether vis-network draws it.
+_LABELS = """Object.values(cimoGraph.network.body.nodes)
+    .filter((n) => cimoGraph.nodes.get(n.id) !== null)
+    .map((n) => [n.id, n.labelModule.fontOptions.size * cimoGraph.network.getScale(),
+                 n.labelModule.visible()])"""
+
+
+@pytest.mark.parametrize("width", [1280, 400])
+def test_the_page_never_writes_a_label_too_small_to_read(kg, browser, tmp_path, width):
+    """At fit, no label is drawn below 10 px: where the whole study is too large for its
+    labels, each node's id stands in their place at 10 px; 'Zoom to read' shows the
+    labels themselves; a proposition's page is drawn with its labels. Phone width: no
+    sideways scroll, every control on the screen."""
+    from cimo_graph.views.interactive import LEGIBLE_PX
+
+    path = kg.to_html().save(tmp_path / "page.html")
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(path.as_uri())
+    _until(lambda: page.evaluate("window.cimoGraph !== undefined && cimoGraph.captions().length"))
+    labels = page.evaluate(_LABELS)
+    assert all(size >= LEGIBLE_PX for _, size, drawn in labels if drawn)
+    captions = page.evaluate("cimoGraph.captions()")
+    assert {c["id"] for c in captions} == {node for node, _, drawn in labels if not drawn}
+    assert min(c["px"] for c in captions) >= LEGIBLE_PX
+    page.click("#read")
+    _until(lambda: page.evaluate("cimoGraph.captions().length") == 0)
+    drawn = [size for _, size, shown in page.evaluate(_LABELS) if shown]
+    assert drawn and min(drawn) >= LEGIBLE_PX
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+    for control in ("#search", "#nodes", "#overview", "#read", "#save-png", "#save-svg"):
+        box = page.locator(control).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, control
+    page.close()
+    small = kg.to_html(focus="W").save(tmp_path / "w.html")
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(small.as_uri())
+    _until(lambda: page.evaluate("window.cimoGraph !== undefined"))
+    page.wait_for_timeout(300)
+    labels = page.evaluate(_LABELS)  # every node named: by its label, or by its id
+    named = {node for node, size, shown in labels if shown and size >= LEGIBLE_PX}
+    named |= {c["id"] for c in page.evaluate("cimoGraph.captions()")}
+    assert named == {node for node, _, _ in labels}
+    page.close()
+
+
+def test_the_legend_hides_and_shows_a_kind(kg, browser, tmp_path):
+    path = kg.to_html().save(tmp_path / "page.html")
+    page, _, errors = open_page(browser, path)
+    mechanisms = page.evaluate(
+        "cimoGraph.nodes.get().filter((n) => n.kind === 'Mechanism').map((n) => n.id)"
+    )
+    assert len(mechanisms) == 10
+    button = page.locator('#legend .item[data-kind="Mechanism"]')
+    button.click()
+    assert button.get_attribute("aria-pressed") == "false"
+    hidden = page.evaluate("cimoGraph.nodes.get().filter((n) => n.hidden).map((n) => n.id)")
+    assert sorted(hidden) == sorted(mechanisms)
+    button.press("Enter")  # a button: the keyboard works it too
+    assert page.evaluate("cimoGraph.nodes.get().filter((n) => n.hidden).length") == 0
+    assert errors == []
+    page.close()
+
+
+def test_the_keyboard_reaches_every_node_and_reads_its_evidence(kg, browser, tmp_path):
+    """Tab to the list of elements and choose one with the arrow keys: it is selected in
+    the network, shown at a readable size, and its label, source text and links are read
+    out in the detail panel; the text version lists every node with its links."""
+    path = kg.to_html().save(tmp_path / "page.html")
+    page, _, errors = open_page(browser, path)
+    page.focus("#search")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "nodes"
+    options = page.evaluate("Array.from(document.querySelectorAll('#nodes option')).length")
+    assert options == 75 + 1  # every node, and the prompt
+    page.keyboard.type("t")  # a list is chosen from by typing, as any select is
+    chosen = page.evaluate("document.getElementById('nodes').value")
+    assert chosen
+    _until(lambda: page.evaluate("cimoGraph.network.getSelectedNodes()") == [chosen])
+    node = kg.to_networkx().nodes[chosen]
+    detail = page.inner_text("#detail")
+    assert node["label"] in detail
+    if node["source_text"]:
+        assert node["source_text"].split(" | ")[0][:40] in " ".join(detail.split())
+    assert page.evaluate("cimoGraph.network.getScale()") >= 10 / 14
+    items = page.locator("#text-list > li")
+    assert items.count() == 75
+    page.locator("#text-version summary").click()
+    assert "has intervention" in page.inner_text("#text-list")
+    assert errors == []
+    page.close()
+
+
+def test_dark_mode_follows_the_system(kg, browser, tmp_path):
+    path = kg.to_html(focus="W").save(tmp_path / "page.html")
+    page = browser.new_page(color_scheme="dark")
+    page.goto(path.as_uri())
+    _until(lambda: page.evaluate("window.cimoGraph !== undefined"))
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(29, 31, 33)"
+    assert (
+        page.evaluate(
+            "cimoGraph.network.body.edges[cimoGraph.edges.getIds()[0]].options.font.color"
+        )
+        == "#d0d0d0"
+    )
+    page.close()
+    light = browser.new_page(color_scheme="light")
+    light.goto(path.as_uri())
+    _until(lambda: light.evaluate("window.cimoGraph !== undefined"))
+    assert light.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    light.close()
+
+
+def test_the_current_view_saves_as_png_and_svg(kg, browser, tmp_path):
+    """The export buttons save what shows: a PNG that opens as an image of the canvas's
+    size, and an SVG with a box for every node shown (a hidden kind left out)."""
+    import xml.etree.ElementTree as ET
+
+    from PIL import Image
+
+    path = kg.to_html(focus="W").save(tmp_path / "page.html")
+    page, _, errors = open_page(browser, path)
+    page.wait_for_timeout(300)
+    with page.expect_download() as download:
+        page.click("#save-png")
+    png = tmp_path / "view.png"
+    download.value.save_as(png)
+    assert png.read_bytes().startswith(b"\x89PNG")
+    with Image.open(png) as image:
+        size = image.size
+    canvas = page.evaluate(
+        "[document.querySelector('#network canvas').width,"
+        " document.querySelector('#network canvas').height]"
+    )
+    assert list(size) == canvas
+    page.locator('#legend .item[data-kind="Mechanism"]').click()
+    with page.expect_download() as download:
+        page.click("#save-svg")
+    svg = tmp_path / "view.svg"
+    download.value.save_as(svg)
+    root = ET.parse(svg).getroot()
+    groups = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "node"]
+    shown = page.evaluate("cimoGraph.nodes.get().filter((n) => !n.hidden).length")
+    assert len(groups) == shown == 18 - 4
+    page.click("#read")  # zoomed in to read: the labels are written in the picture too
+    page.wait_for_timeout(200)
+    with page.expect_download() as download:
+        page.click("#save-svg")
+    download.value.save_as(svg)
+    texts = " ".join(
+        t.text or "" for t in ET.parse(svg).getroot().iter("{http://www.w3.org/2000/svg}text")
+    )
+    assert "expect initiative and" in texts
+    assert errors == []
+    page.close()

@@ -128,3 +128,40 @@ def test_dutch_page_is_titled_in_dutch(kg, focus, title):
     page = kg.to_html(focus=focus, lang="nl").html
     assert re.search(r"<title>(.*?)</title>", page).group(1) == title
     assert re.search(r"<h1>(.*?)</h1>", page).group(1) == title
+
+
+def test_every_class_has_a_colour_of_its_own_in_any_colour_vision():
+    """Any two classes' colours lie at least MIN_DISTANCE apart (CAM02-UCS ΔE) in normal
+    vision and as deuteranomaly, protanomaly and tritanomaly see them (full severity;
+    recommendation and quote, outcome and aim lay under 4 apart before)."""
+    import itertools
+
+    import numpy as np
+    from colorspacious import cspace_convert
+
+    from cimo_graph.views.style import MIN_DISTANCE, STYLES
+
+    kinds = list(STYLES)
+    rgb = np.array([[int(STYLES[k].color[i : i + 2], 16) for i in (1, 3, 5)] for k in kinds])
+    for vision in (None, "deuteranomaly", "protanomaly", "tritanomaly"):
+        seen = rgb / 255
+        if vision:
+            cvd = {"name": "sRGB1+CVD", "cvd_type": vision, "severity": 100}
+            seen = np.clip(cspace_convert(seen, cvd, "sRGB1"), 0, 1)
+        ucs = cspace_convert(seen, "sRGB1", "CAM02-UCS")
+        for (a, x), (b, y) in itertools.combinations(zip(kinds, ucs, strict=True), 2):
+            assert np.linalg.norm(x - y) >= MIN_DISTANCE, (vision, a, b)
+
+
+def test_dark_text_reads_on_every_class_colour():
+    """Labels are dark text on the class's colour: a contrast of at least 4.5 (WCAG AA)."""
+    from cimo_graph.views.style import STYLES
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    text = luminance("#222222")
+    for kind, style in STYLES.items():
+        assert (luminance(style.color) + 0.05) / (text + 0.05) >= 4.5, kind

@@ -22,6 +22,51 @@ __all__ = ["NetworkPage", "render_page", "to_pyvis"]
 
 _TEMPLATES = Path(__file__).parent / "templates"
 
+#: The nodes' font size in the network's own units, and the least size a label is drawn
+#: at on screen (in CSS pixels): vis-network leaves out a label below it (and fades it in
+#: over the pixel above), and the page writes the node's id in its place at that size (a
+#: whole study at fit).
+FONT_PX = 14
+LEGIBLE_PX = 10
+
+#: The page's words, by language (the study's texts come as they are).
+PAGE_WORDS = {
+    "en": {
+        "search": "search the texts",
+        "search_label": "search",
+        "overview": "Whole network",
+        "read": "Zoom to read",
+        "png": "PNG",
+        "svg": "SVG",
+        "export": "save the current view as",
+        "nodes": "Go to an element",
+        "choose": "choose an element…",
+        "detail": "Details of the selected element",
+        "nothing": "Select an element (click it, or choose it in the list) to read it here.",
+        "text": "Text version of the network",
+        "links_out": "links to",
+        "links_in": "linked from",
+        "legend": "Show or hide a kind of element",
+    },
+    "nl": {
+        "search": "zoeken in de teksten",
+        "search_label": "zoeken",
+        "overview": "Hele netwerk",
+        "read": "Inzoomen om te lezen",
+        "png": "PNG",
+        "svg": "SVG",
+        "export": "huidige weergave opslaan als",
+        "nodes": "Naar een element",
+        "choose": "kies een element…",
+        "detail": "Details van het gekozen element",
+        "nothing": "Kies een element (klik erop, of kies het in de lijst) om het hier te lezen.",
+        "text": "Tekstversie van het netwerk",
+        "links_out": "verwijst naar",
+        "links_in": "verwezen vanuit",
+        "legend": "Een soort element tonen of verbergen",
+    },
+}
+
 
 def to_pyvis(drawing: Drawing, *, layout: str = "cimo", height: str = "720px") -> Network:
     """A pyvis ``Network`` of ``drawing``: nodes coloured and shaped by class, placed in the
@@ -59,6 +104,7 @@ def to_pyvis(drawing: Drawing, *, layout: str = "cimo", height: str = "720px") -
             level=node.layer,
             tip=tip,
             find=list(node.texts),
+            kind=node.kind,
             **extra,
         )
     for number, edge in enumerate(drawing.edges):
@@ -98,7 +144,14 @@ def _options(layout: str) -> str:
     options: dict[str, Any] = {
         "layout": {"randomSeed": 7, "improvedLayout": False},
         "interaction": {"hover": True, "tooltipDelay": 150, "keyboard": True, "multiselect": True},
-        "nodes": {"font": {"size": 14, "face": "sans-serif"}, "margin": 8, "borderWidth": 1},
+        # a label is drawn only where it reads (LEGIBLE_PX on screen); the others show on
+        # hover, in the detail panel and once zoomed in
+        "nodes": {
+            "font": {"size": FONT_PX, "face": "sans-serif"},
+            "margin": 8,
+            "borderWidth": 1,
+            "scaling": {"label": {"drawThreshold": LEGIBLE_PX + 1}},
+        },
         "edges": {
             "color": {"color": "#8a8a8a", "highlight": "#222222"},
             "font": {"size": 10, "color": "#555555", "strokeWidth": 3, "align": "middle"},
@@ -129,6 +182,7 @@ def _legend(drawing: Drawing) -> list[dict[str, str]]:
         if kind in kinds:
             entries.append(
                 {
+                    "kind": kind,
                     "label": style.title_nl if drawing.lang == "nl" else style.title_en,
                     "color": style.color,
                 }
@@ -178,7 +232,11 @@ def render_page(net: Network, *, title: str | None = None, subtitle: str = "") -
     }
     layers = sorted({n.get("level", 0) for n in nodes})
     columns = " | ".join(LAYER_TITLES.get(lang, LAYER_TITLES["en"])[layer] for layer in layers)
+    data["legible"] = LEGIBLE_PX
+    data["font"] = FONT_PX
+    data["words"] = PAGE_WORDS.get(lang, PAGE_WORDS["en"])
     return environment.get_template("network.html.j2").render(
+        words=data["words"],
         lang=lang,
         title=f"cimo-graph: {heading}" if heading else "cimo-graph",
         subtitle=subtitle or columns,
