@@ -165,3 +165,25 @@ def test_dark_text_reads_on_every_class_colour():
     text = luminance("#222222")
     for kind, style in STYLES.items():
         assert (luminance(style.color) + 0.05) / (text + 0.05) >= 4.5, kind
+
+
+def test_classes_drawn_in_one_column_with_one_shape_differ_in_grey():
+    """Printed grey (ITU-R 601 luma), the classes the page draws in one column with one
+    shape lie at least 12 grey levels apart (the classes of one figure: at least 25,
+    test_figures.py)."""
+    import itertools
+
+    from cimo_graph.views.style import LAYERS, STYLES
+
+    def grey(colour: str) -> float:
+        red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        return 0.299 * red + 0.587 * green + 0.114 * blue
+
+    pairs = [
+        (a, b)
+        for a, b in itertools.combinations(STYLES, 2)
+        if LAYERS.get(a) == LAYERS.get(b) and STYLES[a].shape == STYLES[b].shape
+    ]
+    assert len(pairs) >= 8
+    for a, b in pairs:
+        assert abs(grey(STYLES[a].color) - grey(STYLES[b].color)) >= 12, (a, b)

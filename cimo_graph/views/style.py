@@ -7,9 +7,9 @@ from dataclasses import dataclass
 __all__ = ["LAYERS", "LAYER_TITLES", "MIN_DISTANCE", "STYLES", "Style", "layer_of", "style_for"]
 
 #: The least colour difference (CAM02-UCS ΔE) between any two classes' colours, in normal
-#: vision and in each colour-vision deficiency (the palette's measured floor: 5.88, set by
-#: intervention and mechanism as deuteranomaly sees them; the former palette's was 0.7).
-MIN_DISTANCE = 5.5
+#: vision and in each colour-vision deficiency (the palette's measured floor: 6.25; the
+#: former palette's was 0.7, recommendation and quote, outcome and study).
+MIN_DISTANCE = 6.0
 
 
 @dataclass(frozen=True)
@@ -24,32 +24,32 @@ class Style:
     title_nl: str
 
 
-# The CIMO columns' colours from ColorBrewer's Set2/Pastel (colour-blind safe), their
-# lightness set so that the classes drawn together in a figure (context, intervention,
-# mechanism, outcome, added value; pillar, aim, means) print at least 25 grey levels (of
-# 255) apart, in colour printed grey and in the greys of ``grayscale=True`` alike; hatches
-# and dashes add to that. The other classes' colours were chosen (light, of moderate
-# chroma, dark text readable on them) so that any two classes lie at least MIN_DISTANCE
-# apart in CAM02-UCS in normal vision and as deuteranomaly, protanomaly and tritanomaly
-# (full severity) see them (tests/test_interactive.py measures it with colorspacious).
+# The colours: light, of moderate chroma, dark text readable on each (contrast at least
+# 4.5), chosen (from ColorBrewer's pastels, then by search) so that any two classes lie at
+# least MIN_DISTANCE apart in CAM02-UCS in normal vision and as deuteranomaly, protanomaly
+# and tritanomaly see them (full severity); printed grey, the classes drawn together in a
+# figure (context, intervention, mechanism, outcome, added value; pillar, aim, means) lie
+# at least 25 grey levels (of 255) apart, in colour and in the greys of ``grayscale=True``
+# alike (hatches and dashes add to that), and the classes the page draws in one column
+# with one shape at least 12 (tests/test_interactive.py and test_figures.py measure it).
 STYLES: dict[str, Style] = {
-    "Context": Style("#bee6b6", "0.83", "", "box", "context", "context"),
+    "Context": Style("#c3e1d2", "0.83", "", "box", "context", "context"),
     "DesignProposition": Style(
-        "#e1d296", "0.80", "", "box", "design proposition", "ontwerpprincipe"
+        "#d2d296", "0.80", "", "box", "design proposition", "ontwerpprincipe"
     ),
-    "Pillar": Style("#fc8f33", "0.65", "", "box", "pillar", "pijler"),
-    "Intervention": Style("#68acd0", "0.61", "", "box", "intervention", "interventie"),
-    "Means": Style("#b8d2eb", "0.80", "///", "box", "means", "middel"),
-    "Mechanism": Style("#b5b5d7", "0.72", "", "box", "mechanism", "mechanisme"),
-    "Outcome": Style("#feece4", "0.94", "", "box", "outcome", "opbrengst"),
-    "AddedValue": Style("#fa5422", "0.50", "...", "box", "added value", "meerwaarde"),
-    "Aim": Style("#e1ffc3", "0.90", "...", "box", "aim", "doel"),
-    "Role": Style("#c3a5b4", "0.70", "", "ellipse", "role", "rol"),
-    "Organisation": Style("#ffb469", "0.65", "", "ellipse", "organisation", "organisatie"),
-    "RoleStatement": Style("#a5b487", "0.96", "\\\\\\", "box", "role statement", "roluitspraak"),
-    "Recommendation": Style("#69c3a5", "0.98", "xx", "box", "recommendation", "aanbeveling"),
-    "Quote": Style("#d2c3d2", "1.00", "", "box", "quote", "citaat"),
-    "Study": Style("#d2a569", "0.90", "", "database", "study", "onderzoek"),
+    "Pillar": Style("#f0873c", "0.65", "", "box", "pillar", "pijler"),
+    "Intervention": Style("#78a5d2", "0.61", "", "box", "intervention", "interventie"),
+    "Means": Style("#a5d2f0", "0.80", "///", "box", "means", "middel"),
+    "Mechanism": Style("#b4b4e1", "0.72", "", "box", "mechanism", "mechanisme"),
+    "Outcome": Style("#fff0e1", "0.94", "", "box", "outcome", "opbrengst"),
+    "AddedValue": Style("#00b478", "0.50", "...", "box", "added value", "meerwaarde"),
+    "Aim": Style("#d2ff87", "0.90", "...", "box", "aim", "doel"),
+    "Role": Style("#b496b4", "0.70", "", "ellipse", "role", "rol"),
+    "Organisation": Style("#ffc369", "0.65", "", "ellipse", "organisation", "organisatie"),
+    "RoleStatement": Style("#b4b469", "0.96", "\\\\\\", "box", "role statement", "roluitspraak"),
+    "Recommendation": Style("#1ec3a5", "0.98", "xx", "box", "recommendation", "aanbeveling"),
+    "Quote": Style("#d2b4c3", "1.00", "", "box", "quote", "citaat"),
+    "Study": Style("#b4965a", "0.90", "", "database", "study", "onderzoek"),
     "Theme": Style("#ffffff", "1.00", "", "diamond", "theme", "thema"),
 }
 _FALLBACK = Style("#eeeeee", "0.90", "", "dot", "other", "overig")
