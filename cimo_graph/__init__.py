@@ -64,7 +64,7 @@ _LAZY = {
     "ValidationReport": "validation",
     "Violation": "validation",
     "resource_path": "_resources",
-    "tidy": "tidy",
+    "tidy": "longform",
 }
 
 

@@ -938,7 +938,7 @@ def emit(frame: pd.DataFrame, fmt: str, columns: Sequence[str] | None = None) ->
     (``csv+tidy``, ``json+tidy``: in long form, one value per row; see :func:`tidy`)."""
     fmt, _, long = fmt.partition("+")
     if long:
-        from .tidy import tidy
+        from .longform import tidy
 
         frame = tidy(frame)
     if fmt == "csv":

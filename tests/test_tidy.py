@@ -9,7 +9,7 @@ import pytest
 
 import cimo_graph as cg
 from cimo_graph.cli import main
-from cimo_graph.tidy import ID_LISTS, TEXT_LISTS, tidy
+from cimo_graph.longform import ID_LISTS, TEXT_LISTS, tidy
 
 from .conftest import DATA, reviewed_studies
 
