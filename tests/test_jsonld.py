@@ -6,25 +6,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from rdflib import XSD, Graph, Literal
+from rdflib import Graph
 from rdflib.compare import isomorphic
 
 import cimo_graph as cg
 from cimo_graph.jsonld import context
+from cimo_graph.sources import plain_strings as _plain
 
 from .conftest import DATA, reviewed_studies
-
-
-def _plain(graph: Graph) -> Graph:
-    """``graph`` with xsd:string literals written plain (one and the same in RDF 1.1;
-    JSON-LD writes them plain)."""
-    same = Graph()
-    for s, p, o in graph:
-        if isinstance(o, Literal) and o.datatype == XSD.string:
-            o = Literal(str(o))
-        same.add((s, p, o))
-    return same
-
 
 STUDIES = {
     "bundled": lambda: cg.load(),
