@@ -323,3 +323,34 @@ def test_a_network_figure_too_large_or_too_narrow_says_what_to_do(kg):
         kg.network_figure(max_nodes=20)
     with pytest.raises(cg.CimoGraphError, match=r"give width=\d\.\d or more"):
         kg.network_figure("W", width=3.5)
+
+
+def test_a_figure_shows_from_a_script(tmp_path):
+    """fig.show() in a script (matplotlib raised 'Figure.show works only for figures
+    managed by pyplot' for a figure cimo-graph made): under a backend without windows it
+    returns as matplotlib does for any figure, and plt.show() knows the figure."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "show.py"
+    script.write_text(
+        "import warnings\n"
+        "import matplotlib.pyplot as plt\n"
+        "import cimo_graph as cg\n"
+        "figure = cg.load().figure('W')\n"
+        "with warnings.catch_warnings(record=True) as said:\n"
+        "    warnings.simplefilter('always')\n"
+        "    figure.show()\n"
+        "print(plt.get_fignums(), [str(w.message)[:40] for w in said])\n"
+        "plt.show()\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**__import__("os").environ, "MPLBACKEND": "Agg"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("[1] ")

@@ -187,3 +187,12 @@ def test_classes_drawn_in_one_column_with_one_shape_differ_in_grey():
     assert len(pairs) >= 8
     for a, b in pairs:
         assert abs(grey(STYLES[a].color) - grey(STYLES[b].color)) >= 12, (a, b)
+
+
+def test_a_page_prints_as_a_line_not_as_its_html(kg, tmp_path):
+    """repr(page) (a terminal, a log, a notebook's plain-text form) is one short line, not
+    the 700 KB page stored a second time."""
+    page = kg.to_html()
+    assert len(repr(page)) < 200 and "75 elements" in repr(page) and "<html" not in repr(page)
+    page.save(tmp_path / "page.html")
+    assert str(tmp_path / "page.html") in repr(page)

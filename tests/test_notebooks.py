@@ -37,7 +37,13 @@ def test_notebook_runs(path, tmp_path):
         for cell in nbformat.read(path, as_version=4).cells
         if cell.cell_type == "code"
     )
+    import tempfile
+
+    before = set(Path(tempfile.gettempdir()).glob("cimo-*"))
     notebook = executed(path, tmp_path)
+    # what a notebook writes for itself it removes (the tests' own folders aside)
+    left = set(Path(tempfile.gettempdir()).glob("cimo-*")) - before
+    assert not [p for p in left if p.name.startswith(("cimo-figures-", "cimo-study-"))]
     first, last = notebook.cells[0].source, notebook.cells[-1].source
     assert "What this notebook teaches" in first and "What to try next" in last
     # a cell ending in a figure shows the figure, with no %matplotlib magic

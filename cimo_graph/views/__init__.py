@@ -129,7 +129,13 @@ class Drawings:
         Takes the options of :meth:`to_pyvis`."""
         from .interactive import NetworkPage, render_page
 
-        return NetworkPage(render_page(self.to_pyvis(**options)))
+        net = self.to_pyvis(**options)
+        return NetworkPage(
+            render_page(net),
+            title=str(getattr(net, "cimo_title", "")),
+            nodes=len(net.nodes),
+            links=len(net.edges),
+        )
 
     def show(self, path: Path | str | None = None, **options: Any) -> Path:
         """Write the interactive network to ``path`` (default: ``<focus>.html`` or

@@ -71,6 +71,34 @@ class CimoFigure(Figure):
             else:
                 super().savefig(fname, *args, **kwargs)
 
+    def show(self, warn: bool = True) -> None:
+        """Show the figure: in a window where matplotlib has one (a script, Spyder,
+        PyCharm: ``fig.show()``, or ``plt.show()`` after it), inline in a notebook. A
+        figure made by cimo-graph belongs to no pyplot window until shown (matplotlib's
+        own ``show`` raised for it); under a backend without windows (Agg) nothing shows,
+        as for any figure.
+
+        >>> import matplotlib.pyplot as plt
+        >>> figure = cg.load().figure("W")
+        >>> figure.show(warn=False)
+        >>> figure.number in plt.get_fignums()
+        True
+        >>> plt.close(figure)
+        """
+        if self.canvas.manager is None:
+            import itertools
+
+            import matplotlib.pyplot as plt
+            from matplotlib._pylab_helpers import Gcf
+
+            # as pyplot.figure() does: a manager from the backend, known to pyplot
+            taken = set(plt.get_fignums())
+            number = next(n for n in itertools.count(1) if n not in taken)
+            backend = plt._get_backend_mod()
+            manager = backend.new_figure_manager_given_figure(number, self)
+            Gcf._set_new_active_manager(manager)
+        super().show(warn=warn)
+
     def _repr_mimebundle_(
         self, include: Any = None, exclude: Any = None
     ) -> tuple[dict[str, Any], dict[str, Any]]:

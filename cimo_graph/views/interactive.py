@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -261,9 +261,22 @@ class NetworkPage:
     """A rendered network page. In Jupyter it shows inline in an isolated iframe (which
     JupyterLab, VS Code and Colab all display); ``path`` is the file it was written to."""
 
-    html: str
+    html: str = field(repr=False)
     path: Path | None = None
     height: int = 760
+    #: what it draws: its title and how many elements and links
+    title: str = ""
+    nodes: int = 0
+    links: int = 0
+
+    def __repr__(self) -> str:
+        """A line, not the 700 KB page: what it draws and where it is.
+
+        >>> cg.load().to_html(focus="W")
+        <NetworkPage 'W: Design proposition: well-being': 18 elements, 22 links; not saved (...)>
+        """
+        where = f"saved at {self.path}" if self.path else "not saved (.save(path) writes it)"
+        return f"<NetworkPage {self.title!r}: {self.nodes} elements, {self.links} links; {where}>"
 
     def _repr_html_(self) -> str:
         return (
