@@ -10,6 +10,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import URIRef
 
+from .display import Readable
 from .labels import choose_label
 from .namespace import CIMO
 
@@ -35,7 +36,7 @@ CIMO_CLASSES: tuple[str, ...] = (
 
 
 @dataclass(frozen=True)
-class Summary:
+class Summary(Readable):
     """Counts and facts about a loaded graph; ``str()`` gives the text ``cimo-graph info``
     prints."""
 
@@ -48,6 +49,8 @@ class Summary:
     #: the languages of the source texts (passages and quotes), which may differ from the
     #: labels' (an English analysis of Dutch interviews)
     source_languages: tuple[str, ...] = ()
+
+    _repr_pretty_ = Readable._repr_pretty_  # before the dataclass's __repr__
 
     def __str__(self) -> str:
         lines = [f"Source:    {self.source or '(in memory)'}"]

@@ -14,6 +14,7 @@ from rdflib.namespace import RDF, SH, NamespaceManager
 from rdflib.term import Node, URIRef
 
 from ._resources import ontology_graph, shapes_graph
+from .display import Readable
 
 __all__ = ["ValidationReport", "Violation", "validate_graph"]
 
@@ -41,7 +42,7 @@ class Violation:
 
 
 @dataclass(frozen=True)
-class ValidationReport:
+class ValidationReport(Readable):
     """The result of :meth:`CimoGraph.validate`: whether the study conforms, and why not.
 
     It is true when the study conforms, so ``if kg.validate(): ...`` reads naturally.
@@ -54,6 +55,8 @@ class ValidationReport:
     source: str | None = None
     results: Graph = field(default_factory=Graph, repr=False, compare=False)
     text: str = field(default="", repr=False, compare=False)
+
+    _repr_pretty_ = Readable._repr_pretty_  # before the dataclass's __repr__
 
     def __bool__(self) -> bool:
         return self.conforms
@@ -75,6 +78,10 @@ class ValidationReport:
 
     def _repr_markdown_(self) -> str:
         return "```\n" + str(self) + "\n```"
+
+    def __repr__(self) -> str:
+        state = "conforms" if self.conforms else "does not conform"
+        return f"<ValidationReport: {state}, {len(self.violations)} result(s); print() it>"
 
 
 def validate_graph(

@@ -197,3 +197,30 @@ def test_rdflib_engine_makes_no_oxigraph_copy():
     kg = cg.CimoGraph(cg.load().graph, engine="rdflib")
     assert kg.interventions_for("zelfsturing")["id"].tolist()
     assert kg.node("W-I3") and kg._copy is None
+
+
+def test_answers_read_as_text_in_ipython_and_notebooks(kg):
+    """A summary and a validation report show as the text print() gives (IPython's pretty
+    printer, a notebook's HTML), not as their dataclass fields; the report's repr is one
+    line."""
+    from IPython.lib.pretty import pretty
+
+    summary, report = kg.summary(), kg.validate()
+    assert pretty(summary) == str(summary) and "Triples:" in pretty(summary)
+    assert pretty(report) == str(report)
+    assert "Triples:" in summary._repr_html_() and summary._repr_html_().startswith("<pre>")
+    assert repr(report).startswith("<ValidationReport: conforms") and len(repr(report)) < 100
+
+
+def test_evidence_shows_whole_in_a_notebook_without_changing_pandas(kg):
+    import pandas as pd
+
+    before = pd.get_option("display.max_colwidth")
+    evidence = kg.evidence("W-I3")
+    note = evidence.loc[evidence["kind"] == "note", "text"].item()
+    assert len(note) > 100
+    import html
+
+    assert html.escape(note, quote=False) in evidence._repr_html_()
+    assert pd.get_option("display.max_colwidth") == before
+    assert type(evidence[evidence["kind"] == "note"]) is pd.DataFrame  # ordinary, once used

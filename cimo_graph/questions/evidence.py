@@ -66,7 +66,9 @@ class Evidence(Base):
                 r["text"],
             )
         )
-        return _frame(table, ["node", "kind", "text", "lang", "item", "item_label"])
+        from ..display import whole_texts
+
+        return whole_texts(_frame(table, ["node", "kind", "text", "lang", "item", "item_label"]))
 
     @one_lookup
     def shared_elements(
