@@ -354,3 +354,16 @@ def test_a_figure_shows_from_a_script(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("[1] ")
+
+
+@pytest.mark.parametrize("lang", ["de", "fr"])
+def test_a_language_the_words_are_not_in_falls_back_to_english(kg, tmp_path, lang):
+    """A figure, the network figure, the page and the report in a language the library's
+    own words are not in (a German study: issue 35) take English words and the study's
+    labels in the asked language where it has them; they raised KeyError before."""
+    figure = kg.figure("W", lang=lang)
+    assert "Interventions" in [t.get_text() for t in figure.layout.texts]
+    kg.figure(pillars=True, lang=lang)
+    kg.network_figure("self-direction", lang=lang)
+    assert "Zoom to read" in kg.to_html(focus="W", lang=lang).html
+    assert kg.report(tmp_path / "report.html", lang=lang).stat().st_size > 0

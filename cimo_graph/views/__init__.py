@@ -448,7 +448,8 @@ class Drawings:
                     ],
                 )
             )
-        heading = {"en": "The pillars of the design", "nl": "De pijlers van het ontwerp"}[lang]
+        headings = {"en": "The pillars of the design", "nl": "De pijlers van het ontwerp"}
+        heading = headings.get(lang, headings["en"])
         return pillars_figure(
             heading if title else None,
             columns,

@@ -47,6 +47,12 @@ _WORDS = {
 }
 
 
+def _words(lang: str) -> dict[str, str]:
+    """The figure's own words in ``lang``; English for a language they are not in (the
+    study's labels still come in ``lang`` where it has them)."""
+    return _WORDS.get(lang, _WORDS["en"])
+
+
 class CimoFigure(Figure):
     """A matplotlib Figure that saves for print: vector text in SVG and PDF (fonts
     embedded), written whole or not at all.
@@ -318,7 +324,7 @@ def chain_figure(
     column_width = (width - 2 * margin - 3 * gap) / 4
     bold = {"fontweight": "bold"}
     top = _title(canvas, title, margin, width, fontsize)
-    sections = list(zip(_HEADERS[lang], columns, strict=True))
+    sections = list(zip(_HEADERS.get(lang, _HEADERS["en"]), columns, strict=True))
     if column_width < 1.1:  # too narrow for four columns: the chain runs top to bottom
         # stated links cannot be drawn box to box here: the sections' order says the chain
         return _vertical_chain(canvas, top, sections, lang, added_value, actors, margin)
@@ -329,7 +335,7 @@ def chain_figure(
         x = margin + index * (column_width + gap)
         y = canvas.text(x, top, header, column_width, fontsize=fontsize + 1, **bold) - 0.06
         if index == 1 and actors:
-            y = _caption(canvas, x, y, f"{_WORDS[lang]['by']} {actors}", column_width)
+            y = _caption(canvas, x, y, f"{_words(lang)['by']} {actors}", column_width)
         column_top = y
         group = ""
         for number, item in enumerate(items):
@@ -343,7 +349,7 @@ def chain_figure(
             y -= 0.06
             y = (
                 canvas.text(
-                    x, y, _WORDS[lang]["added"], column_width, fontsize=fontsize + 1, **bold
+                    x, y, _words(lang)["added"], column_width, fontsize=fontsize + 1, **bold
                 )
                 - 0.06
             )
@@ -389,7 +395,7 @@ def _vertical_chain(
             y -= 0.26
         y = canvas.text(margin, y, header, width, fontsize=size, **bold) - 0.05
         if index == 1 and actors:
-            y = _caption(canvas, margin, y, f"{_WORDS[lang]['by']} {actors}", width)
+            y = _caption(canvas, margin, y, f"{_words(lang)['by']} {actors}", width)
         group = ""
         for item in items:
             if item.group != group and item.group and not (index == 1 and actors):
@@ -397,7 +403,7 @@ def _vertical_chain(
             group = item.group
             y = canvas.box(margin, y, width, item) - 0.05
     if added_value:
-        y = canvas.text(margin, y - 0.08, _WORDS[lang]["added"], width, fontsize=size, **bold)
+        y = canvas.text(margin, y - 0.08, _words(lang)["added"], width, fontsize=size, **bold)
         y -= 0.05
         for item in added_value:
             y = canvas.box(margin, y, width, item) - 0.05
@@ -425,7 +431,7 @@ def pillars_figure(
         for index, (pillar, aims, means) in enumerate(pillars[start : start + per_row]):
             x = margin + index * (column_width + gap)
             y = canvas.box(x, row_top, column_width, pillar, fontweight="bold") - 0.1
-            for caption, items in ((_WORDS[lang]["aim"], aims), (_WORDS[lang]["means"], means)):
+            for caption, items in ((_words(lang)["aim"], aims), (_words(lang)["means"], means)):
                 if not items:
                     continue
                 y = canvas.text(x, y, caption, column_width, fontstyle="italic") - 0.04

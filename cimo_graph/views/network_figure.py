@@ -102,7 +102,7 @@ def network_figure(
     place.lefts = [_MARGIN + gutter + c * (column + _GAP) for c in range(count)]
     place.width = column
     top = _title(canvas, drawing.title if title else None, _MARGIN, width, fontsize)
-    headers = LAYER_TITLES[lang]
+    headers = LAYER_TITLES.get(lang, LAYER_TITLES["en"])
     y = top
     for layer, left in zip(layers, place.lefts, strict=True):
         y = min(y, canvas.text(left, top, headers[layer], column, fontweight="bold"))
