@@ -8,7 +8,14 @@ from functools import lru_cache
 from rdflib import Literal
 from rdflib.term import Node
 
-__all__ = ["LANGUAGES", "choose_label", "choose_text", "preferred_languages", "value_words"]
+__all__ = [
+    "LANGUAGES",
+    "choose_label",
+    "choose_text",
+    "preferred_languages",
+    "term_words",
+    "value_words",
+]
 
 #: The languages labels are looked up in, in order of preference after the asked one.
 LANGUAGES: tuple[str, ...] = ("en", "nl")
@@ -98,3 +105,34 @@ def value_words(classes: Iterable[str], lang: str) -> dict[str, str]:
             label = choose_label(ontology.objects(value, RDFS.label), lang)
             words[str(value)] = str(label) if label is not None else str(value).rsplit("#", 1)[-1]
     return words
+
+
+@lru_cache(maxsize=1024)
+def term_words(iri: str, lang: str) -> str:
+    """A term of the ontology (a class, a link, a value) in words of ``lang``: its label
+    there; for a link of another vocabulary that studies use, the library's own words for
+    it; else its name split at capitals (``wasAttributedTo`` -> ``was attributed to``).
+
+    >>> term_words("https://w3id.org/cimo-graph/ontology#hasPillar", "nl")
+    'heeft pijler'
+    >>> term_words("http://www.w3.org/2004/02/skos/core#broader", "en")
+    'broader'
+    >>> term_words("https://example.org/vocab#partOfWhole", "de")
+    'part of whole'
+    """
+    import re
+
+    from rdflib import URIRef
+    from rdflib.namespace import RDFS
+
+    from ._resources import ontology_graph
+    from .locales import words
+
+    label = choose_label(ontology_graph().objects(URIRef(iri), RDFS.label), lang)
+    if label is not None:
+        return str(label)
+    known = words("links", lang).get(iri)
+    if known is not None:
+        return known
+    name = re.split(r"[#/]", iri.rstrip("#/"))[-1]
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).lower()

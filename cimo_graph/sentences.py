@@ -1,4 +1,4 @@
-"""Design propositions as sentences in the CIMO template, in Dutch and English.
+"""Design propositions as sentences in the CIMO template, in Dutch, English and German.
 
 "Als je in [context] [opbrengst] wilt bereiken, zorg dan voor [interventie], want dan zet
 je [mechanisme] in gang." (Denyer, Tranfield & van Aken, 2008; as the study phrases it.)
@@ -10,6 +10,12 @@ clause ("where students seek support early"), and the actors who carry out every
 intervention open the interventions ("provide teacher educators who offer ...") only where
 the interventions' labels say what those actors do. The help sheet of the template says
 how to write labels that read well.
+
+German labels are set in quotation marks (the template's words cannot know a label's
+gender, so "im Kontext „Lernnetzwerk“" rather than an article it might get wrong), except
+interventions that say what their actors do ("Lehrende, die Rückmeldung geben"). A study in
+a language without a template gets its propositions in CIMO notation ("C: ...; I: ...;
+M: ...; O: ..."), which every reader of the method knows.
 """
 
 from __future__ import annotations
@@ -29,18 +35,27 @@ TEMPLATES = {
         "If you want to achieve {context} that {outcomes}, provide "
         "{actors}{interventions}, because that sets in motion {mechanisms}."
     ),
+    "de": (
+        "Wenn Sie {context} {outcomes} erreichen wollen, sorgen Sie für "
+        "{actors}{interventions}, denn damit setzen Sie {mechanisms} in Gang."
+    ),
 }
+#: A proposition in a language without a template: the CIMO logic's own notation.
+NOTATION = "C: {context}; I: {interventions}; M: {mechanisms}; O: {outcomes}"
 #: For a proposition whose outcomes the design does not aim for (unintended, or
 #: negative): what happens, not what to provide.
 EXPLAINING = {
     "nl": "{Context} {zetten} {interventions} {mechanisms} in gang, zodat {outcomes} ({what}).",
     "en": "{Context}, {interventions} {sets} in motion {mechanisms}, so that {outcomes} ({what}).",
+    "de": "{Context} {setzen} {interventions} {mechanisms} in Gang, mit der Folge {outcomes} "
+    "({what}).",
 }
 _UNWANTED = {
     "nl": {"unintended": "een onbedoelde opbrengst", "negative": "een negatieve opbrengst"},
     "en": {"unintended": "an unintended outcome", "negative": "a negative outcome"},
+    "de": {"unintended": "ein unbeabsichtigtes Ergebnis", "negative": "ein negatives Ergebnis"},
 }
-_AND = {"nl": "en", "en": "and"}
+_AND = {"nl": "en", "en": "and", "de": "und"}
 
 
 def _words(text: str) -> frozenset[str]:
@@ -48,8 +63,8 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_WHO = {"nl": "die", "en": "who"}
-_WHERE = {"nl": "waar", "en": "where"}
+_WHO = {"nl": "die", "en": "who", "de": ", die"}
+_WHERE = {"nl": "waar", "en": "where", "de": "wo"}
 
 #: Words that open a noun phrase with its own article or determiner: no article is added.
 _DETERMINERS = {
@@ -60,6 +75,10 @@ _DETERMINERS = {
     "nl": _words(
         "een de het deze die dit dat hun zijn haar ons onze mijn jouw uw elk elke ieder "
         "iedere alle beide enkele sommige veel weinig geen andere zo'n"
+    ),
+    "de": _words(
+        "ein eine einen einem einer eines der die das den dem des dieser diese dieses "
+        "jeder jede jedes alle beide einige manche viele wenige kein keine keinen andere"
     ),
 }
 
@@ -89,6 +108,24 @@ _PREPOSITIONS_NL = _words(
     "aan achter bij binnen boven door in met na naar naast om onder op over per rond "
     "sinds tegen tot tussen uit van via voor zonder"
 )
+
+
+#: German prepositions, as the Dutch ones: "-en" after one closes a noun, not a verb.
+_PREPOSITIONS_DE = _words(
+    "an auf aus bei bis durch für gegen in mit nach neben ohne seit über um unter von vor "
+    "während wegen zu zwischen im am zum zur vom beim ins"
+)
+
+
+def _quoted(items: Sequence[str]) -> list[str]:
+    """German labels in quotation marks: „Rückmeldung“."""
+    return [f"\u201e{item}\u201c" for item in items]
+
+
+def _german_nouns(items: Sequence[str], one: str, several: str, lang: str) -> str:
+    """German labels after the noun they are named by: ``das Ergebnis „O“``, ``die
+    Ergebnisse „O1“ und „O2“``."""
+    return f"{one if len(items) == 1 else several} {join(_quoted(items), lang)}"
 
 
 def join(items: Sequence[str], lang: str) -> str:
@@ -172,7 +209,14 @@ def context_phrase(contexts: Sequence[str], lang: str, *, clauses: Sequence[str]
     'in een leernetwerk'
     >>> context_phrase(["studenten in het Gateway-jaar"], "nl")
     'bij studenten in het Gateway-jaar'
+    >>> print(context_phrase(["Lernnetzwerk"], "de", clauses=["Studierende fragen früh"]))
+    im Kontext „Lernnetzwerk“, wo „Studierende fragen früh“ gilt,
     """
+    if lang == "de":
+        phrase = _german_nouns(contexts, "im Kontext", "in den Kontexten", lang)
+        if clauses:
+            phrase = f"{phrase}, wo {join(_quoted(clauses), lang)} gilt,"
+        return phrase
     phrases = []
     for context in contexts:
         word = _first_word(context)
@@ -209,15 +253,16 @@ def says_what_to_do(labels: Sequence[str], lang: str) -> bool:
         words = re.findall(r"[\w'-]+", label.lower())
         if not words:
             continue
-        if lang == "nl":
+        if lang in ("nl", "de"):  # a closing infinitive: "feedback geven", "Rückmeldung geben"
             last = words[-1]
             before = words[-2] if len(words) > 1 else ""
+            prepositions = _PREPOSITIONS_NL if lang == "nl" else _PREPOSITIONS_DE
             if (
                 len(words) > 1
                 and last.endswith("en")
                 and len(last) > 3
-                and before not in _PREPOSITIONS_NL
-                and before not in _DETERMINERS["nl"]
+                and before not in prepositions
+                and before not in _DETERMINERS[lang]
             ):
                 verbal += 1
         elif words[0] in _VERBS_EN:
@@ -261,11 +306,18 @@ def proposition_sentence(
     If you want to achieve for students in the Gateway year that students progress, provide
     small-group teaching, because that sets in motion belonging.
     """
-    if lang not in TEMPLATES:
-        raise ValueError(
-            f"No sentence template for language {lang!r}; use one of {sorted(TEMPLATES)}."
-        )
     contexts = [context] if isinstance(context, str) else list(context)
+    if lang not in TEMPLATES:
+        return NOTATION.format(
+            context="; ".join([*contexts, *context_clauses]),
+            interventions="; ".join(interventions),
+            mechanisms="; ".join(mechanisms),
+            outcomes="; ".join(outcomes),
+        )
+    if lang == "de":
+        return _german(
+            contexts, context_clauses, outcomes, interventions, mechanisms, actors, unwanted
+        )
     if unwanted:
         phrase = context_phrase(contexts, lang, clauses=context_clauses).rstrip(",")
         several = len(interventions) > 1 or any(
@@ -288,4 +340,51 @@ def proposition_sentence(
         actors=f"{actors} {_WHO[lang]} " if actors else "",
         interventions=join(interventions, lang),
         mechanisms=join(mechanisms, lang),
+    )
+
+
+def _german(
+    contexts: Sequence[str],
+    clauses: Sequence[str],
+    outcomes: Sequence[str],
+    interventions: Sequence[str],
+    mechanisms: Sequence[str],
+    actors: str | None,
+    unwanted: str | None,
+) -> str:
+    """The German sentence: labels quoted after the nouns that name them, interventions
+    after their actors as a relative clause where they say what the actors do.
+
+    >>> print(_german(["Lernnetzwerk"], [], ["Studierende fühlen sich zugehörig"],
+    ...     ["Rückmeldung geben"], ["Gefühl, ernst genommen zu werden"], "Lehrende", None))
+    Wenn Sie im Kontext „Lernnetzwerk“ das Ergebnis „Studierende fühlen sich zugehörig“
+    erreichen wollen, sorgen Sie für Lehrende, die Rückmeldung geben, denn damit setzen Sie
+    den Mechanismus „Gefühl, ernst genommen zu werden“ in Gang.
+    """
+    lang = "de"
+    context = context_phrase(contexts, lang, clauses=clauses)
+    done = _german_nouns(mechanisms, "den Mechanismus", "die Mechanismen", lang)
+    if unwanted:
+        return EXPLAINING[lang].format(
+            Context=context.rstrip(",")[:1].upper() + context.rstrip(",")[1:],
+            setzen="setzen" if len(interventions) > 1 else "setzt",
+            interventions=join(_quoted(interventions), lang),
+            mechanisms=done,
+            outcomes=join(_quoted(outcomes), lang),
+            what=_UNWANTED[lang][unwanted],
+        )
+    if actors and says_what_to_do(interventions, lang):
+        provided = f"{actors}{_WHO[lang]} {join(interventions, lang)}"
+    else:
+        provided = join(_quoted(interventions), lang)
+    return (
+        TEMPLATES[lang]
+        .format(
+            context=context,
+            outcomes=_german_nouns(outcomes, "das Ergebnis", "die Ergebnisse", lang),
+            actors="",
+            interventions=provided,
+            mechanisms=done,
+        )
+        .replace(",,", ",")
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from matplotlib.figure import Figure
 
 from .._files import atomic_path
+from ..locales import words
 from .style import style_for
 
 if TYPE_CHECKING:
@@ -37,20 +38,16 @@ SAVE_RC = {
 #: No creation dates in the files, so the same figure gives the same bytes.
 _NO_DATES = {"svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}, "png": {}}
 
-_HEADERS = {
-    "en": ["Context", "Interventions", "Mechanisms", "Outcomes"],
-    "nl": ["Context", "Interventies", "Mechanismen", "Opbrengsten"],
-}
-_WORDS = {
-    "en": {"added": "Added value", "aim": "Aim", "means": "Means", "by": "carried out by"},
-    "nl": {"added": "Meerwaarde", "aim": "Doel", "means": "Middelen", "by": "uitgevoerd door"},
-}
 
-
-def _words(lang: str) -> dict[str, str]:
+def _words(lang: str) -> Mapping[str, str]:
     """The figure's own words in ``lang``; English for a language they are not in (the
     study's labels still come in ``lang`` where it has them)."""
-    return _WORDS.get(lang, _WORDS["en"])
+    return words("figure", lang)
+
+
+def _headers(lang: str) -> list[str]:
+    said = _words(lang)
+    return [said[k] for k in ("context", "interventions", "mechanisms", "outcomes")]
 
 
 class CimoFigure(Figure):
@@ -324,7 +321,7 @@ def chain_figure(
     column_width = (width - 2 * margin - 3 * gap) / 4
     bold = {"fontweight": "bold"}
     top = _title(canvas, title, margin, width, fontsize)
-    sections = list(zip(_HEADERS.get(lang, _HEADERS["en"]), columns, strict=True))
+    sections = list(zip(_headers(lang), columns, strict=True))
     if column_width < 1.1:  # too narrow for four columns: the chain runs top to bottom
         # stated links cannot be drawn box to box here: the sections' order says the chain
         return _vertical_chain(canvas, top, sections, lang, added_value, actors, margin)

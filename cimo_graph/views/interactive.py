@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._files import write_text
+from ..locales import words
 from .layout import layered_positions, wrap_label
 from .style import LAYER_TITLES, STYLES, style_for
 from .subgraph import Drawing
@@ -28,44 +29,6 @@ _TEMPLATES = Path(__file__).parent / "templates"
 #: whole study at fit).
 FONT_PX = 14
 LEGIBLE_PX = 10
-
-#: The page's words, by language (the study's texts come as they are).
-PAGE_WORDS = {
-    "en": {
-        "search": "search the texts",
-        "search_label": "search",
-        "overview": "Whole network",
-        "read": "Zoom to read",
-        "png": "PNG",
-        "svg": "SVG",
-        "export": "save the current view as",
-        "nodes": "Go to an element",
-        "choose": "choose an element…",
-        "detail": "Details of the selected element",
-        "nothing": "Select an element (click it, or choose it in the list) to read it here.",
-        "text": "Text version of the network",
-        "links_out": "links to",
-        "links_in": "linked from",
-        "legend": "Show or hide a kind of element",
-    },
-    "nl": {
-        "search": "zoeken in de teksten",
-        "search_label": "zoeken",
-        "overview": "Hele netwerk",
-        "read": "Inzoomen om te lezen",
-        "png": "PNG",
-        "svg": "SVG",
-        "export": "huidige weergave opslaan als",
-        "nodes": "Naar een element",
-        "choose": "kies een element…",
-        "detail": "Details van het gekozen element",
-        "nothing": "Kies een element (klik erop, of kies het in de lijst) om het hier te lezen.",
-        "text": "Tekstversie van het netwerk",
-        "links_out": "verwijst naar",
-        "links_in": "verwezen vanuit",
-        "legend": "Een soort element tonen of verbergen",
-    },
-}
 
 
 def to_pyvis(drawing: Drawing, *, layout: str = "cimo", height: str = "720px") -> Network:
@@ -234,7 +197,7 @@ def render_page(net: Network, *, title: str | None = None, subtitle: str = "") -
     columns = " | ".join(LAYER_TITLES.get(lang, LAYER_TITLES["en"])[layer] for layer in layers)
     data["legible"] = LEGIBLE_PX
     data["font"] = FONT_PX
-    data["words"] = PAGE_WORDS.get(lang, PAGE_WORDS["en"])
+    data["words"] = dict(words("page", lang))
     return environment.get_template("network.html.j2").render(
         words=data["words"],
         lang=lang,

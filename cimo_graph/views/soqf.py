@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import CimoGraphError
+from ..locales import LANGUAGES, words
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,55 +28,8 @@ __all__ = [
 #: What :func:`write_findings_tables` writes, by suffix.
 SOQF_FORMATS = ("xlsx", "html")
 
-#: The tables' own words (headings, counts, who assessed), by language.
-TABLE_WORDS = {
-    "en": {
-        "title": "Summary of qualitative findings",
-        "profile_title": "GRADE-CERQual Evidence Profile",
-        "number": "#",
-        "finding": "Summary of review finding",
-        "confidence": "GRADE-CERQual assessment of confidence",
-        "explanation": "Explanation of GRADE-CERQual assessment",
-        "studies": "Studies contributing to the review finding",
-        "methodological_limitations": "Methodological limitations",
-        "coherence": "Coherence",
-        "adequacy": "Adequacy of data",
-        "relevance": "Relevance",
-        "data": "Data in the graph",
-        "elements": "elements",
-        "passages": "passages",
-        "quotes": "quotes",
-        "voices": "voices",
-        "assessed": "Assessed by {who} on {when}",
-        "proposition": "Design proposition",
-        "note": "Assessed with GRADE-CERQual (Lewin et al., Implementation Science 13, "
-        "2018). The counts are what the graph holds behind each finding; the judgements "
-        "are the assessors'.",
-    },
-    "nl": {
-        "title": "Samenvatting van kwalitatieve bevindingen",
-        "profile_title": "GRADE-CERQual-bewijsprofiel",
-        "number": "#",
-        "finding": "Samenvatting van de bevinding",
-        "confidence": "GRADE-CERQual-oordeel over het vertrouwen",
-        "explanation": "Toelichting op het GRADE-CERQual-oordeel",
-        "studies": "Onderzoeken die aan de bevinding bijdragen",
-        "methodological_limitations": "Methodologische beperkingen",
-        "coherence": "Samenhang",
-        "adequacy": "Toereikendheid van de gegevens",
-        "relevance": "Relevantie",
-        "data": "Gegevens in de graaf",
-        "elements": "elementen",
-        "passages": "passages",
-        "quotes": "citaten",
-        "voices": "stemmen",
-        "assessed": "Beoordeeld door {who} op {when}",
-        "proposition": "Ontwerpprincipe",
-        "note": "Beoordeeld met GRADE-CERQual (Lewin e.a., Implementation Science 13, "
-        "2018). De aantallen zijn wat de graaf achter elke bevinding bevat; de oordelen "
-        "zijn die van de beoordelaars.",
-    },
-}
+#: The tables' own words (headings, counts, who assessed), by language the library has.
+TABLE_WORDS = {lang: dict(words("table", lang)) for lang in LANGUAGES}
 _COMPONENTS = ("methodological_limitations", "coherence", "adequacy", "relevance")
 
 
@@ -160,7 +114,7 @@ def findings_tables(
 
 def table_words(lang: str) -> dict[str, str]:
     """The tables' own words in ``lang`` (English for a language they lack)."""
-    return TABLE_WORDS.get(lang, TABLE_WORDS["en"])
+    return words("table", lang)
 
 
 def _capital(level: str) -> str:

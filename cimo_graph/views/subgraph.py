@@ -11,9 +11,9 @@ from rdflib import URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
-from .._resources import ontology_graph
 from ..errors import DrawingTooLargeError
-from ..labels import choose_label
+from ..labels import term_words
+from ..locales import words
 from ..lookup import local_name
 from ..questions import Info, natural_key
 from ..questions.base import mapped_groups
@@ -116,13 +116,13 @@ def select(
     focus_themes: set[Node] = set()
     if focus is None:
         chosen = _everything(kg)
-        title = _WORDS.get(lang, _WORDS["en"])["all"]
+        title = words("drawing", lang)["all"]
     else:
         node, kind = names.node(focus, themes=True)
         infos = kg._annotate([node])
         label = kg._label(node, infos, lang)
         if kind == "theme":  # a theme's id is a word of one language: its label instead
-            title = f"{_WORDS.get(lang, _WORDS['en'])['theme']}: {label}"
+            title = f"{words('drawing', lang)['theme']}: {label}"
         else:
             title = f"{kg._id(node, infos)}: {label}"
         if kind == "theme":
@@ -227,13 +227,6 @@ def _neighbourhood(kg: Questions, start: Node, depth: int) -> set[Node]:
     return seen
 
 
-#: the words of a drawing's title, by language
-_WORDS = {
-    "en": {"all": "all elements", "theme": "theme"},
-    "nl": {"all": "alle elementen", "theme": "thema"},
-}
-
-
 def _edges_among(
     kg: Questions, nodes: set[Node], with_themes: bool, themes: set[Node] | None
 ) -> list[tuple[Node, str, Node]]:
@@ -297,12 +290,7 @@ def _drawing(
             )
             + tuple(sorted(set(quotes.get(node, ())))),
         )
-    ontology = ontology_graph()
-    label_of = {}
-    for _, relation, _ in edges:
-        if relation not in label_of:
-            label = choose_label(ontology.objects(URIRef(relation), _RDFS_LABEL), lang)
-            label_of[relation] = str(label) if label is not None else _link_words(relation, lang)
+    label_of = {relation: term_words(relation, lang) for _, relation, _ in edges}
     names = kg._prefixes()
     for source, relation, target in sorted(
         edges, key=lambda e: (drawing.nodes[e[0]].order, e[1], drawing.nodes[e[2]].order)
@@ -332,36 +320,8 @@ def _joined_members(
     return parts
 
 
-#: words for the links of other vocabularies that studies use, where the ontology has none
-_LINK_WORDS = {
-    "http://www.w3.org/ns/prov#wasAttributedTo": {"en": "attributed to", "nl": "toegeschreven aan"},
-    "http://www.w3.org/ns/prov#wasDerivedFrom": {"en": "derived from", "nl": "afgeleid van"},
-    "http://www.w3.org/2004/02/skos/core#broader": {"en": "broader", "nl": "breder"},
-    "http://www.w3.org/2004/02/skos/core#narrower": {"en": "narrower", "nl": "nauwer"},
-    "http://www.w3.org/2004/02/skos/core#related": {"en": "related", "nl": "verwant"},
-    "http://www.w3.org/2004/02/skos/core#inScheme": {"en": "in scheme", "nl": "in schema"},
-    "http://purl.org/dc/terms/isPartOf": {"en": "part of", "nl": "deel van"},
-    "http://purl.org/dc/terms/references": {"en": "references", "nl": "verwijst naar"},
-    "http://purl.org/dc/terms/source": {"en": "source", "nl": "bron"},
-}
-
-
-def _link_words(relation: str, lang: str) -> str:
-    """A link without a label in the ontology, in words: known ones in the language, else
-    its name split at capitals (``wasAttributedTo`` -> ``was attributed to``)."""
-    import re
-
-    known = _LINK_WORDS.get(relation)
-    if known is not None:
-        return known.get(lang, known["en"])
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local_name(relation)).lower()
-
-
 def _prefixed(iri: str, prefixes: dict[str, str]) -> str:
     for prefix, namespace in sorted(prefixes.items(), key=lambda p: -len(p[1])):
         if iri.startswith(namespace) and prefix:
             return f"{prefix}:{iri[len(namespace) :]}"
     return iri
-
-
-_RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
