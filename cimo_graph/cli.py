@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,7 +21,7 @@ from .graph import CimoGraph, load
 from .iris import checked_iri
 from .questions.routes import MAPPINGS
 from .questions.synthesis import AXES, STEPS
-from .sparql import _parse_header, named_queries
+from .sparql import _parse_header, named_queries, named_query
 from .views import RENDER_FORMATS
 
 if TYPE_CHECKING:
@@ -238,6 +239,17 @@ def _parser() -> argparse.ArgumentParser:
             "matches too) or none",
         )
 
+    def lang_option(sub: argparse.ArgumentParser, what: str) -> None:
+        sub.add_argument(
+            "--lang",
+            type=_language_tag,
+            default=None,
+            metavar="TAG",
+            help=f"{what}: any language the study gives labels in (default: en where it "
+            "has it, else its first)",
+        )
+        sub.set_defaults(study_language=True)
+
     def answers(sub: argparse.ArgumentParser, *, lang: bool = True) -> None:
         sub.add_argument(
             "--endpoint",
@@ -260,12 +272,7 @@ def _parser() -> argparse.ArgumentParser:
             "itself when left out); answers at it are read again whole, in pages",
         )
         if lang:
-            sub.add_argument(
-                "--lang",
-                choices=("en", "nl"),
-                default="en",
-                help="language of the labels (default: en)",
-            )
+            lang_option(sub, "language of the labels")
         sub.add_argument(
             "--format",
             choices=FORMATS,
@@ -324,9 +331,7 @@ def _parser() -> argparse.ArgumentParser:
         help="also write the evidence report as a Word document: the same sections, tables "
         "and figures, the network as a picture",
     )
-    sub.add_argument(
-        "--lang", choices=("en", "nl"), default="en", help="language of the report's labels"
-    )
+    lang_option(sub, "language of the report's labels and words")
     sub = command("render", "Draw the study: an interactive page, a figure or an export.", _render)
     sub.add_argument(
         "--format",
@@ -346,7 +351,7 @@ def _parser() -> argparse.ArgumentParser:
         help="draw the focus node's neighbourhood this many links deep",
     )
     sub.add_argument("--themes", action="store_true", help="add the theme nodes")
-    sub.add_argument("--lang", choices=("en", "nl"), default="en", help="language of labels")
+    lang_option(sub, "language of labels")
     following(sub)
     sub.add_argument("--dpi", type=_count(1), default=300, help="resolution of PNG figures")
     sub.add_argument(
@@ -415,9 +420,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("-o", "--out", default=None, metavar="FILE", help="write an SSSOM table (TSV)")
     sub.add_argument("--force", action="store_true", help="replace a file at --out")
-    sub.add_argument(
-        "--lang", choices=("en", "nl"), default="en", help="language of the labels shown"
-    )
+    lang_option(sub, "language of the labels shown")
     sub.add_argument("--format", choices=FORMATS, default="table", help="table, csv or json")
     tidy_option(sub)
     sub.set_defaults(run=_align)
@@ -618,7 +621,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the dataset's licence: an SPDX id (CC-BY-4.0, CC0-1.0, ...) or its URL; "
         "default: the one the study states (a note says when there is none)",
     )
-    sub.add_argument("--lang", choices=("en", "nl"), default="en", help="language of labels")
+    lang_option(sub, "language of labels")
     sub = command("cite", "The study's reference (or a cited work's) as text or BibTeX.", _cite)
     sub.add_argument("work", nargs="?", default=None, help="a cited work's id (default: the study)")
     sub.add_argument("--bibtex", action="store_true", help="BibTeX instead of text")
@@ -836,6 +839,14 @@ def _studies_given(args: argparse.Namespace) -> None:
 
 
 def _load(args: argparse.Namespace) -> Any:
+    """The graph the command asks (a study file, several, stdin or an endpoint), with
+    ``--lang`` settled against its languages."""
+    kg = _load_graph(args)
+    _settle_language(args, kg)
+    return kg
+
+
+def _load_graph(args: argparse.Namespace) -> Any:
     if getattr(args, "endpoint", None):
         for option, how in (("mappings", "add_mappings"), ("assessments", "add_assessments")):
             if getattr(args, option, None):
@@ -983,6 +994,7 @@ def _align(args: argparse.Namespace) -> int:
         raise CimoGraphError("align compares studies: name two or more (STUDY STUDY...)")
     _not_the_study(args, args.out)
     kg = load(list(args.study))
+    _settle_language(args, kg)
     found = kg.align(
         kinds=kinds, threshold=args.threshold, out=args.out, lang=args.lang, force=args.force
     )
@@ -1296,6 +1308,32 @@ def _port(text: str) -> int:
     return port
 
 
+def _language_tag(text: str) -> str:
+    """A language tag as a study declares it (``en``, ``nl``, ``de``, ``pt-BR``)."""
+    if not re.fullmatch(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*", text):
+        raise argparse.ArgumentTypeError(f"language {text!r}: give a language tag, like en or de")
+    return text
+
+
+def _settle_language(args: argparse.Namespace, kg: Any) -> None:
+    """``--lang`` checked against the languages the loaded studies give labels in (one of
+    them, the error naming them), or chosen: English where they have it, else the first."""
+    if not getattr(args, "study_language", False):
+        return
+    spoken = sorted({str(row["lang"]) for row in kg._select(named_query("study-languages"), {})})
+    if args.lang is None:
+        args.lang = "en" if "en" in spoken or not spoken else spoken[0]
+    elif spoken and args.lang not in spoken:
+        same = [tag for tag in spoken if tag.lower() == args.lang.lower()]  # tags ignore case
+        if same:
+            args.lang = same[0]
+            return
+        raise CimoGraphError(
+            f"--lang {args.lang}: the study gives its labels in {', '.join(spoken)}, not in "
+            f"{args.lang}; ask in one of them"
+        )
+
+
 def _row_cap(text: str) -> int:
     """A server's row cap: a whole number of rows, at least 1."""
     if not text.strip().isdigit() or int(text) < 1:
@@ -1405,7 +1443,7 @@ def _answer_questions(kg: CimoGraph) -> None:
         "table",
         ["id", "strengthens", "strengthens_kind", "strengthens_label"],
     )
-    for lang in [lang for lang in ("nl", "en") if lang in kg.summary().languages] or ["en"]:
+    for lang in kg.summary().languages or ("en",):
         heading(f"The design propositions as sentences ({lang})  kg.sentences(lang={lang!r})")
         for row in kg.sentences(lang=lang).itertuples():
             print(f"{row.id}: {row.sentence}\n")

@@ -12,16 +12,19 @@ from __future__ import annotations
 import io
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDFS
+from rdflib.namespace import SKOS
 
 from ..errors import CimoGraphError, DrawingTooLargeError, NoRouteError
+from ..labels import term_words
+from ..locales import words
 from ..lookup import local_name
+from ..namespace import CIMO
 from ..questions.base import cimo_kind, in_id_order
 from ..sparql import named_query
 from ..summary import CIMO_CLASSES
@@ -57,6 +60,8 @@ class Element:
     anchor: str
     id: str
     kind: str
+    #: the kind in words of the report's language (the ontology's label of the class)
+    kind_label: str = ""
     study: str = ""
     labels: list[tuple[str, str]] = field(default_factory=list)  # (language, text)
     synonyms: list[tuple[str, str]] = field(default_factory=list)
@@ -68,8 +73,9 @@ class Element:
     themes: list[Element] = field(default_factory=list)
     #: what a realist study records of it: (field, value) in the report's language
     facts: list[tuple[str, str]] = field(default_factory=list)
-    out: list[tuple[str, Element]] = field(default_factory=list)  # (relation, target)
-    into: list[tuple[str, Element]] = field(default_factory=list)  # (relation, source)
+    #: links as (the relation in words of the report's language, the other element)
+    out: list[tuple[str, Element]] = field(default_factory=list)  # to a target
+    into: list[tuple[str, Element]] = field(default_factory=list)  # from a source
 
     def search_texts(self) -> list[str]:
         """The texts kg.search looks in: labels, synonyms, source texts, notes, quotes."""
@@ -106,9 +112,13 @@ def gather(
     network, network_picture, network_note = _network(
         graph, lang, max_nodes or MAX_NODES, picture, interactive
     )
+    said = words("report", lang)
+    for study in studies:
+        study["facts"] = _study_facts(study, said)
     return {
         "lang": lang,
-        "title": " · ".join(s["title"] for s in studies) or "cimo-graph report",
+        "words": said,
+        "title": " · ".join(s["title"] for s in studies) or said["title"],
         "studies": studies,
         "propositions": _propositions(graph, elements, studies, lang, picture),
         "elements": ordered,
@@ -116,7 +126,9 @@ def gather(
         "network": network,
         "network_note": network_note,
         "network_picture": network_picture,
-        "validation": _validation(graph),
+        "validation": _validation(graph, said),
+        "table_words": words("table", lang),
+        "page_words": words("page", lang),
     }
 
 
@@ -191,6 +203,7 @@ def _read(graph: Any, lang: str) -> tuple[dict[Node, Element], list[Element], li
             anchor=anchor,
             id=ids[node],
             kind=kind,
+            kind_label=_kind_words(kind, lang),
             study=study,
             labels=_tagged(f.get("label", ()), lang),
             synonyms=_tagged(f.get("synonym", ()), lang),
@@ -202,10 +215,11 @@ def _read(graph: Any, lang: str) -> tuple[dict[Node, Element], list[Element], li
         element.themes = [elements[t] for t in fields[node].get("theme", ()) if t in elements]
     for row in graph._select(named_query("network"), {}):
         source, target = elements.get(row["source"]), elements.get(row["target"])
-        relation = local_name(str(row["relation"]))
-        if source is not None and target is not None and relation != "theme":
-            source.out.append((relation, target))
-            target.into.append((relation, source))
+        relation = str(row["relation"])
+        if source is not None and target is not None and local_name(relation) != "theme":
+            said = term_words(relation, lang)
+            source.out.append((said, target))
+            target.into.append((said, source))
     for row in graph._select(named_query("evidence"), {}):
         element = elements.get(row["node"])
         kind = str(row["kind"])
@@ -228,16 +242,9 @@ def _read(graph: Any, lang: str) -> tuple[dict[Node, Element], list[Element], li
 def _facts(graph: Any, elements: dict[Node, Element], lang: str) -> None:
     """Each element's realist fields (outcome kind and direction, theory stage, resource
     and reasoning), named and valued by the ontology's labels in ``lang``."""
-    from .._resources import ontology_graph
-    from ..labels import choose_label
-
-    ontology = ontology_graph()
 
     def named(term: Any) -> str:
-        if isinstance(term, Literal):
-            return str(term)
-        label = choose_label(ontology.objects(term, RDFS.label), lang)
-        return str(label) if label is not None else local_name(str(term))
+        return str(term) if isinstance(term, Literal) else term_words(str(term), lang)
 
     for row in graph._select(named_query("realist-fields"), {}):
         element = elements.get(row["node"])
@@ -400,10 +407,13 @@ def _theme_index(
     index = []
     for theme in themes:
         tables = []
+        headings = words("figure", lang)
+        said = words("report", lang)
+        columns = [said[f"column_{c}"] for c in _ROUTE_COLUMNS]
         for title, helper in (
-            ("Interventions", graph.interventions_for),
-            ("Mechanisms", graph.mechanisms_for),
-            ("Outcomes", graph.outcomes_of),
+            (headings["interventions"], graph.interventions_for),
+            (headings["mechanisms"], graph.mechanisms_for),
+            (headings["outcomes"], graph.outcomes_of),
         ):
             try:
                 records = helper(URIRef(theme.iri), lang=lang).to_dict("records")
@@ -417,11 +427,17 @@ def _theme_index(
                         "element": target,
                         # (text, whether it is ids: each kept whole on its line)
                         "cells": [
-                            (_cell(record.get(c)), c in _ID_COLUMNS) for c in _ROUTE_COLUMNS[1:]
+                            (
+                                _cell(record.get(c))
+                                if c != "kind"
+                                else _kind_words(record.get(c), lang),
+                                c in _ID_COLUMNS,
+                            )
+                            for c in _ROUTE_COLUMNS[1:]
                         ],
                     }
                 )
-            tables.append({"title": title, "columns": _ROUTE_COLUMNS, "rows": rows})
+            tables.append({"title": title, "columns": columns, "rows": rows})
         index.append({"theme": theme, "tables": tables})
     return index
 
@@ -432,16 +448,58 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _validation(graph: Any) -> dict[str, Any]:
-    """Whether the graph conforms to the shapes; a remote graph is not checked here."""
+def _validation(graph: Any, said: Mapping[str, str]) -> dict[str, Any]:
+    """Whether the graph conforms to the shapes, with the sentence that says so; a
+    remote graph is not checked here."""
     validate = getattr(graph, "validate", None)
     if validate is None:
-        return {"checked": False}
+        return {"checked": False, "text": f"{said['validation']}: {said['not_checked']}"}
     report = validate()
     severe = [v for v in report.violations if v.severity == "Violation"]
+    results = len(report.violations) - len(severe)  # warnings and notes
+    if not report.conforms:
+        text = said["violations"].format(count=len(severe))
+    elif results:
+        text = said["conforms_with"].format(count=results)
+    else:
+        text = said["conforms"]
     return {
         "checked": True,
         "conforms": bool(report.conforms),
         "violations": len(severe),
-        "results": len(report.violations) - len(severe),  # warnings and notes
+        "results": results,
+        "text": f"{said['validation']}: {text}",
     }
+
+
+def _study_facts(study: dict[str, Any], said: Mapping[str, str]) -> list[tuple[str, str]]:
+    """What the report lists of a study, as (name, value) rows in the report's words."""
+    rows = [(said["reference"], study["reference"])] if study["reference"] else []
+    rows += [(said["method"], text) for text in study["method"]]
+    for key, field_key, joiner in (
+        ("institutions", "institutions", "; "),
+        ("languages", "languages", ", "),
+        ("source", "sources", "; "),
+        ("licence", "licence", "; "),
+        ("encoders", "encoders", "; "),
+        ("encoding_licence", "encoding_licence", "; "),
+    ):
+        if study[field_key]:
+            rows.append((said[key], joiner.join(study[field_key])))
+    counts = (f"{count} {said['count_' + name]}" for name, count in study["counts"])
+    rows.append((said["elements"], ", ".join(counts)))
+    rows.append((said["iri"], study["iri"]))
+    return rows
+
+
+def _kind_words(kind: Any, lang: str) -> str:
+    """A kind of element (``"DesignProposition"``) in words of ``lang``: the ontology's
+    label of its class, with a capital (``"Ontwerpprincipe"``)."""
+    if not kind:
+        return ""
+    if kind == "Theme":
+        said = term_words(str(SKOS.Concept), lang)
+        said = words("drawing", lang)["theme"] if said == "concept" else said
+    else:
+        said = term_words(f"{CIMO}{kind}", lang)
+    return said[:1].upper() + said[1:]

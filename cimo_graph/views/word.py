@@ -40,19 +40,20 @@ def write_word_report(
     from .report import gather
 
     content = gather(graph, lang=lang, max_nodes=max_nodes, picture=_png, interactive=False)
+    said = content["words"]
     document = Document()
     document.core_properties.title = content["title"]
-    document.core_properties.comments = f"Made by cimo-graph {__version__}."
+    document.core_properties.comments = said["made_by"].format(version=__version__)
     width = Cm(16)
     document.add_heading(content["title"], level=0)
 
-    document.add_heading("Studies", level=1)
+    document.add_heading(said["studies"], level=1)
     for study in content["studies"]:
         document.add_heading(study["title"], level=2)
-        _facts(document, _study_facts(study))
-    document.add_paragraph(_validation(content["validation"]))
+        _facts(document, study["facts"])
+    document.add_paragraph(content["validation"]["text"])
 
-    document.add_heading("Design propositions", level=1)
+    document.add_heading(said["propositions"], level=1)
     for item in content["propositions"]:
         element = item["element"]
         document.add_heading(f"{element.id} {element.label(lang)}", level=2)
@@ -65,17 +66,20 @@ def write_word_report(
         if assessed:
             document.add_heading(f"GRADE-CERQual: {assessed['level']}", level=3)
             document.add_paragraph(assessed["explanation"])
-            rows = [("Finding", assessed["statement"])] if assessed["statement"] else []
+            rows = [(said["finding"], assessed["statement"])] if assessed["statement"] else []
             rows += [
                 (name, f"{level}: {explanation}" if explanation else level)
                 for name, level, explanation in assessed["components"]
             ]
-            rows += [("Assessment", assessed["assessed"]), ("Data in the graph", assessed["data"])]
+            rows += [
+                (said["assessment"], assessed["assessed"]),
+                (content["table_words"]["data"], assessed["data"]),
+            ]
             _facts(document, rows)
     if not content["propositions"]:
-        document.add_paragraph("The graph holds no design proposition.")
+        document.add_paragraph(said["no_propositions"])
 
-    document.add_heading("Network", level=1)
+    document.add_heading(said["network"], level=1)
     if content["network_picture"]:
         document.add_picture(io.BytesIO(content["network_picture"]), width=width)
     else:
@@ -85,11 +89,11 @@ def write_word_report(
             "focus of it (kg.network_figure(focus))."
         )
 
-    document.add_heading("Elements", level=1)
+    document.add_heading(said["elements"], level=1)
     for element in content["elements"]:
-        _element(document, element, lang)
+        _element(document, element, lang, content)
 
-    document.add_heading("Themes", level=1)
+    document.add_heading(said["themes"], level=1)
     for item in content["themes"]:
         theme = item["theme"]
         document.add_heading(f"{theme.label(lang)} ({theme.id})", level=2)
@@ -109,62 +113,37 @@ def write_word_report(
     return Path(path)
 
 
-def _study_facts(study: dict[str, Any]) -> list[tuple[str, str]]:
-    """The facts the HTML report lists of a study, as (name, value) rows."""
-    rows = [("Reference", study["reference"])] if study["reference"] else []
-    rows += [("Method", text) for text in study["method"]]
-    for name, key, joiner in (
-        ("Institutions", "institutions", "; "),
-        ("Languages", "languages", ", "),
-        ("Source", "sources", "; "),
-        ("Licence", "licence", "; "),
-        ("Encoded by", "encoders", "; "),
-        ("Licence of the encoding", "encoding_licence", "; "),
-    ):
-        if study[key]:
-            rows.append((name, joiner.join(study[key])))
-    rows.append(("Elements", ", ".join(f"{count} {name}" for name, count in study["counts"])))
-    rows.append(("IRI", study["iri"]))
-    return rows
-
-
-def _validation(validation: dict[str, Any]) -> str:
-    if not validation["checked"]:
-        return "Validation: not checked here (a remote graph: validate it where it was built)."
-    if validation["conforms"]:
-        more = f" ({validation['results']} warning(s) or note(s))" if validation["results"] else ""
-        return f"Validation: the graph conforms to the cimo-graph shapes{more}."
-    return (
-        "Validation: the graph does not conform to the cimo-graph shapes: "
-        f"{validation['violations']} violation(s)."
-    )
-
-
-def _element(document: Any, element: Any, lang: str) -> None:
+def _element(document: Any, element: Any, lang: str, content: dict[str, Any]) -> None:
     """One element as the HTML report shows it: its id and kind, labels, synonyms, source
     texts (as quotations), realist facts, place, source, quotes, notes, themes, links."""
     study = f" · {element.study}" if element.study else ""
-    document.add_heading(f"{element.id} — {element.kind}{study}", level=2)
+    said = content["words"]
+    document.add_heading(f"{element.id} — {element.kind_label}{study}", level=2)
     for tag, text in element.labels:
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{(tag or '—').upper()} ").bold = True
         paragraph.add_run(text)
     if element.synonyms:
-        document.add_paragraph("Also: " + "; ".join(text for _, text in element.synonyms))
+        document.add_paragraph(
+            f"{said['also']}: " + "; ".join(text for _, text in element.synonyms)
+        )
     for _, text in element.source_texts:
         document.add_paragraph(text, style="Quote")
     rows = list(element.facts)
     if element.locations:
-        rows.append(("Location", "; ".join(element.locations)))
+        rows.append((said["location"], "; ".join(element.locations)))
     if element.sources:
-        rows.append(("Source", "; ".join(element.sources)))
-    rows += [("Quote", text) for text in element.quotes]
-    rows += [("Note", text) for _, text in element.notes]
+        rows.append((said["source"], "; ".join(element.sources)))
+    rows += [(said["quote"], text) for text in element.quotes]
+    rows += [(said["note"], text) for _, text in element.notes]
     if element.themes:
-        rows.append(("Themes", ", ".join(t.label(lang) for t in element.themes)))
+        rows.append((said["themes"], ", ".join(t.label(lang) for t in element.themes)))
     rows += [(f"{relation} →", f"{t.id} {t.label(lang)}") for relation, t in element.out]
-    rows += [(f"← {relation} of", f"{s.id} {s.label(lang)}") for relation, s in element.into]
-    rows.append(("IRI", element.iri))
+    linked_from = content["page_words"]["links_in"]
+    rows += [
+        (f"{linked_from} ({relation})", f"{s.id} {s.label(lang)}") for relation, s in element.into
+    ]
+    rows.append((said["iri"], element.iri))
     _facts(document, rows)
 
 

@@ -18,7 +18,11 @@
       element.classList.toggle("hidden", !keep);
       if (keep) { shown += 1; }
     });
-    found.textContent = wanted.length ? shown + " of " + elements.length : "";
+    // "{shown} of {total}" in the report's language
+    var said = found.getAttribute("data-words") || "{shown} of {total}";
+    found.textContent = wanted.length
+      ? said.replace("{shown}", String(shown)).replace("{total}", String(elements.length))
+      : "";
   }
   input.addEventListener("input", filter);
   window.cimoReport = {
