@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 
@@ -64,13 +65,39 @@ def test_hostile_text_is_escaped_in_the_page(kg):
     assert "\\u003cimg src=x" in data
 
 
-def test_notebook_display_is_an_isolated_iframe(kg):
-    """In Jupyter the page shows in a sandboxed iframe whose srcdoc is the whole page."""
+def test_notebook_display_is_an_isolated_iframe_over_a_picture(kg):
+    """In Jupyter the page shows in a sandboxed iframe whose srcdoc is the whole page,
+    over a static picture of the same network (for renderers that strip the iframe), with
+    a line of plain text; the repr stays a line."""
     view = kg.to_html(focus="W")
+    bundle = view._repr_mimebundle_()
+    markup = bundle["text/html"]
+    assert markup == view._repr_html_()
+    srcdoc = re.search(r"<iframe srcdoc='(.*?)' sandbox=\"allow-scripts\"", markup, re.S).group(1)
+    assert "'" not in srcdoc and html.unescape(srcdoc) == view.html
+    picture = re.search(r'<img src="data:image/png;base64,([^"]+)"', markup).group(1)
+    assert base64.b64decode(picture) == view.png() and view.png().startswith(b"\x89PNG")
+    assert markup.index("<img") < markup.index("<iframe")  # the frame drawn over it
+    assert bundle["text/plain"] == (
+        "network 'W: Design proposition: well-being': 18 elements, 22 links; trust the "
+        "notebook or run the cell for the interactive view"
+    )
+    assert len(repr(view)) < 200
+
+
+def test_a_network_too_large_for_a_figure_shows_without_a_picture(kg):
+    """Beyond what one figure holds, the display is the frame alone (no error)."""
+    view = kg.to_html()
+    view.picture = lambda: kg.network_figure(None, max_nodes=5)
+    assert view.png() is None
     markup = view._repr_html_()
-    assert markup.startswith("<iframe srcdoc=") and 'sandbox="allow-scripts"' in markup
-    srcdoc = re.search(r'srcdoc="(.*?)" style=', markup, re.S).group(1)
-    assert html.unescape(srcdoc) == view.html
+    assert "<img" not in markup and f"height: {view.height}px" in markup
+
+
+def test_a_page_made_by_hand_has_no_picture(kg):
+    view = kg.to_html(focus="W")
+    bare = type(view)(view.html, title=view.title, nodes=view.nodes, links=view.links)
+    assert bare.png() is None and bare._repr_html_().startswith("<iframe srcdoc='")
 
 
 def test_show_writes_one_file(kg, tmp_path):

@@ -46,6 +46,16 @@ def test_notebook_runs(path, tmp_path):
     assert not [p for p in left if p.name.startswith(("cimo-figures-", "cimo-study-"))]
     first, last = notebook.cells[0].source, notebook.cells[-1].source
     assert "What this notebook teaches" in first and "What to try next" in last
+    # every network a cell shows carries its picture (for a notebook opened untrusted);
+    # the notebook as saved stays small (the page stored once, figures in a palette)
+    for cell in notebook.cells:
+        for data in (output.get("data", {}) for output in cell.get("outputs", ())):
+            if 'title="cimo-graph network"' in data.get("text/html", ""):
+                assert '<img src="data:image/png;base64,' in data["text/html"], cell.source
+                assert "trust the notebook" in data["text/plain"]
+    saved = tmp_path / "executed.ipynb"
+    nbformat.write(notebook, saved)
+    assert saved.stat().st_size < 1_500_000, f"{path.name}: {saved.stat().st_size} bytes"
     # a cell ending in a figure shows the figure, with no %matplotlib magic
     for cell in notebook.cells:
         if cell.cell_type == "code" and FIGURE_CELL.search(cell.source.splitlines()[-1]):

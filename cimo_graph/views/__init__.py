@@ -6,6 +6,7 @@ and matplotlib are imported on first use, not with the package.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,6 +34,8 @@ __all__ = ["MAX_FIGURE_NODES", "MAX_NODES", "RENDER_FORMATS", "Drawings"]
 
 #: Interactive pages beyond this many nodes become unreadable: draw a focus instead.
 MAX_NODES = 400
+#: The options of :meth:`~Views.to_html` its static picture (the network figure) shares.
+_PICTURED = ("focus", "depth", "themes", "lang", "mappings")
 #: A figure for a paper beyond this many nodes is unreadable on a page.
 MAX_FIGURE_NODES = 80
 #: What ``export`` and ``cimo-graph render`` write.
@@ -130,11 +133,13 @@ class Drawings:
         from .interactive import NetworkPage, render_page
 
         net = self.to_pyvis(**options)
+        drawn = {k: options[k] for k in _PICTURED if options.get(k) is not None}
         return NetworkPage(
             render_page(net),
             title=str(getattr(net, "cimo_title", "")),
             nodes=len(net.nodes),
             links=len(net.edges),
+            picture=functools.partial(self.network_figure, width=9.0, fontsize=7.0, **drawn),
         )
 
     def show(self, path: Path | str | None = None, **options: Any) -> Path:

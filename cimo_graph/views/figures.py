@@ -107,7 +107,9 @@ class CimoFigure(Figure):
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """The figure as Jupyter, JupyterLab, VS Code and Colab show it, with no
         ``%matplotlib`` magic: a PNG drawn at twice the screen's resolution and shown at the
-        figure's size (sharp on high-density screens), beside its plain-text name.
+        figure's size (sharp on high-density screens), in a palette of 256 colours (a
+        third of the size; a grey figure loses nothing), beside its plain-text name.
+        Saving (:meth:`savefig`) keeps every colour.
 
         >>> data, metadata = cg.load().figure("W")._repr_mimebundle_()
         >>> data["image/png"][:4], metadata["image/png"]["width"]
@@ -118,8 +120,29 @@ class CimoFigure(Figure):
         buffer = io.BytesIO()
         self.savefig(buffer, format="png", dpi=2 * self.dpi, metadata=_NO_DATES["png"])
         width, height = (round(inches * self.dpi) for inches in self.get_size_inches())
-        data = {"image/png": buffer.getvalue(), "text/plain": repr(self)}
+        data = {"image/png": palette_png(buffer.getvalue()), "text/plain": repr(self)}
         return data, {"image/png": {"width": width, "height": height}}
+
+
+def palette_png(data: bytes, colors: int = 256) -> bytes:
+    """A PNG in a palette of ``colors`` colours: drawings of flat colours and grey text
+    keep their look at a third of the size (notebooks stay small).
+
+    >>> import io
+    >>> from PIL import Image
+    >>> buffer = io.BytesIO()
+    >>> Image.new("RGB", (4, 4), "#78a5d2").save(buffer, format="PNG")
+    >>> Image.open(io.BytesIO(palette_png(buffer.getvalue()))).mode
+    'P'
+    """
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data)).convert("RGB").quantize(colors=colors)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
 @dataclass

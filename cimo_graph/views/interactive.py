@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -159,10 +160,45 @@ def _vis_assets() -> tuple[str, str]:
 
     folder = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
     js = (folder / "vis-network.min.js").read_text(encoding="utf-8")
-    css = (folder / "vis-network.css").read_text(encoding="utf-8")
+    css = _used_rules((folder / "vis-network.css").read_text(encoding="utf-8"))
     if "</script" in js.lower() or "</style" in css.lower():
         raise RuntimeError("the bundled vis-network cannot be inlined safely")
     return js, css
+
+
+#: vis-network's parts the page leaves off (navigation buttons, the editing toolbar, the
+#: configurator): their styles, with their inlined icons, are 210 of the sheet's 215 KB.
+_UNUSED_PARTS = (
+    "vis-manipulation",
+    "vis-navigation",
+    "vis-edit-mode",
+    "vis-close",
+    "vis-configuration",
+    "vis-color-picker",
+    "vis-button",
+    "vis-separator-line",
+    "vis-label",
+    "vis-config",
+)
+
+
+def _used_rules(css: str) -> str:
+    """vis-network's style sheet without the rules of the parts the page leaves off; the
+    sheet whole where it is not the flat list of rules this reads (an @-rule, a comment).
+
+    >>> _used_rules(".vis-close { x: 1 } div.vis-tooltip { y: 2 }")
+    'div.vis-tooltip { y: 2 }'
+    """
+    import re
+
+    if "@" in css or "/*" in css:
+        return css
+    kept = []
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        each = [s.strip() for s in selectors.split(",")]
+        if not all(any(part in s for part in _UNUSED_PARTS) for s in each):
+            kept.append(f"{selectors.strip()} {{{body}}}")
+    return "\n".join(kept)
 
 
 def _script_hash(script: str) -> str:
@@ -222,7 +258,9 @@ def _json(text: str) -> Any:
 @dataclass
 class NetworkPage:
     """A rendered network page. In Jupyter it shows inline in an isolated iframe (which
-    JupyterLab, VS Code and Colab all display); ``path`` is the file it was written to."""
+    JupyterLab, VS Code and Colab all display) over a static picture of the same network,
+    which a notebook opened untrusted, a GitHub preview or a sanitised render shows where
+    they strip the iframe; ``path`` is the file it was written to."""
 
     html: str = field(repr=False)
     path: Path | None = None
@@ -231,6 +269,10 @@ class NetworkPage:
     title: str = ""
     nodes: int = 0
     links: int = 0
+    #: draws the static picture (a figure of the same network), asked once, when first
+    #: shown or by :meth:`png`; ``None``: no picture
+    picture: Callable[[], Any] | None = field(default=None, repr=False, compare=False)
+    _png: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     def __repr__(self) -> str:
         """A line, not the 700 KB page: what it draws and where it is.
@@ -241,11 +283,59 @@ class NetworkPage:
         where = f"saved at {self.path}" if self.path else "not saved (.save(path) writes it)"
         return f"<NetworkPage {self.title!r}: {self.nodes} elements, {self.links} links; {where}>"
 
-    def _repr_html_(self) -> str:
+    def text(self) -> str:
+        """What a reader without the interactive view is told (the notebook's plain text,
+        the picture's description).
+
+        >>> cg.load().to_html(focus="W").text()
+        "network 'W: Design proposition: well-being': 18 elements, 22 links; trust the ..."
+        """
         return (
-            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
-            f'style="width: 100%; height: {self.height}px; border: 1px solid #ddd;" '
-            'sandbox="allow-scripts" title="cimo-graph network"></iframe>'
+            f"network {self.title!r}: {self.nodes} elements, {self.links} links; trust the "
+            "notebook or run the cell for the interactive view"
+        )
+
+    def png(self) -> bytes | None:
+        """The static picture as PNG (the network figure in the CIMO columns, in a palette
+        of 32 colours to keep notebooks small), or ``None`` where there is none (a network
+        too large for one figure)."""
+        if self._png is None and self.picture is not None:
+            from ..errors import DrawingTooLargeError
+
+            try:
+                figure = self.picture()
+            except DrawingTooLargeError:
+                figure = None
+            self._png = b"" if figure is None else _palette_png(figure)
+        return self._png or None
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """The notebook's forms: the interactive frame over the picture (HTML), and the
+        plain text."""
+        return {"text/html": self._repr_html_(), "text/plain": self.text()}
+
+    def _repr_html_(self) -> str:
+        # in single quotes, where only ' and & are escaped: a page has thousands of ",
+        # each six characters as &quot; (a notebook stores the page 10% smaller)
+        page = self.html.replace("&", "&amp;").replace("'", "&#39;")
+        frame = (
+            f"<iframe srcdoc='{page}' sandbox=\"allow-scripts\" "
+            'title="cimo-graph network" style="position: absolute; top: 0; left: 0; '
+            'width: 100%; height: 100%; border: 1px solid #ddd; background: #fff;"></iframe>'
+        )
+        png = self.png()
+        if not png:
+            return frame.replace("position: absolute; top: 0; left: 0; ", "").replace(
+                "height: 100%", f"height: {self.height}px"
+            )
+        picture = (
+            f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}" '
+            f'alt="{html.escape(self.text(), quote=True)}" '
+            'style="display: block; max-width: 100%; height: auto;">'
+        )
+        return (
+            f'<div class="cimo-graph-network" style="position: relative; min-height: '
+            f'{self.height}px;">{picture}{frame}</div>'
         )
 
     def save(self, path: Path | str) -> Path:
@@ -253,3 +343,20 @@ class NetworkPage:
         write_text(path, self.html)
         self.path = Path(path)
         return self.path
+
+
+def _palette_png(figure: Any) -> bytes:
+    """``figure`` as a PNG at 96 dpi in a palette of 32 colours (a third of the full-colour size for
+    flat drawings); the figure closed."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from .figures import palette_png
+
+    try:
+        full = io.BytesIO()
+        figure.savefig(full, format="png", dpi=96)
+    finally:
+        plt.close(figure)
+    return palette_png(full.getvalue(), colors=32)
