@@ -52,6 +52,7 @@ def lab(tmp_path_factory):
             f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={root}",
             "--LabApp.news_url=",
+            "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: to ask the kernel
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         ],
         env=env,
@@ -151,5 +152,104 @@ def test_a_trusted_notebook_draws_the_network_over_the_picture(kg, lab, browser)
     assert shown["x"] <= under["x"] and shown["y"] <= under["y"]
     assert shown["x"] + shown["width"] >= under["x"] + under["width"] - 1
     assert shown["y"] + shown["height"] >= under["y"] + under["height"] - 1
+    assert outside == []
+    page.close()
+
+
+#: Run Python in the open notebook's kernel (the one its widgets live in); its printed text.
+_RUN_IN_KERNEL = """async (code) => {
+    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    const printed = [];
+    const future = kernel.requestExecute({code});
+    future.onIOPub = (message) => {
+        const content = message.content;
+        if (message.header.msg_type === "stream") printed.push(content.text);
+        if (message.header.msg_type === "error") printed.push(content.ename + ": " + content.evalue);
+    };
+    await future.done;
+    return printed.join("");
+}"""
+
+
+def test_the_explorer_widget_works_both_ways(kg, lab, browser):  # noqa: F811
+    """kg.explore() in a real JupyterLab: a click on an element puts its id and evidence in
+    Python and its evidence beside the network; setting it from Python selects it in the
+    view; the picker refocuses the network and fills the routes table, in Python too."""
+    import nbformat
+
+    base, token, root, _ = lab
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                'import cimo_graph as cg\nexplorer = cg.load().explore("self-direction")\nexplorer'
+            )
+        ],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+    )
+    nbformat.write(notebook, root / "explorer.ipynb")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    outside: list[str] = []
+    page.route(
+        "**/*",
+        lambda r: (
+            r.continue_()
+            if r.request.url.startswith((base, "ws://127.0.0.1", "data:", "about:", "blob:"))
+            else (outside.append(r.request.url), r.abort())
+        ),
+    )
+    page.goto(f"{base}/lab/workspaces/explorer/tree/explorer.ipynb?reset&token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    _until(lambda: page.evaluate("() => !!window.jupyterapp"), 30)
+    _until(
+        lambda: page.evaluate(
+            "() => { const w = window.jupyterapp.shell.currentWidget;"
+            " return !!(w && w.sessionContext && w.sessionContext.session"
+            " && w.sessionContext.session.kernel"
+            " && w.sessionContext.session.kernel.connectionStatus === 'connected'); }"
+        ),
+        90,
+    )
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    view = page.locator(".cimo-explorer")
+    view.locator("canvas").wait_for(timeout=90_000)
+    _until(lambda: view.evaluate("el => !!el.cimoExplorer && !!el.cimoExplorer.network()"), 30)
+
+    # view -> Python: click an element where the network draws it
+    view.locator(".network").scroll_into_view_if_needed()
+    x, y = view.evaluate(
+        """el => {
+            const network = el.cimoExplorer.network();
+            const at = network.canvasToDOM(network.getPositions(["P3-means-2"])["P3-means-2"]);
+            const box = el.querySelector(".network canvas").getBoundingClientRect();
+            return [box.left + at.x, box.top + at.y];
+        }"""
+    )
+    page.mouse.click(x, y)
+    side = view.locator(".evidence")
+    side.locator("h4").wait_for(timeout=30_000)
+    assert side.locator("h4").inner_text() == "P3-means-2"
+    assert "concerns van studenten" in side.inner_text()  # its verbatim source text
+    said = page.evaluate(
+        _RUN_IN_KERNEL,
+        "print(explorer.selected, len(explorer.evidence), explorer.evidence['kind'].iloc[0])",
+    )
+    count = len(kg.evidence("P3-means-2"))
+    assert said.split()[:3] == ["P3-means-2", str(count), "source"], said
+
+    # Python -> view: select another element from Python
+    page.evaluate(_RUN_IN_KERNEL, 'explorer.selected = "C-I1"')
+    _until(lambda: view.evaluate("el => el.cimoExplorer.network().getSelectedNodes()") == ["C-I1"])
+    _until(lambda: side.locator("h4").inner_text() == "C-I1", 15)
+
+    # the picker: refocus on proposition W; Python gets the focus, the routes fill
+    view.locator("select.picker").select_option("W")
+    _until(lambda: view.evaluate("el => el.cimoExplorer.nodes().length") == 18, 30)
+    said = page.evaluate(_RUN_IN_KERNEL, "print(explorer.focus, len(explorer.routes) > 0)")
+    assert said.split() == ["W", "True"], said
+    routes = view.locator(".routes")
+    _until(lambda: routes.locator("tbody tr").count() > 0, 15)
+    assert "W: Design proposition: well-being" in routes.inner_text()
+    page.evaluate(_RUN_IN_KERNEL, 'explorer.focus = "self-direction"')  # Python -> picker
+    _until(lambda: view.locator("select.picker").input_value() == "self-direction", 15)
     assert outside == []
     page.close()

@@ -142,6 +142,22 @@ class Drawings:
             picture=functools.partial(self.network_figure, width=9.0, fontsize=7.0, **drawn),
         )
 
+    def explore(self, focus: str = "", *, lang: str = "en", **options: Any) -> Any:
+        """The network as a two-way notebook widget (:class:`~cimo_graph.views.explorer.
+        Explorer`): click an element to read its evidence beside the network and get its id
+        in Python (``explorer.selected``, observable; ``explorer.evidence`` its evidence);
+        pick a theme or proposition (or set ``explorer.focus``) to redraw the network
+        around it and list its routes (``explorer.routes``). Works offline in JupyterLab,
+        Jupyter Notebook, VS Code, Colab and marimo. Takes the options of :meth:`to_pyvis`
+        (but ``focus`` and ``lang``). Needs ``pip install "cimo-graph[notebook]"``."""
+        try:
+            from .explorer import Explorer
+        except ImportError as error:
+            raise CimoGraphError(
+                f"the explorer needs anywidget ({error}): pip install 'cimo-graph[notebook]'"
+            ) from error
+        return Explorer(self, focus=focus, lang=lang, **options)
+
     def show(self, path: Path | str | None = None, **options: Any) -> Path:
         """Write the interactive network to ``path`` (default: ``<focus>.html`` or
         ``network.html`` here) and, in Jupyter, show it inline. Returns the path.

@@ -20,7 +20,7 @@ from .subgraph import Drawing
 if TYPE_CHECKING:
     from pyvis.network import Network
 
-__all__ = ["NetworkPage", "render_page", "to_pyvis"]
+__all__ = ["NetworkPage", "page_data", "render_page", "to_pyvis"]
 
 _TEMPLATES = Path(__file__).parent / "templates"
 
@@ -206,6 +206,22 @@ def _script_hash(script: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
+def page_data(net: Network) -> dict[str, Any]:
+    """What the page (and the explorer widget) draws of ``net``, as JSON-ready data: its
+    nodes with their places, colours, tooltips and texts to search, its links, vis-network's
+    options, the legend, the least legible label size and the page's words."""
+    nodes, edges, _heading, _height, _width, options = net.get_network_data()
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "options": options if isinstance(options, dict) else _json(options),
+        "legend": getattr(net, "cimo_legend", []),
+        "legible": LEGIBLE_PX,
+        "font": FONT_PX,
+        "words": dict(words("page", getattr(net, "cimo_lang", "en"))),
+    }
+
+
 def render_page(net: Network, *, title: str | None = None, subtitle: str = "") -> str:
     """One self-contained HTML page for ``net``: vis-network and its styles inlined, no
     request to any other address (a Content-Security-Policy forbids them), the graph's
@@ -220,20 +236,11 @@ def render_page(net: Network, *, title: str | None = None, subtitle: str = "") -
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True, keep_trailing_newline=True
     )
-    nodes, edges, _heading, _height, _width, options = net.get_network_data()
     lang = getattr(net, "cimo_lang", "en")
     heading = title if title is not None else getattr(net, "cimo_title", "")
-    data = {
-        "nodes": nodes,
-        "edges": edges,
-        "options": options if isinstance(options, dict) else _json(options),
-        "legend": getattr(net, "cimo_legend", []),
-    }
-    layers = sorted({n.get("level", 0) for n in nodes})
+    data = page_data(net)
+    layers = sorted({n.get("level", 0) for n in data["nodes"]})
     columns = " | ".join(LAYER_TITLES.get(lang, LAYER_TITLES["en"])[layer] for layer in layers)
-    data["legible"] = LEGIBLE_PX
-    data["font"] = FONT_PX
-    data["words"] = dict(words("page", lang))
     return environment.get_template("network.html.j2").render(
         words=data["words"],
         lang=lang,
