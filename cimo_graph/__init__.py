@@ -8,6 +8,8 @@ True
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .errors import (
     AmbiguousNameError,
     AnswerCappedError,
@@ -46,6 +48,14 @@ from .errors import (
 )
 from .graph import CimoGraph, load
 from .namespace import CIMO, LEERNETWERKEN, LEERNETWERKEN_THEME
+
+if TYPE_CHECKING:  # loaded on first use (below); named here for type checkers and API docs
+    from ._resources import resource_path
+    from .authoring import TemplateError
+    from .longform import tidy
+    from .remote import RemoteGraph, connect
+    from .summary import Summary
+    from .validation import ValidationReport, Violation
 
 
 def load_ipython_extension(ipython: object) -> None:

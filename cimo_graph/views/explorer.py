@@ -73,11 +73,15 @@ class Explorer(anywidget.AnyWidget):
     """The network of a study as a two-way widget: click an element to read its evidence
     here and in Python, pick a theme or proposition to refocus it and list its routes.
 
-    >>> explorer = cg.load().explore(focus="self-direction")  # doctest: +SKIP
-    >>> explorer.selected = "P3-means-1"      # selects it in the view, shows its evidence
-    >>> explorer.evidence                     # the selected element's evidence (DataFrame)
-    >>> explorer.routes                       # the routes to the focus (DataFrame)
-    >>> explorer.observe(lambda change: print(change.new), names="selected")
+    >>> explorer = cg.load().explore(focus="self-direction")
+    >>> explorer.selected = "P3-means-1"  # as a click on it in the view would
+    >>> explorer.evidence["kind"].tolist()
+    ['source text', 'location', 'note', 'derived from']
+    >>> explorer.routes[["id", "question"]].head(2).values.tolist()
+    [['P3-means-1', 'interventions_for'], ['P3-means-2', 'interventions_for']]
+    >>> explorer.observe(lambda change: print("chosen:", change.new), names="selected")
+    >>> explorer.selected = "C-I1"
+    chosen: C-I1
     """
 
     _esm = traitlets.Unicode().tag(sync=True)
