@@ -81,3 +81,18 @@ def test_wheel_installs_the_console_script(installed, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "Triples:" in done.stdout
+
+
+@pytest.mark.slow
+def test_the_wheel_says_its_types_and_carries_the_words(installed, tmp_path):
+    """py.typed (PEP 561: type checkers read the package's annotations) and the word
+    catalogues are in the installed wheel."""
+    code = (
+        "import cimo_graph, pathlib; p = pathlib.Path(cimo_graph.__file__).parent; "
+        "print((p / 'py.typed').is_file(), sorted(f.name for f in (p / 'locales').glob('*.json')))"
+    )
+    done = subprocess.run(
+        [installed, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True ['en.json', 'nl.json']"

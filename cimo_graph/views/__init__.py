@@ -26,9 +26,14 @@ if TYPE_CHECKING:
     from pyvis.network import Network
     from rdflib.term import Node
 
+    # the questions a graph also answers, which the drawings use (for type checkers; at
+    # run time both are bases of CimoGraph and RemoteGraph)
+    from ..questions import Questions as _Asking
     from ..questions.base import Info
     from .figures import CimoFigure
     from .interactive import NetworkPage
+else:
+    _Asking = object
 
 __all__ = ["MAX_FIGURE_NODES", "MAX_NODES", "RENDER_FORMATS", "Drawings"]
 
@@ -42,7 +47,7 @@ MAX_FIGURE_NODES = 80
 RENDER_FORMATS = ("html", "svg", "pdf", "png", "graphml", "gexf", "cyjs", "dot")
 
 
-class Drawings:
+class Drawings(_Asking):
     """Drawing methods for any graph that answers the question helpers' queries."""
 
     def _drawing(
