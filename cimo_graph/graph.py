@@ -26,6 +26,7 @@ from .questions import Questions, Row
 from .sources import format_for, new_graph, oxigraph_copy, read_graph
 from .sparql import (
     NamedQuery,
+    StringRow,
     bound_text,
     json_rows,
     named_query,
@@ -236,7 +237,7 @@ class CimoGraph(Questions, Drawings):
         text, known = bound_text(text, bindings)
         return rows(store.query(text, default_graph=default_graph), known)
 
-    def _strings(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[list[str | None]]:
+    def _strings(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[StringRow]:
         if self.engine == "rdflib" or any(isinstance(v, BNode) for v in bindings.values()):
             return super()._strings(query, bindings)
         text, known = bound_text(query.text, bindings)
@@ -245,7 +246,7 @@ class CimoGraph(Questions, Drawings):
 
     def _strings_each(
         self, query: NamedQuery, variable: str, terms: Iterable[Node]
-    ) -> list[list[str | None]]:
+    ) -> list[StringRow]:
         terms = list(dict.fromkeys(terms))
         if query.name in _SCANNED and len(terms) > _BATCH and self.engine != "rdflib":
             # as _select_each: one run over everything, kept to the terms asked
@@ -265,7 +266,7 @@ class CimoGraph(Questions, Drawings):
 
     def _read_strings(
         self, text: str, columns: Sequence[str], known: Mapping[str, str]
-    ) -> list[list[str | None]]:
+    ) -> list[StringRow]:
         """Oxigraph's answer to ``text`` as rows of strings in the order of ``columns``,
         with the values of ``known`` (variables written as constants) in their places."""
         store, default_graph = self._engine()

@@ -8,12 +8,16 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rdflib.namespace import XSD
 from rdflib.term import Literal, Node, URIRef
 
 from .errors import AmbiguousNameError, UnknownNodeError, UnknownThemeError
 from .iris import iri_problem
+
+if TYPE_CHECKING:
+    from .sparql import Row
 
 __all__ = ["NameIndex", "normalise"]
 
@@ -114,8 +118,8 @@ class NameIndex:
 
     def __init__(
         self,
-        select: Callable[[str, Mapping[str, Node]], list[dict[str, Node | None]]],
-        select_each: Callable[[str, str, Iterable[Node]], list[dict[str, Node | None]]],
+        select: Callable[[str, Mapping[str, Node]], list[Row]],
+        select_each: Callable[[str, str, Iterable[Node]], list[Row]],
         prefixes: Mapping[str, str],
         present: Callable[[list[URIRef]], list[URIRef]] | None = None,
         *,

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
+
+if TYPE_CHECKING:
+    from .sparql import Row
 
 __all__ = ["from_oxigraph", "rows"]
 
@@ -97,7 +100,7 @@ def _integer(text: str) -> Literal:
     return literal
 
 
-def rows(solutions: Any, known: Mapping[str, Node]) -> list[dict[str, Node | None]]:
+def rows(solutions: Any, known: Mapping[str, Node]) -> list[Row]:
     """pyoxigraph's SELECT ``solutions`` as dicts of rdflib terms, each with ``known``
     (the values bound as constants) added."""
     names = [variable.value for variable in solutions.variables]

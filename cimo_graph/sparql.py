@@ -29,9 +29,18 @@ from .errors import QueryRefusedError, SparqlSyntaxError, UnknownQueryError
 from .iris import checked_iri
 from .namespace import PREFIXES
 
+#: A solution of a SELECT query: each projected variable's term, ``None`` where unbound.
+#: Which variables are always bound is the query text's to say, not Python's, so a row's
+#: values are typed as JSON's are (``Any``): the code that asks a query knows its shape.
+Row = dict[str, Any]
+#: The same solution read as plain strings (``None`` unbound), in the projection's order.
+StringRow = list[Any]
+
 __all__ = [
     "NamedQuery",
     "Parameter",
+    "Row",
+    "StringRow",
     "json_term",
     "named_queries",
     "named_query",
@@ -271,7 +280,7 @@ def json_term(value: Mapping[str, str]) -> Node:
     raise ValueError(f"unknown term type {kind!r}")
 
 
-def json_rows(result: Mapping[str, Any]) -> tuple[list[str], list[dict[str, Node | None]]]:
+def json_rows(result: Mapping[str, Any]) -> tuple[list[str], list[Row]]:
     """The columns and rows of a SPARQL JSON SELECT result, terms as rdflib terms.
 
     Raises ``KeyError``, ``TypeError`` or ``ValueError`` (an

@@ -22,14 +22,13 @@ from ..errors import CimoGraphError, QueryParameterError, UnknownThemeError
 from ..labels import choose_label
 from ..lookup import NameIndex, local_name
 from ..namespace import CIMO
-from ..sparql import NamedQuery, named_queries, named_query
+from ..sparql import NamedQuery, Row, StringRow, named_queries, named_query
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["Base", "Info", "Row", "collector_paused", "natural_key", "one_lookup", "per_study"]
 
-Row = dict[str, Node | None]
 T = TypeVar("T")
 
 _TEXT_SEPARATOR = " | "
@@ -117,7 +116,7 @@ def natural_sorted(texts: Iterable[str]) -> list[str]:
     return ordered
 
 
-def _as_strings(rows: Iterable[Row], columns: Sequence[str]) -> list[list[str | None]]:
+def _as_strings(rows: Iterable[Row], columns: Sequence[str]) -> list[StringRow]:
     return [
         [None if (value := row.get(column)) is None else str(value) for column in columns]
         for row in rows
@@ -243,7 +242,7 @@ class Base:
     def _prefixes(self) -> dict[str, str]:
         raise NotImplementedError
 
-    def _strings(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[list[str | None]]:
+    def _strings(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[StringRow]:
         """The answer as rows of plain strings in the order of the query's projection: an
         IRI or blank node by its name, a literal by its lexical form, ``None`` unbound.
 
@@ -254,7 +253,7 @@ class Base:
 
     def _strings_each(
         self, query: NamedQuery, variable: str, terms: Iterable[Node]
-    ) -> list[list[str | None]]:
+    ) -> list[StringRow]:
         """:meth:`_select_each`, read as :meth:`_strings` reads."""
         return _as_strings(self._select_each(query, variable, terms), query.projection)
 

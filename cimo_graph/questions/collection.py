@@ -20,7 +20,7 @@ from rdflib.term import Node
 from ..labels import choose_text
 from ..lookup import local_name, local_names
 from ..namespace import CIMO
-from ..sparql import NamedQuery, named_query
+from ..sparql import NamedQuery, StringRow, named_query
 from .base import cimo_kind, in_id_order, natural_sorted
 
 __all__ = [
@@ -41,9 +41,9 @@ _TEXT_SEPARATOR = " | "
 #: A text value and its language tag ("" for none).
 Text = tuple[str, str]
 #: ``Base._strings``: a named query's answer, each row as strings in projection order.
-Strings = Callable[[NamedQuery, Mapping[str, Node]], list[list[str | None]]]
+Strings = Callable[[NamedQuery, Mapping[str, Node]], list[StringRow]]
 #: ``Base._strings_each``: the same for each of many terms bound to one variable.
-StringsEach = Callable[[NamedQuery, str, Iterable[Node]], list[list[str | None]]]
+StringsEach = Callable[[NamedQuery, str, Iterable[Node]], list[StringRow]]
 
 
 @dataclass(slots=True)
