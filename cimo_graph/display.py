@@ -6,7 +6,10 @@ texts whole (pandas cuts a cell at 50 characters), pandas' options unchanged for
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Readable", "whole_texts"]
 
@@ -26,7 +29,7 @@ class Readable:
         return f"<pre>{escape(str(self))}</pre>"
 
 
-def whole_texts(frame: Any) -> Any:
+def whole_texts(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` (a DataFrame) as one that shows every text whole in a notebook (the
     browser wraps it); what is computed from it is an ordinary DataFrame.
 
@@ -34,7 +37,8 @@ def whole_texts(frame: Any) -> Any:
     >>> "it serves well-being, not self-direction as an outcome." in shown
     True
     """
-    return _whole_texts_class()(frame)
+    shown: pd.DataFrame = _whole_texts_class()(frame)
+    return shown
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +55,7 @@ def _whole_texts_class() -> type:
 
         def _repr_html_(self) -> str | None:
             with pd.option_context("display.max_colwidth", None):
-                return super()._repr_html_()
+                shown: str | None = super()._repr_html_()  # type: ignore[misc]  # no stub
+                return shown
 
     return WholeTexts

@@ -41,7 +41,7 @@ class StudyNotFoundError(CimoGraphError, FileNotFoundError):
         super().__init__(f"No study file at '{path}'.{_did_you_mean(self.suggestions)}")
 
     def __str__(self) -> str:
-        return self.args[0]
+        return str(self.args[0])
 
 
 class UnsupportedFormatError(CimoGraphError, ValueError):
@@ -107,7 +107,7 @@ class UnknownNameError(CimoGraphError, KeyError):
         super().__init__(f"{message} {hint}" if hint else message)
 
     def __str__(self) -> str:  # KeyError would quote the whole message
-        return self.args[0]
+        return str(self.args[0])
 
 
 class UnknownThemeError(UnknownNameError):
@@ -147,7 +147,7 @@ class AmbiguousNameError(CimoGraphError, KeyError):
         )
 
     def __str__(self) -> str:
-        return self.args[0]
+        return str(self.args[0])
 
 
 class QueryParameterError(CimoGraphError, TypeError):

@@ -122,7 +122,9 @@ def refuse_unwritable(texts: Iterable[object], target: Path | str) -> None:
     from .errors import OutputError
 
     for text in texts:
-        found = unwritable_character(text) if isinstance(text, str) else None
+        if not isinstance(text, str):
+            continue
+        found = unwritable_character(text)
         if found:
             raise OutputError(
                 f"{target}: the text {text[:60]!r} holds the character {found}, which no XML "

@@ -50,7 +50,7 @@ def context(graph: Graph | None = None) -> dict[str, Any]:
         return text[len(str(CIMO)) :] if text.startswith(str(CIMO)) else None
 
     for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty):
-        for term in sorted(ontology.subjects(RDF.type, kind)):
+        for term in sorted(ontology.subjects(RDF.type, kind), key=str):
             name = ours(term)
             if not name:
                 continue

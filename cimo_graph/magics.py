@@ -23,7 +23,7 @@ def load_ipython_extension(ipython: Any) -> None:
     """
     from IPython.core.magic import register_cell_magic
 
-    @register_cell_magic("sparql")
+    @register_cell_magic("sparql")  # type: ignore[arg-type]  # IPython's decorator is untyped
     def sparql(line: str, cell: str) -> Any:
         return _run(ipython, line, cell)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -76,7 +76,7 @@ def from_oxigraph(term: Any) -> Node | None:
         return None
     from oxrdflib._converter import from_ox
 
-    return from_ox(term)
+    return cast(Node, from_ox(term))  # a term, never a quoted triple: no query asks for one
 
 
 def _literal(text: str, language: str | None, datatype: URIRef | None) -> Literal:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote, urlsplit
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
@@ -368,7 +368,7 @@ class Endpoint:
             raise EndpointTimeoutError(self.url, f"no answer within {self.timeout:g} s")
         done, value = outcome[0]
         if done:
-            return value
+            return cast(bytes, value)
         raise value
 
     def _once(self, text: str, deadline: float, *, update: bool, accept: str) -> bytes:
@@ -641,7 +641,7 @@ def _excerpt(body: bytes | str) -> str:
     return repr(text[:80] + ("..." if len(text) > 80 else ""))
 
 
-class RemoteGraph(Questions, Drawings):
+class RemoteGraph(Drawings, Questions):
     """A study (or several) in a SPARQL endpoint, with the helpers of a local graph.
 
     Make one with :func:`connect`. The helpers, :meth:`query` and :meth:`sparql` answer
@@ -748,13 +748,14 @@ class RemoteGraph(Questions, Drawings):
         for row in rows:
             fresh: dict[BNode, BNode] = {}
             for triple in template:
-                made = []
+                made: list[Node | None] = []
                 for term in triple:
                     if isinstance(term, Variable):
-                        term = row.get(str(term))
+                        made.append(row.get(str(term)))
                     elif isinstance(term, BNode):
-                        term = fresh.setdefault(term, BNode())
-                    made.append(term)
+                        made.append(fresh.setdefault(term, BNode()))
+                    else:
+                        made.append(term)
                 subject, predicate, value = made
                 if (
                     subject is not None

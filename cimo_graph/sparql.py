@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import NamespaceManager
@@ -28,6 +28,9 @@ from rdflib.term import BNode, Node, Variable
 from .errors import QueryRefusedError, SparqlSyntaxError, UnknownQueryError
 from .iris import checked_iri
 from .namespace import PREFIXES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: A solution of a SELECT query: each projected variable's term, ``None`` where unbound.
 #: Which variables are always bound is the query text's to say, not Python's, so a row's
@@ -296,7 +299,7 @@ def json_rows(result: Mapping[str, Any]) -> tuple[list[str], list[Row]]:
 
 def to_frame(
     columns: list[str], rows: list[list[Node | None]], names: NamespaceManager, *, raw: bool
-) -> Any:
+) -> pd.DataFrame:
     """A SELECT result as a pandas DataFrame (terms converted by :func:`to_python`, or
     kept as rdflib terms with ``raw``)."""
     import pandas as pd

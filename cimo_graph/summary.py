@@ -73,7 +73,7 @@ def summarise(graph: Graph, *, source: Path | str | None = None) -> Summary:
     """Count what ``graph`` holds (see :class:`Summary`)."""
     counts = {name: _count(graph, CIMO[name]) for name in CIMO_CLASSES}
     titles = []
-    for study in sorted(graph.subjects(RDF.type, CIMO.Study)):
+    for study in sorted(graph.subjects(RDF.type, CIMO.Study), key=str):
         titles.append(str(choose_label(graph.objects(study, DCTERMS.title), "en") or study))
     languages: Counter[str] = Counter()
     for predicate in (RDFS.label, SKOS.prefLabel):

@@ -101,7 +101,7 @@ def _abandon(
                 if ended or not worker.is_alive():
                     return
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                    ctypes.c_ulong(worker.ident), ctypes.py_object(Stopped)
+                    ctypes.c_ulong(worker.ident or 0), ctypes.py_object(Stopped)
                 )
             worker.join(0.05)
 

@@ -228,7 +228,7 @@ def _missing_study(graph: Graph) -> list[Violation]:
 
     namespace = str(CIMO)
     classes = {o for o in graph.objects(None, RDF.type) if isinstance(o, URIRef)}
-    problems = []
+    problems: list[Violation] = []
     has_study = CIMO.Study in classes
     has_element = any(str(c).startswith(namespace) and c != CIMO.Study for c in classes)
     if has_study and has_element:
@@ -298,7 +298,7 @@ def _violation(
         message="; ".join(messages) or "(no message)",
         severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
         value=_name(value, names) if value != focus else None,
-        shape=shape_names.get(one(SH.sourceShape)),
+        shape=shape_names.get(shape) if (shape := one(SH.sourceShape)) is not None else None,
         line=lines.get(str(focus)) if focus is not None else None,
     )
 

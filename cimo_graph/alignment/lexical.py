@@ -118,7 +118,9 @@ def suggest(concepts: Iterable[Concept], *, threshold: float = 0.8) -> list[dict
                     continue
                 score, name_a, name_b = match
                 rows.append(_row(a, b, score, name_a, name_b))
-    rows.sort(key=lambda r: (-float(r["confidence"]), str(r["subject_id"]), str(r["object_id"])))
+    rows.sort(
+        key=lambda r: (-float(str(r["confidence"])), str(r["subject_id"]), str(r["object_id"]))
+    )
     return rows
 
 

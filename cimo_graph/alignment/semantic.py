@@ -124,7 +124,9 @@ def semantic_suggest(
                 rows += _pairs(
                     studies[first], studies[second], vectors, threshold, margin, neighbours
                 )
-    rows.sort(key=lambda r: (-float(r["confidence"]), str(r["subject_id"]), str(r["object_id"])))
+    rows.sort(
+        key=lambda r: (-float(str(r["confidence"])), str(r["subject_id"]), str(r["object_id"]))
+    )
     return rows
 
 

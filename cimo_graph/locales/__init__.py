@@ -38,7 +38,8 @@ def _catalogue(lang: str) -> dict[str, Any]:
     path = _HERE / f"{lang}.json"
     if lang not in LANGUAGES:
         return {}
-    return json.loads(path.read_text(encoding="utf-8"))
+    found: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return found
 
 
 @cache

@@ -165,8 +165,8 @@ class Alignment(Base):
 
 
 def _with_semantic(
-    found: list[dict[str, object]], concepts: list[Any], threshold: float, *, required: bool
-) -> list[dict[str, object]]:
+    found: list[dict[str, Any]], concepts: list[Any], threshold: float, *, required: bool
+) -> list[dict[str, Any]]:
     """``found`` with the semantic matcher's suggestions for the pairs it lacks."""
     from ..alignment import semantic
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -232,6 +232,8 @@ class Base:
     #: Whether the store may keep ``"a"^^xsd:string`` apart from ``"a"`` (a remote one
     #: may: Virtuoso does), so names are also looked up as typed strings.
     _typed_strings = False
+    #: the name index one question reads throughout (see :func:`one_lookup`); None between
+    _pinned_names: NameIndex | None = None
 
     def _select(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[Row]:
         raise NotImplementedError
@@ -339,7 +341,7 @@ class Base:
     # --- names -------------------------------------------------------------------------
 
     def _names(self) -> NameIndex:
-        pinned = getattr(self, "_pinned_names", None)
+        pinned: NameIndex | None = getattr(self, "_pinned_names", None)
         if pinned is not None:  # inside one question: the version was checked at its start
             return pinned
         key = self._index_key()
@@ -370,7 +372,7 @@ class Base:
         ...     print(error)
         Unknown theme 'self-directon'. Did you mean: 'self-direction'?
         """
-        return self._names().theme(name)
+        return cast(URIRef, self._names().theme(name))  # themes are named by IRIs
 
     def node(self, name: str | URIRef) -> URIRef:
         """The IRI of the study element called ``name``: its id (``W-I3``), prefixed name
@@ -379,7 +381,7 @@ class Base:
         >>> cg.load().node("W-I3")
         rdflib.term.URIRef('https://w3id.org/cimo-graph/study/leernetwerken/W-I3')
         """
-        return self._names().node(name)[0]
+        return cast(URIRef, self._names().node(name)[0])  # elements are named by IRIs
 
     def _mentions(self, name: str) -> str:
         """For a name that is no theme: how many elements mention it, and the search that
@@ -557,7 +559,7 @@ class Base:
         parts: dict[Node, Info] = {}
         named: set[Node] = set()
         for whole, rows in self._parts(wholes).items():
-            seen: set[tuple[Node | None, ...]] = set()
+            seen: set[tuple[Node, str, Node | None]] = set()
             for row in rows:
                 part, kind, role = row["part"], str(row["kind"]), row.get("role")
                 info = parts.get(part)

@@ -289,8 +289,8 @@ def listing_parts(
             else:
                 chosen = _labels_in(select, cls, LINKS[kind], lang)
             labels.update(_fall_back(select, cls, LINKS[kind], lang, of_kind[kind], chosen))
-    for members in of_kind.values():
-        ids.update(local_names(members - ids.keys()))
+    for group in of_kind.values():
+        ids.update(local_names(group - ids.keys()))
     return Parts(by_whole, roles, ids, labels)
 
 
@@ -305,7 +305,7 @@ def _labels_in(select: Strings, cls: URIRef, link: URIRef, lang: str) -> dict[st
 
 
 def _fall_back(
-    select: Strings, cls: URIRef, link: URIRef, lang: str, parts: set[str], chosen: dict
+    select: Strings, cls: URIRef, link: URIRef, lang: str, parts: set[str], chosen: dict[str, str]
 ) -> dict[str, str]:
     """``chosen`` (labels in ``lang``), with a label in another language for each of
     ``parts`` that has none in ``lang``; every label is read only when some part lacks one."""

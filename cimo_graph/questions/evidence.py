@@ -105,7 +105,7 @@ class Evidence(Base):
         carried: dict[Node, dict[str, set[Node]]] = defaultdict(lambda: {"a": set(), "b": set()})
         for row in rows:
             if wanted is None or str(row["kind"]) in wanted:
-                group = URIRef(clusters.get(str(row["theme"]), (str(row["theme"]), ""))[0])
+                group: Node = URIRef(clusters.get(str(row["theme"]), (str(row["theme"]), ""))[0])
                 sides[group][str(row["side"])].add(row["element"])
                 carried[group][str(row["side"])].add(row["theme"])
         shared = {t: s for t, s in sides.items() if s["a"] and s["b"]}

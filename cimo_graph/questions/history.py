@@ -97,7 +97,8 @@ class History(Base):
                 (c for c in changes.values() if c["finding"] == version),
                 key=lambda c: (c["date"] or "", c["kind"] or ""),
             )
-            for step in steps or [None]:
+            each: list[dict[str, Any] | None] = [*steps] or [None]
+            for step in each:
                 row = dict(base)
                 if step is not None:
                     row.update(

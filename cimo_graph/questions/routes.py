@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -76,6 +76,10 @@ def _columns(rows: list[tuple[Any, ...]], columns: list[str]) -> pd.DataFrame:
     return column_frame(dict(zip(columns, values, strict=True)))
 
 
+#: a node of the links :func:`_reach` follows (a term, or its name as a string)
+_T = TypeVar("_T", bound=Hashable)
+
+
 def _member(node: str, match: str, route: str, through: str | None) -> dict[str, Any]:
     """A row of a route answer being gathered: ``node`` on ``route`` through ``through``,
     with the sets its vias, links, mechanisms and roles are added to."""
@@ -106,14 +110,14 @@ def _joined_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return answer
 
 
-def _reach(links: Iterable[tuple[Node, Node]], start: Node | None) -> set[Node]:
+def _reach(links: Iterable[tuple[_T, _T]], start: _T | None) -> set[_T]:
     """What the stated links connect to ``start``: what leads to it (an outcome's
     mechanisms and their interventions) and what it leads to (an intervention's
     mechanisms and their outcomes). Empty without links or a start."""
     links = list(links)
     if start is None or not links:
         return set()
-    found: set[Node] = set()
+    found: set[_T] = set()
     for forward in (True, False):
         frontier = [start]
         while frontier:
@@ -144,7 +148,7 @@ _NEARNESS = {
 def _kept_routes(
     routes: list[dict[str, Any]],
     linked: Collection[str],
-    mentions: Sequence[Sequence[str | None]] = (),
+    mentions: Sequence[Sequence[Any]] = (),
 ) -> list[dict[str, Any]]:
     """The routes an answer keeps of those to a theme, per theme and whole. Where the
     whole states no links (``linked`` holds those that do), every carrier gives the same
@@ -187,7 +191,7 @@ def _route_entries(
     parts: dict[str, list[Part]],
     links: dict[str, list[tuple[str, str]]],
     kinds: set[str],
-    mentions: Sequence[Sequence[str | None]],
+    mentions: Sequence[Sequence[Any]],
     *,
     carriers: Collection[str] = (),
     along: Collection[str] | None = None,
@@ -241,8 +245,8 @@ def _route_entries(
             continue
         holder_kind = "pillar" if kind in ("aim", "means") else "proposition"
         if (node, through, "") not in entries:
-            route = holder_kind if through is not None else ""
-            entries[node, through, ""] = _member(node, "mention", route, through)
+            on = holder_kind if through is not None else ""
+            entries[node, through, ""] = _member(node, "mention", on, through)
     return entries
 
 
@@ -270,7 +274,7 @@ def _route_rows(
     infos: dict[str, Shown],
     names: NameIndex,
     lang: str,
-) -> list[tuple[str, ...]]:
+) -> list[tuple[Any, ...]]:
     """The rows of a route answer as shown (in :data:`ROUTE_COLUMNS`' order), sorted by
     study, route and id; ``names`` names what ``infos`` does not."""
     # each node's id and label, and each set's joined ids and labels, found once: a
@@ -282,9 +286,9 @@ def _route_rows(
 
     def ident(node: str | None) -> str:
         found = ids.get(node)
-        if found is None:
-            info = infos.get(node)
-            found = info.id if info is not None else names.display(term_of(node))
+        if found is None:  # None itself is known: node is a name here
+            info = infos.get(cast(str, node))
+            found = info.id if info is not None else names.display(term_of(cast(str, node)))
             ids[node] = found
         return found
 
@@ -335,7 +339,7 @@ def _route_rows(
             found = kinds_of[key] = info.kind
         return found
 
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for entry in entries.values():
         node, through = entry["node"], entry["through"]
         info = infos[node]
@@ -376,7 +380,7 @@ class Routes(Base):
         routes: list[dict[str, Any]],
         kinds: set[str],
         lang: str,
-        mentions: Sequence[Sequence[str | None]] = (),
+        mentions: Sequence[Sequence[Any]] = (),
         *,
         carriers: Collection[str] = (),
         along: Collection[str] | None = None,
@@ -406,7 +410,7 @@ class Routes(Base):
             routes = _kept_routes(routes, links.keys(), mentions)
         throughs = {r["through"] for r in routes}
         if members is None:
-            parts, infos = self._part_strings(throughs), {}
+            parts, infos = self._part_strings(throughs), cast("dict[str, Shown]", {})
         else:
             parts, infos = members
         if links and members is not None:
@@ -459,10 +463,11 @@ class Routes(Base):
             for part, kind, _, part_id in rows:
                 if kind != "mechanism" or (part in infos and part not in made):
                     continue
-                info = infos.get(part)
-                if info is None:
-                    info = infos[part] = Shown(part)
+                known = infos.get(part)
+                if known is None:
+                    known = infos[part] = Shown(part)
                     made.add(part)
+                info = known
                 if part_id is not None and part_id not in info.ids:
                     info.ids.append(part_id)
         names = self._names()
@@ -522,14 +527,15 @@ class Routes(Base):
                 info.studies = [] if study is None else [(study, None)]
                 continue
             for node_id, label, cimo_type, text, text_lang, note, note_lang, study in combinations:
-                for values, value in (
+                pairs: tuple[tuple[list[Any], Any], ...] = (
                     (info.ids, node_id),
                     (info.labels, None if label is None else (label, tag)),
                     (info.types, cimo_type),
                     (info.source_texts, None if text is None else (text, text_lang or "")),
                     (info.notes, None if note is None else (note, note_lang or "")),
                     (info.studies, None if study is None else (study, None)),
-                ):
+                )
+                for values, value in pairs:
                     if value is not None and value not in values:
                         values.append(value)
         return list(routes.values()), ({whole: list(rows) for whole, rows in parts.items()}, infos)

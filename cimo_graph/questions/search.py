@@ -154,7 +154,7 @@ class _Hit:
     end: int
     language: str = ""
 
-    def key(self, lang: str) -> tuple:
+    def key(self, lang: str) -> tuple[float, bool, int, str]:
         """Which hit to show: the best field and match, then the asked language, the
         earliest place, and (for answers that repeat) the text."""
         weight = FIELDS[self.field] * self.quality
@@ -337,7 +337,7 @@ class Search(Base):
         found: dict[str, dict[str, _Hit]] = defaultdict(dict)
         fields_of: dict[str, set[str]] = defaultdict(set)
         shows: dict[str, _Show] = {}
-        seen: set[tuple] = set()
+        seen: set[tuple[str, str, str, str]] = set()
         for row in rows:
             node, field, value, language = row[:4]
             if node is None or value is None or field is None:
@@ -368,7 +368,7 @@ class Search(Base):
         missing = [URIRef(n) for n in nodes if not shows[n].labels]
         if missing:  # no label in the asked language: another, as every helper does
             self._other_labels(missing, shows, shown)
-        table = []
+        table: list[dict[str, Any]] = []
         for node in nodes:
             show = shows[node]
             kind = show.kind()
@@ -394,9 +394,9 @@ class Search(Base):
         table.sort(key=lambda r: (-r["score"], natural_key(r["id"]), r["iri"]))
         if limit is not None:
             table = table[: max(0, int(limit))]
-        for row in table:  # a snippet for the rows kept only
-            hit = row.pop("hit")
-            row["snippet"] = hit if isinstance(hit, str) else _snippet(hit, terms)
+        for entry in table:  # a snippet for the rows kept only
+            hit = entry.pop("hit")
+            entry["snippet"] = hit if isinstance(hit, str) else _snippet(hit, terms)
         columns = list(SEARCH_COLUMNS)
         if len({row["study"] for row in table}) > 1 or self._several_studies():
             columns.insert(columns.index("label") + 1, "study")

@@ -145,7 +145,7 @@ class Studies(Base):
             found = cells[cell].get(group)
             return joined_ids(found) if found else ""
 
-        columns = {
+        columns: dict[str, list[Any]] = {
             "theme": [theme for theme, _ in order],
             "label": [labels[theme] for theme, _ in order],
             "study": [study for _, study in order],
@@ -237,14 +237,14 @@ class Studies(Base):
             where = journal + (f", {volume}" if volume else "") + (f"({issue})" if issue else "")
             located = "\u2013".join(pages) or (f"Article {number}" if number else "")
             publisher = f"{where}, {located}" if located else where
-        parts = [
+        pieces = [
             _sentence(who),
             f"({year or 'n.d.'}).",
             _sentence(f"{title}{translation}"),
             _sentence(publisher) if publisher else "",
             f"https://doi.org/{doi}" if doi else url,
         ]
-        return " ".join(part for part in parts if part)
+        return " ".join(piece for piece in pieces if piece)
 
 
 def _apa_authors(names: list[str]) -> str:

@@ -144,13 +144,13 @@ class Synthesis(Base):
                         pattern.contexts |= held.get("context", set())
                         pattern.elements |= {source, target}
                         pattern.themes |= {from_theme, to_theme}
-        kept = {key: p for key, p in found.items() if len(p.studies) >= least}
-        links = [
+        patterns = {key: p for key, p in found.items() if len(p.studies) >= least}
+        stated = [
             (finding, relation.rsplit("#", 1)[-1], other)
             for _, finding, relation, other, *_ in self._strings(named_query("finding-links"), {})
             if finding is not None and relation is not None and other is not None
         ]
-        return self._pattern_frame(kept, found, ids, clusters, lang, links)
+        return self._pattern_frame(patterns, found, ids, clusters, lang, stated)
 
     def findings(self, *, lang: str = "en") -> pd.DataFrame:
         """The links the studies state between their findings and those of other studies
@@ -332,7 +332,7 @@ class Synthesis(Base):
         def shown_theme(group: str) -> str:
             return _labelled_first(in_group.get(group, [group]), shown, lang)
 
-        rows = []
+        rows: list[dict[str, Any]] = []
         for (start, end), pattern in kept.items():
             from_theme, to_theme = shown_theme(start), shown_theme(end)
             others = {
@@ -481,7 +481,7 @@ class Matrix:
         )
 
     def _repr_html_(self) -> str:
-        return self.counts._repr_html_()  # type: ignore[operator]
+        return self.counts._repr_html_()  # type: ignore[operator,no-any-return]  # no stub
 
     def __repr__(self) -> str:
         return f"<Matrix {self.rows} by {self.columns}:\n{self.counts.to_string()}>"

@@ -520,14 +520,22 @@ class Drawings(_Asking):
                 focus=focus, depth=depth, themes=themes, lang=lang, mappings=mappings
             ).save(path)
         elif fmt in ("svg", "pdf", "png"):
-            shape = {"lang": lang, "width": width, "grayscale": grayscale, "title": title}
             if focus is not None and str(focus).lower() in ("pillars", "pijlers"):
-                fig = self.figure(pillars=True, **shape)
+                fig = self.figure(
+                    pillars=True, lang=lang, width=width, grayscale=grayscale, title=title
+                )
             elif focus is not None and depth is None and not themes and self._is_proposition(focus):
-                fig = self.figure(focus, **shape)
+                fig = self.figure(focus, lang=lang, width=width, grayscale=grayscale, title=title)
             else:
                 fig = self.network_figure(
-                    focus, depth=depth, themes=themes, mappings=mappings, **shape
+                    focus,
+                    depth=depth,
+                    themes=themes,
+                    mappings=mappings,
+                    lang=lang,
+                    width=width,
+                    grayscale=grayscale,
+                    title=title,
                 )
             fig.savefig(path, format=fmt, dpi=dpi)
         else:
@@ -544,7 +552,7 @@ class Drawings(_Asking):
         return kind != "theme" and self._annotate([node])[node].kind == "DesignProposition"
 
 
-def _natural(text: str) -> list[Any]:
+def _natural(text: str) -> tuple[Any, ...]:
     from ..questions import natural_key
 
     return natural_key(text)
@@ -560,4 +568,4 @@ def _display(page: NetworkPage) -> None:
     if shell is not None and getattr(shell, "kernel", None) is not None:
         from IPython.display import display
 
-        display(page)
+        display(page)  # type: ignore[no-untyped-call]  # IPython is not annotated

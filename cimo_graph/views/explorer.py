@@ -89,7 +89,7 @@ class Explorer(anywidget.AnyWidget):
     #: what the view draws: the page's data for the current focus
     network = traitlets.Dict().tag(sync=True)
     #: the picker's entries: (value, label); "" is the whole network
-    choices = traitlets.List().tag(sync=True)
+    choices: traitlets.List[list[str]] = traitlets.List().tag(sync=True)
     #: the theme or proposition the network is drawn around ("" the whole network)
     focus = traitlets.Unicode("").tag(sync=True)
     #: the id of the selected element ("" none): set by a click, or from Python
@@ -166,7 +166,7 @@ class Explorer(anywidget.AnyWidget):
 
         if not self.selected:
             return pd.DataFrame(columns=list(_EVIDENCE_COLUMNS))
-        frame = self._kg.evidence(self.selected, lang=self._lang)
+        frame: pd.DataFrame = self._kg.evidence(self.selected, lang=self._lang)
         return frame[[c for c in _EVIDENCE_COLUMNS if c in frame.columns]]
 
     @property
@@ -175,10 +175,10 @@ class Explorer(anywidget.AnyWidget):
         (each question's rows, ``question`` naming it); empty for the whole network."""
         import pandas as pd
 
-        frames = []
+        frames: list[pd.DataFrame] = []
         for question in _ROUTE_QUESTIONS if self.focus else ():
             try:
-                found = getattr(self._kg, question)(self.focus, lang=self._lang)
+                found: pd.DataFrame = getattr(self._kg, question)(self.focus, lang=self._lang)
             except (NoRouteError, CimoGraphError):
                 continue
             shown = found[[c for c in _ROUTE_COLUMNS if c in found.columns]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .._files import atomic_path, write_text
 from .interactive import node_ids
@@ -134,7 +134,7 @@ _DOT_SHAPES = {"box": "box", "ellipse": "ellipse", "diamond": "diamond", "databa
 _CYTOSCAPE_SHAPES = {"box": "round-rectangle", "ellipse": "ellipse", "diamond": "diamond"}
 
 
-def cytoscape_json(graph: nx.MultiDiGraph) -> dict:
+def cytoscape_json(graph: nx.MultiDiGraph) -> dict[str, Any]:
     """Cytoscape JSON of a graph from :func:`to_networkx`, in the form Cytoscape Desktop
     writes (``.cyjs``): the network's ``data`` an object with its ``name``; every node's
     ``name`` (and ``shared_name``) its label, its ``position`` in the layered layout
@@ -190,7 +190,7 @@ def cytoscape_json(graph: nx.MultiDiGraph) -> dict:
     }
 
 
-def cytoscape_style(graph: nx.MultiDiGraph, title: str = "cimo-graph") -> list[dict]:
+def cytoscape_style(graph: nx.MultiDiGraph, title: str = "cimo-graph") -> list[dict[str, Any]]:
     """The page's styles as a Cytoscape style file (JSON, the form Cytoscape Desktop
     exports and imports with File > Import > Styles from File): each class's colour and
     shape, wrapped labels, arrows with their relation's words.
@@ -212,7 +212,7 @@ def cytoscape_style(graph: nx.MultiDiGraph, title: str = "cimo-graph") -> list[d
     ]
 
 
-def _rules(graph: nx.MultiDiGraph) -> list[dict]:
+def _rules(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
     """Cytoscape's style rules (``selector``, ``css``) for the classes in ``graph``."""
     kinds = sorted({str(kind) for _, kind in graph.nodes(data="kind") if kind})
     return [

@@ -25,11 +25,12 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
     from matplotlib.text import Text
+    from matplotlib.typing import RcKeyType
 
 __all__ = ["CimoFigure", "FigureItem", "Link", "chain_figure", "pillars_figure"]
 
 #: Settings for saving: text stays text in SVG; PDF embeds TrueType fonts (Type 42).
-SAVE_RC = {
+SAVE_RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "pdf.fonttype": 42,
     "ps.fonttype": 42,
@@ -182,12 +183,12 @@ class _Canvas:
         self.fontsize = fontsize
         self.grayscale = grayscale
         self.figure = CimoFigure(figsize=(width, 10), dpi=dpi)
-        FigureCanvasAgg(self.figure)
+        canvas = FigureCanvasAgg(self.figure)
         self.axes: Axes = self.figure.add_axes((0, 0, 1, 1))
         self.axes.set_axis_off()
         self.axes.set_xlim(0, width)
         self.axes.set_ylim(-10, 0)
-        self.renderer = self.figure.canvas.get_renderer()
+        self.renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]  # unannotated
         self.pad = fontsize / 72 * 0.6
         self.bottom = 0.0
 

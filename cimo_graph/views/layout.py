@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from collections import defaultdict
+from typing import Any
 
 from .subgraph import Drawing
 
@@ -29,7 +30,7 @@ def layered_positions(
     ``row_gap``), so boxes never overlap. The interactive page and the paper figures both
     place nodes in these columns and this order.
     """
-    columns: dict[int, list] = defaultdict(list)
+    columns: dict[int, list[Any]] = defaultdict(list)
     for node in drawing.nodes.values():
         columns[node.layer].append(node)
     for column, layer in enumerate(sorted(columns)):

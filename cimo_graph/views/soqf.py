@@ -6,6 +6,7 @@ one self-contained HTML page that prints."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,7 +44,7 @@ class FindingsTables:
     profile_headings: list[str]
     profile: list[list[str]]
     lang: str
-    words: dict[str, str]
+    words: Mapping[str, str]
 
 
 def findings_tables(
@@ -112,7 +113,7 @@ def findings_tables(
     )
 
 
-def table_words(lang: str) -> dict[str, str]:
+def table_words(lang: str) -> Mapping[str, str]:
     """The tables' own words in ``lang`` (English for a language they lack)."""
     return words("table", lang)
 
