@@ -94,14 +94,22 @@ def _run(args: argparse.Namespace) -> int:
             warnings.simplefilter("always", category)
         shown = warnings.showwarning
 
-        def show(message, category, filename, lineno, file=None, line=None):
+        def show(
+            message: Warning | str,
+            category: type[Warning],
+            filename: str,
+            lineno: int,
+            file: Any = None,
+            line: str | None = None,
+        ) -> None:
             if issubclass(category, noted):
                 print(f"cimo-graph: note: {message}", file=sys.stderr)
             else:
                 shown(message, category, filename, lineno, file, line)
 
         warnings.showwarning = show
-        return args.run(args)
+        code: int = args.run(args)
+        return code
 
 
 @contextlib.contextmanager
@@ -722,7 +730,7 @@ def _parser() -> argparse.ArgumentParser:
 def _completion(args: argparse.Namespace) -> int:
     import argcomplete
 
-    print(argcomplete.shellcode(["cimo-graph"], shell=args.shell), end="")
+    print(argcomplete.shellcode(["cimo-graph"], shell=args.shell), end="")  # type: ignore[attr-defined]
     return 0
 
 
@@ -941,7 +949,7 @@ def _shown(args: argparse.Namespace) -> str:
         if args.format == "table":
             raise CimoGraphError("--tidy is for --format csv or json (one value per row)")
         return f"{args.format}+tidy"
-    return args.format
+    return str(args.format)
 
 
 def emit(frame: pd.DataFrame, fmt: str, columns: Sequence[str] | None = None) -> None:
@@ -1184,7 +1192,7 @@ def _query(args: argparse.Namespace) -> int:
     if isinstance(result, bool):
         print("true" if result else "false")
     elif isinstance(result, CimoGraph):
-        sys.stdout.write(result.serialize(format="turtle"))
+        sys.stdout.write(result.serialize(format="turtle") or "")
     else:
         emit(result, _shown(args))
     return 0

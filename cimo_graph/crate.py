@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from ._files import UniqueNames, inside, safe_stem, write_text
 from ._resources import ontology_path, shapes_path
 from .errors import CimoGraphError, LicenceWarning
 from .labels import choose_label
-from .namespace import BIBO, CIMO, FOAF, SKOS
+from .namespace import BIBO, CIMO, FOAF
 
 if TYPE_CHECKING:
     from .graph import CimoGraph
@@ -78,15 +78,15 @@ def package(
     target = Path(out)
     if target.exists() and (zip or not target.is_dir() or any(target.iterdir())):
         raise CimoGraphError(f"{target}: exists; the crate goes into a new or empty folder")
-    sources = [Path(s) for s in sources]
-    for source in sources:
+    documents = [Path(s) for s in sources]
+    for source in documents:
         if not source.is_file():
             raise CimoGraphError(f"{source}: no such source document")
     chosen = licence_url(licence) if licence is not None else None
     report = kg.validate()
     with tempfile.TemporaryDirectory(prefix="cimo-crate-") as folder:
         staged = Path(folder) / "files"
-        files = _write_files(kg, staged, report, sources, lang)
+        files = _write_files(kg, staged, report, documents, lang)
         facts = _study_facts(kg)
         crate = ROCrate(version="1.1")
         crate.name = facts["title"] or "A CIMO study"

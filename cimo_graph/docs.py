@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
@@ -13,6 +14,11 @@ from ._resources import ontology_graph
 from .errors import CimoGraphError
 from .labels import choose_label
 from .lookup import local_name
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+    from .views.figures import CimoFigure
 from .namespace import CIMO
 
 __all__ = ["build_docs", "ontology_figure"]
@@ -87,7 +93,7 @@ def _labels_tagged(graph: Graph) -> Graph:
     return tagged
 
 
-def ontology_figure(*, lang: str = "en"):
+def ontology_figure(*, lang: str = "en") -> CimoFigure:
     """A picture of the ontology: each class as a box in its CIMO column, each object
     property as an arrow from its domain to its range, labelled."""
     from .views.figures import FigureItem, _Canvas
@@ -136,9 +142,9 @@ def ontology_figure(*, lang: str = "en"):
     for prop in properties:
         domain = ontology.value(prop, RDFS.domain)
         target = ontology.value(prop, RDFS.range)
-        label = str(choose_label(ontology.objects(prop, RDFS.label), lang) or local_name(prop))
+        label = str(choose_label(ontology.objects(prop, RDFS.label), lang) or local_name(str(prop)))
         ends = f"{_name(domain)} -> {_name(target)}"
-        lines.append(f"cimo:{local_name(prop)} ({label}): {ends}")
+        lines.append(f"cimo:{local_name(str(prop))} ({label}): {ends}")
     y = (
         canvas.text(
             0.12,
@@ -155,7 +161,7 @@ def ontology_figure(*, lang: str = "en"):
     return canvas.finish(0.12)
 
 
-def _name(node) -> str:
+def _name(node: Node | None) -> str:
     if node is None:
         return "any"
     if isinstance(node, URIRef):

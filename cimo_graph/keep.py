@@ -26,7 +26,7 @@ __all__ = ["MANIFEST", "kept_graph"]
 
 #: The graphs of the stores open in this process, by folder (Oxigraph lets one open a
 #: store on disk at a time; a notebook cell run again shares the store instead)
-_OPEN: dict[str, weakref.ref] = {}
+_OPEN: dict[str, weakref.ref[Graph]] = {}
 
 #: The file in a kept store's folder that says what the store was made from.
 MANIFEST = "cimo-graph-store.json"
@@ -68,6 +68,7 @@ def kept_graph(
             "in a new or empty folder, or in one it made before (nothing was changed)."
         )
     unchanged = manifest is not None and manifest.get("sources") == expected
+    known: dict[str, Any] = manifest or {}
     earlier = _OPEN.get(str(folder.resolve()))
     earlier_graph = earlier() if earlier is not None else None
     if earlier_graph is not None:
@@ -78,14 +79,14 @@ def kept_graph(
                 "its sources changed since: let go of the earlier graph first (del kg), "
                 "then load again."
             )
-        graph = _wrap(earlier_graph.store._inner)
-        for prefix, namespace in manifest.get("prefixes", {}).items():
+        graph = _wrap(earlier_graph.store._inner)  # type: ignore[attr-defined]  # oxrdflib's
+        for prefix, namespace in known.get("prefixes", {}).items():
             graph.bind(prefix, namespace, override=True, replace=True)
         return graph, True
     graph, store = _open(folder)
     _OPEN[str(folder.resolve())] = weakref.ref(graph)
-    if unchanged and len(store) == manifest.get("triples"):
-        for prefix, namespace in manifest.get("prefixes", {}).items():
+    if unchanged and len(store) == known.get("triples"):
+        for prefix, namespace in known.get("prefixes", {}).items():
             graph.bind(prefix, namespace, override=True, replace=True)
         return graph, True
     # new, changed, or changed since it was kept: (re)load into the same folder, marked

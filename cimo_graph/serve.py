@@ -228,8 +228,8 @@ class _Engine:
     def __init__(self, store: Path, timeout: float, count: int, startup: float) -> None:
         self.store = store
         self.timeout = timeout
-        self.idle: queue.Queue[subprocess.Popen] = queue.Queue()
-        self.started: list[subprocess.Popen] = []
+        self.idle: queue.Queue[subprocess.Popen[bytes]] = queue.Queue()
+        self.started: list[subprocess.Popen[bytes]] = []
         self.lock = threading.Lock()
         self.closed = False
         try:
@@ -239,7 +239,7 @@ class _Engine:
             self.close()
             raise
 
-    def _start(self, startup: float) -> subprocess.Popen:
+    def _start(self, startup: float) -> subprocess.Popen[bytes]:
         log = self.store.parent / f"worker-{len(self.started)}.log"
         with log.open("wb") as errors:
             worker = subprocess.Popen(
@@ -278,6 +278,8 @@ class _Engine:
         except queue.Empty:
             raise _Answer(503, "every query worker is busy; ask again later") from None
         try:
+            if worker.stdin is None or worker.stdout is None:  # never: started with pipes
+                raise _Answer(500, "a query worker has no pipes")
             worker.stdin.write(_frame(json.dumps({"query": query, "accept": accept}).encode()))
             worker.stdin.flush()
             head = json.loads(_read_frame(worker.stdout, deadline))

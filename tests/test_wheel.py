@@ -52,6 +52,15 @@ def installed(tmp_path_factory) -> Path:
     return python
 
 
+def printed(python: Path, code: str, folder: Path) -> str:
+    """What ``code`` prints, run by the installed wheel's Python in ``folder``."""
+    done = subprocess.run(
+        [python, "-c", code], cwd=folder, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
 @pytest.mark.slow
 def test_wheel_loads_the_bundled_study_from_elsewhere(installed, tmp_path):
     """From another folder, the installed wheel loads and validates the study."""
@@ -59,11 +68,7 @@ def test_wheel_loads_the_bundled_study_from_elsewhere(installed, tmp_path):
         "import cimo_graph as cg; kg = cg.load(); r = kg.validate(); "
         "print(cg.__file__); print(kg.source); print(len(kg), r.conforms)"
     )
-    done = subprocess.run(
-        [installed, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    package_file, source, result = done.stdout.strip().splitlines()
+    package_file, source, result = printed(installed, code, tmp_path).splitlines()
     assert not package_file.startswith(str(REPO)), package_file
     assert not source.startswith(str(REPO)) and source.endswith("cimo_graph/data/leernetwerken.ttl")
     assert result.endswith("True") and int(result.split()[0]) > 1000
@@ -91,8 +96,4 @@ def test_the_wheel_says_its_types_and_carries_the_words(installed, tmp_path):
         "import cimo_graph, pathlib; p = pathlib.Path(cimo_graph.__file__).parent; "
         "print((p / 'py.typed').is_file(), sorted(f.name for f in (p / 'locales').glob('*.json')))"
     )
-    done = subprocess.run(
-        [installed, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "True ['en.json', 'nl.json']"
+    assert printed(installed, code, tmp_path) == "True ['en.json', 'nl.json']"

@@ -8,6 +8,7 @@ Taken from SSSOM's LinkML schema (``sssom_schema.yaml`` of mapping-commons/sssom
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 
 __all__ = ["MAPPING_SLOTS", "SET_SLOTS", "SLOTS", "SSSOM", "Slot"]
@@ -29,7 +30,7 @@ class Slot:
     property: str | None
     where: str
 
-    @property
+    @builtins.property  # the field above is named property
     def iri(self) -> str:
         """The slot's property as a full IRI."""
         if self.property is None:

@@ -40,8 +40,10 @@ _TEMPLATES = Path(__file__).parent / "templates"
 _KIND_ORDER = {name: index for index, name in enumerate(CIMO_CLASSES)}
 
 #: The ids of the page's own parts, which no element's anchor may take.
-_RESERVED = ("studies", "propositions", "network", "elements", "themes", "filter")
-_RESERVED += ("report-search", "report-found")
+_RESERVED = (
+    *("studies", "propositions", "network", "elements", "themes", "filter"),
+    *("report-search", "report-found"),
+)
 
 #: The counts of ``studies()`` a study's facts show.
 _COUNTED = ("propositions", "pillars", "interventions", "mechanisms", "outcomes", "elements")
@@ -168,7 +170,7 @@ def _tag(term: Any) -> str:
     return (term.language or "") if isinstance(term, Literal) else ""
 
 
-def _read(graph: Any, lang: str) -> tuple[dict[Node, Element], list[Element], list[dict]]:
+def _read(graph: Any, lang: str) -> tuple[dict[Node, Element], list[Element], list[dict[str, Any]]]:
     """Every node's annotations, links and evidence, in three queries over everything."""
     fields: dict[Node, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for row in graph._select(named_query("annotations"), {}):
@@ -211,8 +213,8 @@ def _read(graph: Any, lang: str) -> tuple[dict[Node, Element], list[Element], li
             locations=sorted({_text(v) for v in f.get("location", ())}),
             notes=_tagged(f.get("note", ()), lang),
         )
-    for node, element in elements.items():
-        element.themes = [elements[t] for t in fields[node].get("theme", ()) if t in elements]
+    for key, element in elements.items():
+        element.themes = [elements[t] for t in fields[key].get("theme", ()) if t in elements]
     for row in graph._select(named_query("network"), {}):
         source, target = elements.get(row["source"]), elements.get(row["target"])
         relation = str(row["relation"])
@@ -221,14 +223,14 @@ def _read(graph: Any, lang: str) -> tuple[dict[Node, Element], list[Element], li
             source.out.append((said, target))
             target.into.append((said, source))
     for row in graph._select(named_query("evidence"), {}):
-        element = elements.get(row["node"])
+        shown = elements.get(row["node"])
         kind = str(row["kind"])
-        if element is None:
+        if shown is None:
             continue
         if kind == "derived from":
-            element.sources.append(_text(row.get("text")) or _text(row.get("item")))
+            shown.sources.append(_text(row.get("text")) or _text(row.get("item")))
         elif kind == "quote":
-            element.quotes.append(_text(row.get("text")))
+            shown.quotes.append(_text(row.get("text")))
     _facts(graph, elements, lang)
     for element in elements.values():
         element.sources = sorted(set(element.sources))
@@ -270,7 +272,7 @@ def _tagged(values: Any, lang: str) -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: (p[0] != lang, p[0] == "", p[0], p[1]))
 
 
-def _studies(graph: Any, lang: str) -> list[dict]:
+def _studies(graph: Any, lang: str) -> list[dict[str, Any]]:
     # every value (extra), and those in the asked language or none (details): a method or
     # institution is shown in the asked language where the study gives it, else in any
     details: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -291,8 +293,8 @@ def _studies(graph: Any, lang: str) -> list[dict]:
             {
                 **row,
                 "reference": reference,
-                "method": sorted(mine.get("method") or every.get("method", ())),
-                "institutions": sorted(mine.get("institution") or every.get("institution", ())),
+                "method": sorted(mine.get("method") or every.get("method", set())),
+                "institutions": sorted(mine.get("institution") or every.get("institution", set())),
                 "languages": sorted(every.get("language", ())),
                 "licence": sorted(every.get("licence", ())),
                 "encoders": sorted(every.get("encoder", ())),
@@ -307,10 +309,10 @@ def _studies(graph: Any, lang: str) -> list[dict]:
 def _propositions(
     graph: Any,
     elements: dict[Node, Element],
-    studies: list[dict],
+    studies: list[dict[str, Any]],
     lang: str,
     picture: Callable[[Any], Any],
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Each design proposition: its sentence in each study language and its figure."""
     spoken = {s["id"]: set(s["languages"]) for s in studies}
     languages = sorted(set().union(*spoken.values())) or ["en"]
@@ -401,7 +403,7 @@ def _network(
 
 def _theme_index(
     graph: Any, themes: list[Element], elements: dict[Node, Element], lang: str
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """For each theme, its routes: interventions, mechanisms and outcomes, as tables."""
     by_iri = {e.iri: e for e in elements.values()}
     index = []
