@@ -17,12 +17,16 @@ from dataclasses import dataclass
 
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic
+from rdflib.term import Node
 
 from .errors import InvalidIRIError, MalformedResponseError, PublishError, RemoteError
 from .iris import checked_iri, iri_problem
 from .progress import bar
 from .remote import Endpoint, read_in_pages
 from .sources import comparable, plain_strings
+
+#: A triple as rdflib's graphs hold them.
+_Triple = tuple[Node, Node, Node]
 
 __all__ = ["PublishReport", "publish_graph"]
 
@@ -46,7 +50,7 @@ class PublishReport:
         )
 
 
-def _units(graph: Graph) -> list[list[tuple]]:
+def _units(graph: Graph) -> list[list[_Triple]]:
     """Groups of triples that must travel together: those sharing blank nodes."""
     parent: dict[BNode, BNode] = {}
 
@@ -59,8 +63,8 @@ def _units(graph: Graph) -> list[list[tuple]]:
     for s, _, o in graph:
         if isinstance(s, BNode) and isinstance(o, BNode):
             parent[find(s)] = find(o)
-    groups: dict[object, list[tuple]] = {}
-    singles: list[list[tuple]] = []
+    groups: dict[object, list[_Triple]] = {}
+    singles: list[list[_Triple]] = []
     for triple in sorted(graph, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
         s, _, o = triple
         node = s if isinstance(s, BNode) else o if isinstance(o, BNode) else None
@@ -71,8 +75,8 @@ def _units(graph: Graph) -> list[list[tuple]]:
     return singles + list(groups.values())
 
 
-def _chunks(graph: Graph, size: int) -> Iterator[list[tuple]]:
-    chunk: list[tuple] = []
+def _chunks(graph: Graph, size: int) -> Iterator[list[_Triple]]:
+    chunk: list[_Triple] = []
     for unit in _units(graph):
         if chunk and len(chunk) + len(unit) > size:
             yield chunk
@@ -82,7 +86,7 @@ def _chunks(graph: Graph, size: int) -> Iterator[list[tuple]]:
         yield chunk
 
 
-def _insert(graph: URIRef, triples: list[tuple]) -> str:
+def _insert(graph: URIRef, triples: list[_Triple]) -> str:
     # INSERT ... WHERE {} rather than INSERT DATA: some stores (Virtuoso) refuse blank
     # nodes in INSERT DATA; a template makes one fresh node per label, as wanted.
     lines = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
@@ -128,7 +132,8 @@ def _read_back(reader: Endpoint, target: URIRef, expected: int, page_size: int |
             accept="turtle",
         )
         if len(back) >= expected:
-            return back
+            answered: Graph = back
+            return answered
     back = Graph()
     text = f"SELECT ?s ?p ?o WHERE {{ GRAPH {target.n3()} {{ ?s ?p ?o }} }}"
     pages = page_size or reader.page_size()
