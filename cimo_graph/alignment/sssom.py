@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from .slots import MAPPING_SLOTS, SET_SLOTS
+from .slots import MAPPING_SLOTS, SET_SLOTS, Slot
 
 __all__ = [
     "JUSTIFICATIONS",
@@ -285,12 +285,12 @@ def read_sssom(path: Path | str) -> MappingTable:
             problem(offset, None, None, f"the same mapping as line {seen[key]}")
         seen.setdefault(key, offset)
         table.rows.append((offset, row))
-    for key, value in metadata.items():
-        if key in SET_SLOTS:
-            for one in value if isinstance(value, list) else [value]:
-                message = _cell_problem(key, str(one), table.prefixes, slots=SET_SLOTS)
+    for field_name, given in metadata.items():
+        if field_name in SET_SLOTS:
+            for one in given if isinstance(given, list) else [given]:
+                message = _cell_problem(field_name, str(one), table.prefixes, slots=SET_SLOTS)
                 if message:
-                    problem(None, None, one, f"metadata {key!r}: {message}")
+                    problem(None, None, one, f"metadata {field_name!r}: {message}")
     if problems:
         raise TemplateError(name, problems, what="the mapping table")
     return table
@@ -364,8 +364,12 @@ def _check_header(header: list[str], line: int, problem) -> None:  # type: ignor
 
 
 def _cell_problem(
-    column: str, value: str, prefixes: Mapping[str, str], *, slots=MAPPING_SLOTS
-) -> str | None:  # type: ignore[no-untyped-def]
+    column: str,
+    value: str,
+    prefixes: Mapping[str, str],
+    *,
+    slots: Mapping[str, Slot] = MAPPING_SLOTS,
+) -> str | None:
     """What is wrong with one cell, or ``None``."""
     slot = slots[column]
     values = value.split("|") if slot.multivalued else [value]

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SH, XSD
+from rdflib.term import Node
 
 from .slots import MAPPING_SLOTS, SET_SLOTS, SSSOM, Slot
 from .sssom import MappingTable
@@ -165,7 +166,7 @@ def remove_mapping_set(graph: Graph, mapping_set: URIRef) -> int:
     for mapping in mappings:
         triple = _stated(graph, mapping)
         if triple not in still and None not in triple:
-            graph.remove(triple)  # type: ignore[arg-type]
+            graph.remove(triple)
         graph.remove((mapping, None, None))
     for declaration in list(graph.objects(mapping_set, SH.declare)):
         graph.remove((declaration, None, None))
@@ -173,11 +174,11 @@ def remove_mapping_set(graph: Graph, mapping_set: URIRef) -> int:
     return len(mappings)
 
 
-def _stated(graph: Graph, mapping: object) -> tuple[object, object, object]:
+def _stated(graph: Graph, mapping: Node) -> tuple[Node | None, Node | None, Node | None]:
     return (
-        graph.value(mapping, OWL.annotatedSource),  # type: ignore[arg-type]
-        graph.value(mapping, OWL.annotatedProperty),  # type: ignore[arg-type]
-        graph.value(mapping, OWL.annotatedTarget),  # type: ignore[arg-type]
+        graph.value(mapping, OWL.annotatedSource),
+        graph.value(mapping, OWL.annotatedProperty),
+        graph.value(mapping, OWL.annotatedTarget),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -310,7 +311,7 @@ def _read_xlsx(path: Path) -> tuple[dict[str, list[Row]], list[Problem]]:
             problems.append(_unknown_sheet(path.name, name))
             continue
         rows = []
-        values = []
+        values: list[tuple[Any, ...]] = []
         for record in worksheet.iter_rows(values_only=True):
             # an empty row costs as much as a cell: a cell far down gives a billion rows
             cells_read += max(len(record), 1)
@@ -359,7 +360,7 @@ def _yaml_loader() -> type:
         def compose_node(self, parent: Any, index: Any) -> Any:
             if self.check_event(yaml.AliasEvent):
                 self.aliases += 1
-                event = self.peek_event()
+                event = self.peek_event()  # type: ignore[no-untyped-call]  # PyYAML's stubs
                 problem = None
                 if self.aliases > MAX_YAML_ALIASES:
                     problem = f"more than {MAX_YAML_ALIASES} aliases (*name)"
@@ -444,7 +445,8 @@ def _read_yaml_mapping(path: Path) -> dict[str, Any]:
                 check(value)
 
     check(root)
-    return yaml.SafeLoader("").construct_document(root)
+    document: dict[str, Any] = yaml.SafeLoader("").construct_document(root)
+    return document
 
 
 def _read_yaml_text(text: str, file: str) -> tuple[dict[str, list[Row]], list[Problem]]:
@@ -528,7 +530,7 @@ def write_tables(
     columns: dict[str, list[str]],
     path: Path,
     fmt: str,
-    help_rows: list[tuple[str, ...]] = (),
+    help_rows: Sequence[tuple[str, ...]] = (),
     dropdowns: dict[str, dict[str, str]] | None = None,
 ) -> None:
     """Write the tables as a CSV folder, an XLSX workbook or a YAML file (whole, or not).

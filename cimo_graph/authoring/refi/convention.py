@@ -34,7 +34,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF
 
 from ...lookup import normalise
 from ..build import _LANG, GENERATED, split_texts
-from ..schema import SHEETS, sheet_named
+from ..schema import SHEETS, Column, sheet_named
 from ..tables import Problem, Row, TemplateError
 from .archive import Code, Document, Project, Selection
 
@@ -111,7 +111,7 @@ class _Fields:
     and ``note`` / ``note_<lang>``."""
 
     def __init__(self, sheet: str, extra: tuple[str, ...] = ()) -> None:
-        columns = sheet_named(sheet).columns
+        columns = _columns(sheet)
         self.plain = {c.name for c in columns if not c.per_language} | {"note", *extra}
         self.per_language = {c.name for c in columns if c.per_language} | {"note"}
 
@@ -390,7 +390,7 @@ class _Importer:
 
     def link(self, parent: _Element, child: _Element, where: str) -> None:
         """Record that ``child`` sits under ``parent``: the link between their sheets."""
-        links = [c for c in sheet_named(child.sheet).columns if c.kind in ("ref", "refs")]
+        links = [c for c in _columns(child.sheet) if c.kind in ("ref", "refs")]
         for column in links:
             if column.name not in _LINKS and parent.sheet in column.targets:
                 cell = child.row.cells.get(column.name)
@@ -402,7 +402,7 @@ class _Importer:
                     # one [ID] beneath several propositions: shared by all of them
                     child.row.cells[column.name] = f"{cell}; {parent.id}"
                 return
-        links = [c for c in sheet_named(parent.sheet).columns if c.kind in ("ref", "refs")]
+        links = [c for c in _columns(parent.sheet) if c.kind in ("ref", "refs")]
         for column in links:
             if column.name not in _LINKS and child.sheet in column.targets:
                 cell = parent.row.cells.get(column.name)
@@ -434,7 +434,7 @@ class _Importer:
 
     def segments(self) -> None:
         documents = {d.guid: self.source(d) for d in self.project.documents if d.kind in _TEXTUAL}
-        spans: dict[tuple, list[str]] = {}  # a passage coded twice is one passage
+        spans: dict[_Span, list[str]] = {}  # a passage coded twice is one passage
         for selection in self.project.selections:
             spans.setdefault(self.span(selection), []).extend(selection.codes)
         known = {c.guid: c for c in self.project.all_codes()}
@@ -444,7 +444,7 @@ class _Importer:
             span: list(dict.fromkeys(self.theme_codes[g] for g in codes if g in self.theme_codes))
             for span, codes in spans.items()
         }
-        evidenced: set[tuple[tuple, int]] = set()
+        evidenced: set[tuple[_Span, int]] = set()
         unknown, other = 0, set()
         for selection in self.project.selections:
             span = self.span(selection)
@@ -482,7 +482,7 @@ class _Importer:
             )
 
     @staticmethod
-    def span(selection: Selection) -> tuple:
+    def span(selection: Selection) -> _Span:
         return (selection.document.guid, selection.start, selection.end, selection.page)
 
     def evidence(
@@ -516,7 +516,7 @@ class _Importer:
         ``id:`` field, else its name), title and description."""
         fields, paragraphs = parse_fields(document.description, _Fields("sources"))
         stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", document.name)
-        identifier = (fields.pop("id", None) or [None])[0] or (
+        identifier = next(iter(fields.pop("id", [])), None) or (
             re.sub(r"[^a-z0-9]+", "-", normalise(stem)).strip("-") or "document"
         )
         taken = {row.cells.get("id") for row in self.tables["sources"]} | set(self.elements)
@@ -658,3 +658,15 @@ def read_mapping(path: Path) -> dict[str, Any]:
     from ..tables import _read_yaml_mapping
 
     return _read_yaml_mapping(path)
+
+
+#: Where a passage stands: its document, first and last character, and page.
+_Span = tuple[Any, ...]
+
+
+def _columns(sheet: str) -> list[Column]:
+    """The template's columns of ``sheet`` (one of its own sheets: always there)."""
+    found = sheet_named(sheet)
+    if found is None:
+        raise KeyError(sheet)
+    return list(found.columns)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import uuid
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement, tostring
 
@@ -90,7 +90,10 @@ def _kind_texts(languages: Sequence[str]) -> dict[str, tuple[str, str]]:
     ontology = ontology_graph()
     texts = {}
     for sheet, cls in _KINDS:
-        labels = {str(x.language): str(x) for x in ontology.objects(CIMO[cls], RDFS.label)}
+        labels = {
+            str(getattr(x, "language", None)): str(x)
+            for x in ontology.objects(CIMO[cls], RDFS.label)
+        }
         definition = " ".join(str(d) for d in ontology.objects(CIMO[cls], SKOS.definition))
         name = labels.get(languages[0], labels.get("en", KIND_NAMES[sheet][0]))
         named = " · ".join(f"{labels[lang]} ({lang})" for lang in languages if lang in labels)
@@ -121,7 +124,14 @@ def _kind_texts(languages: Sequence[str]) -> dict[str, tuple[str, str]]:
     return texts
 
 
-def _code(parent: Element, guid: str, name: str, description: str, codable: bool, colour=None):
+def _code(
+    parent: Element,
+    guid: str,
+    name: str,
+    description: str,
+    codable: bool,
+    colour: str | None = None,
+) -> Element:
     code = SubElement(parent, "Code", guid=guid, name=name, isCodable=str(codable).lower())
     if colour:
         code.set("color", colour)
@@ -228,7 +238,7 @@ class _ProjectWriter:
             from ..tables import _text
 
             self.documents[source] = _Document(source, path.name, _text(path))
-        self.notes = {}
+        self.notes: dict[str, list[Mapping[str, str]]] = {}
         for row in self.tables["notes"]:
             self.notes.setdefault(row["element"], []).append(row)
         self.texts = _kind_texts(self.languages)
@@ -368,7 +378,7 @@ class _ProjectWriter:
         return self.kind_codes[key]
 
     def element(
-        self, parent: Element, sheet: str, row: Mapping[str, str], skip: set[str] = frozenset()
+        self, parent: Element, sheet: str, row: Mapping[str, str], skip: Set[str] = frozenset()
     ) -> None:
         identifier = row["id"]
         guid = _guid(self.key, "element", identifier)
@@ -389,7 +399,7 @@ class _ProjectWriter:
             for source in sources:
                 document = self.documents.get(source)
                 found = document.place(text) if document is not None else None
-                if found is not None:
+                if document is not None and found is not None:
                     document.selections.append((*found, guid, row["id"]))
                     break
             else:
