@@ -22,10 +22,11 @@ from it. The shapes file stays the one statement of every rule, readable by any 
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
@@ -111,11 +112,11 @@ def prepare(shapes: Graph, ontology: Graph) -> Prepared:
     below = subclasses(ontology)
     core, constraints = split_shapes(shapes, below)
     for shape, cls in list(core.subject_objects(SH.targetClass)):
-        for sub in below.get(cls, ()):
+        for sub in below.get(cls, ()) if isinstance(cls, URIRef) else ():
             core.add((shape, SH.targetClass, sub))
     for kind in (RDFS.Class, OWL.Class):
         for shape in set(core.subjects(RDF.type, kind)):  # implicit class targets
-            if (shape, RDF.type, SH.NodeShape) in core:
+            if (shape, RDF.type, SH.NodeShape) in core and isinstance(shape, URIRef):
                 for sub in below.get(shape, ()):
                     core.add((shape, SH.targetClass, sub))
     _lift_property_shapes(core)
@@ -197,7 +198,9 @@ def split_shapes(
     return rest, constraints
 
 
-def _copy(shapes: Graph, skip=lambda triple: False) -> Graph:
+def _copy(
+    shapes: Graph, skip: Callable[[tuple[Node, Node, Node]], bool] = lambda triple: False
+) -> Graph:
     rest = Graph()
     for prefix, namespace in shapes.namespaces():
         rest.bind(prefix, namespace)
@@ -215,7 +218,7 @@ def _reached(shapes: Graph, shape: Node) -> bool:
 
 def _closed(shapes: Graph, shape: Node) -> bool:
     value = shapes.value(shape, SH.closed)
-    return value is not None and value.toPython() is True
+    return isinstance(value, Literal) and value.toPython() is True
 
 
 def _class_targets(shapes: Graph, shape: Node) -> tuple[URIRef, ...] | None:
@@ -223,14 +226,15 @@ def _class_targets(shapes: Graph, shape: Node) -> tuple[URIRef, ...] | None:
     others = (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
     if any(shapes.value(shape, p) is not None for p in others):
         return None
-    targets = shapes.objects(shape, SH.targetClass)
-    targets = tuple(sorted(t for t in targets if isinstance(t, URIRef)))
+    targets = tuple(
+        sorted(t for t in shapes.objects(shape, SH.targetClass) if isinstance(t, URIRef))
+    )
     return targets or None
 
 
 def _deactivated(shapes: Graph, shape: Node) -> bool:
     value = shapes.value(shape, SH.deactivated)
-    return value is not None and value.toPython() is True
+    return isinstance(value, Literal) and value.toPython() is True
 
 
 def _with_subclasses(
@@ -245,7 +249,7 @@ def _severity(shapes: Graph, shape: Node) -> URIRef:
 
 
 def _sparql_constraint(
-    shapes: Graph, shape: Node, node: Node, targets: tuple[URIRef, ...], classes: tuple
+    shapes: Graph, shape: Node, node: Node, targets: tuple[URIRef, ...], classes: tuple[URIRef, ...]
 ) -> SparqlConstraint | None:
     select = shapes.value(node, SH.select)
     if select is None or _deactivated(shapes, node):
@@ -270,7 +274,11 @@ def _sparql_constraint(
 
 
 def _or_constraint(
-    shapes: Graph, shape: Node, either: Node, targets: tuple[URIRef, ...], classes: tuple
+    shapes: Graph,
+    shape: Node,
+    either: Node,
+    targets: tuple[URIRef, ...],
+    classes: tuple[URIRef, ...],
 ) -> tuple[SparqlConstraint | None, set[Node]]:
     """``sh:or`` of ``shape`` as a query, when each of its shapes only asks for a value of
     one predicate (``[ sh:path p ; sh:minCount 1 ]``): the node has a value of one of
@@ -319,13 +327,14 @@ def _list(shapes: Graph, head: Node) -> tuple[set[Node], list[Node]] | None:
     no proper list (a cell without an item, or a cycle)."""
     cells: set[Node] = set()
     items: list[Node] = []
-    while head != RDF.nil:
-        item = shapes.value(head, RDF.first) if head is not None else None
-        if item is None or head in cells:
+    cell: Node | None = head
+    while cell != RDF.nil:
+        item = shapes.value(cell, RDF.first) if cell is not None else None
+        if cell is None or item is None or cell in cells:
             return None
-        cells.add(head)
+        cells.add(cell)
         items.append(item)
-        head = shapes.value(head, RDF.rest)
+        cell = shapes.value(cell, RDF.rest)
     return cells, items
 
 
@@ -335,13 +344,15 @@ def _class_constraint(
     prop: Node,
     cls: Node,
     targets: tuple[URIRef, ...],
-    classes: tuple,
+    classes: tuple[URIRef, ...],
     below: dict[URIRef, tuple[URIRef, ...]],
 ) -> SparqlConstraint | None:
     """``sh:class cls`` of the property shape ``prop`` as a query, when ``cls`` has
     subclasses and ``prop`` is simple: a predicate path, used by ``shape`` alone."""
     path = shapes.value(prop, SH.path)
-    if cls not in below or not isinstance(path, URIRef) or _deactivated(shapes, prop):
+    if not isinstance(cls, URIRef) or cls not in below:
+        return None
+    if not isinstance(path, URIRef) or _deactivated(shapes, prop):
         return None
     if set(shapes.subjects(None, prop)) != {shape}:
         return None  # the property shape is used elsewhere too (sh:node, sh:or, ...)
@@ -372,7 +383,7 @@ def _messages(shapes: Graph, node: Node) -> tuple[Literal, ...]:
 
 def _qname(graph: Graph, iri: Node) -> str:
     try:
-        return graph.namespace_manager.normalizeUri(iri)
+        return graph.namespace_manager.normalizeUri(str(iri))
     except Exception:
         return f"<{iri}>"
 
@@ -405,13 +416,13 @@ def check(
         return []
     from oxrdflib._converter import from_ox
 
-    results = []
+    results: list[SparqlResult] = []
     for constraint in constraints:
         solutions = store.query(_query(constraint), default_graph=default_graph)
         names = [v.value for v in solutions.variables]
         for solution in solutions:
-            values = {
-                name: from_ox(solution[i]) if solution[i] is not None else None
+            values: dict[str, Node | None] = {
+                name: cast(Node, from_ox(solution[i])) if solution[i] is not None else None
                 for i, name in enumerate(names)
             }
             focus = values.get("this")
@@ -419,7 +430,7 @@ def check(
                 continue
             messages = tuple(
                 Literal(
-                    _SLOT.sub(lambda m, values=values: _text(values.get(m.group(1))), str(text)),
+                    _SLOT.sub(functools.partial(_slot_text, values), str(text)),
                     lang=text.language,
                 )
                 for text in constraint.messages
@@ -468,3 +479,8 @@ def add_to_report(report: Graph, results: list[SparqlResult]) -> None:
             report.add((node, SH.value, found.value))
         if top is not None:
             report.add((top, SH.result, node))
+
+
+def _slot_text(values: dict[str, Node | None], match: re.Match[str]) -> str:
+    """A ``{?name}`` slot of a message, filled with the solution's value."""
+    return _text(values.get(match.group(1)))

@@ -103,7 +103,7 @@ def _counting(base: type) -> type:
     """``base`` (an rdflib store class) with a ``version`` that every change increments."""
     if base not in _COUNTING:
 
-        class Counting(base):  # type: ignore[valid-type, misc]
+        class Counting(base):  # type: ignore[misc]  # a class made from a class
             version = 0
 
             def add(self, triple: Any, context: Any, quoted: bool = False) -> None:
@@ -135,7 +135,13 @@ def oxigraph_copy(graphs: list[Graph]) -> Any:
 
     store = ox.Store()
     default = ox.DefaultGraph()
-    store.extend([ox.Quad(to_ox(s), to_ox(p), to_ox(o), default) for g in graphs for s, p, o in g])
+    store.extend(
+        [
+            ox.Quad(to_ox(s), to_ox(p), to_ox(o), default)  # type: ignore[arg-type]  # terms
+            for g in graphs
+            for s, p, o in g
+        ]
+    )
     return store
 
 
@@ -205,7 +211,9 @@ def read_graph(
     parser = f"ox-{rdf_format}" if store == "oxigraph" else rdf_format
     # into a store on disk Oxigraph loads in bulk (4x faster than its transactional
     # load; a failure part-way is cleared by the caller, cimo_graph.keep)
-    options = {"transactional": False} if into is not None and store == "oxigraph" else {}
+    options: dict[str, Any] = (
+        {"transactional": False} if into is not None and store == "oxigraph" else {}
+    )
     try:
         if data is None:
             graph.parse(path, format=parser, **options)
@@ -213,7 +221,7 @@ def read_graph(
             graph.parse(data=data, format=parser, publicID=path.absolute().as_uri(), **options)
     except Exception as error:  # every parser raises its own kind; translate them all
         raise _parse_error(path, rdf_format, error) from error
-    graph.store.version += 1  # Oxigraph's own parsers write past the store's add()
+    graph.store.version += 1  # type: ignore[attr-defined]  # the counting store's (above)
     if next(iter(graph.triples((None, None, None))), None) is None:  # len() counts all
         raise EmptyStudyError(f"{path}: the file holds no RDF triples.")
     return graph
@@ -244,7 +252,7 @@ def _parse_error(path: Path, rdf_format: str, error: Exception) -> StudyParseErr
     if isinstance(error, RecursionError):
         reason = "the file nests brackets too deeply to read"
     elif isinstance(error, SAXParseException):
-        line, column = error.getLineNumber(), error.getColumnNumber() + 1
+        line, column = error.getLineNumber(), (error.getColumnNumber() or 0) + 1
         reason = error.getMessage()
     elif isinstance(error, json.JSONDecodeError):
         line, column, reason = error.lineno, error.colno, error.msg

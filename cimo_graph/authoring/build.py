@@ -9,11 +9,12 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
+from rdflib.term import Node
 
 from ..iris import iri_problem
 from ..lookup import normalise
 from ..namespace import BIBO, CIMO, FOAF
-from .schema import LINK_FIELDS, REFERENCE_FIELDS, SHEETS, Column, Sheet, sheet_named
+from .schema import LINK_FIELDS, REFERENCE_FIELDS, SHEETS, Column, Sheet, the_sheet
 from .tables import Problem, Row
 
 __all__ = [
@@ -152,6 +153,8 @@ class _Builder:
         self.graph = built.graph
         self.ids: dict[str, tuple[str, Row]] = {}
         self.theme_names: dict[str, str] = {}
+        #: the study's IRI, once :meth:`build` has read it
+        self.study = URIRef("")
 
     def problem(self, row: Row, column: str | None, value: Any, message: str) -> None:
         self.built.problems.append(row.problem(column, value, message))
@@ -164,7 +167,7 @@ class _Builder:
 
     # --- the study --------------------------------------------------------------------
 
-    def study(self) -> bool:
+    def check_study_row(self) -> bool:
         rows = self.tables.get("study", [])
         if len(rows) != 1:
             where = rows[1] if len(rows) > 1 else None
@@ -380,14 +383,12 @@ class _Builder:
                     for lang in self.languages:
                         value = row.cells.get(f"{column.name}_{lang}")
                         if value:
-                            self.graph.add(
-                                (subject, column.predicate, Literal(str(value), lang=lang))
-                            )
+                            self.graph.add((subject, column.link, Literal(str(value), lang=lang)))
                     continue
                 value = row.cells.get(column.name)
                 lang = self.language(row, column)
                 for text in split_texts(value) if column.multi else [value] if value else []:
-                    self.graph.add((subject, column.predicate, Literal(str(text), lang=lang)))
+                    self.graph.add((subject, column.link, Literal(str(text), lang=lang)))
             elif column.kind == "choice":
                 self.choose(subject, column, row)
             elif column.kind in ("ref", "refs"):
@@ -397,13 +398,14 @@ class _Builder:
                 values = _split(row.cells.get(column.name), ";")
                 if column.kind == "ref" and len(values) > 1:
                     owner = _KIND_NAMES.get(sheet.name, sheet.name)
-                    target = _KIND_NAMES.get(column.targets[0], column.targets[0])
+                    kind_name = _KIND_NAMES.get(column.targets[0], column.targets[0])
                     self.problem(
                         row,
                         column.name,
                         "; ".join(values),
-                        f"takes one id only: {_a(owner)} has one {target} here; write the "
-                        f"one this row belongs to (for another {target}, add a row of its own)",
+                        f"takes one id only: {_a(owner)} has one {kind_name} here; write the "
+                        f"one this row belongs to (for another {kind_name}, add a row of its "
+                        "own)",
                     )
                     continue  # none kept: the first is not more likely meant than the others
                 for value in values:
@@ -424,7 +426,7 @@ class _Builder:
             elif column.kind == "value":
                 value = row.cells.get(column.name)
                 if value is not None:
-                    self.graph.add((subject, column.predicate, Literal(str(value))))
+                    self.graph.add((subject, column.link, Literal(str(value))))
 
     def choose(self, subject: URIRef, column: Column, row: Row) -> None:
         """The ontology's term for the word in a ``choice`` cell, or a problem naming the
@@ -443,7 +445,7 @@ class _Builder:
             hint = f" Did you mean {close[0]!r}?" if close else ""
             self.problem(row, column.name, word, f"takes one of: {', '.join(words)}.{hint}")
             return
-        self.graph.add((subject, column.predicate, term))
+        self.graph.add((subject, column.link, term))
 
     def scoped_links(self, subject: URIRef, column: Column, row: Row) -> None:
         """The links of an ``activates`` or ``leads_to`` cell: ``M1; M2 (CMO1, CMO3)``. A
@@ -460,16 +462,17 @@ class _Builder:
                 "holds in some propositions only, by those in brackets: M1; M2 (CMO1, CMO3)",
             )
             return
-        verb = {CIMO.activates: "activates", CIMO.leadsTo: "leads-to"}[column.predicate]
+        verb = {CIMO.activates: "activates", CIMO.leadsTo: "leads-to"}[column.link]
         for value, scope in entries:
             target = self.resolve(row, column, value, column.targets)
             if target is None:
                 continue
-            self.graph.add((subject, column.predicate, self.iri(target)))
+            self.graph.add((subject, column.link, self.iri(target)))
             if not scope:
                 continue
-            propositions = [self.resolve(row, column, name, ("propositions",)) for name in scope]
-            if None in propositions:
+            resolved = [self.resolve(row, column, name, ("propositions",)) for name in scope]
+            propositions = [name for name in resolved if name is not None]
+            if len(propositions) < len(resolved):
                 continue
             local = f"{row.cells['id']}.{verb}.{target}"
             if local in self.ids:
@@ -483,7 +486,7 @@ class _Builder:
             link = URIRef(self.ns + local)
             self.graph.add((link, RDF.type, CIMO.StatedLink))
             self.graph.add((link, RDF.subject, subject))
-            self.graph.add((link, RDF.predicate, column.predicate))
+            self.graph.add((link, RDF.predicate, column.link))
             self.graph.add((link, RDF.object, self.iri(target)))
             for proposition in propositions:
                 self.graph.add((link, CIMO.statedIn, self.iri(proposition)))
@@ -495,8 +498,8 @@ class _Builder:
         self.study = study
         self.built.places[study] = row
         self.graph.add((study, RDF.type, CIMO.Study))
-        self.check_columns(sheet_named("study"), row)
-        self.fill(study, sheet_named("study"), row)
+        self.check_columns(the_sheet("study"), row)
+        self.fill(study, the_sheet("study"), row)
         self.bibliographic(study, row)
         for lang in self.languages:
             self.graph.add((study, CIMO.labelLanguage, Literal(lang, datatype=XSD.language)))
@@ -518,7 +521,8 @@ class _Builder:
     def _element(self, sheet: Sheet, row: Row) -> None:
         subject = self.iri(str(row.cells["id"]))
         self.built.places[subject] = row
-        self.graph.add((subject, RDF.type, sheet.cls))
+        if sheet.cls is not None:  # every element sheet names its class
+            self.graph.add((subject, RDF.type, sheet.cls))
         self.graph.add((subject, DCTERMS.identifier, Literal(str(row.cells["id"]))))
         self.graph.add((subject, CIMO.partOfStudy, self.study))
         if self.source is not None and not row.cells.get("sources"):
@@ -534,8 +538,8 @@ class _Builder:
         places = split_texts(row.cells.get("location"))
         if len(texts) < 2 or len(places) != len(texts):
             return
-        text_lang = self.language(row, sheet.column("source_text"))
-        place_lang = self.language(row, sheet.column("location"))
+        text_lang = self.language(row, sheet.column_named("source_text"))
+        place_lang = self.language(row, sheet.column_named("location"))
         for number, (text, place) in enumerate(zip(texts, places, strict=True), start=1):
             passage = URIRef(f"{subject}/passage-{number}")
             self.graph.add((subject, CIMO.passage, passage))
@@ -578,7 +582,7 @@ class _Builder:
         self.encoders(subject, row)
         authors = _split(cells.get("authors"), ";")
         if authors:
-            people = []
+            people: list[Node] = []
             for author in authors:
                 family, _, given = author.partition(",")
                 person = URIRef(self.ns + person_slug(family))
@@ -663,7 +667,7 @@ class _Builder:
         sheet can hold."""
         from rdflib.util import from_n3
 
-        terms = []
+        terms: list[Node] = []
         for column in ("subject", "predicate", "object"):
             text = str(row.cells.get(column) or "").strip()
             try:
@@ -680,7 +684,8 @@ class _Builder:
                 self.problem(row, column, text, f"is not an IRI: {iri_problem(str(term))}")
                 return
             terms.append(term)
-        self.graph.add(tuple(terms))
+        subject, predicate, value = terms
+        self.graph.add((subject, predicate, value))
 
     def _findings(self, sheet: Sheet, row: Row) -> None:
         """A finding link: this study's finding, how it bears on another study's (its
@@ -689,7 +694,7 @@ class _Builder:
         evidence = row.cells.get("evidence")
         if not finding or not other or not evidence:
             return  # a required cell left empty is reported by check_columns
-        column = sheet.column("finding")
+        column = sheet.column_named("finding")
         target = self.resolve(row, column, str(finding), column.targets)
         text = str(other).strip().removeprefix("<").removesuffix(">")
         problem = iri_problem(text)
@@ -705,11 +710,13 @@ class _Builder:
             f"{self.ns}finding-link-{_digest(str(finding), str(row.cells.get('relation')), text)}"
         )
         before = len(self.built.problems)
-        self.choose(link, sheet.column("relation"), row)  # checked whatever else is wrong
+        self.choose(link, sheet.column_named("relation"), row)  # checked whatever else is wrong
         if target is None or problem or len(self.built.problems) > before:
             self.graph.remove((link, None, None))
             return
         predicate = self.graph.value(link, RDF.predicate)
+        if predicate is None:  # the relation was checked above: never
+            return
         subject, obj = self.iri(target), URIRef(text)
         self.graph.add((link, RDF.type, CIMO.FindingLink))
         self.graph.add((link, RDF.subject, subject))
@@ -768,11 +775,11 @@ class _Builder:
             graph.add((assessment, CIMO.hasComponentAssessment, judged))
             graph.add((judged, RDF.type, CIMO.ComponentAssessment))
             graph.add((judged, CIMO.component, component))
-            self.choose(judged, sheet.column(name), row)
+            self.choose(judged, sheet.column_named(name), row)
             explanation = text(f"{name}_explanation")
             if explanation is not None:
                 graph.add((judged, CIMO.explanation, explanation))
-        self.choose(assessment, sheet.column("confidence"), row)
+        self.choose(assessment, sheet.column_named("confidence"), row)
         explanation = text("confidence_explanation")
         if explanation is not None:
             graph.add((assessment, CIMO.explanation, explanation))
@@ -793,12 +800,12 @@ class _Builder:
         version a refinement gave (which then refines the finding), the evidence (element
         ids, a passage), who made the change and when, and a note."""
         finding = str(row.cells.get("finding") or "").strip()
-        column = sheet.column("finding")
+        column = sheet.column_named("finding")
         target = self.resolve(row, column, finding, column.targets) if finding else None
         result = str(row.cells.get("result") or "").strip()
         made = None
         if result:
-            made = self.resolve(row, sheet.column("result"), result, ("propositions",))
+            made = self.resolve(row, sheet.column_named("result"), result, ("propositions",))
         lang = str(row.cells.get("lang") or "en")
         if not _LANG.match(lang):
             self.problem(row, "lang", lang, "is not a language tag")
@@ -812,7 +819,7 @@ class _Builder:
         graph.add((change, RDF.type, CIMO.TheoryChange))
         if target is not None:
             graph.add((change, CIMO.changed, self.iri(target)))
-        self.choose(change, sheet.column("change"), row)
+        self.choose(change, sheet.column_named("change"), row)
         kind = graph.value(change, CIMO.changeKind)
         if kind == CIMO.refinement and not result:
             self.problem(row, "result", None, "a refinement names the version it gave (its id)")
@@ -830,7 +837,7 @@ class _Builder:
                 graph.add((self.iri(made), CIMO.refines, self.iri(target)))
         evidence = _split(row.cells.get("evidence"), ";")
         for name in evidence:
-            column = sheet.column("evidence")
+            column = sheet.column_named("evidence")
             found = self.resolve(row, column, name, column.targets)
             if found is not None:
                 graph.add((change, PROV.used, self.iri(found)))
@@ -860,7 +867,7 @@ class _Builder:
         if finding in {str(self.study_row.cells.get(n)) for n in ("id", "identifier")}:
             self.problem(row, "finding", finding, _A_STUDY_ASSESSED)
             return None
-        column = sheet.column("finding")
+        column = sheet.column_named("finding")
         target = self.resolve(row, column, finding, column.targets)
         return None if target is None else (self.iri(target), target, self.study)
 
@@ -884,7 +891,7 @@ class _Builder:
         element, note = row.cells.get("element"), row.cells.get("note")
         if not element or not note:
             return
-        target = self.resolve(row, sheet.column("element"), str(element), ("*",))
+        target = self.resolve(row, sheet.column_named("element"), str(element), ("*",))
         if target is None:
             return
         lang = str(row.cells.get("lang") or "en")
@@ -979,7 +986,7 @@ def build_assessments(tables: dict[str, list[Row]], kg: Any) -> Built:
     built = Built()
     built.problems += _unwritable_cells(tables)
     builder = _ReviewTable(tables, built, kg)
-    sheet = sheet_named("confidence")
+    sheet = the_sheet("confidence")
     for name, rows in tables.items():
         if name != "confidence":
             for row in rows[:1]:
@@ -1001,7 +1008,7 @@ def build_graph(tables: dict[str, list[Row]]) -> Built:
     built = Built()
     built.problems += _unwritable_cells(tables)
     builder = _Builder(tables, built)
-    if builder.study():
+    if builder.check_study_row():
         builder.collect_ids()
         builder.build()
         built.graph.bind(str(builder.study_row.cells.get("identifier") or "study"), builder.ns)

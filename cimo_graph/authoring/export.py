@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -52,7 +53,7 @@ class _Exporter:
             key=lambda o: (o.language or "", str(o)),
         )
 
-    def row(self, sheet: Sheet, subject: URIRef) -> dict[str, str]:
+    def row(self, sheet: Sheet, subject: Node) -> dict[str, str]:
         row: dict[str, str] = {}
         for column in sheet.columns:
             if column.kind == "id":
@@ -78,12 +79,12 @@ class _Exporter:
                 if column.lang_column and values[0].language != default:
                     row[column.lang_column] = values[0].language or ""
             elif column.kind == "choice":
-                words = {term: word for word, term in reversed(column.choices)}
-                found = [
+                words: dict[Node, str] = {term: word for word, term in reversed(column.choices)}
+                chosen = [
                     words[o] for o in self.graph.objects(subject, column.predicate) if o in words
                 ]
-                if found:
-                    row[column.name] = found[0]
+                if chosen:
+                    row[column.name] = chosen[0]
             elif column.scoped:
                 cells = []
                 for target in sorted(self.graph.objects(subject, column.predicate), key=str):
@@ -114,13 +115,13 @@ class _Exporter:
                 if found:
                     row[column.name] = "; ".join(sorted(self.id_of(f) for f in found))
             elif column.kind == "value":
-                values = [str(v) for v in self.graph.objects(subject, column.predicate)]
-                if values:
-                    row[column.name] = values[0]
+                texts = [str(v) for v in self.graph.objects(subject, column.predicate)]
+                if texts:
+                    row[column.name] = texts[0]
         self._paired(subject, row)
         return row
 
-    def _paired(self, subject: URIRef, row: dict[str, str]) -> None:
+    def _paired(self, subject: Node, row: dict[str, str]) -> None:
         """The source texts and locations of an element that cites several passages, in
         the passages' order, so that each text stands beside its own location."""
         passages = sorted(
@@ -298,12 +299,15 @@ class _Exporter:
         return sorted(rows, key=lambda r: r["finding"])
 
     def _history(self, sheet: Sheet) -> list[dict[str, str]]:
-        words = {term: word for word, term in reversed(sheet.column("change").choices)}  # type: ignore[union-attr]
+        words: dict[Node | None, str] = {
+            term: word
+            for word, term in reversed(sheet.column("change").choices)  # type: ignore[union-attr]
+        }
         rows = []
         for change, finding in self.own(CIMO.TheoryChange, CIMO.changed):
             row = {
                 "finding": self.id_of(finding),
-                "change": words.get(self.graph.value(change, CIMO.changeKind), ""),  # type: ignore[arg-type]
+                "change": words.get(self.graph.value(change, CIMO.changeKind), ""),
             }
             made = self.graph.value(change, PROV.generated)
             if made is not None:
@@ -347,14 +351,17 @@ class _Exporter:
         return []  # filled by graph_tables with what the other sheets could not hold
 
     def _findings(self, sheet: Sheet) -> list[dict[str, str]]:
-        words = {term: word for word, term in sheet.column("relation").choices}  # type: ignore[union-attr]
+        words: dict[Node | None, str] = {
+            term: word
+            for word, term in sheet.column("relation").choices  # type: ignore[union-attr]
+        }
         rows = []
         for link, subject in self.own(CIMO.FindingLink, RDF.subject):
             evidence = self._texts(link, CIMO.sourceText)
             notes = self._texts(link, CIMO.interpretationNote)
             row = {
                 "finding": self.id_of(subject),
-                "relation": words.get(self.graph.value(link, RDF.predicate), ""),  # type: ignore[arg-type]
+                "relation": words.get(self.graph.value(link, RDF.predicate), ""),
                 "other": str(self.graph.value(link, RDF.object) or ""),
                 "evidence": str(evidence[0]) if evidence else "",
             }
@@ -384,7 +391,9 @@ class _Exporter:
         return rows
 
 
-def graph_tables(graph: Graph, study: URIRef | None = None) -> tuple[dict, dict[str, list[str]]]:
+def graph_tables(
+    graph: Graph, study: URIRef | None = None
+) -> tuple[dict[str, list[dict[str, str]]], dict[str, list[str]]]:
     """The template's tables for the study in ``graph`` and each sheet's columns."""
     studies = sorted(graph.subjects(RDF.type, CIMO.Study), key=str)
     if study is None:
@@ -393,7 +402,7 @@ def graph_tables(graph: Graph, study: URIRef | None = None) -> tuple[dict, dict[
                 f"export_template needs one study; the graph holds {len(studies)}. "
                 "Pass study=<its IRI>."
             )
-        study = studies[0]
+        study = cast(URIRef, studies[0])  # a study is named by an IRI (the shapes say so)
     exporter = _Exporter(graph, study)
     tables = exporter.tables()
     tables["notes"] = sorted(tables["notes"], key=lambda r: (r["element"], r["note"]))
@@ -433,7 +442,7 @@ def _left_out(
         mine = {study, *graph.subjects(CIMO.partOfStudy, study), *rebuilt.subjects()}
         scope = [t for t in graph if t[0] in mine]
 
-    def blank(triple: tuple) -> bool:
+    def blank(triple: tuple[Node, Node, Node]) -> bool:
         return any(isinstance(term, BNode) for term in triple)
 
     left = sorted((t for t in scope if not blank(t) and t not in rebuilt), key=str)
@@ -443,7 +452,8 @@ def _left_out(
     for triple in (t for t in rebuilt if blank(t)):
         again.add(triple)
     if not isomorphic(original, again):
-        example = next((t for t in original if t not in again), next(iter(original), None))
+        # (graphs that differ hold a triple between them)
+        example = ([t for t in original if t not in again] or list(original) or list(again))[0]
         raise CimoGraphError(
             "export_template cannot carry every statement of the study: the blank-node "
             f"statement {' '.join(term.n3() for term in example)} is not one the template "

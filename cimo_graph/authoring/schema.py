@@ -31,6 +31,7 @@ __all__ = [
     "dropdowns",
     "help_rows",
     "sheet_named",
+    "the_sheet",
 ]
 
 
@@ -61,6 +62,13 @@ class Column:
     choices: tuple[tuple[str, URIRef], ...] = ()
     scoped: bool = False
 
+    @property
+    def link(self) -> URIRef:
+        """The column's predicate, for a column that has one (every kind but ``id``)."""
+        if self.predicate is None:
+            raise KeyError(f"the column {self.name!r} links nothing")
+        return self.predicate
+
 
 @dataclass(frozen=True)
 class Sheet:
@@ -78,6 +86,13 @@ class Sheet:
             if column.name == name:
                 return column
         return None
+
+    def column_named(self, name: str) -> Column:
+        """The column ``name``, one the sheet has (the code's own names)."""
+        found = self.column(name)
+        if found is None:
+            raise KeyError(f"the sheet {self.name!r} has no column {name!r}")
+        return found
 
 
 #: Where in the source an element's (or the study's) text stands, and in which language.
@@ -1017,3 +1032,11 @@ def sheet_named(name: str) -> Sheet | None:
         if sheet.name == name:
             return sheet
     return None
+
+
+def the_sheet(name: str) -> Sheet:
+    """The sheet ``name``, one the template has (the code's own names)."""
+    found = sheet_named(name)
+    if found is None:
+        raise KeyError(f"the template has no sheet {name!r}")
+    return found

@@ -18,8 +18,12 @@ import posixpath
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..tables import Problem, TemplateError, text_encoding
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 __all__ = [
     "MAX_PROJECT_BYTES",
@@ -191,14 +195,17 @@ def _decode(data: bytes, file: str, what: str) -> str:
         ) from error
 
 
-def _parse_xml(data: bytes, file: str, what: str):  # -> Element
+def _parse_xml(data: bytes, file: str, what: str) -> Element:
     from xml.etree.ElementTree import ParseError
 
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
 
     try:
-        return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        root: Element = fromstring(
+            data, forbid_dtd=True, forbid_entities=True, forbid_external=True
+        )
+        return root
     except DefusedXmlException as error:
         raise _refuse(
             file, f"refused: {what} declares a DTD or entities ({type(error).__name__})"
@@ -216,10 +223,11 @@ def read_project(path: Path) -> Project:
     path = Path(path)
     file = path.name
     if path.suffix.lower() == ".qdpx":
-        archive: _Archive | None = _Archive(path)
-        data = archive.read("project.qde")
+        opened = _Archive(path)
+        archive: _Archive | None = opened
+        data = opened.read("project.qde")
         if data is None:
-            members = ", ".join(sorted(archive.names)[:5]) or "nothing"
+            members = ", ".join(sorted(opened.names)[:5]) or "nothing"
             raise _refuse(file, f"the archive holds no project.qde (it holds {members})")
     else:
         archive = None
@@ -243,7 +251,7 @@ class _Reader:
         self.folder = folder
         self.notes: dict[str, str] = {}
 
-    def project(self, root) -> Project:
+    def project(self, root: Element) -> Project:
         project = Project(self.file, root.get("name") or "", _text_of(root, "Description"))
         for user in root.iterfind(f"{_Q}Users/{_Q}User"):
             project.users[user.get("guid", "")] = user.get("name") or user.get("id") or ""
@@ -259,14 +267,14 @@ class _Reader:
             self.source(element, project)
         return project
 
-    def memos(self, element) -> list[str]:
+    def memos(self, element: Element) -> list[str]:
         return [
             self.notes[ref.get("targetGUID", "")]
             for ref in element.iterfind(f"{_Q}NoteRef")
             if ref.get("targetGUID", "") in self.notes
         ]
 
-    def code(self, element, parent: Code | None, depth: int = 1) -> Code:
+    def code(self, element: Element, parent: Code | None, depth: int = 1) -> Code:
         if depth > MAX_CODE_DEPTH:
             raise _refuse(
                 self.file,
@@ -285,7 +293,7 @@ class _Reader:
         ]
         return code
 
-    def plain_text(self, element, project: Project, what: str) -> str | None:
+    def plain_text(self, element: Element, project: Project, what: str) -> str | None:
         """The text of a TextSource (or a note, or a PDF's Representation)."""
         inline = element.find(f"{_Q}PlainTextContent")
         if inline is not None:
@@ -315,9 +323,9 @@ class _Reader:
         )
         return None
 
-    def source(self, element, project: Project) -> None:
+    def source(self, element: Element, project: Project) -> None:
         kind = element.tag.removeprefix(_Q).removesuffix("Source").lower()
-        name = element.get("name") or element.get("guid", "")
+        name = element.get("name") or element.get("guid") or ""
         what = f"document {name!r}"
         document = Document(element.get("guid", ""), name, kind)
         document.description = _text_of(element, "Description")
@@ -353,7 +361,7 @@ class _Reader:
                 "(code the passages that are the evidence)"
             )
 
-    def text_selections(self, element, document: Document, project: Project) -> None:
+    def text_selections(self, element: Element, document: Document, project: Project) -> None:
         for selection in element.iterfind(f"{_Q}PlainTextSelection"):
             start, end = _int(selection.get("startPosition")), _int(selection.get("endPosition"))
             where = f"document {document.name!r}, segment {selection.get('startPosition')}-" + (
@@ -374,7 +382,7 @@ class _Reader:
                 text = document.text[start:end]
             self.add(selection, document, project, start=start, end=end, text=text)
 
-    def add(self, selection, document: Document, project: Project, **where) -> None:
+    def add(self, selection: Element, document: Document, project: Project, **where: Any) -> None:
         codings = list(selection.iterfind(f"{_Q}Coding"))
         codes = [
             ref.get("targetGUID", "")
@@ -400,7 +408,7 @@ class _Reader:
         )
 
 
-def _text_of(element, tag: str) -> str:
+def _text_of(element: Element, tag: str) -> str:
     child = element.find(f"{_Q}{tag}")
     return (child.text or "").strip() if child is not None else ""
 
