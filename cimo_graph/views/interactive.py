@@ -325,16 +325,20 @@ class NetworkPage:
         # in single quotes, where only ' and & are escaped: a page has thousands of ",
         # each six characters as &quot; (a notebook stores the page 10% smaller)
         page = self.html.replace("&", "&amp;").replace("'", "&#39;")
+        png = self.png()
+        # over the picture, filling its box; without one, at the page's own height
+        place = (
+            "position: absolute; top: 0; left: 0; height: 100%"
+            if png
+            else (f"height: {self.height}px")
+        )
         frame = (
             f"<iframe srcdoc='{page}' sandbox=\"allow-scripts\" "
-            'title="cimo-graph network" style="position: absolute; top: 0; left: 0; '
-            'width: 100%; height: 100%; border: 1px solid #ddd; background: #fff;"></iframe>'
+            f'title="cimo-graph network" style="{place}; width: 100%; '
+            'border: 1px solid #ddd; background: #fff;"></iframe>'
         )
-        png = self.png()
         if not png:
-            return frame.replace("position: absolute; top: 0; left: 0; ", "").replace(
-                "height: 100%", f"height: {self.height}px"
-            )
+            return frame
         picture = (
             f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}" '
             f'alt="{html.escape(self.text(), quote=True)}" '

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import SKOS
 
 from ..errors import CimoGraphError, DrawingTooLargeError, NoRouteError
 from ..labels import term_words
@@ -499,9 +498,6 @@ def _kind_words(kind: Any, lang: str) -> str:
     label of its class, with a capital (``"Ontwerpprincipe"``)."""
     if not kind:
         return ""
-    if kind == "Theme":
-        said = term_words(str(SKOS.Concept), lang)
-        said = words("drawing", lang)["theme"] if said == "concept" else said
-    else:
-        said = term_words(f"{CIMO}{kind}", lang)
+    # a theme is a skos:Concept, which the ontology does not label
+    said = words("drawing", lang)["theme"] if kind == "Theme" else term_words(f"{CIMO}{kind}", lang)
     return said[:1].upper() + said[1:]
