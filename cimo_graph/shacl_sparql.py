@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SH
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import BNode, Node
 
 __all__ = [
@@ -61,6 +61,12 @@ class SparqlConstraint:
     classes: tuple[URIRef, ...] = ()
     severity: URIRef = SH.Violation
     component: URIRef = SH.SPARQLConstraintComponent
+    #: the pattern binding ``?this`` to each focus node (when not the class targets')
+    target: str = ""
+    #: the SHACL Core parameter the query stands for (its generic message is pySHACL's)
+    parameter: URIRef | None = None
+    #: the property shape's path (a node of the shapes graph), for each result
+    path: Node | None = None
 
 
 @dataclass(frozen=True)
@@ -159,43 +165,113 @@ def split_shapes(
 ) -> tuple[Graph, list[SparqlConstraint]]:
     """``shapes`` without the constraints checked here, and those constraints.
 
-    Taken are, of node shapes with class targets only that no other shape reaches: the
-    ``sh:sparql`` constraints; each ``sh:or`` of shapes that each ask for a value of one
-    predicate; and, when ``subclasses`` names the ontology's, the ``sh:class`` constraints
-    on a class with subclasses of their property shapes with a predicate path. Any other
-    constraint stays with pySHACL, which then checks it as before.
+    Taken are, of shapes with targets that no other shape reaches (and not closed): the
+    ``sh:sparql`` constraints, and every SHACL Core constraint of the shape and of its own
+    property shapes that a query can say (:func:`cimo_graph.shacl_core.compile_shape`);
+    ``subclasses`` names the ontology's, which a ``sh:class`` counts. Any other constraint
+    stays with pySHACL, which then checks it as before.
     """
+    from .shacl_core import compile_shape, targeted
+
     below = subclasses or {}
     constraints: list[SparqlConstraint] = []
     taken: set[tuple[Node, Node, Node]] = set()
-    listed: set[Node] = set()  # the lists and members of the sh:or taken
-    for shape in sorted(set(shapes.subjects(SH.targetClass, None)), key=str):
-        targets = _class_targets(shapes, shape)
-        if targets is None or _deactivated(shapes, shape) or _reached(shapes, shape):
+    for shape in sorted(targeted(shapes), key=str):
+        found = _targets(shapes, shape, below)
+        if found is None or _deactivated(shapes, shape) or _reached(shapes, shape):
             continue
-        classes = _with_subclasses(targets, below)
+        if _closed(shapes, shape):
+            continue
+        pattern, targets, classes = found
         for node in sorted(shapes.objects(shape, SH.sparql), key=str):
-            constraint = _sparql_constraint(shapes, shape, node, targets, classes)
+            constraint = _sparql_constraint(shapes, shape, node, targets, classes, pattern)
             if constraint is not None:
                 constraints.append(constraint)
                 taken.add((shape, SH.sparql, node))
-        for either in sorted(shapes.objects(shape, SH["or"]), key=str):
-            constraint, cells = _or_constraint(shapes, shape, either, targets, classes)
-            if constraint is not None:
-                constraints.append(constraint)
-                taken.add((shape, SH["or"], either))
-                listed.update(cells)
-        for prop in sorted(shapes.objects(shape, SH.property), key=str):
-            for cls in sorted(shapes.objects(prop, SH["class"]), key=str):
-                constraint = _class_constraint(shapes, shape, prop, cls, targets, classes, below)
-                if constraint is not None:
-                    constraints.append(constraint)
-                    taken.add((prop, SH["class"], cls))
+        units = [shape] + [
+            prop
+            for prop in sorted(shapes.objects(shape, SH.property), key=str)
+            if set(shapes.subjects(None, prop)) == {shape}
+            and not _deactivated(shapes, prop)
+            and not any(shapes.value(prop, p) is not None for p in (*_TARGETS, SH.target))
+        ]
+        for unit in units:
+            for compiled in compile_shape(shapes, unit, below):
+                taken.update(compiled.taken)
+                if not compiled.select:
+                    continue  # a constraint nothing breaks (sh:minCount 0)
+                constraints.append(
+                    SparqlConstraint(
+                        shape=unit,
+                        targets=targets,
+                        select=compiled.select,
+                        messages=_messages(shapes, unit),
+                        prefixes=(),
+                        classes=classes,
+                        severity=_severity(shapes, unit),
+                        component=compiled.component,
+                        target=pattern,
+                        parameter=compiled.parameter,
+                        path=shapes.value(unit, SH.path),
+                    )
+                )
     if not taken:
         return _copy(shapes), constraints
-    dropped = {node for shape, predicate, node in taken if predicate == SH.sparql} | listed
-    rest = _copy(shapes, skip=lambda t: t in taken or t[0] in dropped)
-    return rest, constraints
+    rest = _copy(shapes, skip=lambda t: t in taken)
+    return _without_loose_nodes(rest), constraints
+
+
+def _without_loose_nodes(shapes: Graph) -> Graph:
+    """``shapes`` without the blank nodes nothing leads to any more (the shapes and lists
+    of the constraints taken out)."""
+    reached: set[Node] = set()
+    todo = [s for s in set(shapes.subjects()) if not isinstance(s, BNode)]
+    while todo:
+        node = todo.pop()
+        if node in reached:
+            continue
+        reached.add(node)
+        todo.extend(o for o in shapes.objects(node, None) if isinstance(o, BNode))
+    loose = {s for s in set(shapes.subjects()) if isinstance(s, BNode)} - reached
+    if not loose:
+        return shapes
+    return _copy(shapes, skip=lambda t: t[0] in loose)
+
+
+def _targets(
+    shapes: Graph, shape: Node, below: dict[URIRef, tuple[URIRef, ...]]
+) -> tuple[str, tuple[URIRef, ...], tuple[URIRef, ...]] | None:
+    """The pattern binding ``?this`` to each focus node of ``shape`` (each once), its class
+    targets and those with their subclasses; ``None`` for a target no query here writes
+    (``sh:target``: SHACL-AF)."""
+    from .shacl_core import term
+
+    if shapes.value(shape, SH.target) is not None:
+        return None
+    targets = {t for t in shapes.objects(shape, SH.targetClass) if isinstance(t, URIRef)}
+    if isinstance(shape, URIRef) and any(
+        (shape, RDF.type, kind) in shapes for kind in (RDFS.Class, OWL.Class)
+    ):
+        targets.add(shape)  # implicit class target
+    classes = _with_subclasses(sorted(targets), below)
+    parts: list[str] = []
+    if classes:
+        written = " ".join(term(c) for c in classes)
+        path = f"{term(RDF.type)}/{term(RDFS.subClassOf)}*"
+        parts.append(f"VALUES ?shTarget {{ {written} }} ?this {path} ?shTarget")
+    for node in sorted(shapes.objects(shape, SH.targetNode), key=str):
+        if isinstance(node, BNode):
+            return None
+        parts.append(f"BIND ({term(node)} AS ?this)")
+    for predicate in sorted(shapes.objects(shape, SH.targetSubjectsOf), key=str):
+        parts.append(f"?this {term(predicate)} ?shObject")
+    for predicate in sorted(shapes.objects(shape, SH.targetObjectsOf), key=str):
+        parts.append(f"?shSubject {term(predicate)} ?this")
+    if not parts:
+        return None
+    union = " UNION ".join(f"{{ {part} }}" for part in parts)
+    pattern = f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
+    return pattern, tuple(sorted(targets)), classes
 
 
 def _copy(
@@ -221,17 +297,6 @@ def _closed(shapes: Graph, shape: Node) -> bool:
     return isinstance(value, Literal) and value.toPython() is True
 
 
-def _class_targets(shapes: Graph, shape: Node) -> tuple[URIRef, ...] | None:
-    """The classes ``shape`` targets, when it has no other kind of target."""
-    others = (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
-    if any(shapes.value(shape, p) is not None for p in others):
-        return None
-    targets = tuple(
-        sorted(t for t in shapes.objects(shape, SH.targetClass) if isinstance(t, URIRef))
-    )
-    return targets or None
-
-
 def _deactivated(shapes: Graph, shape: Node) -> bool:
     value = shapes.value(shape, SH.deactivated)
     return isinstance(value, Literal) and value.toPython() is True
@@ -249,7 +314,12 @@ def _severity(shapes: Graph, shape: Node) -> URIRef:
 
 
 def _sparql_constraint(
-    shapes: Graph, shape: Node, node: Node, targets: tuple[URIRef, ...], classes: tuple[URIRef, ...]
+    shapes: Graph,
+    shape: Node,
+    node: Node,
+    targets: tuple[URIRef, ...],
+    classes: tuple[URIRef, ...],
+    pattern: str,
 ) -> SparqlConstraint | None:
     select = shapes.value(node, SH.select)
     if select is None or _deactivated(shapes, node):
@@ -270,108 +340,7 @@ def _sparql_constraint(
         prefixes=tuple(sorted(prefixes)),
         classes=classes,
         severity=_severity(shapes, shape),
-    )
-
-
-def _or_constraint(
-    shapes: Graph,
-    shape: Node,
-    either: Node,
-    targets: tuple[URIRef, ...],
-    classes: tuple[URIRef, ...],
-) -> tuple[SparqlConstraint | None, set[Node]]:
-    """``sh:or`` of ``shape`` as a query, when each of its shapes only asks for a value of
-    one predicate (``[ sh:path p ; sh:minCount 1 ]``): the node has a value of one of
-    them. pySHACL checks each alternative per node, building a result for each that
-    fails (two fifths of the bundled study's validation); the list's nodes come along."""
-    walked = _list(shapes, either)
-    if walked is None:
-        return None, set()
-    cells, members = walked
-    paths = []
-    for member in members:
-        said = {p for p, _ in shapes.predicate_objects(member)} - {RDF.type}
-        path = shapes.value(member, SH.path)
-        count = shapes.value(member, SH.minCount)
-        if (
-            not isinstance(member, BNode)
-            or said != {SH.path, SH.minCount}
-            or not isinstance(path, URIRef)
-            or not isinstance(count, Literal)
-            or count.toPython() != 1
-            or set(shapes.subjects(None, member)) - cells
-        ):
-            return None, set()
-        paths.append(path)
-    if not paths or set(shapes.subjects(None, either)) != {shape}:
-        return None, set()
-    missing = " ".join(
-        f"FILTER NOT EXISTS {{ $this <{path}> ?shValue{i} }}" for i, path in enumerate(paths)
-    )
-    names = ", ".join(_qname(shapes, path) for path in paths)
-    generic = Literal(f"Node {{?this}} must have a value of one of {names}")
-    return SparqlConstraint(
-        shape=shape,
-        targets=targets,
-        select=f"SELECT $this ($this AS ?value) WHERE {{ {missing} }}",
-        messages=_messages(shapes, shape) or (generic,),
-        prefixes=(),
-        classes=classes,
-        severity=_severity(shapes, shape),
-        component=SH.OrConstraintComponent,
-    ), cells | set(members)
-
-
-def _list(shapes: Graph, head: Node) -> tuple[set[Node], list[Node]] | None:
-    """The cells and the items of the RDF list starting at ``head``; ``None`` when it is
-    no proper list (a cell without an item, or a cycle)."""
-    cells: set[Node] = set()
-    items: list[Node] = []
-    cell: Node | None = head
-    while cell != RDF.nil:
-        item = shapes.value(cell, RDF.first) if cell is not None else None
-        if cell is None or item is None or cell in cells:
-            return None
-        cells.add(cell)
-        items.append(item)
-        cell = shapes.value(cell, RDF.rest)
-    return cells, items
-
-
-def _class_constraint(
-    shapes: Graph,
-    shape: Node,
-    prop: Node,
-    cls: Node,
-    targets: tuple[URIRef, ...],
-    classes: tuple[URIRef, ...],
-    below: dict[URIRef, tuple[URIRef, ...]],
-) -> SparqlConstraint | None:
-    """``sh:class cls`` of the property shape ``prop`` as a query, when ``cls`` has
-    subclasses and ``prop`` is simple: a predicate path, used by ``shape`` alone."""
-    path = shapes.value(prop, SH.path)
-    if not isinstance(cls, URIRef) or cls not in below:
-        return None
-    if not isinstance(path, URIRef) or _deactivated(shapes, prop):
-        return None
-    if set(shapes.subjects(None, prop)) != {shape}:
-        return None  # the property shape is used elsewhere too (sh:node, sh:or, ...)
-    allowed = " ".join(f"<{c}>" for c in _with_subclasses([cls], below))
-    select = (
-        f"SELECT $this ?value (<{path}> AS ?path) WHERE {{ $this <{path}> ?value . "
-        f"FILTER NOT EXISTS {{ VALUES ?shClass {{ {allowed} }} "
-        f"?value <{RDF.type}>/<{RDFS.subClassOf}>* ?shClass }} }}"
-    )
-    generic = Literal(f"Value does not have class {_qname(shapes, cls)}")
-    return SparqlConstraint(
-        shape=prop,
-        targets=targets,
-        select=select,
-        messages=_messages(shapes, prop) or (generic,),
-        prefixes=(),
-        classes=classes,
-        severity=_severity(shapes, prop),
-        component=SH.ClassConstraintComponent,
+        target=pattern,
     )
 
 
@@ -399,19 +368,32 @@ def _query(constraint: SparqlConstraint) -> str:
     match = _WHERE.search(text)
     if match is None:
         raise ValueError(f"the SPARQL constraint of {constraint.shape} has no WHERE group")
-    classes = " ".join(f"<{c}>" for c in constraint.classes or constraint.targets)
-    target = f"VALUES ?shTarget {{ {classes} }} ?this <{RDF.type}>/<{RDFS.subClassOf}>* ?shTarget ."
+    target = constraint.target
+    if not target:
+        classes = " ".join(f"<{c}>" for c in constraint.classes or constraint.targets)
+        target = (
+            f"VALUES ?shTarget {{ {classes} }} ?this <{RDF.type}>/<{RDFS.subClassOf}>* ?shTarget ."
+        )
     body = f"{text[: match.end()]} {target}\n{text[match.end() :]}"
     head = "".join(f"PREFIX {p}: <{n}>\n" for p, n in constraint.prefixes)
     return head + body
 
 
+#: The generic message of a result whose shape has no ``sh:message``:
+#: (constraint, focus node, value node) -> messages.
+Generic = Callable[[SparqlConstraint, Node, "Node | None"], tuple[Literal, ...]]
+
+
 def check(
-    store: Any, default_graph: Any, constraints: list[SparqlConstraint]
+    store: Any,
+    default_graph: Any,
+    constraints: list[SparqlConstraint],
+    generic: Generic | None = None,
 ) -> list[SparqlResult]:
     """Every violation of ``constraints`` in the pyoxigraph ``store`` over ``default_graph``
     (the study), one query a constraint: a few milliseconds, where rdflib's engine takes
-    tens. Each query names the ontology's subclasses itself."""
+    tens. Each query names the ontology's subclasses itself. A result of a SHACL Core
+    constraint whose shape has no message gets ``generic``'s."""
     if not constraints:
         return []
     from oxrdflib._converter import from_ox
@@ -422,29 +404,44 @@ def check(
         names = [v.value for v in solutions.variables]
         for solution in solutions:
             values: dict[str, Node | None] = {
-                name: cast(Node, from_ox(solution[i])) if solution[i] is not None else None
+                name: _plain(cast(Node, from_ox(solution[i]))) if solution[i] is not None else None
                 for i, name in enumerate(names)
             }
             focus = values.get("this")
             if focus is None:
                 continue
-            messages = tuple(
-                Literal(
-                    _SLOT.sub(functools.partial(_slot_text, values), str(text)),
-                    lang=text.language,
+            value = values.get("value")
+            if constraint.component != SH.SPARQLConstraintComponent:
+                # SHACL Core: the shape's messages as written, else pySHACL's wording
+                messages = constraint.messages
+                if not messages and generic is not None:
+                    messages = generic(constraint, focus, value)
+            else:
+                messages = tuple(
+                    Literal(
+                        _SLOT.sub(functools.partial(_slot_text, values), str(text)),
+                        lang=text.language,
+                    )
+                    for text in constraint.messages
                 )
-                for text in constraint.messages
-            )
             results.append(
                 SparqlResult(
                     constraint=constraint,
                     focus=focus,
-                    path=values.get("path"),
-                    value=values.get("value"),
+                    path=values.get("path") or constraint.path,
+                    value=value,
                     messages=messages,
                 )
             )
     return results
+
+
+def _plain(term: Node) -> Node:
+    """``term`` with an ``xsd:string`` literal written plain, as the study's parser reads
+    it (RDF 1.1 makes the two one; Oxigraph returns them typed)."""
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
 
 
 def _text(term: Node | None) -> str:
@@ -457,8 +454,9 @@ def breaks(results: list[SparqlResult]) -> bool:
     return any(found.constraint.severity == SH.Violation for found in results)
 
 
-def add_to_report(report: Graph, results: list[SparqlResult]) -> None:
-    """Write ``results`` into pySHACL's report graph as ``sh:ValidationResult`` nodes."""
+def add_to_report(report: Graph, results: list[SparqlResult], shapes: Graph | None = None) -> None:
+    """Write ``results`` into pySHACL's report graph as ``sh:ValidationResult`` nodes (a
+    path that is a blank node of ``shapes`` copied with it, as pySHACL does)."""
     if not results:
         return
     top = next(iter(report.subjects(RDF.type, SH.ValidationReport)), None)
@@ -475,6 +473,8 @@ def add_to_report(report: Graph, results: list[SparqlResult]) -> None:
             report.add((node, SH.resultMessage, message))
         if found.path is not None:
             report.add((node, SH.resultPath, found.path))
+            if isinstance(found.path, BNode) and shapes is not None:
+                _copy_path(shapes, found.path, report)
         if found.value is not None:
             report.add((node, SH.value, found.value))
         if top is not None:
@@ -484,3 +484,17 @@ def add_to_report(report: Graph, results: list[SparqlResult]) -> None:
 def _slot_text(values: dict[str, Node | None], match: re.Match[str]) -> str:
     """A ``{?name}`` slot of a message, filled with the solution's value."""
     return _text(values.get(match.group(1)))
+
+
+def _copy_path(shapes: Graph, path: Node, report: Graph) -> None:
+    """The triples that describe the blank-node path ``path``, written into ``report``."""
+    todo, seen = [path], set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for predicate, value in shapes.predicate_objects(node):
+            report.add((node, predicate, value))
+            if isinstance(value, BNode):
+                todo.append(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,17 +47,33 @@ class ValidationReport(Readable):
     """The result of :meth:`CimoGraph.validate`: whether the study conforms, and why not.
 
     It is true when the study conforms, so ``if kg.validate(): ...`` reads naturally.
-    ``violations`` lists the results in the order of the study file; ``results`` is
-    pySHACL's report graph and ``text`` its own report, for those who want them.
+    ``violations`` lists the results in the order of the study file; ``results`` is the
+    SHACL validation report as a graph and ``text`` pySHACL's text form of it, for those
+    who want them: both written when first asked (``written`` makes them), since a
+    collection of thousands of studies can have hundreds of thousands of results.
     """
 
     conforms: bool
     violations: tuple[Violation, ...]
     source: str | None = None
-    results: Graph = field(default_factory=Graph, repr=False, compare=False)
-    text: str = field(default="", repr=False, compare=False)
+    written: Callable[[], tuple[Graph, str]] | None = field(default=None, repr=False, compare=False)
 
     _repr_pretty_ = Readable._repr_pretty_  # before the dataclass's __repr__
+
+    @functools.cached_property
+    def _written(self) -> tuple[Graph, str]:
+        return self.written() if self.written is not None else (Graph(), "")
+
+    @property
+    def results(self) -> Graph:
+        """The validation report graph (``sh:ValidationReport``, a ``sh:ValidationResult``
+        for each result)."""
+        return self._written[0]
+
+    @property
+    def text(self) -> str:
+        """The report in pySHACL's text form."""
+        return self._written[1]
 
     def __bool__(self) -> bool:
         return self.conforms
@@ -97,58 +114,166 @@ def validate_graph(
     ``engine()``, when given, returns a pyoxigraph store holding ``graph`` and its default
     graph: the rules checked by query are asked there instead of in a copy made for them.
     """
-    import pyshacl  # heavy: imported on first validation
-
     from .questions.base import collector_paused
+    from .shacl_core import left_for_pyshacl
     from .shacl_sparql import add_to_report, breaks, check
-    from .sources import oxigraph_copy
 
     shapes = shapes if shapes is not None else shapes_graph()
-    # the ontology's subclasses written into the shapes; SPARQL constraints and classes
-    # with subclasses checked with one query each, not once per focus node
+    # the ontology's subclasses written into the shapes; every constraint a query can say
+    # taken out, to be checked with one query over all its focus nodes
     prepared, advanced = _prepare(shapes)
-    # pySHACL makes tens of thousands of small objects: the cycle collector would walk
-    # every live object of the session again and again meanwhile
-    with collector_paused():
-        conforms, results, text = pyshacl.validate(
-            _data_graph(graph, ontology=prepared.needs_ontology or advanced),
-            shacl_graph=prepared.core,
-            inplace=True,
-            advanced=advanced,
-            allow_warnings=True,
-        )
-    if prepared.constraints:
-        if engine is not None:
-            store, default_graph = engine()
-        else:
-            import pyoxigraph as ox
-
-            store, default_graph = oxigraph_copy([graph]), ox.DefaultGraph()
-        found = check(store, default_graph, list(prepared.constraints))
-        if found:
-            conforms = conforms and not breaks(found)
-            add_to_report(results, found)
-            text += "".join(f"\n{f.message} ({f.focus})" for f in found)
-    lines = _subject_lines(Path(source)) if source is not None else {}
     names = graph.namespace_manager
-    violations = [
-        _violation(results, result, names, lines, _shape_names(shapes))
-        for result in results.subjects(SH.resultSeverity, None)
-    ]
-    missing = _missing_study(graph)
+    shape_names = _shape_names(shapes)
+    lines = _subject_lines(Path(source)) if source is not None else {}
+    violations: list[Violation] = []
+    if advanced or left_for_pyshacl(prepared.core):
+        import pyshacl  # heavy: imported only for what no query here says
+
+        # pySHACL makes tens of thousands of small objects: the cycle collector would walk
+        # every live object of the session again and again meanwhile
+        with collector_paused():
+            conforms, results, text = pyshacl.validate(
+                _data_graph(graph, ontology=prepared.needs_ontology or advanced),
+                shacl_graph=prepared.core,
+                inplace=True,
+                advanced=advanced,
+                allow_warnings=True,
+            )
+        violations.extend(
+            _violation(results, result, names, lines, shape_names)
+            for result in results.subjects(SH.resultSeverity, None)
+        )
+    else:
+        conforms, results, text = True, _empty_report(), "Validation Report\nConforms: True\n"
+    store = default_graph = None
+    if prepared.constraints or engine is not None:
+        store, default_graph = _store(graph, engine)
+    found = []
+    if prepared.constraints:
+        found = check(store, default_graph, list(prepared.constraints), _generic(shapes, graph))
+        conforms = conforms and not breaks(found)
+        violations.extend(_found(found, shapes, names, lines, shape_names))
+    missing = _missing_study(graph, store, default_graph)
     if missing:
         conforms = False
         violations.extend(missing)
     violations.sort(
         key=lambda v: (v.line if v.line is not None else 1 << 30, v.focus, v.path or "", v.message)
     )
+
+    def written() -> tuple[Graph, str]:
+        if found:
+            add_to_report(results, found, shapes)
+            return results, _text_with(text, found, bool(conforms))
+        return results, text
+
     return ValidationReport(
         conforms=bool(conforms),
         violations=tuple(violations),
         source=str(source) if source is not None else None,
-        results=results,
-        text=text,
+        written=written,
     )
+
+
+def _store(graph: Graph, engine: Callable[[], tuple[Any, Any]] | None) -> tuple[Any, Any]:
+    """The pyoxigraph store the queries ask, and its graph holding ``graph``."""
+    if engine is not None:
+        return engine()
+    import pyoxigraph as ox
+
+    from .sources import oxigraph_copy
+
+    return oxigraph_copy([graph]), ox.DefaultGraph()
+
+
+def _empty_report() -> Graph:
+    """A SHACL validation report with no result yet (pySHACL had nothing to check)."""
+    from rdflib import BNode
+
+    report = Graph()
+    report.bind("sh", SH)
+    top = BNode()
+    report.add((top, RDF.type, SH.ValidationReport))
+    report.add((top, SH.conforms, Literal(True)))
+    return report
+
+
+def _text_with(text: str, found: list[Any], conforms: bool) -> str:
+    """pySHACL's text report with the results found by query added."""
+    head, _, rest = text.partition("\n")
+    if head == "Validation Report" and rest.startswith("Conforms: "):
+        rest = rest.partition("\n")[2]
+        text = f"Validation Report\nConforms: {conforms}\n{rest}"
+    return text + "".join(f"\n{f.message} ({f.focus})" for f in found)
+
+
+def _generic(shapes: Graph, data: Graph) -> Callable[[Any, Node, Node | None], tuple[Literal, ...]]:
+    """pySHACL's own wording of a result whose shape has no ``sh:message`` (pySHACL is
+    imported only when such a result is found)."""
+    components: dict[tuple[Node, Node], Any] = {}
+    held: list[Any] = []
+
+    def generic(constraint: Any, focus: Node, value: Node | None) -> tuple[Literal, ...]:
+        from pyshacl.constraints import CONSTRAINT_PARAMETERS_MAP
+        from pyshacl.shapes_graph import ShapesGraph
+
+        if not held:
+            graph = ShapesGraph(shapes)
+            graph.shapes  # noqa: B018  # builds its table of shapes
+            held.append(graph)
+        key = (constraint.shape, constraint.parameter)
+        component = components.get(key)
+        if component is None:
+            shape = held[0].lookup_shape_from_node(constraint.shape)
+            component = CONSTRAINT_PARAMETERS_MAP[constraint.parameter](shape)
+            components[key] = component
+        return tuple(component.make_generic_messages(data, focus, value))
+
+    return generic
+
+
+def _namer(names: NamespaceManager) -> Callable[[Node | None], str | None]:
+    """:func:`_name` for many nodes: an IRI whose namespace has no prefix is written
+    whole without asking rdflib (which files each new namespace in a trie, a cost that
+    grows with their number: a collection's studies each have their own)."""
+    from rdflib.namespace import split_uri
+
+    bound = {str(namespace) for _, namespace in names.namespaces()}
+
+    def name(node: Node | None) -> str | None:
+        if isinstance(node, URIRef):
+            try:
+                namespace, _ = split_uri(node)
+            except ValueError:
+                return f"<{node}>"
+            if namespace not in bound:
+                return f"<{node}>"
+        return _name(node, names)
+
+    return name
+
+
+def _found(
+    found: list[Any],
+    shapes: Graph,
+    names: NamespaceManager,
+    lines: dict[str, int],
+    shape_names: dict[Node, str],
+) -> list[Violation]:
+    """The results found by query, as violations (read from them, not the report graph)."""
+    name = _namer(names)
+    return [
+        Violation(
+            focus=name(f.focus) or "(unknown node)",
+            path=_path(shapes, f.path, names) if f.path is not None else None,
+            message="; ".join(sorted(str(m) for m in f.messages)) or "(no message)",
+            severity=str(f.constraint.severity).rsplit("#", 1)[-1],
+            value=name(f.value) if f.value is not None and f.value != f.focus else None,
+            shape=shape_names.get(f.constraint.shape),
+            line=lines.get(str(f.focus)),
+        )
+        for f in found
+    ]
 
 
 _PREPARED: dict[int, tuple[Graph, Any, bool]] = {}
@@ -221,13 +346,21 @@ def _uses_advanced_features(shapes: Graph) -> bool:
     )
 
 
-def _missing_study(graph: Graph) -> list[Violation]:
+def _missing_study(graph: Graph, store: Any = None, default_graph: Any = None) -> list[Violation]:
     """What makes ``graph`` no study at all: no ``cimo:Study``, no CIMO element. Shapes
-    check the nodes there are, so a graph without any would pass them all."""
+    check the nodes there are, so a graph without any would pass them all. The classes
+    are asked of ``store`` where given (one query, not a walk over every type triple)."""
     from .namespace import CIMO
 
     namespace = str(CIMO)
-    classes = {o for o in graph.objects(None, RDF.type) if isinstance(o, URIRef)}
+    if store is not None:
+        solutions = store.query(
+            f"SELECT DISTINCT ?c WHERE {{ ?s <{RDF.type}> ?c FILTER (isIRI(?c)) }}",
+            default_graph=default_graph,
+        )
+        classes = {URIRef(solution[0].value) for solution in solutions}
+    else:
+        classes = {o for o in graph.objects(None, RDF.type) if isinstance(o, URIRef)}
     problems: list[Violation] = []
     has_study = CIMO.Study in classes
     has_element = any(str(c).startswith(namespace) and c != CIMO.Study for c in classes)

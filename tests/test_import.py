@@ -27,9 +27,21 @@ def test_import_is_warning_free():
     assert done.returncode == 0, done.stderr
 
 
-def test_validation_loads_pyshacl_on_first_use():
-    """pySHACL is imported when a study is first validated."""
+def test_validation_loads_pyshacl_only_for_what_no_query_checks():
+    """The bundled shapes are all checked by query: validating leaves pySHACL unloaded.
+    Shapes with a rule no query says (a closed shape) load it on first use."""
     done = _run(
         "import sys, cimo_graph as cg; cg.load().validate(); print('pyshacl' in sys.modules)"
+    )
+    assert done.stdout.strip().endswith("False"), done.stderr
+    closed = (
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . "
+        "<https://example.org/C> a sh:NodeShape ; sh:targetNode <https://example.org/x> ; "
+        "sh:closed true ."
+    )
+    done = _run(
+        "import sys, rdflib, cimo_graph as cg; "
+        f"shapes = rdflib.Graph().parse(data={closed!r}, format='turtle'); "
+        "cg.load().validate(shapes=shapes); print('pyshacl' in sys.modules)"
     )
     assert done.stdout.strip().endswith("True"), done.stderr

@@ -118,17 +118,42 @@ def test_sparql_constraints_are_checked_once_not_per_focus_node(kg, shapes, monk
     assert len(built) == len(prepared.constraints)
 
 
-def test_the_study_is_checked_where_it_stands(monkeypatch):
-    """pySHACL is given the study's own graph, not a copy with the ontology mixed in: the
-    shapes carry the ontology's subclasses (a target of cimo:StudyElement names
-    cimo:Intervention too), and the graph is left exactly as it was."""
+def test_every_bundled_rule_is_checked_by_query(monkeypatch):
+    """Every constraint of ontology/shapes.ttl is one query over all its focus nodes:
+    pySHACL is left nothing to check (and is not called), and the study is left exactly
+    as it was."""
+    import pyshacl
+
+    from cimo_graph._resources import shapes_graph
+    from cimo_graph.shacl_core import left_for_pyshacl
+    from cimo_graph.validation import _prepare
+
+    prepared, _ = _prepare(shapes_graph())
+    assert not left_for_pyshacl(prepared.core)
+    components = {c.component for c in prepared.constraints}
+    assert {SH.MinCountConstraintComponent, SH.QualifiedMaxCountConstraintComponent} <= components
+    study = cg.load()
+    before = set(study.graph)
+    monkeypatch.setattr(pyshacl, "validate", lambda *a, **kw: pytest.fail("pySHACL called"))
+    assert study.validate().conforms
+    assert set(study.graph) == before
+
+
+def test_what_no_query_says_is_left_to_pyshacl_on_the_study_itself(monkeypatch):
+    """A closed shape (its properties say what it allows) stays with pySHACL, which is
+    given the study's own graph, not a copy with the ontology mixed in: the shapes carry
+    the ontology's subclasses (a target of cimo:StudyElement names cimo:Intervention
+    too), and the graph is left exactly as it was."""
     import pyshacl
 
     from cimo_graph._resources import shapes_graph
     from cimo_graph.validation import _prepare
 
-    prepared, _ = _prepare(shapes_graph())
-    targets = set(prepared.core.objects(CIMO_SHAPES.StudyElementShape, SH.targetClass))
+    shapes = Graph()
+    shapes += shapes_graph()
+    shapes.parse(data=CLOSED, format="turtle")
+    prepared, _ = _prepare(shapes)
+    targets = set(prepared.core.objects(TEST_SHAPES.ClosedElement, SH.targetClass))
     assert {CIMO.StudyElement, CIMO.Intervention, CIMO.Quote} <= targets
     assert not prepared.needs_ontology
     study = cg.load()
@@ -136,9 +161,22 @@ def test_the_study_is_checked_where_it_stands(monkeypatch):
     given = []
     original = pyshacl.validate
     monkeypatch.setattr(pyshacl, "validate", lambda g, **kw: given.append(g) or original(g, **kw))
-    assert study.validate().conforms
+    report = study.validate(shapes=shapes)
     assert given == [study.graph] and given[0] is study.graph
     assert set(study.graph) == before
+    closed = {v.focus for v in report.violations if v.shape == "test:ClosedElement"}
+    assert "lnw:W" in closed and not report.conforms
+
+
+TEST_SHAPES = Namespace("https://w3id.org/cimo-graph/test-shapes#")
+EX_SHAPES = Namespace("https://example.org/shapes#")
+CLOSED = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix cimo: <https://w3id.org/cimo-graph/ontology#> .
+@prefix test: <https://w3id.org/cimo-graph/test-shapes#> .
+test:ClosedElement a sh:NodeShape ; sh:targetClass cimo:StudyElement ; sh:closed true ;
+    sh:property [ sh:path cimo:partOfStudy ] .
+"""
 
 
 def test_a_class_with_subclasses_is_checked_by_query_with_the_data_s_own_subclasses():
@@ -285,3 +323,181 @@ def test_shapes_with_advanced_features_get_them(kg, shapes):
     report = kg.validate(shapes=custom)
     assert not report.conforms
     assert len({v.focus for v in report.violations}) == 12  # every intervention
+
+
+def _with_messages(report: Graph) -> set[tuple]:
+    """What each result says, its messages included (the SPARQL rules left out, as in
+    :func:`_results`)."""
+    return {
+        (*said, frozenset(str(m) for m in report.objects(r, SH.resultMessage)))
+        for r in report.subjects(RDF.type, SH.ValidationResult)
+        if report.value(r, SH.sourceConstraintComponent) != SH.SPARQLConstraintComponent
+        for said in [
+            tuple(
+                report.value(r, p)
+                for p in (
+                    SH.focusNode,
+                    SH.resultPath,
+                    SH.value,
+                    SH.sourceConstraintComponent,
+                    SH.sourceShape,
+                    SH.resultSeverity,
+                )
+            )
+        ]
+    }
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_a_rule_without_a_message_is_worded_as_pyshacl_words_it(path, shapes):
+    """With every sh:message taken out of the shapes, each case's results are pySHACL's,
+    word for word ("Less than 1 values on ex:W->cimo:hasContext")."""
+    import pyshacl
+
+    from cimo_graph._resources import ontology_graph
+
+    graph, _, _ = _case(path)
+    bare = Graph()
+    for triple in shapes:
+        if triple[1] not in (SH.message, SH.sparql):
+            bare.add(triple)
+    for prefix, namespace in shapes.namespaces():
+        bare.bind(prefix, namespace)
+    _, expected, _ = pyshacl.validate(
+        graph, shacl_graph=bare, ont_graph=ontology_graph(), allow_warnings=True
+    )
+    assert _with_messages(validate_graph(graph, shapes=bare).results) == _with_messages(expected)
+
+
+PARAMETERS = """minCount maxCount uniqueLang nodeKind qualifiedValueShape qualifiedMinCount
+    hasValue datatype pattern flags in not and xone node class"""
+EVERY_COMPONENT = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix cimo: <https://w3id.org/cimo-graph/ontology#> .
+@prefix ex: <https://example.org/shapes#> .
+ex:Counts a sh:NodeShape ; sh:targetClass cimo:DesignProposition ;
+    sh:property [ sh:path cimo:hasIntervention ; sh:minCount 7 ; sh:maxCount 2 ] ,
+        [ sh:path rdfs:label ; sh:uniqueLang true ; sh:minCount 0 ] ,
+        [ sh:path ( cimo:hasIntervention cimo:carriedOutBy ) ; sh:nodeKind sh:Literal ] ,
+        [ sh:path [ sh:inversePath cimo:partOfStudy ] ; sh:maxCount 3 ] ,
+        [ sh:path cimo:hasMechanism ; sh:qualifiedValueShape [ sh:class cimo:Outcome ] ;
+          sh:qualifiedMinCount 1 ] ,
+        [ sh:path cimo:hasOutcome ; sh:hasValue ex:nothing ] .
+ex:Values a sh:NodeShape ; sh:targetSubjectsOf cimo:partOfStudy ;
+    sh:property [ sh:path rdfs:label ; sh:datatype xsd:string ] ,
+        [ sh:path ex:date ; sh:datatype xsd:date ] ,
+        [ sh:path rdfs:label ; sh:pattern "^[a-z]" ; sh:flags "i" ] ,
+        [ sh:path ex:kind ; sh:in ( "a" "b"@en 3 ex:c ) ] ,
+        [ sh:path cimo:partOfStudy ; sh:not [ sh:class cimo:Study ] ; sh:severity sh:Info ] ,
+        [ sh:path cimo:partOfStudy ; sh:and ( [ sh:nodeKind sh:IRI ] [ sh:class cimo:Study ] ) ] ,
+        [ sh:path ex:kind ; sh:xone ( [ sh:datatype xsd:string ] [ sh:in ( "a" ) ] ) ] ,
+        [ sh:path cimo:partOfStudy ; sh:node ex:Titled ] .
+ex:Titled a sh:NodeShape ; sh:property [ sh:path ex:missing ; sh:minCount 1 ] .
+ex:TitledToo a sh:NodeShape ; sh:targetClass cimo:Study ; sh:node ex:Titled .
+ex:One a sh:NodeShape ; sh:targetNode ex:ghost , <https://w3id.org/cimo-graph/study/leernetwerken/W> ;
+    sh:class cimo:Context ; sh:nodeKind sh:IRI ; sh:hasValue ex:ghost .
+ex:Many a sh:NodeShape ; sh:targetObjectsOf cimo:hasPillar ;
+    sh:property [ sh:path cimo:hasAim ; sh:minCount 2 ; sh:message "two aims"@en ] ,
+        [ sh:path [ sh:zeroOrMorePath cimo:hasMeans ] ; sh:class cimo:Means ] .
+"""
+
+ODD_DATA = """
+@prefix ex: <https://example.org/shapes#> .
+@prefix lnw: <https://w3id.org/cimo-graph/study/leernetwerken/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+lnw:W rdfs:label "Welzijn, nogmaals"@NL , "1 odd label" ; ex:date "2025-13-45"^^xsd:date , "2025-01-02"^^xsd:date ; ex:kind "a" , "c" , 3 , ex:c .
+lnw:WB <https://w3id.org/cimo-graph/ontology#partOfStudy> lnw:W ; ex:date "yesterday" ; ex:kind "b"@en , "b"@nl .
+"""
+
+
+def test_every_core_component_a_query_says_gives_pyshacl_s_results(kg):
+    """Counts, qualified counts, unique languages, datatypes (an ill-typed date),
+    patterns with flags, lists, logic (not, and, xone, node), node-level rules, and
+    targets of every kind over sequence, inverse and repeated paths: the same results as
+    pySHACL, messages included. pySHACL is left only sh:node (whose results carry the
+    inner shape's as sh:detail), and the node shape it names."""
+    import pyshacl
+
+    from cimo_graph._resources import ontology_graph
+    from cimo_graph.shacl_core import left_for_pyshacl
+    from cimo_graph.validation import _prepare
+
+    own = Graph().parse(data=EVERY_COMPONENT, format="turtle")
+    core = _prepare(own)[0].core
+    parameters = {SH[name] for name in PARAMETERS.split()}
+    named = {EX_SHAPES.Titled, *core.objects(EX_SHAPES.Titled, SH.property)}
+    left = {p for s, p, _ in core if p in parameters and s not in named}
+    assert left_for_pyshacl(core) and left == {SH.node}, left
+    data = Graph()
+    data += kg.graph
+    data.parse(data=ODD_DATA, format="turtle")
+    for prefix, namespace in kg.graph.namespaces():
+        data.bind(prefix, namespace)
+    _, expected, _ = pyshacl.validate(
+        data, shacl_graph=own, ont_graph=ontology_graph(), allow_warnings=True
+    )
+    found = validate_graph(data, shapes=own).results
+    assert _with_messages(found) == _with_messages(expected)
+    components = {r[3] for r in _with_messages(expected)}
+    assert len(components) >= 14, components
+
+
+def _synthetic(studies: int) -> str:
+    """The benchmark's synthetic studies (bench/run.py), as N-Triples."""
+    import importlib.util
+
+    bench = Path(__file__).resolve().parents[1] / "bench" / "run.py"
+    spec = importlib.util.spec_from_file_location("bench_run", bench)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.synthetic(studies)
+
+
+def test_a_collection_gives_pyshacl_s_report_on_a_sample_of_studies(tmp_path):
+    """Thirty of the benchmark's synthetic studies (no evidence on their elements, no
+    means for their pillars), a few broken further (a proposition without interventions,
+    a mechanism leading to a role, an ill-typed date, a second outcome kind) and validated
+    as one collection in Oxigraph's store: every result is pySHACL's, messages included
+    (the SPARQL rules left out of the comparison: pySHACL parses each once per node)."""
+    import pyshacl
+
+    from cimo_graph._resources import ontology_graph, shapes_graph
+
+    bench = Namespace("https://example.org/bench/")
+    text = _synthetic(30)
+    kept = [
+        line
+        for line in text.splitlines()
+        if not line.startswith(f"<{bench}s3/s3-W> <{CIMO.hasIntervention}>")
+    ]
+    kept += [
+        f"<{bench}s5/s5-W-M1> <{CIMO.leadsTo}> <{bench}s5/s5-educator> .",
+        f'<{bench}s7/study> <http://purl.org/dc/terms/date> "2025-02-30"^^'
+        "<http://www.w3.org/2001/XMLSchema#date> .",
+        f"<{bench}s9/s9-W-O1> <{CIMO.outcomeKind}> <{CIMO.intendedOutcome}> .",
+        f"<{bench}s9/s9-W-O1> <{CIMO.outcomeKind}> <{CIMO.unintendedOutcome}> .",
+    ]
+    path = tmp_path / "collection.nt"
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    kg = cg.load(path, store="oxigraph")
+    report = kg.validate()
+    graph = Graph().parse(path, format="nt")
+    core = Graph()
+    for triple in shapes_graph():  # the shapes kg.validate() uses: the same blank nodes
+        if triple[1] != SH.sparql:
+            core.add(triple)
+    _, expected, _ = pyshacl.validate(
+        graph, shacl_graph=core, ont_graph=ontology_graph(), allow_warnings=True
+    )
+    assert _with_messages(report.results) == _with_messages(expected)
+    broken = {(v.focus.rsplit("/", 1)[-1][:-1], v.path) for v in report.violations}
+    assert {
+        ("s3-W", "cimo:hasIntervention"),
+        ("s5-W-M1", "cimo:leadsTo"),
+        ("s9-W-O1", "cimo:outcomeKind"),
+    } <= broken
+    assert len(report.violations) > 30 * 20
