@@ -269,7 +269,19 @@ def queries(last: int) -> dict[str, list[str]]:
     # kg.search: search.rq, its pattern as kg.search builds it
     found["search (1 study)"] = [PREFIXES + _search_text(f'"of study {last}"')]
     found["search (all studies)"] = [PREFIXES + _search_text("mechanism")]
+    found["validate"] = _validation_texts()
     return found
+
+
+def _validation_texts() -> list[str]:
+    """The queries ``kg.validate()`` asks, one per constraint of the CIMO shapes, as it
+    writes them (cimo_graph.shacl_core): the store's own work, every result read."""
+    from cimo_graph._resources import shapes_graph
+    from cimo_graph.shacl_sparql import _query
+    from cimo_graph.validation import _prepare
+
+    prepared, _ = _prepare(shapes_graph())
+    return [_query(constraint) for constraint in prepared.constraints]
 
 
 def answer(store, texts: list[str], default_graph=None) -> int:

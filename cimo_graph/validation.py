@@ -233,21 +233,14 @@ def _generic(shapes: Graph, data: Graph) -> Callable[[Any, Node, Node | None], t
 
 
 def _namer(names: NamespaceManager) -> Callable[[Node | None], str | None]:
-    """:func:`_name` for many nodes: an IRI whose namespace has no prefix is written
-    whole without asking rdflib (which files each new namespace in a trie, a cost that
-    grows with their number: a collection's studies each have their own)."""
-    from rdflib.namespace import split_uri
-
-    bound = {str(namespace) for _, namespace in names.namespaces()}
+    """:func:`_name` for many nodes: an IRI that starts with no bound namespace is
+    written whole without asking rdflib (which files each new namespace in a trie, a cost
+    that grows with their number: a collection's studies each have their own)."""
+    bound = tuple(str(namespace) for _, namespace in names.namespaces())
 
     def name(node: Node | None) -> str | None:
-        if isinstance(node, URIRef):
-            try:
-                namespace, _ = split_uri(node)
-            except ValueError:
-                return f"<{node}>"
-            if namespace not in bound:
-                return f"<{node}>"
+        if isinstance(node, URIRef) and not node.startswith(bound):
+            return f"<{node}>"
         return _name(node, names)
 
     return name
@@ -262,10 +255,17 @@ def _found(
 ) -> list[Violation]:
     """The results found by query, as violations (read from them, not the report graph)."""
     name = _namer(names)
+    paths: dict[Node, str] = {}
+
+    def path(node: Node) -> str:
+        if node not in paths:
+            paths[node] = _path(shapes, node, names)
+        return paths[node]
+
     return [
         Violation(
             focus=name(f.focus) or "(unknown node)",
-            path=_path(shapes, f.path, names) if f.path is not None else None,
+            path=path(f.path) if f.path is not None else None,
             message="; ".join(sorted(str(m) for m in f.messages)) or "(no message)",
             severity=str(f.constraint.severity).rsplit("#", 1)[-1],
             value=name(f.value) if f.value is not None and f.value != f.focus else None,

@@ -27,6 +27,7 @@ HELPERS = [
     "sparql",
     "to_networkx (focus W)",
     "render html (focus W)",
+    "validate",
 ]
 
 
@@ -56,7 +57,7 @@ def test_benchmark_measures_every_helper_on_every_store(tmp_path):
     # the raw queries, also asked of the Oxigraph store in the helpers' process
     here = size["results"]["raw here"]
     assert {"cold", "min", "median"} <= set(here["interventions_for"])
-    assert set(here) >= {"propositions", "roles", "themes"}
+    assert set(here) >= {"propositions", "roles", "themes", "validate"}
     assert "vs raw here" in done.stdout
 
 
