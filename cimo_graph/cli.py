@@ -589,6 +589,13 @@ def _parser() -> argparse.ArgumentParser:
         help="where the server takes queries, if not at the update endpoint "
         "(Oxigraph: .../query beside .../update)",
     )
+    sub.add_argument(
+        "--graph-store",
+        default=None,
+        metavar="URL",
+        help="the server's Graph Store Protocol endpoint, to send the triples in bulk "
+        "(Virtuoso: .../sparql-graph-crud-auth, Oxigraph: .../store)",
+    )
     sub.add_argument("--user", default=None, help="user name for the endpoint")
     sub.add_argument(
         "--password-env",
@@ -1286,6 +1293,7 @@ def _publish(args: argparse.Namespace) -> int:
         auth_scheme=args.auth_scheme,
         chunk_size=args.chunk_size,
         query_endpoint=args.query_endpoint,
+        graph_store=args.graph_store,
     )
     print(report)
     return 0

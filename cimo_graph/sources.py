@@ -12,6 +12,7 @@ from typing import Any
 from xml.sax import SAXParseException
 
 from rdflib import Graph
+from rdflib.term import Node
 from rdflib.util import SUFFIX_FORMAT_MAP
 
 from .errors import EmptyStudyError, StudyNotFoundError, StudyParseError, UnsupportedFormatError
@@ -145,6 +146,23 @@ def oxigraph_copy(graphs: list[Graph]) -> Any:
     return store
 
 
+def ntriples(graph: Graph) -> bytes:
+    """``graph`` in N-Triples, written by Oxigraph (strings plain, as RDF 1.1 writes
+    them): from the Oxigraph store's own graph, else from a copy."""
+    import pyoxigraph as ox
+    from oxrdflib._converter import to_ox
+
+    inner = getattr(graph.store, "_inner", None)
+    if isinstance(inner, ox.Store):
+        name: Any = to_ox(graph.identifier)  # the graph's name in the store
+        written = inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name)
+    else:
+        written = oxigraph_copy([graph]).dump(
+            format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()
+        )
+    return written or b""
+
+
 def plain_strings(graph: Graph) -> Graph:
     """A copy of ``graph`` with ``xsd:string`` literals written plain. RDF 1.1 makes the two
     the same; stores differ in which they return (Oxigraph and Virtuoso type them)."""
@@ -165,16 +183,26 @@ def comparable(graph: Graph) -> Graph:
     ``xsd:decimal`` as a double written as Python writes its value. (Virtuoso's Turtle
     writes ``"0.95"^^xsd:double`` as a bare ``0.95``, which Turtle reads as a decimal:
     the same number, another type and form.)"""
+    out = Graph()
+    for s, p, o in graph:
+        out.add((s, p, comparable_term(o)))
+    return out
+
+
+def comparable_term(term: Node) -> Node:
+    """``term`` as :func:`comparable` writes it: a string plain, a decimal, float or
+    double a double written as Python writes its value."""
     from rdflib import Literal
     from rdflib.namespace import XSD
 
-    out = Graph()
-    for s, p, o in plain_strings(graph):
-        if isinstance(o, Literal) and o.datatype in (XSD.double, XSD.float, XSD.decimal):
-            with contextlib.suppress(ValueError):  # not a number: compared as written
-                o = Literal(repr(float(str(o))), datatype=XSD.double)
-        out.add((s, p, o))
-    return out
+    if not isinstance(term, Literal):
+        return term
+    if term.datatype == XSD.string:
+        return Literal(str(term))
+    if term.datatype in (XSD.double, XSD.float, XSD.decimal):
+        with contextlib.suppress(ValueError):  # not a number: compared as written
+            return Literal(repr(float(str(term))), datatype=XSD.double)
+    return term
 
 
 def read_graph(

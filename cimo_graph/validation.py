@@ -239,7 +239,7 @@ def _namer(names: NamespaceManager) -> Callable[[Node | None], str | None]:
     bound = tuple(str(namespace) for _, namespace in names.namespaces())
 
     def name(node: Node | None) -> str | None:
-        if isinstance(node, URIRef) and not node.startswith(bound):
+        if isinstance(node, URIRef) and not str.startswith(node, bound):
             return f"<{node}>"
         return _name(node, names)
 

@@ -92,6 +92,19 @@ STUDY_GRAPH = "https://w3id.org/cimo-graph/study/leernetwerken"
 
 
 @pytest.fixture(scope="session")
+def oxigraph(tmp_path_factory):
+    """A private read-write Oxigraph server."""
+    from .servers import Oxigraph
+
+    try:
+        server = Oxigraph(tmp_path_factory.mktemp("oxigraph"))
+    except cg.ServeError as error:
+        pytest.skip(str(error))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory):
     """A private Virtuoso with the bundled study published to its named graph."""
     from .servers import VIRTUOSO, VIRTUOSO_INI, Virtuoso

@@ -50,6 +50,7 @@ class Virtuoso:
         self.sql_port = free_port()
         self.url = f"http://127.0.0.1:{self.http_port}/sparql"
         self.update_url = f"http://127.0.0.1:{self.http_port}/sparql-auth"
+        self.graph_store_url = f"http://127.0.0.1:{self.http_port}/sparql-graph-crud-auth"
         self.process: subprocess.Popen | None = None
         self.start_seconds: float | None = None
         self._configure()
@@ -131,6 +132,7 @@ class Oxigraph:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}/query"
         self.update_url = f"http://127.0.0.1:{port}/update"
+        self.graph_store_url = f"http://127.0.0.1:{port}/store"
         self.process = subprocess.Popen(
             [oxigraph_command(), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"],
             stdout=subprocess.DEVNULL,

@@ -35,7 +35,7 @@ from cimo_graph.remote import Endpoint
 
 from .conftest import STUDY_GRAPH
 from .projects import coded_interview
-from .servers import Oxigraph, Served, StubEndpoint, free_port
+from .servers import Served, StubEndpoint, free_port
 
 STORES = ["memory", "oxigraph"]
 HOSTILE_GRAPH = (
@@ -79,17 +79,6 @@ def load_bounded(
 
 
 # --- 1. update injection in publish -------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def oxigraph(tmp_path_factory):
-    """A private read-write Oxigraph server."""
-    try:
-        server = Oxigraph(tmp_path_factory.mktemp("oxigraph"))
-    except cg.ServeError as error:
-        pytest.skip(str(error))
-    yield server
-    server.stop()
 
 
 def _graphs(url: str) -> set[str]:

@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+import cimo_graph as cg
 from cimo_graph.cli import main
 
 
@@ -268,7 +269,7 @@ def test_publish_and_ask_an_endpoint_from_the_command_line(virtuoso, monkeypatch
     graph = "https://example.org/test/cli"
     monkeypatch.setenv("CIMO_GRAPH_PASSWORD", "dba")
     assert main(["publish", virtuoso.update_url, graph, "--user", "dba"]) == 0
-    assert "verified: the graph read back is isomorphic" in capsys.readouterr().out
+    assert "verified: the graph read back holds the study" in capsys.readouterr().out
     assert (
         main(
             [
@@ -618,3 +619,23 @@ def test_loading_several_studies_shows_progress_on_a_terminal():
     argv = ["info", *[arg for study in studies for arg in ("-s", study)]]
     assert "loading studies" in _stderr_of(argv, terminal=True)
     assert "loading studies" not in _stderr_of(argv, terminal=False)
+
+
+def test_publish_through_the_graph_store_from_the_command_line(virtuoso, monkeypatch, capsys):
+    """`cimo-graph publish --graph-store URL` sends the study in bulk, verified."""
+    monkeypatch.setenv("CIMO_GRAPH_PASSWORD", "dba")
+    graph = "https://example.org/test/graph-store-cli"
+    code = main(
+        [
+            "publish",
+            virtuoso.update_url,
+            graph,
+            "--user",
+            "dba",
+            "--graph-store",
+            virtuoso.graph_store_url,
+        ]
+    )
+    assert code == 0
+    assert "verified" in capsys.readouterr().out
+    assert len(cg.connect(virtuoso.url, graph=graph)) == len(cg.load())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 import cimo_graph as cg
@@ -156,29 +156,53 @@ def test_publish_reads_a_large_graph_back_in_pages(kg, virtuoso):
     assert len(cg.connect(virtuoso.url, graph=graph)) == len(kg)
 
 
-class CuttingReader(Endpoint):
-    """A reader whose second page of the read-back loses a row in the middle. (A page cut
-    short at its end, as a row cap cuts, is no loss: the next page starts where the
-    rows read so far end.)"""
+class TamperingReader(Endpoint):
+    """A reader whose answer to one page of the verification (the page asking for
+    ``subject``) loses a triple or has one changed, as a server that dropped or mangled
+    it would answer."""
 
-    pages = 0
+    subject = ""
+    change = "drop"
 
-    def query(self, text: str, *, accept: str = "json", **options):
-        result = super().query(text, accept=accept, **options)
-        if "OFFSET" in text:
-            self.pages += 1
-            if self.pages == 2:
-                del result["results"]["bindings"][10]
-        return result
+    def solutions(self, text: str):
+        import pyoxigraph as ox
+
+        rows = super().solutions(text)
+        if f"VALUES ?s {{ {self.subject} " in text:
+            at, row = next((i, r) for i, r in enumerate(rows) if isinstance(r["o"], ox.Literal))
+            if self.change == "drop":
+                del rows[at]
+            else:
+                changed = ox.Literal(row["o"].value + " (changed)", language=row["o"].language)
+                rows[at] = {"s": row["s"], "p": row["p"], "o": changed}
+        return rows
 
 
-def test_a_triple_lost_in_a_page_fails_the_publish_and_is_named(kg, virtuoso):
+@pytest.mark.parametrize("change", ["drop", "change"])
+@pytest.mark.parametrize("page", ["first", "middle", "last"])
+def test_a_triple_lost_or_changed_in_any_page_fails_the_publish_and_is_named(
+    kg, virtuoso, page, change
+):
+    """The verification compares each page's count and checksum with the study's: a
+    triple dropped or changed in the first, a middle or the last page fails the publish,
+    naming the page and the triple."""
+    from cimo_graph.publish import _subject_pages
+
+    named: dict = {}
+    for s, _, o in kg.graph:
+        if not isinstance(s, BNode) and not isinstance(o, BNode):
+            named.setdefault(f"<{s}>", []).append(o)
+    pages = list(_subject_pages(named, 97))
+    number = {"first": 1, "middle": len(pages) // 2, "last": len(pages)}[page]
     endpoint = Endpoint(virtuoso.update_url, auth=("dba", "dba"), auth_scheme="digest")
-    reader = CuttingReader(virtuoso.url)
-    with pytest.raises(cg.PublishError, match=r"read back differs .* 1 triple\(s\) missing"):
+    reader = TamperingReader(virtuoso.url)
+    reader.subject, reader.change = pages[number - 1][0], change
+    said = r"1 triple\(s\) missing, 0 unexpected" if change == "drop" else "1 unexpected"
+    with pytest.raises(cg.PublishError, match=rf"in page {number} of {len(pages)} .*{said}") as e:
         publish_graph(
             kg.graph, endpoint, "https://example.org/test/cut", reader=reader, page_size=97
         )
+    assert "(for example <" in str(e.value)
 
 
 class Recording(Endpoint):
@@ -651,3 +675,26 @@ def test_user_agent_and_post_for_long_queries(stub):
     assert method == "GET" and agent.startswith("cimo-graph/")
     remote.sparql("ASK { ?s ?p ?o FILTER (?o != '" + "x" * 3000 + "') }")
     assert stub.requests[-1][0] == "POST"
+
+
+@pytest.mark.parametrize("server", ["virtuoso", "oxigraph"])
+def test_publish_through_the_graph_store_protocol(kg, server, request):
+    """Through the server's Graph Store endpoint the study goes in N-Triples bodies
+    (here of 300 triples, its blank nodes together in one), replaces what was there,
+    and reads back the same graph, blank nodes and Dutch text intact."""
+    running = request.getfixturevalue(server)
+    graph = f"https://example.org/test/graph-store-{server}"
+    auth = ("dba", "dba") if server == "virtuoso" else None
+    endpoint = Endpoint(running.update_url, auth=auth, auth_scheme="digest")
+    reader = Endpoint(running.url)
+    store = Endpoint(running.graph_store_url, auth=auth, auth_scheme="digest")
+    for _ in range(2):
+        report = publish_graph(
+            kg.graph, endpoint, graph, reader=reader, graph_store=store, body_triples=300
+        )
+        assert report.verified and report.triples == len(kg)
+        assert report.chunks == -(-(len(kg) - 20) // 300) + 1  # 20 triples with blank nodes
+    remote = cg.connect(running.url, graph=graph)
+    assert len(remote) == len(kg)
+    back = remote.sparql("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph
+    assert isomorphic(back, kg.graph)
