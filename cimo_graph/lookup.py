@@ -3,7 +3,6 @@ by bound queries (never by reading every name of a large graph)."""
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -232,6 +231,8 @@ class NameIndex:
         for near, kind, node in found.near:
             if kind in kinds:
                 by_name.setdefault(near, []).append(node)
+        import difflib  # for suggestions only: not loaded with the package
+
         close = difflib.get_close_matches(key, list(by_name), n=limit * 3, cutoff=0.6)
         nodes = [by_name[c][0] for c in close]
         self.prefetch(nodes)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import difflib
 import json
 import re
 from collections.abc import Mapping
@@ -260,6 +259,8 @@ def _similar_files(path: Path) -> list[str]:
     if folder is None:
         return []
     names = [p.name for p in folder.iterdir() if p.is_file()]
+    import difflib  # for suggestions only: not loaded with the package
+
     return [str(folder / n) for n in difflib.get_close_matches(path.name, names, n=3, cutoff=0.6)]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import difflib
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -66,6 +65,8 @@ class Alignment(Base):
         if wanted is not None:
             known = ("theme", "context", "intervention", "mechanism", "outcome")
             for kind in sorted(wanted - set(known)):
+                import difflib  # for suggestions only
+
                 close = difflib.get_close_matches(kind, known, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 raise QueryParameterError(
