@@ -339,6 +339,14 @@ def _parser() -> argparse.ArgumentParser:
         help="also write the evidence report as a Word document: the same sections, tables "
         "and figures, the network as a picture",
     )
+    sub.add_argument(
+        "--limit",
+        type=_count(1),
+        default=50,
+        metavar="N",
+        help="in the evidence report, draw the first N propositions and give the routes "
+        "of the first N themes, and say what is left out (default 50)",
+    )
     lang_option(sub, "language of the report's labels and words")
     sub = command("render", "Draw the study: an interactive page, a figure or an export.", _render)
     sub.add_argument(
@@ -1399,7 +1407,7 @@ def _report(args: argparse.Namespace) -> int:
                 raise CimoGraphError(
                     f"{given}: --docx writes a Word document (FILE.docx), --html a page"
                 )
-            print(f"Evidence report: {kg.report(given, lang=args.lang)}")
+            print(f"Evidence report: {kg.report(given, lang=args.lang, limit=args.limit)}")
     return 0 if report.conforms else 1
 
 

@@ -142,6 +142,46 @@ def test_a_collection_of_a_thousand_elements(tmp_path):
     assert text.count('<figure class="chain"><svg') == 50
 
 
+def _synthetic_studies(tmp_path, count: int):
+    import sys
+
+    sys.path.insert(0, str(DATA.parents[1] / "bench"))
+    try:
+        import run
+    finally:
+        sys.path.pop(0)
+    path = tmp_path / f"studies-{count}.nt"
+    path.write_text(run.synthetic(count, evidence=True), encoding="utf-8")
+    return path
+
+
+def test_the_report_of_many_studies_says_what_it_leaves_out(tmp_path, capsys):
+    """Beyond its limit, a report draws the first propositions and gives the routes of the
+    first themes (by id), and says how many of how many, and how to get the others; the
+    Word report alike, and --limit on the command line. Every element stays."""
+    import docx
+
+    path = _synthetic_studies(tmp_path, 8)
+    kg = cg.load(path)
+    themes = len(kg.themes())
+    text = kg.report(tmp_path / "many.html", limit=3).read_text(encoding="utf-8")
+    assert text.count('<figure class="chain">') == 3
+    assert "Figures are drawn for 3 of the 8 design propositions (the first by id)" in text
+    assert f"Routes are given for 3 of the {themes} themes (the first by id)" in text
+    assert text.count('<article class="theme"') == 3
+    assert len(anchors(text)) == len(set(kg.graph.subjects(cg.CIMO.partOfStudy)))
+    whole = kg.report(tmp_path / "all.html", limit=None).read_text(encoding="utf-8")
+    assert whole.count('<figure class="chain">') == 8 and "Figures are drawn for" not in whole
+    document = docx.Document(str(kg.report(tmp_path / "many.docx", limit=2)))
+    said = "\n".join(p.text for p in document.paragraphs)
+    assert "Figures are drawn for 2 of the 8 design propositions" in said
+    assert len(document.inline_shapes) == 2  # two propositions (the network: too large)
+    out = tmp_path / "cli.html"
+    main(["report", "-s", str(path), "--html", str(out), "--limit", "4", "--lang", "nl"])
+    capsys.readouterr()
+    assert "Figuren zijn getekend voor 4 van de 8 ontwerpprincipes" in out.read_text("utf-8")
+
+
 @pytest.mark.parametrize("study", [None, "widening-access.yaml"], ids=["bundled", "realist"])
 def test_the_word_report_holds_every_section_element_and_figure(tmp_path, study):
     """kg.report("x.docx"): a Word document python-docx opens, with the HTML report's

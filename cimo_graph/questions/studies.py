@@ -174,16 +174,18 @@ class Studies(Base):
             target = self._names().node(work)[0]
         rows = self._select(named_query("citation"), {"work": target})
         fields: dict[str, list[Any]] = defaultdict(list)
-        authors: list[tuple[float, str]] = []
+        authors: dict[Any, str] = {}
+        after: dict[Any, Any] = {}
         parts: dict[str, dict[Any, list[Any]]] = defaultdict(lambda: defaultdict(list))
         for row in rows:
             if str(row["field"]) == "author":
-                authors.append((float(row["position"].toPython()), str(row["value"])))
+                authors[row["cell"]] = str(row["value"])
+                after[row["cell"]] = row.get("next")
             else:
                 fields[str(row["field"])].append(row["value"])
                 if row.get("part") is not None:
                     parts[str(row["field"])][row["part"]].append(row["value"])
-        names = [name for _, name in sorted(authors)]
+        names = _in_list_order(authors, after)
         original = str(fields["language"][0]) if fields["language"] else lang
         title = str(choose_label(fields["title"], original) or "")
         translated = str(choose_label(fields["title"], lang) or "")
@@ -273,3 +275,19 @@ def _joined(
     how = {clusters[theme][1] for theme in themes}
     predicate = "skos:closeMatch" if "skos:closeMatch" in how else "skos:exactMatch"
     return f"{predicate} {joined_ids({shown_id[theme] for theme in themes})}"
+
+
+def _in_list_order(values: dict[Any, str], after: dict[Any, Any]) -> list[str]:
+    """The values of an RDF list's cells in the list's order: from the cell no other
+    cell is followed by, along each cell's next (a broken list: the rest by cell)."""
+    followed = {cell for cell in after.values() if cell is not None}
+    ordered: list[str] = []
+    seen: set[Any] = set()
+    for start in sorted((c for c in values if c not in followed), key=str):
+        cell = start
+        while cell is not None and cell in values and cell not in seen:
+            seen.add(cell)
+            ordered.append(values[cell])
+            cell = after.get(cell)
+    ordered += [values[c] for c in sorted(values, key=str) if c not in seen]  # a cycle
+    return ordered

@@ -177,7 +177,14 @@ class Drawings(_Asking):
         _display(page)
         return target
 
-    def report(self, path: Path | str, *, lang: str = "en", max_nodes: int | None = None) -> Path:
+    def report(
+        self,
+        path: Path | str,
+        *,
+        lang: str = "en",
+        max_nodes: int | None = None,
+        limit: int | None = 50,
+    ) -> Path:
         """Write the evidence report to ``path``: one self-contained HTML file (nothing is
         fetched; print it to PDF from the browser) with each study's reference, method
         and validation, each design proposition's sentence and figure, the interactive
@@ -186,6 +193,8 @@ class Drawings(_Asking):
         (``report.html#W-I3``), the routes to each theme, and a filter over the elements.
         A ``path`` ending in ``.docx`` gets the same sections, tables and figures as a
         Word document (the network as its static picture), for supervisors and journals.
+        A collection's report draws the first ``limit`` propositions and gives the routes
+        of the first ``limit`` themes (by id; ``None``: all), and says what it leaves out.
 
         >>> import tempfile
         >>> path = cg.load().report(Path(tempfile.mkdtemp()) / "report.html")
@@ -197,10 +206,10 @@ class Drawings(_Asking):
         if Path(path).suffix.lower() == ".docx":
             from .word import write_word_report
 
-            return write_word_report(self, path, lang=lang, max_nodes=max_nodes)
+            return write_word_report(self, path, lang=lang, max_nodes=max_nodes, limit=limit)
         from .report import render_report
 
-        page = render_report(self, lang=lang, max_nodes=max_nodes)
+        page = render_report(self, lang=lang, max_nodes=max_nodes, limit=limit)
         write_text(path, page)
         return Path(path)
 

@@ -140,6 +140,8 @@ def select(
             else:
                 chosen = _neighbourhood(kg, node, 1)
     with_themes = themes if themes is not None else theme_focus is not None
+    if not (with_themes and clusters):  # no mapping can merge nodes: too many already?
+        _at_most(len(chosen), max_nodes, readable)
     edges = _edges_among(kg, chosen, with_themes, focus_themes or None)
     joined: dict[Node, list[Node]] = {}
     if with_themes and clusters:
@@ -166,14 +168,20 @@ def select(
             joined[shown[group]] = sorted(found, key=str)
     if with_themes:
         chosen |= {e[2] for e in edges}
-    if max_nodes is not None and len(chosen) > max_nodes:
+    _at_most(len(chosen), max_nodes, readable)
+    return _drawing(kg, chosen, edges, title, lang, joined)
+
+
+def _at_most(count: int, max_nodes: int | None, readable: str) -> None:
+    """Refuse a drawing of ``count`` nodes beyond ``max_nodes``, before its links are read
+    (a collection's whole network: a minute of queries only to be refused)."""
+    if max_nodes is not None and count > max_nodes:
         raise DrawingTooLargeError(
-            f"The network would have {len(chosen)} nodes, more than max_nodes={max_nodes} "
+            f"The network would have {count} nodes, more than max_nodes={max_nodes} "
             f"{readable} stays readable with. Draw a focus instead: "
             "focus='<proposition or pillar id>', focus='<theme>', or focus='<node>' with "
             "depth=1; or raise max_nodes."
         )
-    return _drawing(kg, chosen, edges, title, lang, joined)
 
 
 def _everything(kg: Questions) -> set[Node]:

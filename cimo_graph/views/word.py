@@ -30,7 +30,12 @@ def _png(figure: Any) -> bytes:
 
 
 def write_word_report(
-    graph: Any, path: Path | str, *, lang: str = "en", max_nodes: int | None = None
+    graph: Any,
+    path: Path | str,
+    *,
+    lang: str = "en",
+    max_nodes: int | None = None,
+    limit: int | None = 50,
 ) -> Path:
     """Write the report of ``graph`` to ``path`` as a Word document, whole or not at all."""
     from docx import Document
@@ -39,7 +44,9 @@ def write_word_report(
     from .. import __version__
     from .report import gather
 
-    content = gather(graph, lang=lang, max_nodes=max_nodes, picture=_png, interactive=False)
+    content = gather(
+        graph, lang=lang, max_nodes=max_nodes, picture=_png, interactive=False, limit=limit
+    )
     said = content["words"]
     document = Document()
     document.core_properties.title = content["title"]
@@ -54,6 +61,8 @@ def write_word_report(
     document.add_paragraph(content["validation"]["text"])
 
     document.add_heading(said["propositions"], level=1)
+    if content["left_out"]["figures"]:
+        document.add_paragraph(content["left_out"]["figures"])
     for item in content["propositions"]:
         element = item["element"]
         document.add_heading(f"{element.id} {element.label(lang)}", level=2)
@@ -61,7 +70,8 @@ def write_word_report(
             paragraph = document.add_paragraph()
             paragraph.add_run(f"{tag.upper()} ").bold = True
             paragraph.add_run(sentence)
-        document.add_picture(io.BytesIO(item["svg"]), width=width)
+        if item["svg"] is not None:
+            document.add_picture(io.BytesIO(item["svg"]), width=width)
         assessed = item["confidence"]
         if assessed:
             document.add_heading(f"GRADE-CERQual: {assessed['level']}", level=3)
@@ -94,6 +104,8 @@ def write_word_report(
         _element(document, element, lang, content)
 
     document.add_heading(said["themes"], level=1)
+    if content["left_out"]["themes"]:
+        document.add_paragraph(content["left_out"]["themes"])
     for item in content["themes"]:
         theme = item["theme"]
         document.add_heading(f"{theme.label(lang)} ({theme.id})", level=2)
