@@ -20,12 +20,14 @@ test: machines are shared and noisy, so read ratios.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import functools
 import gc
 import json
 import random
 import resource
+import shutil
 import signal
 import statistics
 import subprocess
@@ -305,7 +307,6 @@ def _bulk_load(server, path: str, triples: int) -> float:
     """Seconds Virtuoso's own bulk loader takes to load ``path`` into a graph of its own
     (``ld_dir``, ``rdf_loader_run``, ``checkpoint`` through ``isql``: the limit of any
     publishing), its count checked; the graph dropped after."""
-    import shutil
     import urllib.parse
     import urllib.request
 
@@ -378,6 +379,10 @@ def _questions(kg, path: str, runs: int, cap: float, out: dict) -> dict:
     }
     if hasattr(kg, "validate"):  # a local store: the shapes' queries over the collection
         calls["validate"] = kg.validate
+    # the evidence report: every element, the first 50 figures and themes' routes
+    report_folder = tempfile.mkdtemp()
+    atexit.register(shutil.rmtree, report_folder, True)
+    calls["report (HTML)"] = lambda: kg.report(Path(report_folder) / "report.html")
     # on the local Oxigraph store, each question's raw queries (bench/raw.py) are also
     # asked of the same store in the same process, in turn with the helper
     limits = _limits(kg, path)

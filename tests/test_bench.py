@@ -28,6 +28,7 @@ HELPERS = [
     "to_networkx (focus W)",
     "render html (focus W)",
     "validate",
+    "report (HTML)",
 ]
 
 
