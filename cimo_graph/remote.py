@@ -439,20 +439,8 @@ class Endpoint:
                     self.url, f"HTTP {error.code}: {said}", status=error.code
                 )
             raise final from error
-        except TimeoutError as error:
-            raise EndpointTimeoutError(self.url, f"no answer within {self.timeout:g} s") from error
-        except URLError as error:
-            if isinstance(error.reason, TimeoutError | socket.timeout):
-                raise EndpointTimeoutError(
-                    self.url, f"no answer within {self.timeout:g} s"
-                ) from error
-            raise EndpointUnreachableError(self.url, f"cannot connect ({error.reason})") from error
-        except HTTPException as error:
-            raise MalformedResponseError(
-                self.url, f"the connection broke off part-way ({type(error).__name__}: {error})"
-            ) from error
-        except (ConnectionError, OSError) as error:
-            raise EndpointUnreachableError(self.url, f"connection failed ({error})") from error
+        except (TimeoutError, URLError, HTTPException, OSError) as error:
+            raise self._transport_error(error) from error
 
     def _once(self, text: str, deadline: float, *, update: bool, accept: str) -> bytes:
         from http.client import HTTPException
@@ -513,20 +501,28 @@ class Endpoint:
             ) from error
         except HTTPError as error:
             raise _http_error(self.url, error) from error
-        except TimeoutError as error:
-            raise EndpointTimeoutError(self.url, f"no answer within {self.timeout:g} s") from error
-        except URLError as error:
+        except (TimeoutError, URLError, HTTPException, OSError) as error:
+            raise self._transport_error(error) from error
+
+    def _transport_error(self, error: Exception) -> RemoteError:
+        """What failed on the way to the server or back, as one of our errors: a timeout,
+        no connection, or a connection broken off part-way (IncompleteRead, a bad status
+        line, ...)."""
+        from http.client import HTTPException
+        from urllib.error import URLError
+
+        late = EndpointTimeoutError(self.url, f"no answer within {self.timeout:g} s")
+        if isinstance(error, TimeoutError):
+            return late
+        if isinstance(error, URLError):
             if isinstance(error.reason, TimeoutError | socket.timeout):
-                raise EndpointTimeoutError(
-                    self.url, f"no answer within {self.timeout:g} s"
-                ) from error
-            raise EndpointUnreachableError(self.url, f"cannot connect ({error.reason})") from error
-        except HTTPException as error:  # IncompleteRead, a bad status line, ...
-            raise MalformedResponseError(
+                return late
+            return EndpointUnreachableError(self.url, f"cannot connect ({error.reason})")
+        if isinstance(error, HTTPException):
+            return MalformedResponseError(
                 self.url, f"the connection broke off part-way ({type(error).__name__}: {error})"
-            ) from error
-        except (ConnectionError, OSError) as error:
-            raise EndpointUnreachableError(self.url, f"connection failed ({error})") from error
+            )
+        return EndpointUnreachableError(self.url, f"connection failed ({error})")
 
     def _read(self, response: Any, deadline: float) -> bytes:
         """The body of ``response``, read in pieces: stopped at ``max_bytes`` or at the

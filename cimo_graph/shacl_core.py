@@ -377,19 +377,29 @@ def compile_shape(
     for parameter, component in _PER_VALUE.items():
         for value in sorted(shapes.objects(shape, parameter), key=str):
             yield from _per_value(context, shape, path, parameter, value, component)
-    if path is None:
-        for wanted in sorted(shapes.objects(shape, SH.hasValue), key=str):
-            if isinstance(wanted, BNode):
-                continue
-            yield Compiled(
-                shape,
-                f"SELECT $this WHERE {{ FILTER (!sameTerm($this, {term(wanted)})) }}",
-                SH.HasValueConstraintComponent,
-                SH.hasValue,
-                ((shape, SH.hasValue, wanted),),
-            )
-        return
-    yield from _counted(context, shape, path)
+    yield from _has_value(shapes, shape, path)
+    if path is not None:
+        yield from _counted(context, shape, path)
+
+
+def _has_value(shapes: Graph, shape: Node, path: str | None) -> Iterator[Compiled]:
+    """``sh:hasValue``: the focus node is the value (a node shape), or among the path's
+    values (a property shape); one result per focus node without it, no value named."""
+    for wanted in sorted(shapes.objects(shape, SH.hasValue), key=str):
+        if isinstance(wanted, BNode):
+            continue
+        missing = (
+            f"FILTER (!sameTerm($this, {term(wanted)}))"
+            if path is None
+            else f"FILTER NOT EXISTS {{ $this {path} {term(wanted)} }}"
+        )
+        yield Compiled(
+            shape,
+            f"SELECT $this WHERE {{ {missing} }}",
+            SH.HasValueConstraintComponent,
+            SH.hasValue,
+            ((shape, SH.hasValue, wanted),),
+        )
 
 
 def _per_value(
@@ -434,7 +444,7 @@ def _per_value(
 
 def _counted(context: _Context, shape: Node, path: str) -> Iterator[Compiled]:
     """The constraints on how many values the path has: minimum and maximum counts,
-    qualified counts, a value it must have, unique languages."""
+    qualified counts, unique languages."""
     shapes = context.shapes
     low = _count(shapes, shape, SH.minCount)
     if low is not None and low > 0:
@@ -458,16 +468,6 @@ def _counted(context: _Context, shape: Node, path: str) -> Iterator[Compiled]:
             f"GROUP BY $this HAVING (COUNT(DISTINCT ?value) > {high})"
         )
         yield Compiled(shape, select, SH.MaxCountConstraintComponent, SH.maxCount, _defined(taken))
-    for wanted in sorted(shapes.objects(shape, SH.hasValue), key=str):
-        if isinstance(wanted, BNode):
-            continue
-        yield Compiled(
-            shape,
-            f"SELECT $this WHERE {{ FILTER NOT EXISTS {{ $this {path} {term(wanted)} }} }}",
-            SH.HasValueConstraintComponent,
-            SH.hasValue,
-            ((shape, SH.hasValue, wanted),),
-        )
     unique = _one(shapes, shape, SH.uniqueLang)
     if isinstance(unique, Literal) and isinstance(unique.toPython(), bool):
         select = (
