@@ -115,11 +115,13 @@ def virtuoso(tmp_path_factory):
             "(scripts/test.sh does, as root)"
         )
     server = Virtuoso(tmp_path_factory.mktemp("virtuoso"))
-    seconds = server.start()
-    print(f"\nVirtuoso answered SPARQL {seconds:.1f} s after start")
-    cg.load().publish(server.update_url, STUDY_GRAPH, auth=("dba", "dba"))
-    yield server
-    server.stop()
+    try:  # stopped whatever fails while it is set up
+        seconds = server.start()
+        print(f"\nVirtuoso answered SPARQL {seconds:.1f} s after start")
+        cg.load().publish(server.update_url, STUDY_GRAPH, auth=("dba", "dba"))
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -390,10 +390,12 @@ def capped(collection, tmp_path_factory):
     if VIRTUOSO is None or not VIRTUOSO_INI.exists():
         pytest.skip("Virtuoso is not installed (scripts/test.sh installs it, as root)")
     server = Virtuoso(tmp_path_factory.mktemp("capped"), max_rows=1234)
-    server.start()
-    collection.publish(server.update_url, COLLECTION_GRAPH, auth=("dba", "dba"))
-    yield cg.connect(server.url, graph=COLLECTION_GRAPH, timeout=120)
-    server.stop()
+    try:  # stopped whatever fails while it is set up
+        server.start()
+        collection.publish(server.update_url, COLLECTION_GRAPH, auth=("dba", "dba"))
+        yield cg.connect(server.url, graph=COLLECTION_GRAPH, timeout=120)
+    finally:
+        server.stop()
 
 
 EVERY_HELPER = {
