@@ -10,7 +10,10 @@ interactive render of a focused subgraph, cold (first call) and warm (min and me
 against the limit: pyoxigraph alone answering each question with one raw query
 (bench/raw.py), whose peak memory is also the limit of the Oxigraph store's; the raw
 queries are also asked of the Oxigraph store in the helpers' own process, in turn with
-each helper ("raw here"), so that the machine's load weighs on both alike. It also
+each helper ("raw here"), so that the machine's load weighs on both alike. On every
+local store it also runs ``kg.validate()`` (beside the shapes' own queries asked raw)
+and writes the evidence report; on Virtuoso it publishes the studies through the Graph
+Store and by SPARQL Update, verified, beside Virtuoso's own bulk loader. It also
 times ``import cimo_graph`` against ``import rdflib``, ``cg.load()`` and ``kg.validate()``
 of the bundled study, loading the example template and a coded REFI-QDA project of 100
 documents and 5,000 segments (against the same study as a template). Nothing here is a
