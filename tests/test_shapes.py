@@ -228,19 +228,24 @@ def test_the_prepared_shapes_find_what_pyshacl_finds_with_the_ontology_mixed_in(
     assert _results(found) == _results(expected)
 
 
-def _results(report: Graph) -> set[tuple]:
-    """What each result of a report says, but for the SPARQL rules (pySHACL would parse
-    the label-language rule once per node, seconds a study)."""
-    said = (
-        SH.focusNode,
-        SH.resultPath,
-        SH.value,
-        SH.sourceConstraintComponent,
-        SH.sourceShape,
-        SH.resultSeverity,
-    )
+#: What a result says, compared with pySHACL's (its messages apart).
+SAID = (
+    SH.focusNode,
+    SH.resultPath,
+    SH.value,
+    SH.sourceConstraintComponent,
+    SH.sourceShape,
+    SH.resultSeverity,
+)
+
+
+def _results(report: Graph, *, messages: bool = False) -> set[tuple]:
+    """What each result of a report says (with its messages where asked), but for the
+    SPARQL rules (pySHACL would parse the label-language rule once per node, seconds a
+    study)."""
     return {
-        tuple(report.value(r, p) for p in said)
+        tuple(report.value(r, p) for p in SAID)
+        + ((frozenset(str(m) for m in report.objects(r, SH.resultMessage)),) if messages else ())
         for r in report.subjects(RDF.type, SH.ValidationResult)
         if report.value(r, SH.sourceConstraintComponent) != SH.SPARQLConstraintComponent
     }
@@ -326,26 +331,8 @@ def test_shapes_with_advanced_features_get_them(kg, shapes):
 
 
 def _with_messages(report: Graph) -> set[tuple]:
-    """What each result says, its messages included (the SPARQL rules left out, as in
-    :func:`_results`)."""
-    return {
-        (*said, frozenset(str(m) for m in report.objects(r, SH.resultMessage)))
-        for r in report.subjects(RDF.type, SH.ValidationResult)
-        if report.value(r, SH.sourceConstraintComponent) != SH.SPARQLConstraintComponent
-        for said in [
-            tuple(
-                report.value(r, p)
-                for p in (
-                    SH.focusNode,
-                    SH.resultPath,
-                    SH.value,
-                    SH.sourceConstraintComponent,
-                    SH.sourceShape,
-                    SH.resultSeverity,
-                )
-            )
-        ]
-    }
+    """What each result says, its messages included (:func:`_results`)."""
+    return _results(report, messages=True)
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
