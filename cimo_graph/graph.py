@@ -85,6 +85,10 @@ class CimoGraph(Drawings, Questions):
         for prefix, namespace in PREFIXES.items():
             self._graph.bind(prefix, namespace, override=False)
         self.source: Path | None = Path(source) if source is not None else None
+        #: The folder of the Oxigraph store the graph is kept in (``load(...,
+        #: location=DIR)``), where what is worked out from it once is kept too (the names'
+        #: embeddings for :meth:`align`); ``None`` for a graph in memory.
+        self.location: Path | None = None
         # A store with its own SPARQL engine (Oxigraph) takes query text, not rdflib's
         # parsed queries, and answers a VALUES block of many terms in one go.
         self._native = isinstance(self._graph.store, _oxigraph_store())
@@ -808,6 +812,7 @@ def _load_kept(
 
     graph, _ = kept_graph(paths, location, build)
     kg = CimoGraph(graph, source=paths[0] if len(paths) == 1 else None)
+    kg.location = location
     if validate:
         report = kg.validate()
         if not report:

@@ -14,7 +14,7 @@ synonym, ``semapv:LexicalSimilarityThresholdMatching`` for similar names).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ..lookup import normalise
@@ -60,30 +60,113 @@ class Concept:
     synonyms: set[str] = field(default_factory=set)
 
 
-def _best(a: Concept, b: Concept) -> tuple[float, str, str] | None:
-    """The best-matching pair of names of ``a`` and ``b``: (score, a's name, b's name)."""
+def _score(folded_a: str, folded_b: str) -> float:
+    """The similarity of two different folded names: the better of rapidfuzz's token-sort
+    ratio and nine tenths of its token-set ratio, from 0 to 1."""
     from rapidfuzz import fuzz
 
-    best: tuple[float, str, str] | None = None
-    for name_a, _ in a.names:
-        folded_a = normalise(name_a)
-        for name_b, _ in b.names:
-            folded_b = normalise(name_b)
-            if not folded_a or not folded_b:
+    score = max(
+        fuzz.token_sort_ratio(folded_a, folded_b),
+        0.9 * fuzz.token_set_ratio(folded_a, folded_b),
+    )
+    return round(score / 100, 3)
+
+
+#: Up to this many names, rapidfuzz scores every pair at once (``cdist`` of the names
+#: with themselves computes one half of the matrix: 1 byte a pair, 256 MB at most);
+#: beyond it, blocks of _ROWS names against all.
+_AT_ONCE = 16_000
+_ROWS = 1_000
+
+
+def _close_names(names: list[str], threshold: float) -> Iterator[tuple[int, int]]:
+    """The pairs (u, v), u < v, of ``names`` (folded, each once) whose similarity may
+    reach ``threshold``, found by rapidfuzz's ``cdist`` (compiled, on every core, with a
+    cut-off and a margin for rounding): the token-sort ratio as the plain ratio of names
+    with their words sorted beforehand (the same score, a fraction of the time), the
+    token-set ratio as it is. Each pair is scored again exactly by :func:`_score`."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    cut = 100 * threshold - 1  # scores come as whole numbers: a margin for rounding
+    sorted_words = [" ".join(sorted(name.split())) for name in names]
+    step = len(names) if len(names) <= _AT_ONCE else _ROWS
+    for start in range(0, len(names), step):
+        close = np.zeros((min(step, len(names) - start), len(names)), dtype=bool)
+        for texts, scorer, cutoff in (
+            (sorted_words, fuzz.ratio, cut),
+            (names, fuzz.token_set_ratio, cut / 0.9),
+        ):
+            if cutoff > 100:
                 continue
-            if folded_a == folded_b:
-                if name_a not in a.synonyms and name_b not in b.synonyms:
-                    return 1.0, name_a, name_b  # the same label: the same concept
-                score = 0.95  # a synonym of one is the other's name: near, not the same
+            rows = texts if step == len(texts) else texts[start : start + step]
+            scores = process.cdist(
+                rows, texts, scorer=scorer, score_cutoff=max(cutoff, 0), dtype=np.uint8, workers=-1
+            )
+            close |= scores >= max(cutoff, 0)
+        for row, column in zip(*np.nonzero(close), strict=True):
+            u, v = start + int(row), int(column)
+            if u < v:
+                yield u, v
+
+
+def _matches(
+    found: list[Concept], threshold: float
+) -> dict[tuple[int, int], tuple[float, str, str]]:
+    """The best-matching names of every pair (i, j), i < j, of concepts of ``found`` from
+    different studies whose names match at ``threshold`` or above: (score, i's name, j's
+    name).
+
+    Not every pair of concepts is compared: each name is folded once, concepts sharing a
+    folded name are paired through it, and different names only where rapidfuzz finds them
+    close (:func:`_close_names`). A pair's names are the first pair (in the order of
+    each concept's names) with the same folded name that is a label of both (1.0), or
+    else the first with the best score: the same folded name where one is a synonym scores
+    0.95, different names their similarity (:func:`_score`).
+    """
+    holders: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for i, concept in enumerate(found):
+        for position, (name, _) in enumerate(concept.names):
+            folded = normalise(name)
+            if folded:
+                holders[folded].append((i, position))
+    names = list(holders)
+    # the best of each pair so far: (a label of both, score, -position in i, -position in j)
+    best: dict[tuple[int, int], tuple[bool, float, int, int]] = {}
+
+    def offer(first: str, second: str, score: float | None) -> None:
+        if first == second:
+            held = holders[first]
+            pairs = ((held[k], other) for k in range(len(held)) for other in held[k + 1 :])
+        else:
+            pairs = ((x, y) for x in holders[first] for y in holders[second])
+        for (i, p), (j, q) in pairs:
+            if found[i].study == found[j].study:
+                continue
+            if i > j:
+                i, p, j, q = j, q, i, p
+            if score is None:
+                a, b = found[i], found[j]
+                same = a.names[p][0] not in a.synonyms and b.names[q][0] not in b.synonyms
+                key = (same, 1.0 if same else 0.95, -p, -q)
             else:
-                score = max(
-                    fuzz.token_sort_ratio(folded_a, folded_b),
-                    0.9 * fuzz.token_set_ratio(folded_a, folded_b),
-                )
-                score = round(score / 100, 3)
-            if best is None or score > best[0]:
-                best = (score, name_a, name_b)
-    return best
+                key = (False, score, -p, -q)
+            if key[1] >= threshold and key > best.get((i, j), _NONE):
+                best[i, j] = key
+
+    for name in names:
+        offer(name, name, None)
+    for u, v in _close_names(names, threshold):
+        score = _score(names[u], names[v])
+        if score >= threshold:
+            offer(names[u], names[v], score)
+    return {
+        (i, j): (score, found[i].names[-p][0], found[j].names[-q][0])
+        for (i, j), (_, score, p, q) in best.items()
+    }
+
+
+_NONE = (False, -1.0, 0, 0)
 
 
 def suggest(concepts: Iterable[Concept], *, threshold: float = 0.8) -> list[dict[str, object]]:
@@ -109,15 +192,8 @@ def suggest(concepts: Iterable[Concept], *, threshold: float = 0.8) -> list[dict
     rows = []
     for kind in sorted(by_kind, key=lambda k: KINDS.index(k) if k in KINDS else len(KINDS)):
         found = by_kind[kind]
-        for index, a in enumerate(found):
-            for b in found[index + 1 :]:
-                if a.study == b.study:
-                    continue  # an alignment is between studies
-                match = _best(a, b)
-                if match is None or match[0] < threshold:
-                    continue
-                score, name_a, name_b = match
-                rows.append(_row(a, b, score, name_a, name_b))
+        for (i, j), (score, name_a, name_b) in _matches(found, threshold).items():
+            rows.append(_row(found[i], found[j], score, name_a, name_b))
     rows.sort(
         key=lambda r: (-float(str(r["confidence"])), str(r["subject_id"]), str(r["object_id"]))
     )

@@ -78,7 +78,13 @@ class Alignment(Base):
             raise QueryParameterError(f"threshold must lie between 0 and 1, not {threshold!r}")
         found = suggest(concepts, threshold=threshold)
         if semantic is not False:
-            found = _with_semantic(found, concepts, threshold, required=semantic is True)
+            found = _with_semantic(
+                found,
+                concepts,
+                threshold,
+                required=semantic is True,
+                cache=self._embeddings_file(),
+            )
         frame = column_frame(
             {
                 c: [row.get(c, None if c == "similarity_score" else "") for row in found]
@@ -103,6 +109,14 @@ class Alignment(Base):
                 },
             )
         return frame
+
+    def _embeddings_file(self) -> Path | None:
+        """Where the names' embeddings are kept: in the folder of a kept store."""
+        if self.location is None:
+            return None
+        from ..alignment.semantic import CACHE_FILE
+
+        return self.location / CACHE_FILE
 
     def mappings(
         self,
@@ -166,7 +180,12 @@ class Alignment(Base):
 
 
 def _with_semantic(
-    found: list[dict[str, Any]], concepts: list[Any], threshold: float, *, required: bool
+    found: list[dict[str, Any]],
+    concepts: list[Any],
+    threshold: float,
+    *,
+    required: bool,
+    cache: Path | None,
 ) -> list[dict[str, Any]]:
     """``found`` with the semantic matcher's suggestions for the pairs it lacks."""
     from ..alignment import semantic
@@ -186,7 +205,7 @@ def _with_semantic(
     pairs = {(row["subject_id"], row["object_id"]) for row in found}
     more = [
         row
-        for row in semantic.semantic_suggest(concepts, threshold=threshold)
+        for row in semantic.semantic_suggest(concepts, threshold=threshold, cache=cache)
         if (row["subject_id"], row["object_id"]) not in pairs
     ]
     rows = found + more

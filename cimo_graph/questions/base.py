@@ -25,6 +25,8 @@ from ..namespace import CIMO
 from ..sparql import NamedQuery, Row, StringRow, named_queries, named_query
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pandas as pd
 
 __all__ = ["Base", "Info", "Row", "collector_paused", "natural_key", "one_lookup", "per_study"]
@@ -234,6 +236,8 @@ class Base:
     _typed_strings = False
     #: the name index one question reads throughout (see :func:`one_lookup`); None between
     _pinned_names: NameIndex | None = None
+    #: the folder of a store kept on disk, where what is worked out once is kept too
+    location: Path | None = None
 
     def _select(self, query: NamedQuery, bindings: Mapping[str, Node]) -> list[Row]:
         raise NotImplementedError
