@@ -272,3 +272,13 @@ def test_a_graph_in_memory_keeps_its_embeddings_for_the_process_only(model, tmp_
 def test_candidates_must_be_one_or_more(model):
     with pytest.raises(ValueError, match="candidates must be 1 or more"):
         semantic.semantic_suggest(collection(1, studies=2, concepts=4), candidates=0)
+
+
+def test_a_name_repeating_a_word_is_compared_by_its_distinct_words():
+    """The names "Teacher teacher" and "teachers" share no word and differ as written;
+    their distinct words ("teacher", "teachers") are close."""
+    a = Concept("a:T1", "theme", "a", "Teacher teacher", [("Teacher teacher", "en")])
+    b = Concept("b:T2", "theme", "b", "teachers", [("teachers", "en")])
+    found = lexical.suggest([a, b])
+    assert [(r["predicate_id"], r["confidence"]) for r in found] == [("skos:closeMatch", 0.84)]
+    assert sorted(map(_key, found)) == every_pair_by_name([a, b], 0.8)

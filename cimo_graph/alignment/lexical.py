@@ -16,8 +16,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from ..lookup import normalise
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["SUGGESTION_COLUMNS", "Concept", "suggest"]
 
@@ -77,37 +81,128 @@ def _score(folded_a: str, folded_b: str) -> float:
 #: beyond it, blocks of _ROWS names against all.
 _AT_ONCE = 16_000
 _ROWS = 1_000
+#: Pairs of names weighed at once by the words they share (4 bytes each).
+_SHARED = 16_000_000
 
 
 def _close_names(names: list[str], threshold: float) -> Iterator[tuple[int, int]]:
     """The pairs (u, v), u < v, of ``names`` (folded, each once) whose similarity may
-    reach ``threshold``, found by rapidfuzz's ``cdist`` (compiled, on every core, with a
-    cut-off and a margin for rounding): the token-sort ratio as the plain ratio of names
-    with their words sorted beforehand (the same score, a fraction of the time), the
-    token-set ratio as it is. Each pair is scored again exactly by :func:`_score`."""
+    reach ``threshold``; each is scored again exactly by :func:`_score`.
+
+    Nothing here compares two names in Python. The token-sort ratio is the plain ratio of
+    the names with their words sorted beforehand (rapidfuzz's ``cdist``: compiled, on
+    every core, with a cut-off). The token-set ratio of two names that share no word is
+    the plain ratio of their distinct words sorted (the same strings, unless a name
+    repeats a word); of two that share words, it is bounded by the lengths of the words
+    shared and not (:func:`_may_share`), and only the pairs within the bound are scored
+    (rapidfuzz's ``cpdist``). A margin is kept for rounding.
+    """
     import numpy as np
     from rapidfuzz import fuzz, process
 
     cut = 100 * threshold - 1  # scores come as whole numbers: a margin for rounding
-    sorted_words = [" ".join(sorted(name.split())) for name in names]
-    step = len(names) if len(names) <= _AT_ONCE else _ROWS
-    for start in range(0, len(names), step):
-        close = np.zeros((min(step, len(names) - start), len(names)), dtype=bool)
-        for texts, scorer, cutoff in (
-            (sorted_words, fuzz.ratio, cut),
-            (names, fuzz.token_set_ratio, cut / 0.9),
-        ):
-            if cutoff > 100:
-                continue
-            rows = texts if step == len(texts) else texts[start : start + step]
-            scores = process.cdist(
-                rows, texts, scorer=scorer, score_cutoff=max(cutoff, 0), dtype=np.uint8, workers=-1
+    words = [name.split() for name in names]
+    sorted_words = [" ".join(sorted(w)) for w in words]
+    candidates = _scored_pairs(sorted_words, None, fuzz.ratio, cut)
+    cut_set = cut / 0.9
+    if cut_set <= 100:
+        repeating = [u for u, w in enumerate(words) if len(set(w)) < len(w)]
+        if repeating:  # their distinct words differ from their words
+            distinct = [" ".join(sorted(set(w))) for w in words]
+            candidates |= _scored_pairs(distinct, repeating, fuzz.ratio, cut_set)
+        first, second = _may_share(words, cut_set)
+        if len(first):
+            scores = process.cpdist(
+                [names[u] for u in first],
+                [names[v] for v in second],
+                scorer=fuzz.token_set_ratio,
+                score_cutoff=max(cut_set, 0),
+                dtype=np.float32,
+                workers=-1,
             )
-            close |= scores >= max(cutoff, 0)
-        for row, column in zip(*np.nonzero(close), strict=True):
-            u, v = start + int(row), int(column)
-            if u < v:
-                yield u, v
+            close = scores >= max(cut_set, 0) - 0.001
+            candidates.update(zip(first[close].tolist(), second[close].tolist(), strict=True))
+    yield from sorted(candidates)
+
+
+def _scored_pairs(
+    texts: list[str], rows: list[int] | None, scorer: Any, cutoff: float
+) -> set[tuple[int, int]]:
+    """The pairs (u, v), u < v, of ``texts`` that ``scorer`` rates at ``cutoff`` or
+    above, of every text (``rows`` None) or of those at ``rows`` against all."""
+    import numpy as np
+    from rapidfuzz import process
+
+    found: set[tuple[int, int]] = set()
+    if cutoff > 100:
+        return found
+    every = rows is None and len(texts) <= _AT_ONCE
+    chosen = list(range(len(texts))) if rows is None else rows
+    step = len(chosen) if every else _ROWS
+    for start in range(0, len(chosen), step):
+        part = chosen[start : start + step]
+        scores = process.cdist(
+            texts if every else [texts[u] for u in part],
+            texts,
+            scorer=scorer,
+            score_cutoff=max(cutoff, 0),
+            dtype=np.uint8,
+            workers=-1,
+        )
+        for row, column in zip(*np.nonzero(scores >= max(cutoff, 0)), strict=True):
+            u, v = part[int(row)], int(column)
+            if u != v:
+                found.add((min(u, v), max(u, v)))
+    return found
+
+
+def _may_share(words: list[list[str]], cutoff: float) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (u, v), u < v, of names (as their words) that share a word and whose
+    token-set ratio may reach ``cutoff``, by rapidfuzz's own terms: where one's words are
+    all the other's (100), or where the words shared are long against the rest of one
+    name (the ratio of the shared words to the shared and the rest), or the two rests are
+    alike in length (the ratio of the shared words and each rest to each other, which is
+    at most that which the rests' difference in length leaves). Lengths are weighed as
+    rapidfuzz joins words: each word and a space.
+
+    The words shared by every pair are summed block by block from an index of who holds
+    each word: numpy's work, never a pair at a time in Python."""
+    import numpy as np
+
+    count = len(words)
+    weight = np.array([sum(len(w) + 1 for w in set(ws)) for ws in words], dtype=np.int32)
+    holders: dict[str, list[int]] = defaultdict(list)
+    for u, ws in enumerate(words):
+        for word in set(ws):
+            holders[word].append(u)
+    index = [(len(word) + 1, np.array(held)) for word, held in holders.items() if len(held) > 1]
+    # a difference may take this share of the lengths (in thousandths, rounded up)
+    share = int(np.ceil(10 * (100 - cutoff))) + 1
+    rows = max(1, _SHARED // max(1, count))
+    firsts, seconds = [], []
+    for start in range(0, count, rows):
+        end = min(count, start + rows)
+        shared = np.zeros((end - start, count - start), dtype=np.int32)
+        for length, held in index:
+            low, high = np.searchsorted(held, [start, end])
+            if low < high:
+                later = held[np.searchsorted(held, start) :] - start
+                shared[np.ix_(held[low:high] - start, later)] += length
+        mine = weight[start:end, None]
+        theirs = weight[None, start:]
+        rest_mine = mine - shared
+        rest_theirs = theirs - shared
+        close = (rest_mine == 0) | (rest_theirs == 0)
+        close |= 1000 * rest_mine <= share * (shared + mine - 2)
+        close |= 1000 * rest_theirs <= share * (shared + theirs - 2)
+        close |= 1000 * np.abs(mine - theirs) <= share * (mine + theirs - 2)
+        close &= shared > 0
+        row, column = np.nonzero(np.triu(close, 1))
+        firsts.append(row + start)
+        seconds.append(column + start)
+    if not firsts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(firsts), np.concatenate(seconds)
 
 
 def _matches(
