@@ -139,6 +139,16 @@ def study(index: int, elements: int, words: list[str], lang: str, rng: random.Ra
     return "\n".join(lines) + "\n"
 
 
+def collection(studies: int, elements: int = 25, seed: int = 11) -> str:
+    """N-Triples of ``studies`` studies of ``elements`` elements each (as :func:`study`),
+    every other one in Dutch: the collection ``bench/run.py`` aligns."""
+    rng = random.Random(seed)
+    return "".join(
+        study(index, elements, *((EN, "en") if index % 2 == 0 else (NL, "nl")), rng)
+        for index in range(studies)
+    )
+
+
 def graph(elements: int) -> cg.CimoGraph:
     from rdflib import Graph
 

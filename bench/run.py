@@ -192,7 +192,10 @@ def timed_pair(call, limit, runs: int, cap: float) -> tuple[dict, dict]:
         cold = _once(call, cap)
     except TooSlow:
         return {"over": cap}, timed(limit, runs, cap)
-    limit_cold = _once(limit, cap)
+    try:
+        limit_cold = _once(limit, cap)
+    except TooSlow:
+        return timed(call, runs, cap), {"over": cap}
     warm: list[float] = []
     limit_warm: list[float] = []
     for _ in range(runs):
@@ -444,6 +447,110 @@ def measure_raw(path: str, runs: int, cap: float) -> dict:
     return out
 
 
+def measure_align(path: str, runs: int, cap: float, every_pair: bool, meaning: bool) -> dict:
+    """Run in a child process: ``kg.align()`` of a collection whose names are drawn from an
+    education vocabulary (bench/align.py's studies: 25 elements, every other study in
+    Dutch), kept in an Oxigraph store on disk. Names alone, beside what scoring every
+    pair of names of a kind does with nothing around it (rapidfuzz's ``cdist`` of the
+    names read raw, both scorers: the limit of comparing all pairs, with
+    ``every_pair``); with ``meaning``, the first ``align()`` (every name embedded and
+    kept in the store's folder), then ``align()`` as a new process would run it (the
+    embeddings read from that file), beside the same every-pair scoring and one matrix
+    product of every name's vector with every other's, kind by kind."""
+    import cimo_graph as cg
+    from cimo_graph.alignment import semantic
+
+    signal.signal(signal.SIGALRM, _raise_too_slow)
+    cap *= 10  # a collection's alignment takes seconds to minutes, every pair longer
+    folder = Path(tempfile.mkdtemp())
+    atexit.register(shutil.rmtree, folder, True)
+    kg = cg.load(path, location=folder / "store")
+    names = _names_by_kind(kg)
+    out: dict = {"names": sum(len(n) for n in names.values())}
+    found: dict = {}
+
+    def by_name() -> None:
+        found["suggestions by name"] = len(kg.align(semantic=False))
+
+    if every_pair:
+        out["align (names)"], out["every pair (names)"] = timed_pair(
+            by_name, lambda: _every_pair_by_name(_names_by_kind(kg)), runs, cap
+        )
+    else:
+        out["align (names)"] = timed(by_name, runs, cap)
+    if meaning and semantic.available():
+        kept = folder / "store" / semantic.CACHE_FILE
+
+        def first() -> None:
+            found["suggestions with meaning"] = len(kg.align())
+
+        try:
+            out["align (embedding every name, kept)"] = {"cold": _once(first, cap * 4)}
+        except TooSlow:
+            out["align (embedding every name, kept)"] = {"over": cap * 4}
+            return {**out, **found}
+
+        def again() -> None:
+            semantic._CACHE.clear()  # as a new process: the embeddings come from the file
+            kg.align()
+
+        def limit() -> None:
+            by_kind = _names_by_kind(kg)
+            if every_pair:
+                _every_pair_by_name(by_kind)
+            _every_pair_by_meaning(by_kind, semantic._read_cache(kept))
+
+        out["align (names and meaning)"], out["every pair (meaning)"] = timed_pair(
+            again, limit, runs, cap
+        )
+    out.update(found)
+    return out
+
+
+def _names_by_kind(kg) -> dict:
+    """The names of the concepts ``align`` compares, by kind: the query asked raw of the
+    store, every value read as a string."""
+    import cimo_graph as cg
+
+    store, default_graph = kg._engine()
+    by_kind: dict = {}
+    for solution in store.query(
+        cg.sparql.named_query("align-concepts").text, default_graph=default_graph
+    ):
+        by_kind.setdefault(solution[2].value, []).append(solution[3].value)
+    return by_kind
+
+
+def _every_pair_by_name(by_kind: dict) -> int:
+    """Every folded name of a kind scored against every other (both scorers)."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    from cimo_graph.lookup import normalise
+
+    close = 0
+    for names in by_kind.values():
+        folded = sorted({normalise(name) for name in names})
+        for scorer, cutoff in ((fuzz.token_sort_ratio, 79), (fuzz.token_set_ratio, 87)):
+            scores = process.cdist(
+                folded, folded, scorer=scorer, score_cutoff=cutoff, dtype=np.uint8, workers=-1
+            )
+            close += int((scores >= cutoff).sum())
+    return close
+
+
+def _every_pair_by_meaning(by_kind: dict, vectors: dict) -> float:
+    """Every name's vector of a kind multiplied with every other's (by blocks)."""
+    import numpy as np
+
+    best = 0.0
+    for names in by_kind.values():
+        matrix = np.stack([vectors[name] for name in sorted(set(names))])
+        for start in range(0, len(matrix), 2000):
+            best = max(best, float((matrix[start : start + 2000] @ matrix.T).max()))
+    return best
+
+
 def validation_times(runs: int) -> dict:
     """``kg.validate()`` of the bundled study (warm), and loading the example template
     (built from YAML and checked with the shapes)."""
@@ -528,6 +635,26 @@ def main() -> None:
         help="run the memory store only up to this many studies (rdflib's parser takes "
         "most of a minute beyond; the rdflib baseline still runs)",
     )
+    parser.add_argument(
+        "--align-up-to",
+        type=int,
+        default=10000,
+        help="align a collection of vocabulary-named studies (bench/align.py) of each size "
+        "up to this many studies (0: never)",
+    )
+    parser.add_argument(
+        "--every-pair-up-to",
+        type=int,
+        default=1000,
+        help="score every pair of names beside align() only up to this many studies",
+    )
+    parser.add_argument(
+        "--embed-up-to",
+        type=int,
+        default=1000,
+        help="align by meaning (every name embedded once, at about 165 names a second on "
+        "this machine's two cores) only up to this many studies",
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", default="bench/results.json")
     parser.add_argument(
@@ -545,14 +672,20 @@ def main() -> None:
         report = json.loads(Path(args.report).read_text(encoding="utf-8"))
         for size, entry in report["sizes"].items():
             _print_size(int(size), entry["triples"], entry["results"])
+            if "align" in entry:
+                _print_align(int(size), entry["align"])
         return
     if args.child:
         path, store, runs, cap = args.child
-        measured = (
-            measure_raw(path, int(runs), float(cap))
-            if store == "raw"
-            else measure(path, store, int(runs), float(cap))
-        )
+        if store.startswith("align"):
+            parts = store.split("+")
+            measured = measure_align(
+                path, int(runs), float(cap), "pairs" in parts, "meaning" in parts
+            )
+        elif store == "raw":
+            measured = measure_raw(path, int(runs), float(cap))
+        else:
+            measured = measure(path, store, int(runs), float(cap))
         print(json.dumps(measured))
         return
 
@@ -626,9 +759,63 @@ def main() -> None:
                     results["raw here"] = results[store].pop("raw here")
             report["sizes"][size] = {"triples": triples, "results": results}
             _print_size(size, triples, results)
+            if size <= args.align_up_to:
+                report["sizes"][size]["align"] = aligned = _align_child(Path(folder), size, args)
+                _print_align(size, aligned)
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(report, indent=1), encoding="utf-8")
     print(f"\nFigures written to {args.json}")
+
+
+def _align_child(folder: Path, size: int, args) -> dict:
+    """``measure_align`` in a process of its own, for ``size`` studies."""
+    import align
+
+    path = folder / f"align-{size}.nt"
+    path.write_text(align.collection(size), encoding="utf-8")
+    parts = ["align"]
+    if size <= args.every_pair_up_to:
+        parts.append("pairs")
+    if size <= args.embed_up_to:
+        parts.append("meaning")
+    child = [str(path), "+".join(parts), str(args.runs), str(args.cap)]
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", *child],
+        capture_output=True,
+        text=True,
+    )
+    path.unlink()
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _print_align(size: int, entry: dict) -> None:
+    if "error" in entry:
+        print(f"align: failed: {entry['error']}")
+        return
+    print(
+        f"\n== align: {size} studies of 25 elements named from an education vocabulary "
+        f"(bench/align.py; every other one in Dutch), {entry['names']} names, kept in an "
+        "Oxigraph store on disk. Seconds: cold | warm min | warm median; every pair = "
+        "rapidfuzz scoring every two names of a kind (and, with meaning, every two names' "
+        "vectors multiplied), the names read raw; ratio: align's warm median over it"
+    )
+    for name, limit in (
+        ("align (names)", "every pair (names)"),
+        ("align (embedding every name, kept)", None),
+        ("align (names and meaning)", "every pair (meaning)"),
+    ):
+        if name not in entry:
+            continue
+        ratio = ""
+        if limit is not None and limit in entry and "median" in entry.get(name, {}):
+            base = entry[limit]
+            ratio = f"{entry[name]['median'] / base['median']:.2f}x" if "median" in base else ""
+        beside = f"  every pair {_cells(entry.get(limit))}" if limit in entry else ""
+        print(f"{name:36s} {_cells(entry[name])}{beside}  {ratio}")
+    counts = ("suggestions by name", "suggestions with meaning")
+    print("  " + ", ".join(f"{entry[k]} {k}" for k in counts if k in entry))
 
 
 def _print_size(size: int, triples: int, results: dict) -> None:

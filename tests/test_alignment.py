@@ -90,6 +90,9 @@ def test_a_wrong_kind_or_threshold_is_refused(three):
         three.align(kinds="mechanisms")
     with pytest.raises(cg.QueryParameterError, match="threshold must lie between 0 and 1"):
         three.align(threshold=80)
+    for wrong in (0, 2.5, True):
+        with pytest.raises(cg.QueryParameterError, match="candidates must be a whole number"):
+            three.align(candidates=wrong)
 
 
 def test_one_study_has_nothing_to_align(kg):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import QueryParameterError
 from ..sparql import named_query
-from .base import Base, column_frame
+from .base import Base, collector_paused, column_frame
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,6 +30,7 @@ class Alignment(Base):
         lang: str = "en",
         force: bool = False,
         semantic: bool | None = None,
+        candidates: int = 10,
     ) -> pd.DataFrame:
         """Suggested mappings between the studies of the graph: themes, contexts,
         interventions, mechanisms and outcomes of different studies whose names (every
@@ -45,6 +46,14 @@ class Alignment(Base):
         ``similarity_score``; see :func:`~cimo_graph.alignment.semantic.semantic_suggest`).
         ``semantic=None`` uses the model where it is installed (and says how to get it
         where not), ``True`` requires it, ``False`` matches names alone.
+
+        A collection is aligned without comparing every two concepts, with the
+        suggestions comparing every two would give by name. By meaning, two studies are
+        compared where a concept of one is among the ``candidates`` nearest of a concept
+        of the other (of its kind, in every other study): every two studies, where each
+        concept has fewer of its kind elsewhere. The names' embeddings are computed once:
+        in a process, and for a graph kept on disk (``cg.load(..., location=DIR)``) in
+        that folder, for the next session.
 
         ``kinds`` limits the kinds compared (``"theme"``, ``"mechanism"``, ...); ``out``
         writes the suggestions as an SSSOM mapping table (TSV) to review in a spreadsheet;
@@ -76,21 +85,27 @@ class Alignment(Base):
             concepts = [c for c in concepts if c.kind in wanted]
         if not 0 <= threshold <= 1:
             raise QueryParameterError(f"threshold must lie between 0 and 1, not {threshold!r}")
-        found = suggest(concepts, threshold=threshold)
-        if semantic is not False:
-            found = _with_semantic(
-                found,
-                concepts,
-                threshold,
-                required=semantic is True,
-                cache=self._embeddings_file(),
+        if isinstance(candidates, bool) or not isinstance(candidates, int) or candidates < 1:
+            raise QueryParameterError(
+                f"candidates must be a whole number 1 or more, not {candidates!r}"
             )
-        frame = column_frame(
-            {
-                c: [row.get(c, None if c == "similarity_score" else "") for row in found]
-                for c in SUGGESTION_COLUMNS
-            }
-        )
+        with collector_paused():  # a collection's suggestions: many objects, no cycles
+            found = suggest(concepts, threshold=threshold)
+            if semantic is not False:
+                found = _with_semantic(
+                    found,
+                    concepts,
+                    threshold,
+                    required=semantic is True,
+                    cache=self._embeddings_file(),
+                    candidates=candidates,
+                )
+            frame = column_frame(
+                {
+                    c: [row.get(c, None if c == "similarity_score" else "") for row in found]
+                    for c in SUGGESTION_COLUMNS
+                }
+            )
         if out is not None:
             from ..alignment.sssom import write_sssom
 
@@ -186,6 +201,7 @@ def _with_semantic(
     *,
     required: bool,
     cache: Path | None,
+    candidates: int,
 ) -> list[dict[str, Any]]:
     """``found`` with the semantic matcher's suggestions for the pairs it lacks."""
     from ..alignment import semantic
@@ -205,7 +221,9 @@ def _with_semantic(
     pairs = {(row["subject_id"], row["object_id"]) for row in found}
     more = [
         row
-        for row in semantic.semantic_suggest(concepts, threshold=threshold, cache=cache)
+        for row in semantic.semantic_suggest(
+            concepts, threshold=threshold, cache=cache, candidates=candidates
+        )
         if (row["subject_id"], row["object_id"]) not in pairs
     ]
     rows = found + more
@@ -243,12 +261,20 @@ class _Curies:
 
     def __init__(self, prefixes: dict[str, str]) -> None:
         self.prefixes = {p: n for p, n in prefixes.items() if p}
-        self._by_length = sorted(self.prefixes.items(), key=lambda pn: -len(pn[1]))
+        # each namespace's prefix (the first of the graph's where two share one), and the
+        # namespaces' lengths, longest first: an IRI is cut at each length, not compared
+        # with every namespace (a collection's graph binds one or more per study)
+        self._by_namespace: dict[str, str] = {}
+        for prefix, namespace in self.prefixes.items():
+            self._by_namespace.setdefault(namespace, prefix)
+        self._lengths = sorted({len(n) for n in self._by_namespace}, reverse=True)
 
     def __call__(self, iri: str) -> str:
-        for prefix, namespace in self._by_length:
-            if iri.startswith(namespace) and len(iri) > len(namespace):
-                return f"{prefix}:{iri[len(namespace) :]}"
+        for length in self._lengths:
+            if length < len(iri):
+                prefix = self._by_namespace.get(iri[:length])
+                if prefix is not None:
+                    return f"{prefix}:{iri[length:]}"
         cut = max(iri.rfind("#"), iri.rfind("/")) + 1
         namespace, local = iri[:cut], iri[cut:]
         number = len(self.prefixes) + 1
@@ -256,5 +282,7 @@ class _Curies:
             number += 1  # a prefix of the graph's own may already be called so
         prefix = f"ns{number}"
         self.prefixes[prefix] = namespace
-        self._by_length = sorted(self.prefixes.items(), key=lambda pn: -len(pn[1]))
+        self._by_namespace.setdefault(namespace, prefix)
+        if len(namespace) not in self._lengths:
+            self._lengths = sorted({*self._lengths, len(namespace)}, reverse=True)
         return f"{prefix}:{local}"
