@@ -282,3 +282,26 @@ def test_a_name_repeating_a_word_is_compared_by_its_distinct_words():
     found = lexical.suggest([a, b])
     assert [(r["predicate_id"], r["confidence"]) for r in found] == [("skos:closeMatch", 0.84)]
     assert sorted(map(_key, found)) == every_pair_by_name([a, b], 0.8)
+
+
+@pytest.mark.parametrize("planted", ["fifo", "link"])
+def test_a_pipe_or_link_where_the_embeddings_go_is_left_alone(model, tmp_path, planted):
+    """A named pipe (reading it would wait for ever) or a link leading out of the store's
+    folder, where the embeddings are kept: align() says so, keeps them for the process
+    and touches neither."""
+    import os
+
+    store = tmp_path / "store"
+    kg = cg.load(THREE_STUDIES, location=store)
+    kept = store / semantic.CACHE_FILE
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the store's", encoding="utf-8")
+    if planted == "fifo":
+        os.mkfifo(kept)
+    else:
+        kept.symlink_to(outside)
+    with pytest.warns(UserWarning, match="cimo-graph-embeddings.npz: is (a link|not a regular)"):
+        found = kg.align(semantic=True)
+    assert len(found) and model.embedded > 0
+    assert outside.read_text(encoding="utf-8") == "not the store's"
+    assert kept.is_symlink() if planted == "link" else kept.is_fifo()

@@ -82,6 +82,8 @@ def embed(texts: Sequence[str], *, cache: Path | str | None = None) -> np.ndarra
 
     if not texts:
         return np.zeros((0, _DIMENSIONS), dtype=np.float32)
+    if cache is not None and not _ours(Path(cache)):
+        cache = None
     kept = _read_cache(Path(cache)) if cache is not None else {}
     for text in texts:
         if text not in _CACHE and text in kept:
@@ -102,6 +104,32 @@ def embed(texts: Sequence[str], *, cache: Path | str | None = None) -> np.ndarra
     if cache is not None and any(text not in kept for text in texts):
         _write_cache(Path(cache), {**kept, **dict(zip(texts, vectors, strict=True))})
     return vectors
+
+
+def _ours(path: Path) -> bool:
+    """Whether ``path`` may keep the embeddings: nothing there yet, or a regular file (not
+    a link, which could lead out of the store's folder, nor a device or pipe); where not,
+    a warning says so and the embeddings are kept for the process only."""
+    import stat
+    import warnings
+
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return True
+    except OSError as error:
+        reason = error.strerror
+    else:
+        if stat.S_ISREG(mode):
+            return True
+        reason = "a link" if stat.S_ISLNK(mode) else "not a regular file"
+    warnings.warn(
+        f"{path}: is {reason}; the names' embeddings are not read from it or kept there "
+        "(only for this process)",
+        UserWarning,
+        stacklevel=4,
+    )
+    return False
 
 
 def _read_cache(path: Path) -> dict[str, np.ndarray]:
