@@ -273,10 +273,20 @@ class _Kind:
     ) -> list[dict[str, object]]:
         blocks = self._compared(candidates)
         rows: list[dict[str, object]] = []
-        # pairs of studies evaluated together, padded to the largest of a batch
-        order = sorted(blocks, key=lambda pair: blocks[pair].size)
-        for start in range(0, len(order), 4096):
-            batch = order[start : start + 4096]
+        # pairs of studies evaluated together, padded to the largest of a batch: pairs of
+        # like sizes, as many as _BLOCK cosines hold (one at least)
+        order = sorted(blocks, key=lambda pair: blocks[pair].shape)
+        batch: list[tuple[int, int]] = []
+        shape = (0, 0)
+        for pair in order:
+            height, width = blocks[pair].shape
+            padded = (max(shape[0], height), max(shape[1], width))
+            if batch and (len(batch) + 1) * padded[0] * padded[1] > _BLOCK:
+                rows += self._evaluate(batch, [blocks[p] for p in batch], threshold, margin)
+                batch, padded = [], (height, width)
+            batch.append(pair)
+            shape = padded
+        if batch:
             rows += self._evaluate(batch, [blocks[p] for p in batch], threshold, margin)
         return rows
 
