@@ -73,12 +73,12 @@ def _key(row: dict) -> tuple:
     )
 
 
-def every_pair_by_name(concepts: list[Concept], threshold: float) -> list[tuple]:
+def every_pair_best(concepts: list[Concept], threshold: float) -> list[tuple]:
     """What comparing every name of every two concepts of a kind from two studies gives,
     as ``suggest`` says it compares them: the first pair of the same folded name that is
     a label of both (1.0), else the first best: a synonym's folded name 0.95, different
-    names their similarity."""
-    rows = []
+    names their similarity. Each as (a, b, (a label of both, score), a's name, b's)."""
+    found = []
     for index, a in enumerate(concepts):
         for b in concepts[index + 1 :]:
             if a.kind != b.kind or a.study == b.study:
@@ -97,7 +97,28 @@ def every_pair_by_name(concepts: list[Concept], threshold: float) -> list[tuple]
                     if best is None or key > best[0]:
                         best = (key, name_a, name_b)
             if best is not None and best[0][1] >= threshold:
-                rows.append(lexical._row(a, b, best[0][1], best[1], best[2]))
+                found.append((a, b, *best))
+    return found
+
+
+def every_pair_by_name(
+    concepts: list[Concept], threshold: float, candidates: int | None = None
+) -> list[tuple]:
+    """The suggestions of :func:`every_pair_best`; with ``candidates``, those where one
+    concept is among the other's ``candidates`` best: by (a label of both, score), then
+    by the other's study and id."""
+    found = every_pair_best(concepts, threshold)
+    if candidates is not None:
+        matches: dict[str, list] = {}
+        for a, b, key, *_ in found:
+            matches.setdefault(a.id, []).append((key, b))
+            matches.setdefault(b.id, []).append((key, a))
+        best = set()
+        for concept, theirs in matches.items():
+            theirs.sort(key=lambda m: (not m[0][0], -m[0][1], m[1].study, m[1].id))
+            best |= {frozenset((concept, other.id)) for _, other in theirs[:candidates]}
+        found = [f for f in found if frozenset((f[0].id, f[1].id)) in best]
+    rows = [lexical._row(a, b, key[1], name_a, name_b) for a, b, key, name_a, name_b in found]
     return sorted(map(_key, rows))
 
 
@@ -109,11 +130,56 @@ def test_names_compared_by_blocks_give_what_every_pair_gives(seed):
         assert found == every_pair_by_name(concepts, threshold)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_each_concept_keeps_its_best_matches_by_name(seed):
+    concepts = collection(seed, studies=6, concepts=80)
+    for threshold in (0.0, 0.6, 0.8):
+        for candidates in (1, 2, 5):
+            found = lexical.suggest(concepts, threshold=threshold, candidates=candidates)
+            expected = every_pair_by_name(concepts, threshold, candidates)
+            assert sorted(map(_key, found)) == expected
+            assert len(expected) < len(every_pair_by_name(concepts, threshold))
+
+
+def test_a_name_many_studies_share_brings_each_its_best_not_every_pair():
+    studies = [
+        Concept(f"s{n:02}:feedback", "theme", f"s{n:02}", "Feedback", [("Feedback", "en")])
+        for n in range(30)
+    ]
+    assert len(lexical.suggest(studies)) == 30 * 29 // 2
+    found = lexical.suggest(studies, candidates=3)
+    # each keeps the first three others (all alike, so in the order of their studies):
+    # the first three studies meet every other, no two later ones meet
+    pairs = {(row["subject_source"], row["object_source"]) for row in found}
+    assert pairs == {(f"s{a:02}", f"s{b:02}") for a in range(3) for b in range(a + 1, 30)}
+    assert all(row["predicate_id"] == "skos:exactMatch" for row in found)
+
+
+def test_align_bounds_a_collections_suggestions_by_candidates():
+    from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+
+    cimo = Namespace("https://w3id.org/cimo-graph/ontology#")
+    graph = Graph()
+    for number in range(12):
+        study = URIRef(f"https://example.org/study{number:02}/study")
+        mechanism = URIRef(f"https://example.org/study{number:02}/M1")
+        graph.add((study, RDF.type, cimo.Study))
+        graph.add((mechanism, RDF.type, cimo.Mechanism))
+        graph.add((mechanism, cimo.partOfStudy, study))
+        graph.add((mechanism, RDFS.label, Literal("Peer feedback", lang="en")))
+    kg = cg.CimoGraph(graph)
+    assert len(kg.align(semantic=False, candidates=20)) == 12 * 11 // 2
+    found = kg.align(semantic=False, candidates=2)
+    assert len(found) == 11 + 10  # the first two studies meet every other
+    assert found.equals(kg.align(semantic=False, candidates=2))
+
+
 def test_a_collection_too_large_to_score_at_once_is_scored_in_blocks(monkeypatch):
     concepts = collection(1, studies=6, concepts=80)
     at_once = lexical.suggest(concepts)
     monkeypatch.setattr(lexical, "_AT_ONCE", 5)
     monkeypatch.setattr(lexical, "_ROWS", 3)
+    monkeypatch.setattr(lexical, "_SHARED", 50)
     assert lexical.suggest(concepts) == at_once
     assert sorted(map(_key, at_once)) == every_pair_by_name(concepts, 0.8)
 

@@ -85,9 +85,9 @@ _ROWS = 1_000
 _SHARED = 16_000_000
 
 
-def _close_names(names: list[str], threshold: float) -> Iterator[tuple[int, int]]:
+def _close_names(names: list[str], threshold: float) -> tuple[np.ndarray, np.ndarray]:
     """The pairs (u, v), u < v, of ``names`` (folded, each once) whose similarity may
-    reach ``threshold``; each is scored again exactly by :func:`_score`.
+    reach ``threshold``, as two arrays; each is scored again exactly (:func:`_scores`).
 
     Nothing here compares two names in Python. The token-sort ratio is the plain ratio of
     the names with their words sorted beforehand (rapidfuzz's ``cdist``: compiled, on
@@ -103,15 +103,16 @@ def _close_names(names: list[str], threshold: float) -> Iterator[tuple[int, int]
     cut = 100 * threshold - 1  # scores come as whole numbers: a margin for rounding
     words = [name.split() for name in names]
     sorted_words = [" ".join(sorted(w)) for w in words]
-    candidates = _scored_pairs(sorted_words, None, fuzz.ratio, cut)
+    found = [_scored_pairs(sorted_words, None, fuzz.ratio, cut)]
     cut_set = cut / 0.9
     if cut_set <= 100:
         repeating = [u for u, w in enumerate(words) if len(set(w)) < len(w)]
         if repeating:  # their distinct words differ from their words
             distinct = [" ".join(sorted(set(w))) for w in words]
-            candidates |= _scored_pairs(distinct, repeating, fuzz.ratio, cut_set)
-        first, second = _may_share(words, cut_set)
-        if len(first):
+            found.append(_scored_pairs(distinct, repeating, fuzz.ratio, cut_set))
+        for first, second in _may_share(words, cut_set):
+            if not len(first):
+                continue
             scores = process.cpdist(
                 [names[u] for u in first],
                 [names[v] for v in second],
@@ -121,152 +122,281 @@ def _close_names(names: list[str], threshold: float) -> Iterator[tuple[int, int]
                 workers=-1,
             )
             close = scores >= max(cut_set, 0) - 0.001
-            candidates.update(zip(first[close].tolist(), second[close].tolist(), strict=True))
-    yield from sorted(candidates)
+            found.append((first[close], second[close]))
+    codes = np.unique(np.concatenate([u * len(names) + v for u, v in found]))
+    return codes // max(1, len(names)), codes % max(1, len(names))
 
 
 def _scored_pairs(
     texts: list[str], rows: list[int] | None, scorer: Any, cutoff: float
-) -> set[tuple[int, int]]:
+) -> tuple[np.ndarray, np.ndarray]:
     """The pairs (u, v), u < v, of ``texts`` that ``scorer`` rates at ``cutoff`` or
     above, of every text (``rows`` None) or of those at ``rows`` against all."""
     import numpy as np
     from rapidfuzz import process
 
-    found: set[tuple[int, int]] = set()
+    firsts, seconds = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     if cutoff > 100:
-        return found
+        return firsts[0], seconds[0]
     every = rows is None and len(texts) <= _AT_ONCE
-    chosen = list(range(len(texts))) if rows is None else rows
+    chosen = np.arange(len(texts)) if rows is None else np.array(rows, dtype=np.int64)
     step = len(chosen) if every else _ROWS
     for start in range(0, len(chosen), step):
         part = chosen[start : start + step]
+        # every text's block against the texts after its first (the pairs before it were
+        # scored with the blocks before), or the rows chosen against all
+        after = 0 if every or rows is not None else start
         scores = process.cdist(
             texts if every else [texts[u] for u in part],
-            texts,
+            texts[after:],
             scorer=scorer,
             score_cutoff=max(cutoff, 0),
             dtype=np.uint8,
             workers=-1,
         )
-        for row, column in zip(*np.nonzero(scores >= max(cutoff, 0)), strict=True):
-            u, v = part[int(row)], int(column)
-            if u != v:
-                found.add((min(u, v), max(u, v)))
-    return found
+        row, column = np.nonzero(scores >= max(cutoff, 0))
+        u, v = part[row], column.astype(np.int64) + after
+        firsts.append(np.minimum(u, v)[u != v])
+        seconds.append(np.maximum(u, v)[u != v])
+    return np.concatenate(firsts), np.concatenate(seconds)
 
 
-def _may_share(words: list[list[str]], cutoff: float) -> tuple[np.ndarray, np.ndarray]:
+def _may_share(words: list[list[str]], cutoff: float) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """The pairs (u, v), u < v, of names (as their words) that share a word and whose
-    token-set ratio may reach ``cutoff``, by rapidfuzz's own terms: where one's words are
-    all the other's (100), or where the words shared are long against the rest of one
-    name (the ratio of the shared words to the shared and the rest), or the two rests are
-    alike in length (the ratio of the shared words and each rest to each other, which is
-    at most that which the rests' difference in length leaves). Lengths are weighed as
-    rapidfuzz joins words: each word and a space.
+    token-set ratio may reach ``cutoff``, block by block, by rapidfuzz's own terms: where
+    one's words are all the other's (100), or where the words shared are long against the
+    rest of one name (the ratio of the shared words to the shared and the rest), or where
+    the two rests may be alike (the ratio of the shared words and each rest to each
+    other: its distance is at least the difference of the two names' counts of each
+    character, for the shared words have the same). Lengths are weighed as rapidfuzz
+    joins words: each word and a space.
 
     The words shared by every pair are summed block by block from an index of who holds
-    each word: numpy's work, never a pair at a time in Python."""
+    each word, the characters' differences counted by rapidfuzz (the distance of two
+    names' characters sorted): numpy's and rapidfuzz's work, never a pair at a time in
+    Python."""
     import numpy as np
+    from rapidfuzz import process
+    from rapidfuzz.distance import Indel
 
     count = len(words)
-    weight = np.array([sum(len(w) + 1 for w in set(ws)) for ws in words], dtype=np.int32)
+    distinct = [sorted(set(ws)) for ws in words]
+    weight = np.array([sum(len(w) + 1 for w in ws) for ws in distinct], dtype=np.int64)
+    characters = ["".join(sorted(" ".join(ws))) for ws in distinct]
     holders: dict[str, list[int]] = defaultdict(list)
-    for u, ws in enumerate(words):
-        for word in set(ws):
+    for u, ws in enumerate(distinct):
+        for word in ws:
             holders[word].append(u)
     index = [(len(word) + 1, np.array(held)) for word, held in holders.items() if len(held) > 1]
-    # a difference may take this share of the lengths (in thousandths, rounded up)
+    # a difference may take this share of the lengths (in thousandths, rounded up): the
+    # shared words s against a name of weight w and its rest reach the cut-off where
+    # 1000 (w - s) <= share (s + w - 2), that is where s is at least `enough` (whole
+    # numbers: the ceiling); where one name's words are all the other's, s = w is enough
     share = int(np.ceil(10 * (100 - cutoff))) + 1
+    enough = -((-(1000 - share) * weight - 2 * share) // (1000 + share))
+    furthest = int(share * 2 * int(weight.max(initial=1)) // 1000) + 1
     rows = max(1, _SHARED // max(1, count))
-    firsts, seconds = [], []
+    small = np.int16 if weight.max(initial=0) < 2**15 else np.int64
     for start in range(0, count, rows):
         end = min(count, start + rows)
-        shared = np.zeros((end - start, count - start), dtype=np.int32)
+        shared = np.zeros((end - start, count - start), dtype=small)
         for length, held in index:
             low, high = np.searchsorted(held, [start, end])
             if low < high:
                 later = held[np.searchsorted(held, start) :] - start
                 shared[np.ix_(held[low:high] - start, later)] += length
-        mine = weight[start:end, None]
-        theirs = weight[None, start:]
-        rest_mine = mine - shared
-        rest_theirs = theirs - shared
-        close = (rest_mine == 0) | (rest_theirs == 0)
-        close |= 1000 * rest_mine <= share * (shared + mine - 2)
-        close |= 1000 * rest_theirs <= share * (shared + theirs - 2)
-        close |= 1000 * np.abs(mine - theirs) <= share * (mine + theirs - 2)
+        close = shared >= np.minimum(enough[start:end, None], enough[None, start:])
+        # the rests alike: their distance (at least the characters' difference) within
+        # the share of both names' lengths
+        apart = process.cdist(
+            characters[start:end],
+            characters[start:],
+            scorer=Indel.distance,
+            score_cutoff=furthest,
+            dtype=np.int32,
+            workers=-1,
+        )
+        close |= 1000 * apart <= share * (weight[start:end, None] + weight[None, start:] - 2)
         close &= shared > 0
         row, column = np.nonzero(np.triu(close, 1))
-        firsts.append(row + start)
-        seconds.append(column + start)
-    if not firsts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(firsts), np.concatenate(seconds)
+        yield row + start, column + start
 
 
 def _matches(
-    found: list[Concept], threshold: float
+    found: list[Concept], threshold: float, candidates: int | None = None
 ) -> dict[tuple[int, int], tuple[float, str, str]]:
     """The best-matching names of every pair (i, j), i < j, of concepts of ``found`` from
     different studies whose names match at ``threshold`` or above: (score, i's name, j's
-    name).
+    name); with ``candidates``, only the pairs where one is among the other's
+    ``candidates`` best (:func:`_best_of_each`).
 
     Not every pair of concepts is compared: each name is folded once, concepts sharing a
     folded name are paired through it, and different names only where rapidfuzz finds them
     close (:func:`_close_names`). A pair's names are the first pair (in the order of
     each concept's names) with the same folded name that is a label of both (1.0), or
     else the first with the best score: the same folded name where one is a synonym scores
-    0.95, different names their similarity (:func:`_score`).
+    0.95, different names their similarity (:func:`_score`). Pairs are held in numpy
+    arrays, never one at a time in Python, until the chosen ones are returned.
     """
-    holders: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    import numpy as np
+
+    index: dict[str, int] = {}
+    held_name, held_concept, held_position, held_label = [], [], [], []
     for i, concept in enumerate(found):
         for position, (name, _) in enumerate(concept.names):
             folded = normalise(name)
             if folded:
-                holders[folded].append((i, position))
-    names = list(holders)
-    # the best of each pair so far: (a label of both, score, -position in i, -position in j)
-    best: dict[tuple[int, int], tuple[bool, float, int, int]] = {}
+                held_name.append(index.setdefault(folded, len(index)))
+                held_concept.append(i)
+                held_position.append(position)
+                held_label.append(name not in concept.synonyms)
+    if not index:
+        return {}
+    # the holders of each name, side by side: name u's are slots starts[u] to starts[u+1]
+    by_name = np.argsort(np.array(held_name), kind="stable")
+    concept_of = np.array(held_concept, dtype=np.int64)[by_name]
+    position_of = np.array(held_position, dtype=np.int64)[by_name]
+    label_of = np.array(held_label, dtype=bool)[by_name]
+    counts = np.bincount(np.array(held_name), minlength=len(index))
+    starts = np.concatenate([[0], np.cumsum(counts)])
 
-    def offer(first: str, second: str, score: float | None) -> None:
-        if first == second:
-            held = holders[first]
-            pairs = ((held[k], other) for k in range(len(held)) for other in held[k + 1 :])
-        else:
-            pairs = ((x, y) for x in holders[first] for y in holders[second])
-        for (i, p), (j, q) in pairs:
-            if found[i].study == found[j].study:
-                continue
-            if i > j:
-                i, p, j, q = j, q, i, p
-            if score is None:
-                a, b = found[i], found[j]
-                same = a.names[p][0] not in a.synonyms and b.names[q][0] not in b.synonyms
-                key = (same, 1.0 if same else 0.95, -p, -q)
-            else:
-                key = (False, score, -p, -q)
-            if key[1] >= threshold and key > best.get((i, j), _NONE):
-                best[i, j] = key
+    # the same folded name: every two of its holders
+    a, b = _within(starts[:-1], counts)
+    both = label_of[a] & label_of[b]
+    slot_a, slot_b = [a], [b]
+    flags, scores = [both], [np.where(both, 1.0, 0.95)]
+    # different names: every holder of one with every holder of the other
+    names = list(index)
+    u, v = _close_names(names, threshold)
+    score = _scores(names, u, v)
+    u, v, score = u[score >= threshold], v[score >= threshold], score[score >= threshold]
+    pair, offset = _every(counts[u] * counts[v])
+    slot_a.append(starts[u][pair] + offset // counts[v][pair])
+    slot_b.append(starts[v][pair] + offset % counts[v][pair])
+    flags.append(np.zeros(len(pair), dtype=bool))
+    scores.append(score[pair])
 
-    for name in names:
-        offer(name, name, None)
-    for u, v in _close_names(names, threshold):
-        score = _score(names[u], names[v])
-        if score >= threshold:
-            offer(names[u], names[v], score)
+    a, b = np.concatenate(slot_a), np.concatenate(slot_b)
+    flag, score = np.concatenate(flags), np.concatenate(scores)
+    study = np.unique([concept.study for concept in found], return_inverse=True)[1]
+    i, j = concept_of[a], concept_of[b]
+    keep = (study[i] != study[j]) & (score >= threshold)
+    i, j, p, q = i[keep], j[keep], position_of[a][keep], position_of[b][keep]
+    flag, score = flag[keep], score[keep]
+    turn = i > j
+    i, j = np.where(turn, j, i), np.where(turn, i, j)
+    p, q = np.where(turn, q, p), np.where(turn, p, q)
+    # each pair's best: a label of both, then the score, then the first names
+    order = np.lexsort((q, p, -score, ~flag, j, i))
+    first = order[_starts(i[order] * len(found) + j[order])]
+    i, j, p, q, flag, score = i[first], j[first], p[first], q[first], flag[first], score[first]
+    if candidates is not None:
+        chosen = _best_of_each(found, i, j, flag, score, candidates)
+        i, j, p, q, score = i[chosen], j[chosen], p[chosen], q[chosen], score[chosen]
     return {
-        (i, j): (score, found[i].names[-p][0], found[j].names[-q][0])
-        for (i, j), (_, score, p, q) in best.items()
+        (x, y): (s, found[x].names[m][0], found[y].names[n][0])
+        for x, y, m, n, s in zip(
+            i.tolist(), j.tolist(), p.tolist(), q.tolist(), score.tolist(), strict=True
+        )
     }
 
 
-_NONE = (False, -1.0, 0, 0)
+def _scores(names: list[str], first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """:func:`_score` of the names at ``first`` and ``second``, pair by pair, by
+    rapidfuzz's ``cpdist`` (the token-sort ratio as the ratio of the words sorted), each
+    distinct value rounded as Python rounds it."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    if not len(first):
+        return np.zeros(0)
+    ordered = [" ".join(sorted(name.split())) for name in names]
+    sort = process.cpdist(
+        [ordered[u] for u in first],
+        [ordered[v] for v in second],
+        scorer=fuzz.ratio,
+        dtype=np.float64,
+        workers=-1,
+    )
+    token_set = process.cpdist(
+        [names[u] for u in first],
+        [names[v] for v in second],
+        scorer=fuzz.token_set_ratio,
+        dtype=np.float64,
+        workers=-1,
+    )
+    values, inverse = np.unique(np.maximum(sort, 0.9 * token_set), return_inverse=True)
+    return np.array([round(value / 100, 3) for value in values.tolist()])[inverse.ravel()]
 
 
-def suggest(concepts: Iterable[Concept], *, threshold: float = 0.8) -> list[dict[str, object]]:
+def _every(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For groups of ``counts`` members: each member's group and place in it (0 to
+    count - 1), every member of every group in turn."""
+    import numpy as np
+
+    group = np.repeat(np.arange(len(counts)), counts)
+    first = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    return group, np.arange(len(group)) - first[group]
+
+
+def _within(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every two slots (a, b), a < b, of each group of ``counts`` slots from ``starts``."""
+    group, place = _every(counts)
+    slot = starts[group] + place
+    later = counts[group] - 1 - place
+    member, offset = _every(later)
+    return slot[member], slot[member] + 1 + offset
+
+
+def _starts(keys: np.ndarray) -> np.ndarray:
+    """Where each run of equal ``keys`` (sorted) begins."""
+    import numpy as np
+
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+
+
+def _best_of_each(
+    found: list[Concept],
+    i: np.ndarray,
+    j: np.ndarray,
+    flag: np.ndarray,
+    score: np.ndarray,
+    candidates: int,
+) -> np.ndarray:
+    """Which of the pairs (i, j) to keep: those where j is among i's ``candidates`` best
+    matches or i among j's; a concept's best are those whose names are labels of both
+    and the same (1.0), then by score, then in the order of their study and id."""
+    import numpy as np
+
+    rank = np.empty(len(found), dtype=np.int64)
+    rank[sorted(range(len(found)), key=lambda x: (found[x].study, found[x].id))] = np.arange(
+        len(found)
+    )
+    pair = np.arange(len(i))
+    source, target = np.concatenate([i, j]), np.concatenate([j, i])
+    order = np.lexsort(
+        (rank[target], -np.concatenate([score, score]), ~np.concatenate([flag, flag]), source)
+    )
+    starts = _starts(source[order])
+    place = np.arange(len(order)) - np.repeat(starts, np.diff(np.append(starts, len(order))))
+    kept = np.zeros(len(i), dtype=bool)
+    kept[np.concatenate([pair, pair])[order[place < candidates]]] = True
+    return np.flatnonzero(kept)
+
+
+def suggest(
+    concepts: Iterable[Concept], *, threshold: float = 0.8, candidates: int | None = None
+) -> list[dict[str, object]]:
     """Suggested mappings between concepts of the same kind from different studies whose
     names match at ``threshold`` (0 to 1) or above, best first.
+
+    With ``candidates``, a collection's suggestions stay in proportion to its concepts
+    (a name shared by a thousand studies would otherwise bring half a million pairs):
+    a pair is suggested where one is among the other's ``candidates`` best matches (the
+    same name, a label of both, first; then by score; then in the order of their study
+    and id). A concept with that many matches or fewer keeps them all.
 
     >>> a = Concept("a:M1", "mechanism", "a", "sense of belonging",
     ...     [("sense of belonging", "en"), ("verbondenheid", "nl")])
@@ -280,6 +410,8 @@ def suggest(concepts: Iterable[Concept], *, threshold: float = 0.8) -> list[dict
     """
     if not 0 <= threshold <= 1:
         raise ValueError(f"threshold must lie between 0 and 1, not {threshold!r}")
+    if candidates is not None and candidates < 1:
+        raise ValueError(f"candidates must be 1 or more, not {candidates!r}")
     by_kind: dict[str, list[Concept]] = defaultdict(list)
     for concept in concepts:
         if concept.names:
@@ -287,7 +419,7 @@ def suggest(concepts: Iterable[Concept], *, threshold: float = 0.8) -> list[dict
     rows = []
     for kind in sorted(by_kind, key=lambda k: KINDS.index(k) if k in KINDS else len(KINDS)):
         found = by_kind[kind]
-        for (i, j), (score, name_a, name_b) in _matches(found, threshold).items():
+        for (i, j), (score, name_a, name_b) in _matches(found, threshold, candidates).items():
             rows.append(_row(found[i], found[j], score, name_a, name_b))
     rows.sort(
         key=lambda r: (-float(str(r["confidence"])), str(r["subject_id"]), str(r["object_id"]))
@@ -364,23 +496,31 @@ def concepts_from_rows(
     rows: Sequence[Sequence[str | None]], display: object, lang: str = "en"
 ) -> list[Concept]:
     """Concepts from the rows of ``align-concepts.rq`` (study, node, kind, name, field,
-    lang); ``display`` names a node or study by its prefixed name (``lnw:W-M1``)."""
+    lang); ``display`` names a node or study by its prefixed name (``lnw:W-M1``). The
+    concepts come in the order of their studies' and their own IRIs, each one's names
+    labels first, then in the order of their text, whatever order the store answers in
+    (so that ``display`` makes up the same prefixes, and a tie is broken the same way,
+    every time)."""
     from ..labels import choose_text
 
-    gathered: dict[tuple[str, str], Concept] = {}
+    kinds: dict[tuple[str, str], str] = {}
     names: dict[tuple[str, str], dict[tuple[str, str], None]] = defaultdict(dict)
+    synonyms: dict[tuple[str, str], set[str]] = defaultdict(set)
     for study, node, kind, name, which, tag in rows:
         if study is None or node is None or kind is None or name is None:
             continue
         key = (study, node)
-        concept = gathered.get(key)
-        if concept is None:
-            concept = gathered[key] = Concept(display(node), kind, display(study))  # type: ignore[operator]
+        kinds.setdefault(key, kind)
         names[key][name, tag or ""] = None
         if which == "synonym":
-            concept.synonyms.add(name)
-    for key, concept in gathered.items():
-        concept.names = list(names[key])
-        labels = [(n, t) for n, t in concept.names if n not in concept.synonyms]
+            synonyms[key].add(name)
+    found = []
+    for key in sorted(kinds):
+        study, node = key
+        kept = synonyms.get(key, set())
+        concept = Concept(display(node), kinds[key], display(study), synonyms=kept)  # type: ignore[operator]
+        concept.names = sorted(names[key], key=lambda n: (n[0] in kept, n[0], n[1]))
+        labels = [(n, t) for n, t in concept.names if n not in kept]
         concept.label = choose_text(labels or concept.names, lang) or concept.names[0][0]
-    return list(gathered.values())
+        found.append(concept)
+    return found

@@ -47,8 +47,12 @@ class Alignment(Base):
         ``semantic=None`` uses the model where it is installed (and says how to get it
         where not), ``True`` requires it, ``False`` matches names alone.
 
-        A collection is aligned without comparing every two concepts, with the
-        suggestions comparing every two would give by name. By meaning, two studies are
+        A collection is aligned without comparing every two concepts, and its
+        suggestions grow with its concepts, not with their pairs: by name, a pair is
+        suggested where one concept is among the other's ``candidates`` best matches
+        (the same name first, then by score, then in the order of study and id; a name
+        held by a thousand studies brings each its best, not half a million pairs), the
+        pairs comparing every two would give otherwise. By meaning, two studies are
         compared where a concept of one is among the ``candidates`` nearest of a concept
         of the other (of its kind, in every other study): every two studies, where each
         concept has fewer of its kind elsewhere. The names' embeddings are computed once:
@@ -90,7 +94,7 @@ class Alignment(Base):
                 f"candidates must be a whole number 1 or more, not {candidates!r}"
             )
         with collector_paused():  # a collection's suggestions: many objects, no cycles
-            found = suggest(concepts, threshold=threshold)
+            found = suggest(concepts, threshold=threshold, candidates=candidates)
             if semantic is not False:
                 found = _with_semantic(
                     found,
