@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/align.py                 # two studies of 100 elements each
     .venv/bin/python bench/align.py --elements 100 500 --runs 5
+    .venv/bin/python bench/align.py --keep-embeddings 10000 embeddings.npz  # once, ~25 min
 
 Each study has N elements, a fifth of each kind (themes, contexts, interventions,
 mechanisms, outcomes), each named by 2 to 6 words drawn from an education vocabulary
@@ -197,11 +198,42 @@ def timed(call, runs: int) -> tuple[float, list[float]]:
     return cold, warm
 
 
+def keep_embeddings(studies: int, path: str, *, chunk: int = 20_000) -> int:
+    """Embed the names of :func:`collection` (``studies`` studies) into ``path``, the file
+    a kept store's first ``align()`` writes (``cimo-graph-embeddings.npz``), a chunk at a
+    time so that an interrupted run goes on where it stopped; the number of names.
+    ``bench/run.py --embeddings`` aligns the collections beyond ``--embed-up-to`` with
+    it, as a new session of a store whose first ``align()`` embedded them would."""
+    from rdflib import Graph
+
+    from cimo_graph.alignment import semantic
+
+    kg = cg.CimoGraph(Graph().parse(data=collection(studies), format="nt"))
+    rows = kg._strings(cg.sparql.named_query("align-concepts"), {})
+    names = sorted({row[3] for row in rows if row[3] is not None})
+    for start in range(0, len(names), chunk):
+        semantic.embed(names[start : start + chunk], cache=path)
+        semantic._CACHE.clear()
+        print(f"{min(start + chunk, len(names))} of {len(names)} names kept in {path}")
+    return len(names)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--elements", type=int, nargs="+", default=[100])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--keep-embeddings",
+        nargs=2,
+        metavar=("STUDIES", "FILE"),
+        help="embed the names of bench/run.py's collection of STUDIES studies into FILE "
+        "(for bench/run.py --embeddings FILE) and stop",
+    )
     args = parser.parse_args()
+    if args.keep_embeddings:
+        studies, path = args.keep_embeddings
+        keep_embeddings(int(studies), path)
+        return
     print("| elements per study | what | cold | warm min | warm median | limit (min) | ratio |")
     print("|---|---|---|---|---|---|---|")
     for elements in args.elements:

@@ -447,7 +447,9 @@ def measure_raw(path: str, runs: int, cap: float) -> dict:
     return out
 
 
-def measure_align(path: str, runs: int, cap: float, every_pair: bool, meaning: bool) -> dict:
+def measure_align(
+    path: str, runs: int, cap: float, every_pair: bool, meaning: bool, kept: bool
+) -> dict:
     """Run in a child process: ``kg.align()`` of a collection whose names are drawn from an
     education vocabulary (bench/align.py's studies: 25 elements, every other study in
     Dutch), kept in an Oxigraph store on disk. Names alone, beside what scoring every
@@ -456,12 +458,15 @@ def measure_align(path: str, runs: int, cap: float, every_pair: bool, meaning: b
     ``every_pair``); with ``meaning``, the first ``align()`` (every name embedded and
     kept in the store's folder), then ``align()`` as a new process would run it (the
     embeddings read from that file), beside the same every-pair scoring and one matrix
-    product of every name's vector with every other's, kind by kind."""
+    product of every name's vector with every other's, kind by kind. With ``kept``
+    instead, the embeddings come from the file beside ``path`` (``.npz``: made once by
+    ``bench/align.py --keep-embeddings``) and only the new session's ``align()`` is timed.
+    A call past ``cap`` seconds is reported as over; one past a tenth of it runs once
+    more, not ``runs`` times."""
     import cimo_graph as cg
     from cimo_graph.alignment import semantic
 
     signal.signal(signal.SIGALRM, _raise_too_slow)
-    cap *= 10  # a collection's alignment takes seconds to minutes, every pair longer
     folder = Path(tempfile.mkdtemp())
     atexit.register(shutil.rmtree, folder, True)
     kg = cg.load(path, location=folder / "store")
@@ -478,33 +483,41 @@ def measure_align(path: str, runs: int, cap: float, every_pair: bool, meaning: b
         )
     else:
         out["align (names)"] = timed(by_name, runs, cap)
-    if meaning and semantic.available():
-        kept = folder / "store" / semantic.CACHE_FILE
+        out["every pair (names), estimated"] = {
+            "cold": _every_pair_by_name(_names_by_kind(kg), rows=1000)
+        }
+    if not (meaning or kept) or not semantic.available():
+        return {**out, **found}
+    embeddings = folder / "store" / semantic.CACHE_FILE
 
-        def first() -> None:
-            found["suggestions with meaning"] = len(kg.align())
+    def again() -> None:
+        semantic._CACHE.clear()  # as a new process: the embeddings come from the file
+        found["suggestions with meaning"] = len(kg.align())
 
-        try:
-            out["align (embedding every name, kept)"] = {"cold": _once(first, cap * 4)}
-        except TooSlow:
-            out["align (embedding every name, kept)"] = {"over": cap * 4}
-            return {**out, **found}
+    if kept:
+        shutil.copyfile(Path(path).with_suffix(".npz"), embeddings)
+        out["align (names and meaning)"] = timed(again, runs, cap)
+        return {**out, **found}
 
-        def again() -> None:
-            semantic._CACHE.clear()  # as a new process: the embeddings come from the file
-            kg.align()
+    def first() -> None:
+        found["suggestions with meaning"] = len(kg.align())
 
-        def limit() -> None:
-            by_kind = _names_by_kind(kg)
-            if every_pair:
-                _every_pair_by_name(by_kind)
-            _every_pair_by_meaning(by_kind, semantic._read_cache(kept))
+    try:
+        out["align (embedding every name, kept)"] = {"cold": _once(first, cap * 4)}
+    except TooSlow:
+        out["align (embedding every name, kept)"] = {"over": cap * 4}
+        return {**out, **found}
 
-        out["align (names and meaning)"], out["every pair (meaning)"] = timed_pair(
-            again, limit, runs, cap
-        )
-    out.update(found)
-    return out
+    def limit() -> None:
+        by_kind = _names_by_kind(kg)
+        if every_pair:
+            _every_pair_by_name(by_kind)
+        _every_pair_by_meaning(by_kind, semantic._read_cache(embeddings))
+
+    out["align (names and meaning)"], out["every pair (meaning)"] = timed_pair(
+        again, limit, runs, cap
+    )
+    return {**out, **found}
 
 
 def _names_by_kind(kg) -> dict:
@@ -521,22 +534,27 @@ def _names_by_kind(kg) -> dict:
     return by_kind
 
 
-def _every_pair_by_name(by_kind: dict) -> int:
-    """Every folded name of a kind scored against every other (both scorers)."""
+def _every_pair_by_name(by_kind: dict, rows: int | None = None) -> float:
+    """Every folded name of a kind scored against every other (both scorers); with
+    ``rows``, only the first ``rows`` names of each kind against every other, and the
+    seconds that every name would take at that pace (an estimate, for collections where
+    scoring every pair would take hours): the seconds taken, or estimated."""
     import numpy as np
     from rapidfuzz import fuzz, process
 
     from cimo_graph.lookup import normalise
 
-    close = 0
+    seconds = 0.0
     for names in by_kind.values():
         folded = sorted({normalise(name) for name in names})
+        chosen = folded if rows is None else folded[:rows]
+        start = time.perf_counter()
         for scorer, cutoff in ((fuzz.token_sort_ratio, 79), (fuzz.token_set_ratio, 87)):
-            scores = process.cdist(
-                folded, folded, scorer=scorer, score_cutoff=cutoff, dtype=np.uint8, workers=-1
+            process.cdist(
+                chosen, folded, scorer=scorer, score_cutoff=cutoff, dtype=np.uint8, workers=-1
             )
-            close += int((scores >= cutoff).sum())
-    return close
+        seconds += (time.perf_counter() - start) * len(folded) / max(1, len(chosen))
+    return seconds
 
 
 def _every_pair_by_meaning(by_kind: dict, vectors: dict) -> float:
@@ -638,10 +656,23 @@ def main() -> None:
     parser.add_argument(
         "--align-up-to",
         type=int,
-        default=1000,
+        default=10_000,
         help="align a collection of vocabulary-named studies (bench/align.py) of each size "
-        "up to this many studies (0: never; by name, their suggestions grow with the square "
-        "of the studies: 296,724 at 1,000)",
+        "up to this many studies (0: never)",
+    )
+    parser.add_argument(
+        "--align-cap",
+        type=float,
+        default=600.0,
+        help="stop an align() call after this many seconds and report it as over (one past "
+        "a tenth of it runs once more, not --runs times; default 600)",
+    )
+    parser.add_argument(
+        "--embeddings",
+        metavar="FILE",
+        help="the names' embeddings of the largest collection, made once by bench/align.py "
+        "--keep-embeddings: the collections beyond --embed-up-to are aligned by meaning with "
+        "them, as a new session of a store whose first align() kept them",
     )
     parser.add_argument(
         "--every-pair-up-to",
@@ -653,8 +684,9 @@ def main() -> None:
         "--embed-up-to",
         type=int,
         default=1000,
-        help="align by meaning (every name embedded once, at about 165 names a second on "
-        "this machine's two cores) only up to this many studies",
+        help="align by meaning, every name embedded once (at about 165 names a second on "
+        "this machine's two cores) and then kept, only up to this many studies (beyond, "
+        "with --embeddings)",
     )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", default="bench/results.json")
@@ -681,7 +713,7 @@ def main() -> None:
         if store.startswith("align"):
             parts = store.split("+")
             measured = measure_align(
-                path, int(runs), float(cap), "pairs" in parts, "meaning" in parts
+                path, int(runs), float(cap), "pairs" in parts, "meaning" in parts, "kept" in parts
             )
         elif store == "raw":
             measured = measure_raw(path, int(runs), float(cap))
@@ -779,13 +811,17 @@ def _align_child(folder: Path, size: int, args) -> dict:
         parts.append("pairs")
     if size <= args.embed_up_to:
         parts.append("meaning")
-    child = [str(path), "+".join(parts), str(args.runs), str(args.cap)]
+    elif args.embeddings:
+        shutil.copyfile(args.embeddings, path.with_suffix(".npz"))
+        parts.append("kept")
+    child = [str(path), "+".join(parts), str(args.runs), str(args.align_cap)]
     done = subprocess.run(
         [sys.executable, __file__, "--child", *child],
         capture_output=True,
         text=True,
     )
     path.unlink()
+    path.with_suffix(".npz").unlink(missing_ok=True)
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1]}
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -800,10 +836,12 @@ def _print_align(size: int, entry: dict) -> None:
         f"(bench/align.py; every other one in Dutch), {entry['names']} names, kept in an "
         "Oxigraph store on disk. Seconds: cold | warm min | warm median; every pair = "
         "rapidfuzz scoring every two names of a kind (and, with meaning, every two names' "
-        "vectors multiplied), the names read raw; ratio: align's warm median over it"
+        "vectors multiplied), the names read raw; estimated: 1,000 names of each kind "
+        "scored against all, at that pace for all; ratio: align's warm median over it"
     )
     for name, limit in (
         ("align (names)", "every pair (names)"),
+        ("every pair (names), estimated", None),
         ("align (embedding every name, kept)", None),
         ("align (names and meaning)", "every pair (meaning)"),
     ):

@@ -17,7 +17,6 @@ from rdflib import URIRef
 from .._files import safe_stem
 from ..errors import CimoGraphError
 from ..sentences import join
-from .subgraph import Drawing, select
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
     from ..questions.base import Info
     from .figures import CimoFigure
     from .interactive import NetworkPage
+    from .subgraph import Drawing
 else:
     _Asking = object
 
@@ -60,6 +60,8 @@ class Drawings(_Asking):
         mappings: str = "exact",
         readable: str = "an interactive page",
     ) -> Drawing:
+        from .subgraph import select  # with the drawing: its queries and styles
+
         return select(
             self,
             focus=focus,
