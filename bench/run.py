@@ -394,6 +394,8 @@ def _questions(kg, path: str, runs: int, cap: float, out: dict) -> dict:
     limits = _limits(kg, path)
     here: dict = {}
     for name, call in calls.items():
+        if name == "validate":  # the questions' peak, beside the raw queries' (theirs alone)
+            out["peak_rss_questions_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         if name in limits:
             out[name], here[name] = timed_pair(call, limits[name], runs, cap)
         else:
@@ -887,8 +889,12 @@ def _print_size(size: int, triples: int, results: dict) -> None:
         entry = results[store]
         if "peak_rss_mb" in entry and store not in ("virtuoso", "serve"):
             share = ""
-            if store == "oxigraph" and "peak_rss_mb" in results.get("raw", {}):
-                share = f"  ({entry['peak_rss_mb'] / results['raw']['peak_rss_mb']:.2f}x raw)"
+            raw_mb = results.get("raw", {}).get("peak_rss_mb")
+            if store == "oxigraph" and raw_mb:
+                share = f"  ({entry['peak_rss_mb'] / raw_mb:.2f}x raw)"
+                if "peak_rss_questions_mb" in entry:
+                    questions = entry["peak_rss_questions_mb"]
+                    share += f"; questions alone {questions:.0f} MB ({questions / raw_mb:.2f}x raw)"
             print(f"peak memory {store:9s} {entry['peak_rss_mb']:8.0f} MB{share}")
         elif "error" in entry:
             print(f"{store}: failed: {entry['error']}")
