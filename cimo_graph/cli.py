@@ -344,8 +344,9 @@ def _parser() -> argparse.ArgumentParser:
         type=_count(1),
         default=50,
         metavar="N",
-        help="in the evidence report, draw the first N propositions and give the routes "
-        "of the first N themes, and say what is left out (default 50)",
+        help="in the evidence report and the pictures (--out), draw the first N "
+        "propositions and give the routes of the first N themes, and say what is left out "
+        "(default 50)",
     )
     lang_option(sub, "language of the report's labels and words")
     sub = command("render", "Draw the study: an interactive page, a figure or an export.", _render)
@@ -1397,9 +1398,9 @@ def _report(args: argparse.Namespace) -> int:
     report = kg.validate()
     print(report)
     if not kg.propositions().empty:
-        _answer_questions(kg)
+        _answer_questions(kg, args.limit)
     if args.out:
-        _draw(kg, Path(args.out))
+        _draw(kg, Path(args.out), args.limit)
     for given, word in ((args.html, False), (args.docx, True)):
         if given:
             _not_the_study(args, given)
@@ -1411,28 +1412,46 @@ def _report(args: argparse.Namespace) -> int:
     return 0 if report.conforms else 1
 
 
-def _draw(kg: CimoGraph, folder: Path) -> None:
-    """Write the pictures of the main job and print their paths."""
+def _draw(kg: CimoGraph, folder: Path, limit: int) -> None:
+    """Write the pictures of the main job and print their paths: the figures of the first
+    ``limit`` propositions (by id), and the interactive network where it stays readable;
+    what is left out is said after them."""
+    from .errors import DrawingTooLargeError
+
     print(f"\n== Pictures in {folder}/\n")
-    written = [kg.export(folder / "network.html")]
-    for proposition in kg.propositions()["id"]:
+    written, left_out = [], []
+    try:
+        written.append(kg.export(folder / "network.html"))
+    except DrawingTooLargeError as error:
+        left_out.append(f"network.html is left out: {error}")
+    propositions = list(kg.propositions()["id"])
+    for proposition in propositions[:limit]:
         for suffix in ("svg", "pdf", "png"):
             written.append(
                 kg.export(
                     folder / f"proposition-{_file_name(proposition)}.{suffix}", focus=proposition
                 )
             )
+    if len(propositions) > limit:
+        left_out.append(
+            f"Figures are drawn for {limit} of the {len(propositions)} design propositions "
+            "(the first by id): draw another with cimo-graph render --focus <id> --out FILE, "
+            "or raise --limit."
+        )
     if not kg.pillars().empty:
         for suffix in ("svg", "pdf", "png"):
             written.append(kg.export(folder / f"pillars.{suffix}", focus="pillars"))
     written.append(kg.export(folder / "network.graphml"))
-    written.append(kg.report(folder / "report.html"))
+    written.append(kg.report(folder / "report.html", limit=limit))
     for path in written:
         print(path)
+    for note in left_out:
+        print(note)
 
 
-def _answer_questions(kg: CimoGraph) -> None:
-    """The example questions of the study reading, each answered with its route."""
+def _answer_questions(kg: CimoGraph, limit: int) -> None:
+    """The example questions of the study reading, each answered with its route (of the
+    first ``limit`` propositions, by id, where a collection has more)."""
 
     def heading(text: str) -> None:
         print(f"\n== {text}\n")
@@ -1445,7 +1464,7 @@ def _answer_questions(kg: CimoGraph) -> None:
         )
         emit(kg.interventions_for("self-direction"), "table", ROUTE_TABLE)
     propositions = kg.propositions()
-    for row in propositions.itertuples():
+    for row in propositions.head(limit).itertuples():
         heading(
             f"Through which mechanisms does proposition {row.id} work, and which outcomes "
             f"follow?  kg.mechanisms_for({row.id!r}), kg.outcomes_of({row.id!r})"
@@ -1453,6 +1472,12 @@ def _answer_questions(kg: CimoGraph) -> None:
         emit(kg.mechanisms_for(row.id), "table", ["id", "label"])
         print()
         emit(kg.outcomes_of(row.id), "table", ["id", "label"])
+    if len(propositions) > limit:
+        print(
+            f"\n(Mechanisms and outcomes shown for {limit} of the {len(propositions)} design "
+            "propositions, the first by id: ask of another with kg.mechanisms_for('<id>'), "
+            "or raise --limit.)"
+        )
     if len(propositions) >= 2:
         a, b = propositions["id"].iloc[0], propositions["id"].iloc[1]
         heading(f"What do propositions {a} and {b} share?  kg.shared_elements({a!r}, {b!r})")
@@ -1469,5 +1494,12 @@ def _answer_questions(kg: CimoGraph) -> None:
     )
     for lang in kg.summary().languages or ("en",):
         heading(f"The design propositions as sentences ({lang})  kg.sentences(lang={lang!r})")
-        for row in kg.sentences(lang=lang).itertuples():
+        try:
+            sentences = kg.sentences(lang=lang)
+        except CimoGraphError as error:  # a collection's studies speak different languages
+            print(f"(Not in {lang}: {error})")
+            continue
+        for row in sentences.head(limit).itertuples():
             print(f"{row.id}: {row.sentence}\n")
+        if len(sentences) > limit:
+            print(f"(The first {limit} of {len(sentences)} sentences, by id; raise --limit.)")

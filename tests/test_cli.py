@@ -264,6 +264,35 @@ def test_report_draws_into_a_folder(tmp_path, capsys):
         assert str(tmp_path / name) in out
 
 
+def test_report_of_a_collection_draws_what_stays_readable_and_says_what_it_leaves_out(
+    tmp_path, capsys
+):
+    """`cimo-graph report COLLECTION --out DIR --limit N` (30 of the benchmark's studies):
+    the figures and questions of the first N propositions, no interactive network too
+    large to read, and a word on each of them."""
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    try:
+        import run
+    finally:
+        sys.path.pop(0)
+    path = tmp_path / "studies-30.nt"
+    path.write_text(run.synthetic(30), encoding="utf-8")
+    out_folder = tmp_path / "out"
+    assert main(["report", str(path), "--out", str(out_folder), "--limit", "2"]) in (0, 1)
+    out = capsys.readouterr().out
+    names = {p.name for p in out_folder.iterdir()}
+    drawn = {name.split(".")[0] for name in names if name.startswith("proposition-")}
+    assert len(drawn) == 2
+    assert {"network.graphml", "report.html"} <= names
+    assert "network.html" not in names
+    assert "network.html is left out: The network would have" in out
+    assert "Figures are drawn for 2 of the 30 design propositions" in out
+    assert "Mechanisms and outcomes shown for 2 of the 30 design propositions" in out
+    assert out.count("kg.mechanisms_for('s") == 2
+
+
 def test_publish_and_ask_an_endpoint_from_the_command_line(virtuoso, monkeypatch, capsys):
     """`cimo-graph publish` (password from the environment), then a question with --endpoint."""
     graph = "https://example.org/test/cli"
