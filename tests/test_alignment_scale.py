@@ -177,7 +177,6 @@ def test_align_bounds_a_collections_suggestions_by_candidates():
 def test_a_collection_too_large_to_score_at_once_is_scored_in_blocks(monkeypatch):
     concepts = collection(1, studies=6, concepts=80)
     at_once = lexical.suggest(concepts)
-    monkeypatch.setattr(lexical, "_AT_ONCE", 5)
     monkeypatch.setattr(lexical, "_ROWS", 3)
     monkeypatch.setattr(lexical, "_SHARED", 50)
     assert lexical.suggest(concepts) == at_once

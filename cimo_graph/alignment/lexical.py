@@ -76,12 +76,9 @@ def _score(folded_a: str, folded_b: str) -> float:
     return round(score / 100, 3)
 
 
-#: Up to this many names, rapidfuzz scores every pair at once (``cdist`` of the names
-#: with themselves computes one half of the matrix: 1 byte a pair, 256 MB at most);
-#: beyond it, blocks of _ROWS names against all.
-_AT_ONCE = 16_000
+#: Names the repeated-word pass scores at once against all (1 byte a pair).
 _ROWS = 1_000
-#: Pairs of names weighed at once by the words they share (4 bytes each).
+#: Pairs of names screened at once (a few bytes each, in several arrays).
 _SHARED = 16_000_000
 
 
@@ -89,91 +86,98 @@ def _close_names(names: list[str], threshold: float) -> tuple[np.ndarray, np.nda
     """The pairs (u, v), u < v, of ``names`` (folded, each once) whose similarity may
     reach ``threshold``, as two arrays; each is scored again exactly (:func:`_scores`).
 
-    Nothing here compares two names in Python. The token-sort ratio is the plain ratio of
-    the names with their words sorted beforehand (rapidfuzz's ``cdist``: compiled, on
-    every core, with a cut-off). The token-set ratio of two names that share no word is
-    the plain ratio of their distinct words sorted (the same strings, unless a name
-    repeats a word); of two that share words, it is bounded by the lengths of the words
-    shared and not (:func:`_may_share`), and only the pairs within the bound are scored
-    (rapidfuzz's ``cpdist``). A margin is kept for rounding.
+    Nothing here compares two names in Python: the pairs are screened block by block
+    (:func:`_screened`) and the survivors scored by rapidfuzz's ``cpdist`` (compiled, on
+    every core, with a cut-off): the token-sort ratio as the plain ratio of the names'
+    words sorted beforehand, the token-set ratio as it is. Two names that share no word
+    have for token-set ratio the plain ratio of their distinct words sorted: the
+    token-sort ratio's strings, unless a name repeats a word (scored apart). A margin
+    is kept for rounding.
     """
     import numpy as np
     from rapidfuzz import fuzz, process
 
     cut = 100 * threshold - 1  # scores come as whole numbers: a margin for rounding
-    words = [name.split() for name in names]
-    sorted_words = [" ".join(sorted(w)) for w in words]
-    found = [_scored_pairs(sorted_words, None, fuzz.ratio, cut)]
     cut_set = cut / 0.9
-    if cut_set <= 100:
-        repeating = [u for u, w in enumerate(words) if len(set(w)) < len(w)]
-        if repeating:  # their distinct words differ from their words
-            distinct = [" ".join(sorted(set(w))) for w in words]
-            found.append(_scored_pairs(distinct, repeating, fuzz.ratio, cut_set))
-        for first, second in _may_share(words, cut_set):
-            if not len(first):
-                continue
-            scores = process.cpdist(
-                [names[u] for u in first],
-                [names[v] for v in second],
-                scorer=fuzz.token_set_ratio,
-                score_cutoff=max(cut_set, 0),
-                dtype=np.float32,
-                workers=-1,
-            )
-            close = scores >= max(cut_set, 0) - 0.001
-            found.append((first[close], second[close]))
+    words = [name.split() for name in names]
+    ordered = [" ".join(sorted(w)) for w in words]
+    found = []
+    repeating = [u for u, w in enumerate(words) if len(set(w)) < len(w)]
+    if repeating and cut_set <= 100:  # their distinct words differ from their words
+        distinct = [" ".join(sorted(set(w))) for w in words]
+        found.append(_scored_pairs(distinct, repeating, fuzz.ratio, cut_set))
+    # the texts as arrays: a block's pairs are taken by index at once, not one by one
+    ordered_texts, name_texts = np.array(ordered, dtype=object), np.array(names, dtype=object)
+    for texts, scorer, cutoff, (first, second) in (
+        (pair, scorer, cutoff, candidates)
+        for sort, token_set in _screened(words, ordered, cut, cut_set)
+        for pair, scorer, cutoff, candidates in (
+            (ordered_texts, fuzz.ratio, cut, sort),
+            (name_texts, fuzz.token_set_ratio, cut_set, token_set),
+        )
+    ):
+        if not len(first):
+            continue
+        scores = process.cpdist(
+            texts[first].tolist(),
+            texts[second].tolist(),
+            scorer=scorer,
+            score_cutoff=max(cutoff, 0),
+            dtype=np.float32,
+            workers=-1,
+        )
+        close = scores >= max(cutoff, 0) - 0.001
+        found.append((first[close], second[close]))
+    if not found:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     codes = np.unique(np.concatenate([u * len(names) + v for u, v in found]))
     return codes // max(1, len(names)), codes % max(1, len(names))
 
 
 def _scored_pairs(
-    texts: list[str], rows: list[int] | None, scorer: Any, cutoff: float
+    texts: list[str], rows: list[int], scorer: Any, cutoff: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """The pairs (u, v), u < v, of ``texts`` that ``scorer`` rates at ``cutoff`` or
-    above, of every text (``rows`` None) or of those at ``rows`` against all."""
+    above, of the texts at ``rows`` against all."""
     import numpy as np
     from rapidfuzz import process
 
     firsts, seconds = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
-    if cutoff > 100:
-        return firsts[0], seconds[0]
-    every = rows is None and len(texts) <= _AT_ONCE
-    chosen = np.arange(len(texts)) if rows is None else np.array(rows, dtype=np.int64)
-    step = len(chosen) if every else _ROWS
-    for start in range(0, len(chosen), step):
-        part = chosen[start : start + step]
-        # every text's block against the texts after its first (the pairs before it were
-        # scored with the blocks before), or the rows chosen against all
-        after = 0 if every or rows is not None else start
+    chosen = np.array(rows, dtype=np.int64)
+    for start in range(0, len(chosen), _ROWS):
+        part = chosen[start : start + _ROWS]
         scores = process.cdist(
-            texts if every else [texts[u] for u in part],
-            texts[after:],
+            [texts[u] for u in part],
+            texts,
             scorer=scorer,
             score_cutoff=max(cutoff, 0),
             dtype=np.uint8,
             workers=-1,
         )
         row, column = np.nonzero(scores >= max(cutoff, 0))
-        u, v = part[row], column.astype(np.int64) + after
+        u, v = part[row], column.astype(np.int64)
         firsts.append(np.minimum(u, v)[u != v])
         seconds.append(np.maximum(u, v)[u != v])
     return np.concatenate(firsts), np.concatenate(seconds)
 
 
-def _may_share(words: list[list[str]], cutoff: float) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """The pairs (u, v), u < v, of names (as their words) that share a word and whose
-    token-set ratio may reach ``cutoff``, block by block, by rapidfuzz's own terms: where
-    one's words are all the other's (100), or where the words shared are long against the
-    rest of one name (the ratio of the shared words to the shared and the rest), or where
-    the two rests may be alike (the ratio of the shared words and each rest to each
-    other: its distance is at least the difference of the two names' counts of each
-    character, for the shared words have the same). Lengths are weighed as rapidfuzz
-    joins words: each word and a space.
+def _screened(
+    words: list[list[str]], ordered: list[str], cut: float, cut_set: float
+) -> Iterator[tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]]:
+    """Block by block, the pairs (u, v), u < v, of names (as their words, and their
+    words sorted) whose token-sort ratio may reach ``cut``, and those that share a word
+    and whose token-set ratio may reach ``cut_set``, by bounds on rapidfuzz's own terms.
 
-    The words shared by every pair are summed block by block from an index of who holds
-    each word, the characters' differences counted by rapidfuzz (the distance of two
-    names' characters sorted): numpy's and rapidfuzz's work, never a pair at a time in
+    A ratio's distance between two strings is at least the difference of their counts of
+    each character (the distance of their characters sorted, which rapidfuzz's ``cdist``
+    finds for every pair of a block at once): far apart, a pair cannot reach ``cut``.
+    The token-set ratio is the best of three: where one's words are all the other's
+    (100), where the words shared are long against the rest of one name (the ratio of the
+    shared words to the shared and the rest), or where the two rests are alike (the
+    ratio of the shared words and each rest to each other; the shared words have the
+    same characters, so the two names' differences are the rests'). Lengths are weighed
+    as rapidfuzz joins words: each word and a space. The words shared by every pair are
+    summed from an index of who holds each word: numpy's work, never a pair at a time in
     Python."""
     import numpy as np
     from rapidfuzz import process
@@ -182,7 +186,14 @@ def _may_share(words: list[list[str]], cutoff: float) -> Iterator[tuple[np.ndarr
     count = len(words)
     distinct = [sorted(set(ws)) for ws in words]
     weight = np.array([sum(len(w) + 1 for w in ws) for ws in distinct], dtype=np.int64)
-    characters = ["".join(sorted(" ".join(ws))) for ws in distinct]
+    length = np.array([len(text) for text in ordered], dtype=np.int64)
+    characters = ["".join(sorted(text)) for text in ordered]
+    # a name repeating a word: the token-set ratio sees its distinct words' characters
+    repeats = any(len(ws) < len(w) for ws, w in zip(distinct, words, strict=True))
+    characters_set = [
+        "".join(sorted(" ".join(ws))) if len(ws) < len(w) else text
+        for ws, w, text in zip(distinct, words, characters, strict=True)
+    ]
     holders: dict[str, list[int]] = defaultdict(list)
     for u, ws in enumerate(distinct):
         for word in ws:
@@ -192,34 +203,65 @@ def _may_share(words: list[list[str]], cutoff: float) -> Iterator[tuple[np.ndarr
     # shared words s against a name of weight w and its rest reach the cut-off where
     # 1000 (w - s) <= share (s + w - 2), that is where s is at least `enough` (whole
     # numbers: the ceiling); where one name's words are all the other's, s = w is enough
-    share = int(np.ceil(10 * (100 - cutoff))) + 1
+    share = int(np.ceil(10 * (100 - cut_set))) + 1
     enough = -((-(1000 - share) * weight - 2 * share) // (1000 + share))
-    furthest = int(share * 2 * int(weight.max(initial=1)) // 1000) + 1
+    # the greatest distance of characters a pair may have, by the sum of their lengths
+    # (or weights): within it, a ratio may reach its cut-off
+    sums = np.arange(2 * int(max(length.max(initial=1), weight.max(initial=1))) + 1)
+    near_sort = np.floor((100 - cut) * sums / 100 + 1e-9).astype(np.int64)
+    near_set = share * (sums - 2) // 1000
+    furthest = int(max(near_sort.max(), near_set.max(), 0)) + 1
+    distance = np.uint8 if furthest < 255 else np.int32
+    near_sort = np.minimum(near_sort, furthest).astype(distance)
+    small = np.int16 if len(sums) < 2**15 else np.int64
+    near_set = np.clip(near_set, -1, furthest).astype(small)
+    length, weight, enough = length.astype(small), weight.astype(small), enough.astype(small)
     rows = max(1, _SHARED // max(1, count))
-    small = np.int16 if weight.max(initial=0) < 2**15 else np.int64
     for start in range(0, count, rows):
         end = min(count, start + rows)
-        shared = np.zeros((end - start, count - start), dtype=small)
-        for length, held in index:
-            low, high = np.searchsorted(held, [start, end])
-            if low < high:
-                later = held[np.searchsorted(held, start) :] - start
-                shared[np.ix_(held[low:high] - start, later)] += length
-        close = shared >= np.minimum(enough[start:end, None], enough[None, start:])
-        # the rests alike: their distance (at least the characters' difference) within
-        # the share of both names' lengths
         apart = process.cdist(
             characters[start:end],
             characters[start:],
             scorer=Indel.distance,
             score_cutoff=furthest,
-            dtype=np.int32,
+            dtype=distance,
             workers=-1,
         )
-        close |= 1000 * apart <= share * (weight[start:end, None] + weight[None, start:] - 2)
+        sort = apart <= near_sort[length[start:end, None] + length[None, start:]]
+        sort_pairs = _upper(sort, start)
+        if cut_set > 100:
+            yield sort_pairs, (sort_pairs[0][:0], sort_pairs[1][:0])
+            continue
+        if repeats:
+            apart = process.cdist(
+                characters_set[start:end],
+                characters_set[start:],
+                scorer=Indel.distance,
+                score_cutoff=furthest,
+                dtype=distance,
+                workers=-1,
+            )
+        shared = np.zeros((end - start, count - start), dtype=small)
+        for size, held in index:
+            low, high = np.searchsorted(held, [start, end])
+            if low < high:
+                later = held[np.searchsorted(held, start) :] - start
+                shared[np.ix_(held[low:high] - start, later)] += size
+        close = shared >= np.minimum(enough[start:end, None], enough[None, start:])
+        close |= apart <= near_set[weight[start:end, None] + weight[None, start:]]
         close &= shared > 0
-        row, column = np.nonzero(np.triu(close, 1))
-        yield row + start, column + start
+        yield sort_pairs, _upper(close, start)
+
+
+def _upper(chosen: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (u, v), u < v, a block of rows from ``start`` against the names from
+    ``start`` on has ``chosen``."""
+    import numpy as np
+
+    rows = chosen.shape[0]
+    chosen[:, :rows] &= np.triu(np.ones((rows, rows), dtype=bool), 1)
+    row, column = np.nonzero(chosen)
+    return row + start, column + start
 
 
 def _matches(
