@@ -258,7 +258,8 @@ def measure(path: str, store: str, runs: int, cap: float) -> dict:
     # the graphs loaded for timing go now, not inside the first timed question (freeing a
     # 1.3M-triple store takes most of a second)
     gc.collect()
-    return _questions(kg, path, runs, cap, out)
+    # the report of a large collection on the Oxigraph store runs to its end (15 caps)
+    return _questions(kg, path, runs, cap, out, report_cap=cap * 15 if store == "oxigraph" else cap)
 
 
 @contextlib.contextmanager
@@ -344,8 +345,11 @@ def _drop(server, graph: str) -> None:
     )
 
 
-def _questions(kg, path: str, runs: int, cap: float, out: dict) -> dict:
-    """The questions' figures on ``kg``, added to ``out``."""
+def _questions(
+    kg, path: str, runs: int, cap: float, out: dict, *, report_cap: float | None = None
+) -> dict:
+    """The questions' figures on ``kg``, added to ``out`` (the report's with ``report_cap``
+    where given)."""
     import rdflib
 
     signal.signal(signal.SIGALRM, _raise_too_slow)
@@ -398,6 +402,8 @@ def _questions(kg, path: str, runs: int, cap: float, out: dict) -> dict:
             out["peak_rss_questions_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         if name in limits:
             out[name], here[name] = timed_pair(call, limits[name], runs, cap)
+        elif name == "report (HTML)":
+            out[name] = timed(call, runs, report_cap or cap)
         else:
             out[name] = timed(call, runs, cap)
     if here:
