@@ -182,6 +182,22 @@ def test_the_report_of_many_studies_says_what_it_leaves_out(tmp_path, capsys):
     assert "Figuren zijn getekend voor 4 van de 8 ontwerpprincipes" in out.read_text("utf-8")
 
 
+def test_themes_of_one_name_in_many_studies_get_short_numbered_anchors(tmp_path):
+    """Themes of one name in several studies: one anchor each, numbered, not a prefix
+    repeated once for every theme before it (which grew with the square of the
+    studies)."""
+    path = _synthetic_studies(tmp_path, 30)
+    kg = cg.load(path)
+    same = int((kg.themes()["id"] == "accessibility").sum())
+    text = kg.report(tmp_path / "many.html", limit=None).read_text(encoding="utf-8")
+    found = set(re.findall(r'id="(theme-accessibility[^"]*)"', text))
+    assert same > 1 and len(found) == same
+    assert found == {"theme-accessibility"} | {
+        f"theme-accessibility-{n}" for n in range(2, same + 1)
+    }
+    assert "theme-theme" not in text
+
+
 @pytest.mark.parametrize("study", [None, "widening-access.yaml"], ids=["bundled", "realist"])
 def test_the_word_report_holds_every_section_element_and_figure(tmp_path, study):
     """kg.report("x.docx"): a Word document python-docx opens, with the HTML report's

@@ -207,17 +207,27 @@ def _read(graph: Any, lang: str) -> tuple[dict[Node, Element], list[Element], li
     for node in members:
         counts[ids[node]] += 1
     elements: dict[Node, Element] = {}
-    used = set(_RESERVED) | {f"study-{names.display(s)}" for ss in studies_of.values() for s in ss}
+    reserved = set(_RESERVED) | {
+        f"study-{names.display(s)}" for ss in studies_of.values() for s in ss
+    }
+    used = set(reserved)
+    numbered: dict[str, int] = {}  # the last number given after an anchor already used
     for node in in_id_order(members, ids.__getitem__):
         f = fields[node]
         kind = "Theme" if _is_theme(f) else cimo_kind(f.get("type", ()))
         study = ", ".join(sorted(names.display(s) for s in studies_of.get(node, ())))
-        anchor = ids[node] if counts[ids[node]] == 1 else f"{study}-{ids[node]}"
+        anchor = f"{study}-{ids[node]}" if counts[ids[node]] > 1 and study else ids[node]
         if kind == "Theme":
             anchor = f"theme-{anchor}"
         anchor = _anchor(anchor)
-        while anchor in used:  # an id that names a section of the page, or a theme's
+        if anchor in reserved:  # an id that names a section of the page
             anchor = f"{kind.lower() or 'node'}-{anchor}"
+        if anchor in used:  # the same id in several studies (themes of one name): numbered
+            base, number = anchor, numbered.get(anchor, 1)
+            while anchor in used:
+                number += 1
+                anchor = f"{base}-{number}"
+            numbered[base] = number
         used.add(anchor)
         elements[node] = Element(
             iri=str(node),
