@@ -5,8 +5,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 from oxrdflib._converter import from_ox
+from rdflib import Literal
 
-from cimo_graph.oxterms import from_oxigraph, rows
+from cimo_graph.oxterms import from_oxigraph, plain_from_oxigraph, rows
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 TERMS = [
@@ -38,6 +39,19 @@ def test_a_term_converts_as_oxrdflib_converts_it(term):
     for attribute in ("value", "language", "datatype"):
         assert getattr(ours, attribute, None) == getattr(theirs, attribute, None)
     assert ours.toPython() == theirs.toPython()
+
+
+@pytest.mark.parametrize("term", TERMS, ids=repr)
+def test_a_plain_term_is_the_parser_s_plain_literal(term):
+    """``xsd:string`` literals come back as a parser reads ``"text"``; the rest as above."""
+    ours = plain_from_oxigraph(term)
+    theirs = from_ox(term)
+    if isinstance(term, ox.Literal) and term.datatype.value == XSD + "string":
+        theirs = Literal(term.value)
+    assert type(ours) is type(theirs)
+    assert ours == theirs and hash(ours) == hash(theirs) and ours.n3() == theirs.n3()
+    for attribute in ("value", "language", "datatype"):
+        assert getattr(ours, attribute, None) == getattr(theirs, attribute, None)
 
 
 def test_rows_keep_unbound_values_and_add_the_constants():

@@ -444,13 +444,27 @@ def _synthetic(studies: int) -> str:
     return module.synthetic(studies)
 
 
-def test_a_collection_gives_pyshacl_s_report_on_a_sample_of_studies(tmp_path):
+@pytest.mark.parametrize("side_by_side", [False, True], ids=["in-turn", "side-by-side"])
+def test_a_collection_gives_pyshacl_s_report_on_a_sample_of_studies(
+    tmp_path, monkeypatch, side_by_side
+):
     """Thirty of the benchmark's synthetic studies (no evidence on their elements, no
     means for their pillars), a few broken further (a proposition without interventions,
     a mechanism leading to a role, an ill-typed date, a second outcome kind) and validated
     as one collection in Oxigraph's store: every result is pySHACL's, messages included
-    (the SPARQL rules left out of the comparison: pySHACL parses each once per node)."""
+    (the SPARQL rules left out of the comparison: pySHACL parses each once per node),
+    whether the queries run one after another or side by side on two threads."""
     import pyshacl
+
+    from cimo_graph import shacl_sparql
+
+    monkeypatch.setattr(shacl_sparql, "_ALONE", 0.0 if side_by_side else 1e9)
+    monkeypatch.setattr(shacl_sparql, "_workers", lambda queries: min(queries, 2))
+    threads = []
+    pool = shacl_sparql.ThreadPoolExecutor
+    monkeypatch.setattr(
+        shacl_sparql, "ThreadPoolExecutor", lambda **kw: threads.append(kw) or pool(**kw)
+    )
 
     from cimo_graph._resources import ontology_graph, shapes_graph
 
@@ -488,3 +502,4 @@ def test_a_collection_gives_pyshacl_s_report_on_a_sample_of_studies(tmp_path):
         ("s9-W-O1", "cimo:outcomeKind"),
     } <= broken
     assert len(report.violations) > 30 * 20
+    assert threads == ([{"max_workers": 2}] if side_by_side else [])
