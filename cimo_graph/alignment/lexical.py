@@ -216,31 +216,30 @@ def _screened(
     small = np.int16 if len(sums) < 2**15 else np.int64
     near_set = np.clip(near_set, -1, furthest).astype(small)
     length, weight, enough = length.astype(small), weight.astype(small), enough.astype(small)
-    rows = max(1, _SHARED // max(1, count))
-    for start in range(0, count, rows):
-        end = min(count, start + rows)
-        apart = process.cdist(
-            characters[start:end],
-            characters[start:],
+
+    def distances(texts: list[str], start: int, end: int) -> np.ndarray:
+        """The Indel distances of rows ``start:end`` against every name from ``start`` on
+        (capped at ``furthest``: beyond it a pair is out of reach anyway)."""
+        return process.cdist(
+            texts[start:end],
+            texts[start:],
             scorer=Indel.distance,
             score_cutoff=furthest,
             dtype=distance,
             workers=-1,
         )
+
+    rows = max(1, _SHARED // max(1, count))
+    for start in range(0, count, rows):
+        end = min(count, start + rows)
+        apart = distances(characters, start, end)
         sort = apart <= near_sort[length[start:end, None] + length[None, start:]]
         sort_pairs = _upper(sort, start)
         if cut_set > 100:
             yield sort_pairs, (sort_pairs[0][:0], sort_pairs[1][:0])
             continue
         if repeats:
-            apart = process.cdist(
-                characters_set[start:end],
-                characters_set[start:],
-                scorer=Indel.distance,
-                score_cutoff=furthest,
-                dtype=distance,
-                workers=-1,
-            )
+            apart = distances(characters_set, start, end)
         shared = np.zeros((end - start, count - start), dtype=small)
         for size, held in index:
             low, high = np.searchsorted(held, [start, end])
@@ -352,21 +351,18 @@ def _scores(names: list[str], first: np.ndarray, second: np.ndarray) -> np.ndarr
 
     if not len(first):
         return np.zeros(0)
-    ordered = [" ".join(sorted(name.split())) for name in names]
-    sort = process.cpdist(
-        [ordered[u] for u in first],
-        [ordered[v] for v in second],
-        scorer=fuzz.ratio,
-        dtype=np.float64,
-        workers=-1,
-    )
-    token_set = process.cpdist(
-        [names[u] for u in first],
-        [names[v] for v in second],
-        scorer=fuzz.token_set_ratio,
-        dtype=np.float64,
-        workers=-1,
-    )
+
+    def paired(texts: list[str], scorer: Any) -> np.ndarray:
+        return process.cpdist(
+            [texts[u] for u in first],
+            [texts[v] for v in second],
+            scorer=scorer,
+            dtype=np.float64,
+            workers=-1,
+        )
+
+    sort = paired([" ".join(sorted(name.split())) for name in names], fuzz.ratio)
+    token_set = paired(names, fuzz.token_set_ratio)
     values, inverse = np.unique(np.maximum(sort, 0.9 * token_set), return_inverse=True)
     return np.array([round(value / 100, 3) for value in values.tolist()])[inverse.ravel()]
 
