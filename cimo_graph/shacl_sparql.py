@@ -442,8 +442,8 @@ def _answers(
 ) -> Iterator[tuple[list[str], list[Any]]]:
     """Each constraint's variables and rows, in order. Oxigraph lets go of the GIL while it
     evaluates, so once the queries have taken :data:`_ALONE` seconds (a collection, not one
-    study, whose queries take a few milliseconds in all) the rest run side by side, one a
-    core: half the time on two cores, each one's rows made into rdflib terms meanwhile."""
+    study) the rest run side by side, one a core: half the time on two cores, each one's
+    rows made into rdflib terms meanwhile."""
     query = functools.partial(_solutions, store, default_graph)
     start = time.perf_counter()
     for at, constraint in enumerate(constraints):
@@ -455,9 +455,9 @@ def _answers(
         yield query(constraint)
 
 
-#: how long the queries run one after another before the rest run side by side (threads
-#: cost a small study's validation a quarter more: 5 ms of 20)
-_ALONE = 0.02
+#: how long the queries run one after another before the rest run side by side: one
+#: study's take 10 to 30 ms here (the bundled study's 16 ms), and threads would cost it
+_ALONE = 0.1
 
 
 def _solutions(
