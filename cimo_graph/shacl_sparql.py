@@ -455,8 +455,8 @@ def _answers(
         yield query(constraint)
 
 
-#: how long the queries run one after another before the rest run side by side: one
-#: study's take 10 to 30 ms here (the bundled study's 16 ms), and threads would cost it
+#: how long the queries run one after another before the rest run side by side: the
+#: bundled study's take 16 ms here, and threads would only cost one study time
 _ALONE = 0.1
 
 
