@@ -86,6 +86,9 @@ class SparqlResult:
 
     @property
     def message(self) -> str:
+        """The messages as one text, in sorted order (most results have one)."""
+        if len(self.messages) == 1:
+            return str(self.messages[0])
         return "; ".join(sorted(str(m) for m in self.messages))
 
 

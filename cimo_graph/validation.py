@@ -266,7 +266,7 @@ def _found(
         Violation(
             focus=name(f.focus) or "(unknown node)",
             path=path(f.path) if f.path is not None else None,
-            message=_joined(f.messages),
+            message=f.message or "(no message)",
             severity=str(f.constraint.severity).rsplit("#", 1)[-1],
             value=name(f.value) if f.value is not None and f.value != f.focus else None,
             shape=shape_names.get(f.constraint.shape),
@@ -274,13 +274,6 @@ def _found(
         )
         for f in found
     ]
-
-
-def _joined(messages: tuple[Literal, ...]) -> str:
-    """A result's messages as one text (most have one)."""
-    if len(messages) == 1:
-        return str(messages[0]) or "(no message)"
-    return "; ".join(sorted(str(m) for m in messages)) or "(no message)"
 
 
 _PREPARED: dict[int, tuple[Graph, Any, bool]] = {}
