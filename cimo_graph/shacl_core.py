@@ -9,7 +9,7 @@ stand for, so that pySHACL is given only what has no query here (``sh:closed``, 
 pairs, ``sh:languageIn``, ranges, lengths, shapes reached from other shapes, ...).
 
 Each query selects ``?this`` (the focus node) and, where SHACL's result names one,
-``?value``; ``$this``'s target pattern is added by :func:`cimo_graph.shacl_sparql.check`.
+``?value``; ``$this``'s target pattern is added by :func:`cimo_graph.shacl_sparql.answers`.
 The results are the ones pySHACL gives (focus, path, value, component, shape, severity,
 and the shape's ``sh:message`` or else pySHACL's own wording): tests/test_shapes.py checks
 each case and a researcher's own shapes against pySHACL.

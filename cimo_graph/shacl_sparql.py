@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
@@ -38,12 +38,14 @@ from rdflib.term import BNode, Node
 from .oxterms import plain_from_oxigraph
 
 __all__ = [
+    "Answer",
     "Prepared",
     "SparqlConstraint",
     "SparqlResult",
     "add_to_report",
+    "answers",
     "breaks",
-    "check",
+    "joined",
     "prepare",
     "split_shapes",
 ]
@@ -86,10 +88,19 @@ class SparqlResult:
 
     @property
     def message(self) -> str:
-        """The messages as one text, in sorted order (most results have one)."""
-        if len(self.messages) == 1:
-            return str(self.messages[0])
-        return "; ".join(sorted(str(m) for m in self.messages))
+        """The messages as one text (:func:`joined`)."""
+        return joined(self.messages)
+
+
+def joined(messages: tuple[Literal, ...]) -> str:
+    """A result's messages as one text, in sorted order (most results have one).
+
+    >>> joined((Literal("b"), Literal("a")))
+    'a; b'
+    """
+    if len(messages) == 1:
+        return str(messages[0])
+    return "; ".join(sorted(str(m) for m in messages))
 
 
 @dataclass(frozen=True)
@@ -392,52 +403,83 @@ def _query(constraint: SparqlConstraint) -> str:
 Generic = Callable[[SparqlConstraint, Node, "Node | None"], tuple[Literal, ...]]
 
 
-def check(
-    store: Any,
-    default_graph: Any,
-    constraints: list[SparqlConstraint],
-    generic: Generic | None = None,
-) -> list[SparqlResult]:
-    """Every violation of ``constraints`` in the pyoxigraph ``store`` over ``default_graph``
-    (the study), one query a constraint: a few milliseconds, where rdflib's engine takes
-    tens. Each query names the ontology's subclasses itself. A result of a SHACL Core
-    constraint whose shape has no message gets ``generic``'s."""
-    if not constraints:
-        return []
-    results: list[SparqlResult] = []
-    for constraint, (names, rows) in zip(
-        constraints, _answers(store, default_graph, constraints), strict=True
-    ):
+@dataclass(frozen=True)
+class Answer:
+    """The rows of one constraint's query as pyoxigraph gives them: each row a violation.
+
+    :meth:`found` reads them without making rdflib terms of what a reader of the
+    violations never asks for (the focus node and value: half a million terms at 10,000
+    studies); :meth:`results` makes the :class:`SparqlResult` of each.
+    """
+
+    constraint: SparqlConstraint
+    variables: tuple[str, ...]
+    rows: list[Any]
+
+    def found(self, generic: Generic | None = None) -> Iterator[Found]:
+        """Each violation as (focus, value, path, messages): the focus and value as
+        pyoxigraph terms, the path an rdflib node (of the shapes, or bound by the query)."""
+        constraint = self.constraint
+        at = {name: i for i, name in enumerate(self.variables)}
+        this, value_at, path_at = at.get("this"), at.get("value"), at.get("path")
+        if this is None:
+            return
         core = constraint.component != SH.SPARQLConstraintComponent
-        for solution in rows:
-            values = dict(zip(names, map(plain_from_oxigraph, solution), strict=True))
-            focus = values.get("this")
+        for row in self.rows:
+            focus = row[this]
             if focus is None:
                 continue
-            value = values.get("value")
+            value = row[value_at] if value_at is not None else None
+            path = constraint.path
+            if path_at is not None and row[path_at] is not None:
+                path = plain_from_oxigraph(row[path_at]) or path
             if core:
                 # SHACL Core: the shape's messages as written, else pySHACL's wording
                 messages = constraint.messages
                 if not messages and generic is not None:
-                    messages = generic(constraint, focus, value)
-            else:
-                messages = tuple(
-                    Literal(
-                        _SLOT.sub(functools.partial(_slot_text, values), str(text)),
-                        lang=text.language,
+                    messages = generic(
+                        constraint, _node(focus), None if value is None else _node(value)
                     )
+            else:
+                slot = functools.partial(_slot_text, row, at)
+                messages = tuple(
+                    Literal(_SLOT.sub(slot, str(text)), lang=text.language)
                     for text in constraint.messages
                 )
-            results.append(
-                SparqlResult(
-                    constraint=constraint,
-                    focus=focus,
-                    path=values.get("path") or constraint.path,
-                    value=value,
-                    messages=messages,
-                )
+            yield focus, value, path, messages
+
+    def results(self, generic: Generic | None = None) -> list[SparqlResult]:
+        """Each violation as a :class:`SparqlResult` (rdflib's terms)."""
+        return [
+            SparqlResult(
+                constraint=self.constraint,
+                focus=_node(focus),
+                path=path,
+                value=None if value is None else _node(value),
+                messages=messages,
             )
-    return results
+            for focus, value, path, messages in self.found(generic)
+        ]
+
+
+#: A violation as :meth:`Answer.found` reads it: focus and value (pyoxigraph terms), path
+#: and messages.
+Found = tuple[Any, Any, "Node | None", tuple[Literal, ...]]
+
+
+def answers(
+    store: Any, default_graph: Any, constraints: list[SparqlConstraint]
+) -> Iterator[Answer]:
+    """The :class:`Answer` of each of ``constraints`` in the pyoxigraph ``store`` over
+    ``default_graph`` (the study), in order: one query a constraint, a few milliseconds
+    where rdflib's engine takes tens (each query names the ontology's subclasses itself).
+    A caller reads each answer while the next queries run."""
+    if not constraints:
+        return
+    for constraint, (names, rows) in zip(
+        constraints, _answers(store, default_graph, constraints), strict=True
+    ):
+        yield Answer(constraint, tuple(names), rows)
 
 
 def _answers(
@@ -476,8 +518,9 @@ def _workers(queries: int) -> int:
     return max(1, min(queries, os.cpu_count() or 1, 4))
 
 
-def _text(term: Node | None) -> str:
-    return "" if term is None else str(term)
+def _node(term: Any) -> Node:
+    """An answer's term (never unbound) as rdflib's."""
+    return cast(Node, plain_from_oxigraph(term))
 
 
 def breaks(results: list[SparqlResult]) -> bool:
@@ -513,9 +556,11 @@ def add_to_report(report: Graph, results: list[SparqlResult], shapes: Graph | No
             report.add((top, SH.result, node))
 
 
-def _slot_text(values: dict[str, Node | None], match: re.Match[str]) -> str:
-    """A ``{?name}`` slot of a message, filled with the solution's value."""
-    return _text(values.get(match.group(1)))
+def _slot_text(row: Any, at: dict[str, int], match: re.Match[str]) -> str:
+    """A ``{?name}`` slot of a message, filled with the row's value (as rdflib writes it)."""
+    index = at.get(match.group(1))
+    term = None if index is None else row[index]
+    return "" if term is None else str(_node(term))
 
 
 def _copy_path(shapes: Graph, path: Node, report: Graph) -> None:

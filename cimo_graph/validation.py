@@ -116,7 +116,7 @@ def validate_graph(
     """
     from .questions.base import collector_paused
     from .shacl_core import left_for_pyshacl
-    from .shacl_sparql import add_to_report, breaks, check
+    from .shacl_sparql import add_to_report, answers
 
     shapes = shapes if shapes is not None else shapes_graph()
     # the ontology's subclasses written into the shapes; every constraint a query can say
@@ -148,11 +148,15 @@ def validate_graph(
     store = default_graph = None
     if prepared.constraints or engine is not None:
         store, default_graph = _store(graph, engine)
-    found = []
+    kept: list[Any] = []
+    generic = _generic(shapes, graph)
     if prepared.constraints:
-        found = check(store, default_graph, list(prepared.constraints), _generic(shapes, graph))
-        conforms = conforms and not breaks(found)
-        violations.extend(_found(found, shapes, names, lines, shape_names))
+        found = _Found(shapes, names, lines, shape_names, generic)
+        # each query's rows read while the next queries run
+        for answer in answers(store, default_graph, list(prepared.constraints)):
+            kept.append(answer)
+            violations.extend(found(answer))
+        conforms = conforms and not found.broken
     missing = _missing_study(graph, store, default_graph)
     if missing:
         conforms = False
@@ -162,9 +166,10 @@ def validate_graph(
     )
 
     def written() -> tuple[Graph, str]:
-        if found:
-            add_to_report(results, found, shapes)
-            return results, _text_with(text, found, bool(conforms))
+        results_found = [r for answer in kept for r in answer.results(generic)]
+        if results_found:
+            add_to_report(results, results_found, shapes)
+            return results, _text_with(text, results_found, bool(conforms))
         return results, text
 
     return ValidationReport(
@@ -232,48 +237,71 @@ def _generic(shapes: Graph, data: Graph) -> Callable[[Any, Node, Node | None], t
     return generic
 
 
-def _namer(names: NamespaceManager) -> Callable[[Node | None], str | None]:
-    """:func:`_name` for many nodes: an IRI that starts with no bound namespace is
-    written whole without asking rdflib (which files each new namespace in a trie, a cost
-    that grows with their number: a collection's studies each have their own)."""
-    bound = tuple(str(namespace) for _, namespace in names.namespaces())
+class _Found:
+    """The violations of each :class:`~cimo_graph.shacl_sparql.Answer`, read from its
+    rows' pyoxigraph terms: an IRI in no bound namespace (a collection's studies each have
+    their own) is written whole without an rdflib term or rdflib's namespace trie, which
+    files each new namespace; :attr:`broken` tells whether any was a violation."""
 
-    def name(node: Node | None) -> str | None:
-        if isinstance(node, URIRef) and not str.startswith(node, bound):
-            return f"<{node}>"
-        return _name(node, names)
+    def __init__(
+        self,
+        shapes: Graph,
+        names: NamespaceManager,
+        lines: dict[str, int],
+        shape_names: dict[Node, str],
+        generic: Any,
+    ) -> None:
+        import pyoxigraph
 
-    return name
+        from .oxterms import plain_from_oxigraph
 
+        self.shapes, self.names, self.lines, self.shape_names = shapes, names, lines, shape_names
+        self.generic = generic
+        self.bound = tuple(str(namespace) for _, namespace in names.namespaces())
+        self.paths: dict[Node, str] = {}
+        self.broken = False
+        self.named_node, self.plain = pyoxigraph.NamedNode, plain_from_oxigraph
 
-def _found(
-    found: list[Any],
-    shapes: Graph,
-    names: NamespaceManager,
-    lines: dict[str, int],
-    shape_names: dict[Node, str],
-) -> list[Violation]:
-    """The results found by query, as violations (read from them, not the report graph)."""
-    name = _namer(names)
-    paths: dict[Node, str] = {}
+    def __call__(self, answer: Any) -> list[Violation]:
+        from .shacl_sparql import joined
 
-    def path(node: Node) -> str:
-        if node not in paths:
-            paths[node] = _path(shapes, node, names)
-        return paths[node]
+        constraint = answer.constraint
+        severity = str(constraint.severity).rsplit("#", 1)[-1]
+        shape = self.shape_names.get(constraint.shape)
+        own = joined(constraint.messages) or "(no message)"  # most rows' message
+        name, path_name, lines = self.name, self.path, self.lines
+        found = []
+        for focus, value, path, messages in answer.found(self.generic):
+            mine = messages is constraint.messages
+            message = own if mine else joined(messages) or "(no message)"
+            found.append(
+                Violation(
+                    focus=name(focus) or "(unknown node)",
+                    path=path_name(path) if path is not None else None,
+                    message=message,
+                    severity=severity,
+                    value=name(value) if value is not None and value != focus else None,
+                    shape=shape,
+                    line=lines.get(focus.value),
+                )
+            )
+        if found and constraint.severity == SH.Violation:
+            self.broken = True
+        return found
 
-    return [
-        Violation(
-            focus=name(f.focus) or "(unknown node)",
-            path=path(f.path) if f.path is not None else None,
-            message=f.message or "(no message)",
-            severity=str(f.constraint.severity).rsplit("#", 1)[-1],
-            value=name(f.value) if f.value is not None and f.value != f.focus else None,
-            shape=shape_names.get(f.constraint.shape),
-            line=lines.get(str(f.focus)),
-        )
-        for f in found
-    ]
+    def name(self, term: Any) -> str | None:
+        """:func:`_name` of a pyoxigraph term."""
+        if type(term) is self.named_node:
+            iri = term.value
+            if not iri.startswith(self.bound):
+                return f"<{iri}>"
+        return _name(self.plain(term), self.names)
+
+    def path(self, node: Node) -> str:
+        written = self.paths.get(node)
+        if written is None:
+            written = self.paths[node] = _path(self.shapes, node, self.names)
+        return written
 
 
 _PREPARED: dict[int, tuple[Graph, Any, bool]] = {}

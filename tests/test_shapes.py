@@ -36,6 +36,24 @@ def _key(violation: cg.Violation) -> str:
     )
 
 
+def _read_back(report: cg.ValidationReport, graph: Graph, shapes: Graph, source=None) -> list:
+    """The violations as read from the report's results graph (the way pySHACL's results
+    are read), in the report's order: what the violations read from the queries' rows must
+    equal, word for word."""
+    from cimo_graph.validation import _shape_names, _subject_lines, _violation
+
+    results, names = report.results, graph.namespace_manager
+    lines = _subject_lines(Path(source)) if source is not None else {}
+    read = [
+        _violation(results, result, names, lines, _shape_names(shapes))
+        for result in results.subjects(SH.resultSeverity, None)
+    ]
+    assert len(read) == len(report.violations)
+    order = {violation: at for at, violation in enumerate(report.violations)}
+    assert all(violation in order for violation in read), set(read) - set(order)
+    return sorted(read, key=order.__getitem__)
+
+
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_shape_case(path):
     """The case conforms, or fails with exactly the violations it lists."""
@@ -67,6 +85,8 @@ def test_bundled_study_conforms(kg):
 
 def test_broken_copy_of_the_study_fails_with_a_readable_report(kg):
     """Removing W's context and a label breaks the study, reported with node, path and line."""
+    from cimo_graph._resources import shapes_graph
+
     broken = Graph()
     for triple in kg.graph:
         broken.add(triple)
@@ -74,6 +94,7 @@ def test_broken_copy_of_the_study_fails_with_a_readable_report(kg):
     broken.remove((LNW["C-I2"], URIRef("http://www.w3.org/2000/01/rdf-schema#label"), None))
     report = cg.CimoGraph(broken, source=kg.source).validate()
     assert not report.conforms
+    assert _read_back(report, broken, shapes_graph(), kg.source) == list(report.violations)
     keys = {_key(v) for v in report.violations}
     assert keys == {
         "lnw:W cimo:hasContext",
@@ -353,7 +374,9 @@ def test_a_rule_without_a_message_is_worded_as_pyshacl_words_it(path, shapes):
     _, expected, _ = pyshacl.validate(
         graph, shacl_graph=bare, ont_graph=ontology_graph(), allow_warnings=True
     )
-    assert _with_messages(validate_graph(graph, shapes=bare).results) == _with_messages(expected)
+    report = validate_graph(graph, shapes=bare)
+    assert _with_messages(report.results) == _with_messages(expected)
+    assert _read_back(report, graph, bare) == list(report.violations)
 
 
 PARAMETERS = """minCount maxCount uniqueLang nodeKind qualifiedValueShape qualifiedMinCount
@@ -426,8 +449,9 @@ def test_every_core_component_a_query_says_gives_pyshacl_s_results(kg):
     _, expected, _ = pyshacl.validate(
         data, shacl_graph=own, ont_graph=ontology_graph(), allow_warnings=True
     )
-    found = validate_graph(data, shapes=own).results
-    assert _with_messages(found) == _with_messages(expected)
+    report = validate_graph(data, shapes=own)
+    assert _with_messages(report.results) == _with_messages(expected)
+    assert _read_back(report, data, own) == list(report.violations)
     components = {r[3] for r in _with_messages(expected)}
     assert len(components) >= 14, components
 
@@ -495,6 +519,7 @@ def test_a_collection_gives_pyshacl_s_report_on_a_sample_of_studies(
         graph, shacl_graph=core, ont_graph=ontology_graph(), allow_warnings=True
     )
     assert _with_messages(report.results) == _with_messages(expected)
+    assert _read_back(report, kg.graph, shapes_graph()) == list(report.violations)
     broken = {(v.focus.rsplit("/", 1)[-1][:-1], v.path) for v in report.violations}
     assert {
         ("s3-W", "cimo:hasIntervention"),
