@@ -487,8 +487,8 @@ def _answers(
 ) -> Iterator[tuple[list[str], list[Any]]]:
     """Each constraint's variables and rows, in order. Oxigraph lets go of the GIL while it
     evaluates, so once the queries have taken :data:`_ALONE` seconds (a collection, not one
-    study) the rest run side by side, one a core: half the time on two cores, each one's
-    rows made into rdflib terms meanwhile."""
+    study) the rest run side by side, one a core: half the time on two cores, the caller
+    reading each one's rows meanwhile."""
     query = functools.partial(_solutions, store, default_graph)
     start = time.perf_counter()
     for at, constraint in enumerate(constraints):
